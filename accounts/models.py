@@ -1,0 +1,80 @@
+from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+division_code_validator = RegexValidator(
+    r"^[A-Z0-9]{2,10}$", _("2 to 10 capital letters or digits, e.g. RTP")
+)
+
+
+class Division(models.Model):
+    """A KESCO distribution division (Ratanpur, Hanspuram, ...): the unit of scoping."""
+
+    code = models.CharField(_("code"), max_length=10, unique=True, validators=[division_code_validator])
+    name = models.CharField(_("name"), max_length=100)
+    name_hi = models.CharField(_("name in Hindi"), max_length=100, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("division")
+        verbose_name_plural = _("divisions")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class Role(models.TextChoices):
+    MD = "md", _("Managing Director / HQ")
+    OFFICER = "officer", _("Division officer")
+    CLERK = "clerk", _("Field clerk")
+    ADMIN = "admin", _("IT admin")
+
+
+# Roles that belong to one division; the others see every division.
+DIVISION_ROLES = (Role.OFFICER, Role.CLERK)
+
+
+class UserManager(DjangoUserManager):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        # `createsuperuser` makes an IT admin, who belongs to no division.
+        extra_fields.setdefault("role", Role.ADMIN)
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices)
+    division = models.ForeignKey(
+        Division,
+        verbose_name=_("division"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+    )
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    objects = UserManager()
+
+    class Meta:
+        constraints = [
+            # Officers and clerks work for one division; HQ and IT see all of them.
+            models.CheckConstraint(
+                name="user_division_matches_role",
+                condition=(
+                    models.Q(role__in=[r.value for r in DIVISION_ROLES], division__isnull=False)
+                    | (~models.Q(role__in=[r.value for r in DIVISION_ROLES]) & models.Q(division__isnull=True))
+                ),
+            ),
+            models.CheckConstraint(
+                name="user_role_valid",
+                condition=models.Q(role__in=[r.value for r in Role]),
+            ),
+        ]
+
+    @property
+    def sees_all_divisions(self) -> bool:
+        return self.role in (Role.MD, Role.ADMIN)

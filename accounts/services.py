@@ -1,0 +1,91 @@
+"""Writes for users and the organisation."""
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from accounts.models import DIVISION_ROLES, Division, Role, User, division_code_validator
+from kesco.csvimport import ImportResult, Progress, RowErrors, open_text, read_rows
+from kesco.errors import DomainError
+
+
+def user_create(*, username: str, password: str, role: str, division_code: str | None = None,
+                first_name: str = "", last_name: str = "", check_password: bool = True) -> User:
+    """Creates a user of a role; officers and clerks belong to a division, HQ and IT to none."""
+    if role not in Role.values:
+        raise DomainError(f"role must be one of {', '.join(Role.values)}; got {role!r}", code="invalid_role")
+    if User.objects.filter(username=username).exists():
+        raise DomainError(f"user {username!r} already exists", code="user_exists")
+    division = None
+    if role in DIVISION_ROLES:
+        if not division_code:
+            raise DomainError(f"a {role} needs --division CODE", code="division_required")
+        division = Division.objects.filter(code=division_code).first()
+        if division is None:
+            raise DomainError(f"unknown division {division_code!r}", code="unknown_division")
+    elif division_code:
+        raise DomainError(f"a {role} sees every division; give no --division", code="division_not_allowed")
+    user = User(username=username, role=role, division=division, first_name=first_name, last_name=last_name,
+                is_staff=role in (Role.ADMIN, Role.OFFICER), is_superuser=role == Role.ADMIN)
+    if check_password:
+        try:
+            validate_password(password, user)
+        except ValidationError as exc:
+            raise DomainError("password: " + " ".join(exc.messages), code="weak_password") from None
+    user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    return user
+
+
+DIVISION_COLUMNS = ["code", "name", "name_hi"]
+
+
+def divisions_import(*, file, dry_run: bool = False, progress: Progress | None = None) -> ImportResult:
+    """Imports divisions.csv (code,name,name_hi): all-or-nothing, re-import changes nothing."""
+    errors = RowErrors()
+    rows: dict[str, tuple[str, str]] = {}
+    first_line: dict[str, int] = {}
+    with open_text(file) as stream:
+        for line, row in read_rows(stream, required=["code", "name"], optional=["name_hi"]):
+            if progress:
+                progress(1)
+            if "__width__" in row:
+                errors.add(line, "row", row["__width__"])
+                continue
+            code, name, name_hi = row["code"], row["name"], row.get("name_hi", "")
+            try:
+                division_code_validator(code)
+            except ValidationError:
+                errors.add(line, "code", f"must be 2 to 10 capital letters or digits: {code!r}")
+                continue
+            if code in first_line:
+                errors.add(line, "code", f"duplicate of line {first_line[code]}: {code}")
+                continue
+            if not name:
+                errors.add(line, "name", "must not be blank")
+            elif len(name) > 100:
+                errors.add(line, "name", "longer than 100 characters")
+            if len(name_hi) > 100:
+                errors.add(line, "name_hi", "longer than 100 characters")
+            first_line[code] = line
+            rows[code] = (name, name_hi)
+    errors.raise_if_any()
+
+    result = ImportResult(rows=len(rows), dry_run=dry_run)
+    with transaction.atomic():
+        existing = {d.code: d for d in Division.objects.select_for_update().filter(code__in=rows)}
+        for code, (name, name_hi) in rows.items():
+            division = existing.get(code)
+            if division is None:
+                result.created += 1
+                if not dry_run:
+                    Division.objects.create(code=code, name=name, name_hi=name_hi)
+            elif (division.name, division.name_hi) != (name, name_hi):
+                result.updated += 1
+                if not dry_run:
+                    division.name, division.name_hi = name, name_hi
+                    division.save(update_fields=["name", "name_hi"])
+            else:
+                result.unchanged += 1
+    return result

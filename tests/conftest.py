@@ -1,0 +1,88 @@
+import os
+
+import pytest
+
+from tests.factories import make_division, make_user
+
+# `.ci/run` sets this: there a test that needs PostgreSQL or Redis must run, not skip.
+REQUIRE_SERVICES = os.environ.get("KESCO_REQUIRE_SERVICES") == "1"
+
+
+def _service_missing(reason: str):
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{reason} (KESCO_REQUIRE_SERVICES=1: a service test may not skip)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _services(request, settings):
+    if request.node.get_closest_marker("needs_redis") and not settings.REDIS_URL:
+        _service_missing("needs Redis: set REDIS_URL")
+    if request.node.get_closest_marker("needs_postgres"):
+        from django.db import connection
+
+        if connection.vendor != "postgresql":
+            _service_missing("needs PostgreSQL: set DATABASE_URL")
+
+
+@pytest.fixture(autouse=True)
+def _eager_celery():
+    """Tasks run in-process unless a test starts a real worker (see celery_worker)."""
+    from kesco.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def password():
+    return "Correct-Horse-42"
+
+
+@pytest.fixture
+def rtp(db):
+    return make_division("RTP", "Ratanpur", "रतनपुर")
+
+
+@pytest.fixture
+def hsp(db):
+    return make_division("HSP", "Hanspuram", "हंसपुरम")
+
+
+@pytest.fixture
+def md(db, password):
+    return make_user("md1", "md", password=password)
+
+
+@pytest.fixture
+def it_admin(db, password):
+    return make_user("admin1", "admin", password=password)
+
+
+@pytest.fixture
+def officer(rtp, password):
+    return make_user("officer_rtp", "officer", rtp, password=password)
+
+
+@pytest.fixture
+def clerk(rtp, password):
+    return make_user("clerk_rtp", "clerk", rtp, password=password)
+
+
+@pytest.fixture
+def other_officer(hsp, password):
+    return make_user("officer_hsp", "officer", hsp, password=password)
+
+
+@pytest.fixture
+def other_clerk(hsp, password):
+    return make_user("clerk_hsp", "clerk", hsp, password=password)
+
+
+@pytest.fixture
+def api_client():
+    from rest_framework.test import APIClient
+
+    return APIClient()

@@ -1,0 +1,69 @@
+"""Settings come from the environment and fail loudly on bad values."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION = {
+    "DEBUG": "0",
+    "SECRET_KEY": "a-very-long-production-secret-key-0123456789-abcdefghijklmnop",
+    "ALLOWED_HOSTS": "arrears.kesco.example",
+}
+
+
+def run_python(code: str, **env) -> subprocess.CompletedProcess:
+    base = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "TIME_ZONE"}}
+    base.update(DJANGO_SETTINGS_MODULE="kesco.settings")
+    base.update(env)
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=base, capture_output=True, text=True,
+                          timeout=120)
+
+
+LOAD = "import django; django.setup(); from django.conf import settings; print(settings.TIME_ZONE, settings.DEBUG)"
+
+
+def test_it_defaults_to_india_time_and_debug():
+    result = run_python(LOAD)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["Asia/Kolkata", "True"]
+
+
+@pytest.mark.parametrize(
+    "env, message",
+    [
+        ({"DEBUG": "maybe"}, "DEBUG must be one of"),
+        ({"DEBUG": "0", "ALLOWED_HOSTS": "x"}, "SECRET_KEY must be set"),
+        ({"TIME_ZONE": "Mars/Olympus"}, "TIME_ZONE is not a known time zone"),
+        ({"DATABASE_URL": "notadb://x"}, "DATABASE_URL"),
+        ({"REDIS_URL": "http://localhost"}, "REDIS_URL must start with"),
+        ({"DEFAULTER_THRESHOLD": "ten thousand"}, "DEFAULTER_THRESHOLD must be a decimal"),
+        ({"LANGUAGE_CODE": "fr"}, "LANGUAGE_CODE must be"),
+    ],
+)
+def test_it_refuses_bad_values_loudly(env, message):
+    result = run_python(LOAD, **env)
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_it_reads_the_database_and_broker_from_the_environment():
+    code = ("import django; django.setup(); from django.conf import settings; "
+            "print(settings.DATABASES['default']['ENGINE'], settings.CELERY_TASK_ALWAYS_EAGER)")
+    result = run_python(code, DATABASE_URL="postgres://u@db.example:5432/kesco", REDIS_URL="redis://r:6379/0")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["django.db.backends.postgresql", "False"]
+    result = run_python(code, DATABASE_URL="", REDIS_URL="")
+    assert result.stdout.split() == ["django.db.backends.sqlite3", "True"]
+
+
+def test_it_passes_the_deploy_check_with_production_values():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, env={**os.environ, **PRODUCTION}, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
