@@ -5,28 +5,31 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from kesco.csvimport import ImportResult, count_lines
+from arrears.models import Source
+from arrears.services import import_run
+from kesco.csvimport import count_lines
 from kesco.errors import ImportFailed
 
 
 class ImportCommand(BaseCommand):
-    """Runs one import service on a CSV file: all-or-nothing, errors per line, exit 1 on any."""
+    """Runs one import on a CSV file: all-or-nothing, errors per line, exit 1 on any.
 
-    what = "rows"
+    The same service as the upload page (arrears.services.import_run), recorded as
+    an import job made through the command line."""
+
+    kind = ""
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="CSV file (UTF-8, header row)")
         parser.add_argument("--dry-run", action="store_true", help="check the file; write nothing")
 
-    def run_import(self, *, file, dry_run: bool, progress) -> ImportResult:
-        raise NotImplementedError
-
     def handle(self, *args, file, dry_run, **options):
         bar = None
         if sys.stderr.isatty() and options.get("verbosity", 1) > 0:
-            bar = tqdm(total=count_lines(file), unit=" rows", desc=f"Reading {self.what}", file=sys.stderr)
+            bar = tqdm(total=count_lines(file), unit=" rows", desc=f"Importing {self.kind}", file=sys.stderr)
         try:
-            result = self.run_import(file=file, dry_run=dry_run, progress=bar.update if bar else None)
+            result = import_run(kind=self.kind, file=file, dry_run=dry_run, source=Source.COMMAND,
+                                progress=bar.update if bar else None)
         except FileNotFoundError:
             raise CommandError(f"{file}: no such file") from None
         except ImportFailed as exc:

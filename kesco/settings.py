@@ -10,6 +10,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -87,6 +88,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "accounts",
+    "arrears",
 ]
 
 MIDDLEWARE = [
@@ -252,6 +254,14 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Short socket timeouts: a web request that queues a task must not hang on a dead Redis.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Periodic tasks, defined here; beat copies them into the database, where the
+# admin shows them (Periodic tasks) and an officer may pause or re-time them.
+CELERY_BEAT_SCHEDULE = {
+    "check-cached-positions": {
+        "task": "arrears.positions_check",
+        "schedule": crontab(hour=2, minute=30),
+    },
+}
 
 # --- Domain settings ---------------------------------------------------------
 DEFAULTER_THRESHOLD = env_decimal("DEFAULTER_THRESHOLD", "10000.00")

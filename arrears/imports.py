@@ -1,0 +1,368 @@
+"""Imports of consumers.csv and ledger.csv from the billing system.
+
+One code path for the commands and the upload page. The file is streamed into
+a temporary staging table (COPY on PostgreSQL), checked there with set-based
+SQL that reports every bad row as ``line N: column: reason``, and only a clean
+file is written, with one INSERT … SELECT and one UPDATE … FROM: nothing loops
+over rows in Python but the reader. All-or-nothing: one transaction per file.
+Importing the same file twice changes nothing.
+"""
+
+import csv
+import io
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+
+from arrears.ledger import india_today, positions_refresh
+from arrears.models import Category
+from kesco.csvimport import ImportResult, Progress, RowErrors, open_text, read_rows
+
+CONSUMER_COLUMNS = ["account_no", "name", "address", "division_code", "category", "sanctioned_load_kw", "phone",
+                    "meter_no", "is_protected"]
+CONSUMER_REQUIRED = ["account_no", "name", "division_code", "category"]
+LEDGER_COLUMNS = ["account_no", "entry_date", "kind", "amount", "reference", "due_date"]
+LEDGER_REQUIRED = ["account_no", "entry_date", "kind", "amount", "reference"]
+
+MAX_ERRORS = 1000
+_COPY_CHUNK = 1 << 20  # characters per COPY write
+
+
+# --- staging -------------------------------------------------------------------
+
+class _CsvPipe(io.RawIOBase):
+    """A file-like object that COPY reads: CSV text of (line, values…) made on demand."""
+
+    def __init__(self, rows: Iterator[list]):
+        self._rows = rows
+        self._buffer = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        while size < 0 or len(self._buffer) < size:
+            chunk = io.StringIO()
+            writer = csv.writer(chunk, lineterminator="\n")
+            for row in self._rows:
+                writer.writerow(row)
+                if chunk.tell() >= _COPY_CHUNK:
+                    break
+            text = chunk.getvalue()
+            if not text:
+                break
+            self._buffer += text.encode("utf-8")
+        if size < 0:
+            size = len(self._buffer)
+        data, self._buffer = self._buffer[:size], self._buffer[size:]
+        return data
+
+
+@dataclass
+class Staged:
+    table: str
+    rows: int
+
+
+def _staged_rows(file, columns: list[str], required: list[str], errors: RowErrors,
+                 progress: Progress | None) -> Iterator[list]:
+    """(line, values in `columns` order) for each well-formed row; structural errors go to `errors`."""
+    done = 0
+    with open_text(file) as stream:
+        for line, row in read_rows(stream, required=required, optional=[c for c in columns if c not in required]):
+            done += 1
+            if progress and done % 10000 == 0:
+                progress(10000)
+            if "__width__" in row:
+                errors.add(line, "row", row["__width__"])
+                continue
+            yield [line] + [row.get(column, "") for column in columns]
+    if progress and done % 10000:
+        progress(done % 10000)
+
+
+def _stage(file, columns: list[str], required: list[str], errors: RowErrors, progress: Progress | None) -> Staged:
+    """Loads the file into a temporary table `(line bigint, <columns> text)`."""
+    table = f"import_stage_{uuid.uuid4().hex[:12]}"
+    definition = ", ".join(["line bigint"] + [f"{c} text" for c in columns])
+    rows = _staged_rows(file, columns, required, errors, progress)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Temporary and dropped at commit; COPY is the fast path for millions of rows.
+            cursor.execute(f"CREATE TEMP TABLE {table} ({definition}) ON COMMIT DROP")
+            # FORCE_NOT_NULL: a blank field is '' as on SQLite, never NULL.
+            cursor.copy_expert(
+                f"COPY {table} FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL ({', '.join(columns)}))",
+                _CsvPipe(rows), _COPY_CHUNK)
+        else:
+            cursor.execute(f"CREATE TEMP TABLE {table} ({definition})")
+            marks = ", ".join(["%s"] * (len(columns) + 1))
+            cursor.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
+        cursor.execute(f"SELECT COUNT(*) FROM {table}")
+        count = cursor.fetchone()[0]
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ANALYZE {table}")
+    return Staged(table=table, rows=count)
+
+
+def _drop(staged: Staged | None) -> None:
+    if staged and connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {staged.table}")
+
+
+# --- checks ----------------------------------------------------------------------
+
+def _regex(column: str, pattern: str) -> str:
+    op = "~" if connection.vendor == "postgresql" else "REGEXP"
+    return f"({column} {op} '{pattern}')"
+
+
+def _is_date(column: str) -> str:
+    """True for a real calendar date in YYYY-MM-DD form (2026-02-30 is not)."""
+    if connection.vendor == "postgresql":
+        return (f"(CASE WHEN {_regex(column, '^[12][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$')} "
+                f"THEN CAST(substr({column}, 9, 2) AS int) <= CAST(EXTRACT(DAY FROM make_date("
+                f"CAST(substr({column}, 1, 4) AS int), CAST(substr({column}, 6, 2) AS int), 1)"
+                f" + interval '1 month - 1 day') AS int) ELSE false END)")
+    return f"(length({column}) = 10 AND COALESCE(date({column}, '+0 days') = {column}, 0))"
+
+
+AMOUNT_RE = "^-?[0-9]{1,12}([.][0-9]{1,2})?$"
+
+
+def _as_decimal(column: str) -> str:
+    return f"CAST({column} AS NUMERIC(14, 2))" if connection.vendor == "postgresql" else f"CAST({column} AS REAL)"
+
+
+def _as_date(column: str) -> str:
+    return f"CAST({column} AS DATE)" if connection.vendor == "postgresql" else column
+
+
+def _safe_decimal(column: str) -> str:
+    """The amount, or NULL where it is not one (SQL does not promise to filter before it casts)."""
+    return f"(CASE WHEN {_regex(column, AMOUNT_RE)} THEN {_as_decimal(column)} END)"
+
+
+def _safe_date(column: str) -> str:
+    return f"(CASE WHEN {_is_date(column)} THEN {_as_date(column)} END)"
+
+
+def _quote(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _collect(errors: RowErrors, checks: list[str], table: str, params: list | None = None) -> None:
+    """Runs each check (SELECT line, column, reason …) and adds what it finds, in line order."""
+    sql = " UNION ALL ".join(f"SELECT * FROM ({check}) AS c{i}" for i, check in enumerate(checks))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT line, col, reason FROM ({sql}) AS found ORDER BY line, col LIMIT {MAX_ERRORS}",
+                       params or [])
+        found = cursor.fetchall()
+    merged = sorted(
+        [(int(m.split(":")[0][5:]), m) for m in errors.messages]
+        + [(line, f"line {line}: {column}: {reason}") for line, column, reason in found]
+    )
+    errors.messages = [message for _line, message in merged][:MAX_ERRORS]
+
+
+def _concat(*parts: str) -> str:
+    return " || ".join(parts)
+
+
+def _duplicate_check(table: str, key: list[str], column: str) -> str:
+    on = " AND ".join(f"d.{k} = s.{k}" for k in key)
+    return (f"SELECT s.line, '{column}' AS col, {_concat(repr('duplicate of line '), 'CAST(d.first_line AS TEXT)')}"
+            f" AS reason FROM {table} s JOIN (SELECT {', '.join(key)}, MIN(line) AS first_line FROM {table}"
+            f" GROUP BY {', '.join(key)} HAVING COUNT(*) > 1) d ON {on} WHERE s.line > d.first_line")
+
+
+# --- consumers ---------------------------------------------------------------------
+
+def consumers_import(*, file, dry_run: bool = False, progress: Progress | None = None,
+                     division_id: int | None = None) -> ImportResult:
+    """Imports consumers.csv. With ``division_id`` (an officer's upload) every row must be of that division."""
+    errors = RowErrors()
+    staged = None
+    try:
+        with transaction.atomic():
+            staged = _stage(file, CONSUMER_COLUMNS, CONSUMER_REQUIRED, errors, progress)
+            t = staged.table
+            categories = ", ".join(_quote(c) for c in Category.values)
+            category_reason = "must be one of " + ", ".join(Category.values) + ": "
+            checks = [
+                f"SELECT line, 'account_no' AS col, {_concat(repr('must be 8 to 12 digits: '), 'account_no')} AS reason"
+                f" FROM {t} WHERE NOT {_regex('account_no', '^[0-9]{8,12}$')}",
+                _duplicate_check(t, ["account_no"], "account_no"),
+                f"SELECT line, 'name' AS col, 'must not be blank' AS reason FROM {t} WHERE name = ''",
+                f"SELECT line, 'name' AS col, 'longer than 200 characters' AS reason FROM {t} WHERE length(name) > 200",
+                f"SELECT s.line, 'division_code' AS col, {_concat(repr('unknown division: '), 's.division_code')}"
+                f" AS reason FROM {t} s LEFT JOIN accounts_division d ON d.code = s.division_code WHERE d.id IS NULL",
+                f"SELECT line, 'category' AS col, {_concat(repr(category_reason), 'category')}"
+                f" AS reason FROM {t} WHERE category NOT IN ({categories})",
+                f"SELECT line, 'sanctioned_load_kw' AS col, {_concat(repr('not a load in kW: '), 'sanctioned_load_kw')}"
+                f" AS reason FROM {t} WHERE sanctioned_load_kw <> '' AND NOT"
+                f" {_regex('sanctioned_load_kw', '^[0-9]{1,8}([.][0-9]{1,2})?$')}",
+                f"SELECT line, 'phone' AS col, {_concat(repr('not a phone number: '), 'phone')} AS reason"
+                f" FROM {t} WHERE phone <> '' AND NOT {_regex('phone', '^([+]91|0)?[0-9]{10}$')}",
+                f"SELECT line, 'meter_no' AS col, 'longer than 30 characters' AS reason FROM {t}"
+                f" WHERE length(meter_no) > 30",
+                f"SELECT line, 'is_protected' AS col, {_concat(repr('must be 0 or 1 (blank = 0): '), 'is_protected')}"
+                f" AS reason FROM {t} WHERE is_protected NOT IN ('', '0', '1')",
+            ]
+            params = []
+            if division_id is not None:
+                checks.append(
+                    f"SELECT s.line, 'division_code' AS col,"
+                    f" {_concat(repr('outside your division: '), 's.division_code')}"
+                    f" AS reason FROM {t} s JOIN accounts_division d ON d.code = s.division_code WHERE d.id <> %s")
+                params.append(division_id)
+            _collect(errors, checks, t, params)
+            errors.raise_if_any()
+            result = _consumers_write(staged, dry_run=dry_run)
+            if dry_run:
+                transaction.set_rollback(True)
+            return result
+    finally:
+        _drop(staged)
+
+
+def _consumers_write(staged: Staged, *, dry_run: bool) -> ImportResult:
+    t = staged.table
+    load = ("CASE WHEN s.sanctioned_load_kw = '' THEN 0 ELSE " + _as_decimal("s.sanctioned_load_kw") + " END")
+    protected = "CASE WHEN s.is_protected = '1' THEN TRUE ELSE FALSE END" if connection.vendor == "postgresql" \
+        else "CASE WHEN s.is_protected = '1' THEN 1 ELSE 0 END"
+    differs = (f"c.name <> s.name OR c.address <> s.address OR c.division_id <> d.id OR c.category <> s.category"
+               f" OR c.sanctioned_load_kw <> {load} OR c.phone <> s.phone OR c.meter_no <> s.meter_no"
+               f" OR c.is_protected <> {protected}")
+    result = ImportResult(rows=staged.rows, dry_run=dry_run)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(c.id), COALESCE(SUM(CASE WHEN c.id IS NOT NULL AND ({differs}) THEN 1 ELSE 0 END), 0)"
+            f" FROM {t} s JOIN accounts_division d ON d.code = s.division_code"
+            f" LEFT JOIN arrears_consumer c ON c.account_no = s.account_no")
+        existing, updated = cursor.fetchone()
+        result.created = staged.rows - existing
+        result.updated = updated
+        result.unchanged = existing - updated
+        if dry_run:
+            return result
+        now = "CURRENT_TIMESTAMP"
+        cursor.execute(
+            f"UPDATE arrears_consumer AS c SET name = s.name, address = s.address, division_id = d.id,"
+            f" category = s.category, sanctioned_load_kw = {load}, phone = s.phone, meter_no = s.meter_no,"
+            f" is_protected = {protected}, updated_at = {now}"
+            f" FROM {t} s JOIN accounts_division d ON d.code = s.division_code"
+            f" WHERE c.account_no = s.account_no AND ({differs})")
+        cursor.execute(
+            f"INSERT INTO arrears_consumer (account_no, name, address, division_id, category, sanctioned_load_kw,"
+            f" phone, meter_no, is_protected, status, balance, arrears, created_at, updated_at)"
+            f" SELECT s.account_no, s.name, s.address, d.id, s.category, {load}, s.phone, s.meter_no, {protected},"
+            f" 'connected', 0, 0, {now}, {now}"
+            f" FROM {t} s JOIN accounts_division d ON d.code = s.division_code"
+            f" WHERE NOT EXISTS (SELECT 1 FROM arrears_consumer c WHERE c.account_no = s.account_no)"
+            f" ORDER BY s.line")
+    return result
+
+
+# --- ledger ------------------------------------------------------------------------
+
+def ledger_import(*, file, dry_run: bool = False, progress: Progress | None = None,
+                  division_id: int | None = None, user_id: int | None = None, source: str = "import") -> ImportResult:
+    """Imports ledger.csv (BILL, SURCHARGE, PAYMENT, ADJUSTMENT); (kind, reference) is the re-import key."""
+    errors = RowErrors()
+    staged = None
+    try:
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                # Money changes on these accounts wait for the import, so no payment can
+                # slip between the new entries and the refresh of cached balances.
+                with connection.cursor() as cursor:
+                    cursor.execute("LOCK TABLE arrears_ledgerentry IN SHARE ROW EXCLUSIVE MODE")
+            staged = _stage(file, LEDGER_COLUMNS, LEDGER_REQUIRED, errors, progress)
+            t = staged.table
+            _collect(errors, _ledger_checks(t, division_id), t, [division_id] if division_id is not None else [])
+            errors.raise_if_any()
+            result = _ledger_write(staged, dry_run=dry_run, user_id=user_id, source=source)
+            if dry_run:
+                transaction.set_rollback(True)
+            return result
+    finally:
+        _drop(staged)
+
+
+def _ledger_checks(t: str, division_id: int | None) -> list[str]:
+    amount_ok = _regex("amount", AMOUNT_RE)
+    checks = [
+        f"SELECT s.line, 'account_no' AS col, {_concat(repr('unknown account: '), 's.account_no')} AS reason"
+        f" FROM {t} s LEFT JOIN arrears_consumer c ON c.account_no = s.account_no WHERE c.id IS NULL",
+        f"SELECT line, 'entry_date' AS col, {_concat(repr('not a date in YYYY-MM-DD form: '), 'entry_date')}"
+        f" AS reason FROM {t} WHERE NOT {_is_date('entry_date')}",
+        f"SELECT line, 'kind' AS col, {_concat(repr('must be BILL, SURCHARGE, PAYMENT or ADJUSTMENT: '), 'kind')}"
+        f" AS reason FROM {t} WHERE kind NOT IN ('BILL', 'SURCHARGE', 'PAYMENT', 'ADJUSTMENT')",
+        f"SELECT line, 'amount' AS col, {_concat(repr('not an amount with at most 2 decimal places: '), 'amount')}"
+        f" AS reason FROM {t} WHERE NOT {amount_ok}",
+        f"SELECT line, 'amount' AS col, {_concat(repr('must be more than zero for '), 'kind')} AS reason"
+        f" FROM {t} WHERE kind IN ('BILL', 'SURCHARGE', 'PAYMENT') AND {_safe_decimal('amount')} <= 0",
+        f"SELECT line, 'amount' AS col, 'an adjustment must not be zero' AS reason"
+        f" FROM {t} WHERE kind = 'ADJUSTMENT' AND {_safe_decimal('amount')} = 0",
+        f"SELECT line, 'due_date' AS col, 'required for a BILL' AS reason FROM {t}"
+        f" WHERE kind = 'BILL' AND due_date = ''",
+        f"SELECT line, 'due_date' AS col, {_concat(repr('not a date in YYYY-MM-DD form: '), 'due_date')} AS reason"
+        f" FROM {t} WHERE kind = 'BILL' AND due_date <> '' AND NOT {_is_date('due_date')}",
+        f"SELECT line, 'due_date' AS col, 'only a BILL has a due date' AS reason FROM {t}"
+        f" WHERE kind IN ('SURCHARGE', 'PAYMENT', 'ADJUSTMENT') AND due_date <> ''",
+        f"SELECT line, 'reference' AS col, 'must not be blank' AS reason FROM {t} WHERE reference = ''",
+        f"SELECT line, 'reference' AS col, 'longer than 40 characters' AS reason FROM {t} WHERE length(reference) > 40",
+        _duplicate_check(t, ["kind", "reference"], "reference"),
+        # Already on the ledger with other values: the ledger is append-only.
+        f"SELECT s.line, 'reference' AS col, {_concat(repr('already imported with other values: '), 's.reference')}"
+        f" AS reason FROM {t} s JOIN arrears_ledgerentry l ON l.kind = s.kind AND l.reference = s.reference"
+        f" JOIN arrears_consumer c ON c.id = l.consumer_id"
+        f" WHERE c.account_no <> s.account_no OR l.entry_date <> {_safe_date('s.entry_date')}"
+        f" OR l.amount <> {_safe_decimal('s.amount')}"
+        f" OR COALESCE(CAST(l.due_date AS TEXT), '') <> s.due_date",
+    ]
+    if division_id is not None:
+        checks.append(
+            f"SELECT s.line, 'account_no' AS col, {_concat(repr('outside your division: '), 's.account_no')} AS reason"
+            f" FROM {t} s JOIN arrears_consumer c ON c.account_no = s.account_no WHERE c.division_id <> %s")
+    return checks
+
+
+def _ledger_write(staged: Staged, *, dry_run: bool, user_id: int | None, source: str) -> ImportResult:
+    t = staged.table
+    amount = _as_decimal("s.amount")
+    new_rows = (f" FROM {t} s JOIN arrears_consumer c ON c.account_no = s.account_no"
+                f" WHERE NOT EXISTS (SELECT 1 FROM arrears_ledgerentry l WHERE l.kind = s.kind"
+                f" AND l.reference = s.reference)")
+    result = ImportResult(rows=staged.rows, dry_run=dry_run)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) {new_rows}")
+        result.created = cursor.fetchone()[0]
+        result.unchanged = staged.rows - result.created
+        if dry_run or not result.created:
+            return result
+        cursor.execute(
+            "INSERT INTO arrears_ledgerentry (consumer_id, entry_date, kind, amount, reference, due_date,"
+            " debit, credit, due_on, created_at, created_by_id, source)"
+            f" SELECT c.id, {_as_date('s.entry_date')}, s.kind, {amount}, s.reference,"
+            f" CASE WHEN s.kind = 'BILL' THEN {_as_date('s.due_date')} END,"
+            f" CASE WHEN s.kind IN ('BILL', 'SURCHARGE') OR (s.kind = 'ADJUSTMENT' AND {amount} > 0)"
+            f" THEN {amount} ELSE 0 END,"
+            f" CASE WHEN s.kind = 'PAYMENT' THEN {amount} WHEN s.kind = 'ADJUSTMENT' AND {amount} < 0"
+            f" THEN -{amount} ELSE 0 END,"
+            f" CASE WHEN s.kind = 'BILL' THEN {_as_date('s.due_date')} ELSE {_as_date('s.entry_date')} END,"
+            f" CURRENT_TIMESTAMP, %s, %s"
+            f" {new_rows} ORDER BY s.line", [user_id, source])
+        cursor.execute(f"CREATE TEMP TABLE {t}_touched AS SELECT DISTINCT c.id AS consumer_id"
+                       f" FROM {t} s JOIN arrears_consumer c ON c.account_no = s.account_no")
+    try:
+        positions_refresh(as_of=india_today(), in_table=f"{t}_touched")
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {t}_touched")
+    return result
+

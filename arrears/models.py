@@ -1,0 +1,239 @@
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from accounts.models import Division
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+
+account_no_validator = RegexValidator(r"^[0-9]{8,12}$", _("8 to 12 digits (leading zeros are kept)"))
+
+
+class Source(models.TextChoices):
+    """Through what a change came: kept on every money or status change."""
+
+    WEB = "web", _("web")
+    API = "api", _("API")
+    IMPORT = "import", _("import")
+    TASK = "task", _("task")
+    ADMIN = "admin", _("admin")
+    COMMAND = "command", _("command")
+
+
+class Category(models.TextChoices):
+    DOMESTIC = "domestic", _("Domestic")
+    COMMERCIAL = "commercial", _("Commercial")
+    INDUSTRIAL = "industrial", _("Industrial")
+    INSTITUTIONAL = "institutional", _("Institutional")
+    AGRICULTURAL = "agricultural", _("Agricultural")
+    GOVERNMENT = "government", _("Government")
+
+
+class ConnectionStatus(models.TextChoices):
+    CONNECTED = "connected", _("connected")
+    DISCONNECTED = "disconnected", _("disconnected")
+
+
+class Consumer(models.Model):
+    account_no = models.CharField(_("account no."), max_length=12, unique=True, validators=[account_no_validator])
+    name = models.CharField(_("name"), max_length=200)
+    address = models.TextField(_("address"), blank=True)
+    division = models.ForeignKey(Division, verbose_name=_("division"), on_delete=models.PROTECT,
+                                 related_name="consumers")
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    sanctioned_load_kw = models.DecimalField(_("sanctioned load (kW)"), max_digits=10, decimal_places=2)
+    phone = models.CharField(_("phone"), max_length=15, blank=True)
+    meter_no = models.CharField(_("meter no."), max_length=30, blank=True)
+    is_protected = models.BooleanField(
+        _("protected"), default=False, help_text=_("Hospital or essential service: never put on a cut list."))
+    status = models.CharField(_("status"), max_length=15, choices=ConnectionStatus.choices,
+                              default=ConnectionStatus.CONNECTED)
+
+    # Cached position, kept equal to the ledger in the same transaction as every
+    # ledger write (arrears.ledger.positions_refresh); the nightly check proves it.
+    balance = models.DecimalField(_("balance"), default=0, **MONEY)
+    arrears = models.DecimalField(_("arrears"), default=0, **MONEY)
+    oldest_due_date = models.DateField(_("oldest unpaid due date"), null=True, blank=True)
+    # `arrears` and `oldest_due_date` hold for every day in [arrears_from, arrears_until):
+    # nothing falls due and no credit takes effect in between. NULL until: for ever.
+    arrears_from = models.DateField(null=True, blank=True, editable=False)
+    arrears_until = models.DateField(null=True, blank=True, editable=False)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(
+        excluded_fields=["balance", "arrears", "oldest_due_date", "arrears_from", "arrears_until", "updated_at"])
+
+    class Meta:
+        ordering = ["account_no"]
+        verbose_name = _("consumer")
+        verbose_name_plural = _("consumers")
+        indexes = [
+            # The nightly list ranks a division's consumers by cached arrears.
+            models.Index(fields=["division", "-arrears"], name="consumer_division_arrears"),
+            # The nightly roll finds consumers whose cached arrears expire.
+            models.Index(fields=["arrears_until"], name="consumer_arrears_until"),
+            models.Index(fields=["phone"], name="consumer_phone"),
+            models.Index(fields=["meter_no"], name="consumer_meter_no"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account_no} {self.name}"
+
+
+class EntryKind(models.TextChoices):
+    BILL = "BILL", _("bill")
+    SURCHARGE = "SURCHARGE", _("surcharge")
+    PAYMENT = "PAYMENT", _("payment")
+    ADJUSTMENT = "ADJUSTMENT", _("adjustment")
+
+
+class LedgerEntry(models.Model):
+    """One line of a consumer's account. Append-only: corrections are ADJUSTMENTs.
+
+    ``amount`` is as the billing system states it (positive, or signed for an
+    ADJUSTMENT). ``debit``, ``credit`` and ``due_on`` are derived from it once,
+    when the entry is written, so balance and arrears are plain sums:
+    balance = Σdebit − Σcredit; arrears on D = max(0, Σdebit[due_on < D] − Σcredit[entry_date ≤ D]).
+    """
+
+    consumer = models.ForeignKey(Consumer, on_delete=models.PROTECT, related_name="ledger")
+    entry_date = models.DateField(_("entry date"))
+    kind = models.CharField(_("kind"), max_length=10, choices=EntryKind.choices)
+    amount = models.DecimalField(_("amount"), **MONEY)
+    reference = models.CharField(_("reference"), max_length=40)
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    debit = models.DecimalField(**MONEY)
+    credit = models.DecimalField(**MONEY)
+    due_on = models.DateField(help_text="when a debit falls due: the bill's due date, else the entry date")
+    # Who, when and through what: the ledger is its own history.
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    source = models.CharField(max_length=10, choices=Source.choices)
+
+    class Meta:
+        ordering = ["consumer", "entry_date", "id"]
+        verbose_name = _("ledger entry")
+        verbose_name_plural = _("ledger entries")
+        indexes = [
+            # Every balance and arrears computation reads one consumer's entries.
+            models.Index(fields=["consumer", "due_on"], name="ledger_consumer_due_on"),
+        ]
+        constraints = [
+            # The re-import key of ledger.csv.
+            models.UniqueConstraint(fields=["kind", "reference"], name="ledger_kind_reference_unique"),
+            models.CheckConstraint(
+                name="ledger_bill_has_due_date",
+                condition=Q(kind=EntryKind.BILL, due_date__isnull=False) | (~Q(kind=EntryKind.BILL)
+                                                                          & Q(due_date__isnull=True)),
+            ),
+            models.CheckConstraint(
+                name="ledger_amount_sign",
+                condition=Q(kind=EntryKind.ADJUSTMENT, amount__lt=0) | Q(kind=EntryKind.ADJUSTMENT, amount__gt=0)
+                | Q(kind__in=[EntryKind.BILL, EntryKind.SURCHARGE, EntryKind.PAYMENT], amount__gt=0),
+            ),
+            models.CheckConstraint(
+                name="ledger_debit_credit_match_amount",
+                condition=Q(debit__gte=0, credit__gte=0)
+                & (Q(kind=EntryKind.PAYMENT, debit=0, credit=F("amount"))
+                   | Q(kind__in=[EntryKind.BILL, EntryKind.SURCHARGE], credit=0, debit=F("amount"))
+                   | Q(kind=EntryKind.ADJUSTMENT, amount__gt=0, credit=0, debit=F("amount"))
+                   | Q(kind=EntryKind.ADJUSTMENT, amount__lt=0, debit=0, credit=-F("amount"))),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.reference} {self.amount}"
+
+
+class PaymentMode(models.TextChoices):
+    CASH = "cash", _("cash")
+    CHEQUE = "cheque", _("cheque")
+    DD = "dd", _("demand draft")
+    UPI = "upi", _("UPI")
+    CARD = "card", _("card")
+    ONLINE = "online", _("online")
+
+
+class Payment(models.Model):
+    """Money taken through this app, with its receipt. Its ledger line is the PAYMENT entry."""
+
+    consumer = models.ForeignKey(Consumer, on_delete=models.PROTECT, related_name="payments")
+    ledger_entry = models.OneToOneField(LedgerEntry, on_delete=models.PROTECT, related_name="payment")
+    amount = models.DecimalField(_("amount"), **MONEY)
+    mode = models.CharField(_("mode"), max_length=10, choices=PaymentMode.choices)
+    receipt_no = models.CharField(_("receipt no."), max_length=40, unique=True)
+    paid_at = models.DateTimeField(_("paid at"))
+    # Drives come with a later issue; a payment taken at a drive stop points to it.
+    drive_stop_id = models.BigIntegerField(null=True, blank=True)
+    balance_after = models.DecimalField(**MONEY)
+    arrears_after = models.DecimalField(**MONEY)
+    taken_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="payments_taken")
+    source = models.CharField(max_length=10, choices=Source.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-paid_at", "-id"]
+        constraints = [models.CheckConstraint(name="payment_amount_positive", condition=Q(amount__gt=0))]
+        indexes = [models.Index(fields=["paid_at"], name="payment_paid_at")]
+
+    def __str__(self) -> str:
+        return f"{self.receipt_no} ₹{self.amount}"
+
+
+class ImportKind(models.TextChoices):
+    DIVISIONS = "divisions", _("divisions")
+    CONSUMERS = "consumers", _("consumers")
+    LEDGER = "ledger", _("ledger")
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("queued")
+    RUNNING = "running", _("running")
+    DONE = "done", _("done")
+    FAILED = "failed", _("failed")
+
+
+class ImportJob(models.Model):
+    """One import of a CSV file: an upload (run by a Celery task, its page polls the
+    progress) or a command. Who imported what, when, and with what result."""
+
+    kind = models.CharField(_("kind"), max_length=10, choices=ImportKind.choices)
+    file = models.FileField(upload_to="imports/%Y/%m/", blank=True)
+    original_name = models.CharField(max_length=255)
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.WEB)
+    dry_run = models.BooleanField(default=False)
+    status = models.CharField(max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
+    task_id = models.CharField(max_length=50, blank=True, help_text="the Celery task; its state carries progress")
+    rows_total = models.PositiveIntegerField(null=True)
+    rows_done = models.PositiveIntegerField(default=0)
+    summary = models.TextField(blank=True)
+    errors = models.JSONField(default=list, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+", help_text="none for the command line")
+    division = models.ForeignKey(Division, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                 help_text="the uploader's division (none for HQ and IT)")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+
+class PositionCheck(models.Model):
+    """A run of the nightly check that cached balances and arrears equal the ledger."""
+
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    consumers_checked = models.PositiveIntegerField(default=0)
+    mismatches = models.PositiveIntegerField(default=0)
+    details = models.JSONField(default=list, blank=True, help_text="the first mismatches found")
+    source = models.CharField(max_length=10, choices=Source.choices)
+
+    class Meta:
+        ordering = ["-started_at"]
