@@ -6,6 +6,8 @@ from kesco.health import healthz
 
 api_v1 = [
     path("", include("accounts.api_urls")),
+    path("", include("arrears.api_urls")),
+    path("", include("arrears.defaulter_api_urls")),
 ]
 
 urlpatterns = [
@@ -15,5 +17,7 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("", include("arrears.urls")),
+    path("", include("arrears.defaulter_urls")),
     path("", include("accounts.urls")),
 ]
