@@ -106,6 +106,9 @@ def positions_refresh(*, as_of: date, consumer_ids=None, division_id=None, in_ta
     FROM positions p WHERE c.id = p.consumer_id"""
     with connection.cursor() as cursor:
         cursor.execute(POSITIONS_SQL.format(scope=scope) + update, params)
+        if cursor.rowcount < 0:  # Python's sqlite3 gives no count for a statement that starts with WITH
+            cursor.execute("SELECT changes()")
+            return cursor.fetchone()[0]
         return cursor.rowcount
 
 
