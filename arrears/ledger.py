@@ -135,3 +135,17 @@ def positions_mismatches(*, limit: int = 100) -> tuple[int, int, list[dict]]:
         for r in rows[:limit]
     ]
     return checked, len(rows), details
+
+
+def positions_select_sql(*, where: str = "") -> str:
+    """A SELECT of (consumer_id, as_of, balance, arrears, oldest_due_date) computed from the
+    ledger, not the cache, for the consumers ``c`` of arrears_consumer matching ``where``.
+
+    Its first parameter is the as-of date, then those of ``where``. Reads only; usable as a
+    subquery, e.g. to build a defaulter list for a day the cached figures no longer cover.
+    """
+    scope = f"SELECT c.id, {_as_of_sql()} AS as_of FROM arrears_consumer c"
+    if where:
+        scope += f" WHERE {where}"
+    return (POSITIONS_SQL.format(scope=scope)
+            + "SELECT consumer_id, as_of, balance, arrears, oldest_due_date FROM positions")
