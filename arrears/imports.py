@@ -38,11 +38,19 @@ class _CsvPipe(io.RawIOBase):
     def __init__(self, rows: Iterator[list]):
         self._rows = rows
         self._buffer = b""
+        self.error: BaseException | None = None  # psycopg2 hides what read() raised; keep it
 
     def readable(self) -> bool:
         return True
 
     def read(self, size: int = -1) -> bytes:
+        try:
+            return self._read(size)
+        except BaseException as exc:
+            self.error = exc
+            raise
+
+    def _read(self, size: int) -> bytes:
         while size < 0 or len(self._buffer) < size:
             chunk = io.StringIO()
             writer = csv.writer(chunk, lineterminator="\n")
@@ -93,9 +101,15 @@ def _stage(file, columns: list[str], required: list[str], errors: RowErrors, pro
             # Temporary and dropped at commit; COPY is the fast path for millions of rows.
             cursor.execute(f"CREATE TEMP TABLE {table} ({definition}) ON COMMIT DROP")
             # FORCE_NOT_NULL: a blank field is '' as on SQLite, never NULL.
-            cursor.copy_expert(
-                f"COPY {table} FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL ({', '.join(columns)}))",
-                _CsvPipe(rows), _COPY_CHUNK)
+            pipe = _CsvPipe(rows)
+            try:
+                cursor.copy_expert(
+                    f"COPY {table} FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL ({', '.join(columns)}))",
+                    pipe, _COPY_CHUNK)
+            except Exception:
+                if pipe.error is not None:
+                    raise pipe.error from None  # e.g. ImportFailed for a bad header
+                raise
         else:
             cursor.execute(f"CREATE TEMP TABLE {table} ({definition})")
             marks = ", ".join(["%s"] * (len(columns) + 1))
