@@ -1,5 +1,6 @@
 """Writes to consumers and the ledger. Every money change goes through here."""
 
+import uuid
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
@@ -196,10 +197,12 @@ def import_job_create(*, user: User, kind: str, upload, dry_run: bool = False) -
     if kind == ImportKind.DIVISIONS and not user.sees_all_divisions:
         raise PermissionDenied("only HQ and IT import divisions")
     job = ImportJob(kind=kind, original_name=upload.name[:255], dry_run=dry_run, created_by=user,
-                    division_id=None if user.sees_all_divisions else user.division_id, source=Source.WEB)
+                    division_id=None if user.sees_all_divisions else user.division_id, source=Source.WEB,
+                    task_id=str(uuid.uuid4()))
     job.file.save(upload.name, upload, save=False)
     job.save()
-    transaction.on_commit(lambda: import_job_execute_task.delay(job.pk))
+    # The task id is known in advance, so the job page can follow the task's progress.
+    transaction.on_commit(lambda: import_job_execute_task.apply_async(args=[job.pk], task_id=job.task_id))
     return job
 
 

@@ -1,0 +1,137 @@
+"""REST API for consumers, their ledger and payments (DESIGN.md, REST API).
+
+Each view: check access (querysets start from the scoping selectors), validate
+input, call one service, answer.
+"""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from arrears.models import ConnectionStatus, Consumer, LedgerEntry, PaymentMode, Source
+from arrears.selectors import consumer_get, consumers_search, ledger_visible_to
+from arrears.services import payment_record
+from kesco.idempotency import HEADER, idempotent
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+class ConsumerOutput(serializers.ModelSerializer):
+    division = serializers.CharField(source="division.code")
+
+    class Meta:
+        model = Consumer
+        fields = ["account_no", "name", "division", "category", "status", "is_protected", "balance", "arrears",
+                  "oldest_due_date"]
+
+
+class ConsumerDetailOutput(ConsumerOutput):
+    class Meta(ConsumerOutput.Meta):
+        fields = ConsumerOutput.Meta.fields + ["address", "phone", "meter_no", "sanctioned_load_kw"]
+
+
+class ConsumerListInput(serializers.Serializer):
+    division = serializers.CharField(required=False, allow_blank=True, max_length=10)
+    q = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    status = serializers.ChoiceField(choices=ConnectionStatus.choices, required=False, allow_blank=True)
+
+
+@extend_schema(parameters=[
+    OpenApiParameter("division", str, description="division code, e.g. RTP"),
+    OpenApiParameter("q", str, description="account no., phone or meter no. (exact) or part of the name"),
+    OpenApiParameter("status", str, enum=ConnectionStatus.values),
+])
+class ConsumerListApi(generics.ListAPIView):
+    """Consumers of the caller's division (every division for HQ and IT), highest arrears first."""
+
+    serializer_class = ConsumerOutput
+    filter_backends = []
+
+    def get_queryset(self):
+        params = ConsumerListInput(data=self.request.query_params)
+        params.is_valid(raise_exception=True)
+        return consumers_search(self.request.user, **params.validated_data).order_by("-arrears", "account_no")
+
+
+class ConsumerDetailApi(generics.RetrieveAPIView):
+    serializer_class = ConsumerDetailOutput
+
+    def get_object(self):
+        return consumer_get(self.request.user, self.kwargs["account_no"])
+
+
+class LedgerEntryOutput(serializers.ModelSerializer):
+    created_by = serializers.CharField(source="created_by.username", default=None)
+
+    class Meta:
+        model = LedgerEntry
+        fields = ["id", "entry_date", "kind", "amount", "reference", "due_date", "created_at", "created_by",
+                  "source"]
+
+
+class ConsumerLedgerApi(generics.ListAPIView):
+    """The consumer's ledger, oldest first. Append-only: corrections are ADJUSTMENT entries."""
+
+    serializer_class = LedgerEntryOutput
+    filter_backends = []
+
+    def get_queryset(self):
+        consumer = consumer_get(self.request.user, self.kwargs["account_no"])
+        # Index ledger_consumer_due_on serves the consumer filter.
+        return ledger_visible_to(self.request.user).filter(consumer=consumer).order_by("entry_date", "id")
+
+
+class PaymentInput(serializers.Serializer):
+    account_no = serializers.CharField(max_length=12)
+    amount = serializers.DecimalField(**MONEY, min_value=0)
+    mode = serializers.ChoiceField(choices=PaymentMode.choices)
+    receipt_no = serializers.CharField(max_length=40)
+    paid_at = serializers.DateTimeField(required=False, allow_null=True)
+    drive_stop = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+
+
+class PaymentOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    account_no = serializers.CharField(source="consumer.account_no")
+    amount = serializers.DecimalField(**MONEY)
+    mode = serializers.CharField()
+    receipt_no = serializers.CharField()
+    paid_at = serializers.DateTimeField()
+    balance_after = serializers.DecimalField(**MONEY)
+    arrears_after = serializers.DecimalField(**MONEY)
+    reconnection_order = serializers.IntegerField(allow_null=True, source="reconnection_order_id", default=None)
+
+
+class PaymentCreateApi(APIView):
+    """Take a payment: a PAYMENT on the ledger, a receipt, and the consumer's new balance and arrears.
+
+    Honours `Idempotency-Key`: a retried request replays the first answer and never pays twice.
+    """
+
+    @extend_schema(
+        request=PaymentInput,
+        responses={201: PaymentOutput},
+        parameters=[OpenApiParameter(HEADER, OpenApiTypes.STR, OpenApiParameter.HEADER, required=False)],
+    )
+    def post(self, request):
+        return idempotent(request, operation="payments.create", handler=lambda: self._create(request))
+
+    def _create(self, request) -> Response:
+        data = PaymentInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        try:
+            payment = payment_record(
+                user=request.user, account_no=values["account_no"], amount=values["amount"], mode=values["mode"],
+                receipt_no=values["receipt_no"], paid_at=values.get("paid_at"),
+                drive_stop_id=values.get("drive_stop"), source=Source.API,
+            )
+        except Consumer.DoesNotExist:
+            raise NotFound(f"no consumer {values['account_no']} in your division") from None
+        except DjangoPermissionDenied as exc:
+            raise PermissionDenied(str(exc)) from None
+        return Response(PaymentOutput(payment).data, status=status.HTTP_201_CREATED)

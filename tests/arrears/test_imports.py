@@ -1,0 +1,190 @@
+"""import_consumers and import_ledger: all-or-nothing, every bad line named, idempotent."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from arrears.models import Consumer, ImportJob, LedgerEntry
+from arrears.services import import_run
+from kesco.errors import ImportFailed
+
+CONSUMERS = (
+    "account_no,name,address,division_code,category,sanctioned_load_kw,phone,meter_no,is_protected\n"
+    '00012345,"राम प्रसाद, गुप्ता","12/34, रतनपुर कॉलोनी, कानपुर",RTP,domestic,2.00,9876543210,M-001,0\n'
+    "00012346,Hallet Hospital,Swaroop Nagar,RTP,institutional,100,,M-002,1\n"
+    "00012347,Sunita Devi,Hanspuram,HSP,commercial,5.5,09876543210,M-003,\n"
+)
+LEDGER = (
+    "account_no,entry_date,kind,amount,reference,due_date\n"
+    "00012345,2026-09-01,BILL,8000.00,B-1,2026-09-15\n"
+    "00012345,2026-10-01,BILL,4000.00,B-2,2026-10-15\n"
+    "00012345,2026-10-20,PAYMENT,1000.00,R-1,\n"
+    "00012345,2026-10-25,ADJUSTMENT,-500.00,A-1,\n"
+    "00012345,2026-10-26,SURCHARGE,120.50,S-1,\n"
+    "00012346,2026-11-01,BILL,50000.00,B-3,2099-12-15\n"
+)
+
+
+def write(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+@pytest.fixture
+def consumers_file(tmp_path):
+    return write(tmp_path, "consumers.csv", CONSUMERS)
+
+
+@pytest.fixture
+def loaded(rtp, hsp, tmp_path, consumers_file):
+    call_command("import_consumers", consumers_file)
+    call_command("import_ledger", write(tmp_path, "ledger.csv", LEDGER))
+
+
+def import_errors(capsys, command, path):
+    capsys.readouterr()
+    with pytest.raises(CommandError, match="nothing was written"):
+        call_command(command, path)
+    return capsys.readouterr().err.splitlines()
+
+
+def test_it_keeps_leading_zeros_and_hindi_names_with_commas(loaded):
+    consumer = Consumer.objects.get(account_no="00012345")
+    assert consumer.name == "राम प्रसाद, गुप्ता"
+    assert consumer.address == "12/34, रतनपुर कॉलोनी, कानपुर"
+    assert consumer.division.code == "RTP"
+    assert Consumer.objects.get(account_no="00012346").is_protected is True
+    assert Consumer.objects.get(account_no="00012347").is_protected is False
+
+
+def test_it_sets_balance_and_arrears_from_the_imported_ledger(loaded):
+    consumer = Consumer.objects.get(account_no="00012345")
+    assert consumer.balance == Decimal("10620.50")
+    assert consumer.arrears == Decimal("10620.50")
+    hospital = Consumer.objects.get(account_no="00012346")
+    assert (hospital.balance, hospital.arrears) == (Decimal("50000.00"), Decimal("0.00"))  # not yet due
+
+
+def test_it_changes_nothing_on_a_second_import(loaded, tmp_path, consumers_file, capsys):
+    before = (list(Consumer.objects.values_list("account_no", "name", "balance", "arrears", "updated_at")),
+              list(LedgerEntry.objects.values_list("id", "reference", "amount")))
+    capsys.readouterr()
+    call_command("import_consumers", consumers_file)
+    call_command("import_ledger", write(tmp_path, "ledger.csv", LEDGER))
+    out = capsys.readouterr().out
+    assert "0 created, 0 updated, 3 unchanged" in out
+    assert "0 created, 0 updated, 6 unchanged" in out
+    after = (list(Consumer.objects.values_list("account_no", "name", "balance", "arrears", "updated_at")),
+             list(LedgerEntry.objects.values_list("id", "reference", "amount")))
+    assert after == before
+
+
+def test_it_updates_a_changed_consumer(loaded, tmp_path, capsys):
+    capsys.readouterr()
+    changed = CONSUMERS.replace("9876543210,M-001", "9123456780,M-001")
+    call_command("import_consumers", write(tmp_path, "c2.csv", changed))
+    assert "0 created, 1 updated, 2 unchanged" in capsys.readouterr().out
+    assert Consumer.objects.get(account_no="00012345").phone == "9123456780"
+
+
+def test_it_reports_every_bad_consumer_line_and_writes_nothing(rtp, tmp_path, capsys):
+    bad = (
+        "account_no,name,address,division_code,category,sanctioned_load_kw,phone,meter_no,is_protected\n"
+        "00012345,Ram,Addr,RTP,domestic,2,,M1,0\n"
+        "12AB,Shyam,Addr,RTP,domestic,2,,M2,0\n"
+        "00012345,Again,Addr,RTP,domestic,2,,M3,0\n"
+        "00012348,,Addr,RTP,domestic,2,,M4,0\n"
+        "00012349,Mohan,Addr,ZZZ,domestic,2,,M5,0\n"
+        "00012350,Sohan,Addr,RTP,palace,2,,M6,0\n"
+        "00012351,Rohan,Addr,RTP,domestic,two,,M7,0\n"
+        "00012352,Gita,Addr,RTP,domestic,2,12345,M8,0\n"
+        "00012353,Sita,Addr,RTP,domestic,2,,M9,yes\n"
+        "00012354,Short,Addr\n"
+    )
+    errors = import_errors(capsys, "import_consumers", write(tmp_path, "bad.csv", bad))
+    assert errors == [
+        "line 3: account_no: must be 8 to 12 digits: 12AB",
+        "line 4: account_no: duplicate of line 2",
+        "line 5: name: must not be blank",
+        "line 6: division_code: unknown division: ZZZ",
+        "line 7: category: must be one of domestic, commercial, industrial, institutional, agricultural,"
+        " government: palace",
+        "line 8: sanctioned_load_kw: not a load in kW: two",
+        "line 9: phone: not a phone number: 12345",
+        "line 10: is_protected: must be 0 or 1 (blank = 0): yes",
+        "line 11: row: expected 9 values, found 3",
+    ]
+    assert not Consumer.objects.exists()
+
+
+def test_it_reports_every_bad_ledger_line_and_writes_nothing(loaded, tmp_path, capsys):
+    bad = (
+        "account_no,entry_date,kind,amount,reference,due_date\n"
+        "00012345,2026-11-01,BILL,100.00,B-NEW,2026-11-15\n"
+        "99999999,2026-09-01,BILL,8000.00,B-9,2026-09-15\n"
+        "00012345,2026-02-30,BILL,8000.00,B-10,2026-09-15\n"
+        "00012345,01/09/2026,BILL,8000.00,B-11,2026-09-15\n"
+        "00012345,2026-09-01,REFUND,8000.00,B-12,\n"
+        "00012345,2026-09-01,BILL,-5,B-13,2026-09-15\n"
+        "00012345,2026-09-01,BILL,5.123,B-14,2026-09-15\n"
+        "00012345,2026-09-01,BILL,abc,B-15,2026-09-15\n"
+        "00012345,2026-09-01,BILL,5,B-16,\n"
+        "00012345,2026-09-01,PAYMENT,5,R-17,2026-09-15\n"
+        "00012345,2026-09-01,PAYMENT,5,R-17,\n"
+        "00012345,2026-09-01,BILL,8000.00,B-1,2026-09-16\n"
+        "00012345,2026-09-01,ADJUSTMENT,0,A-2,\n"
+        "00012345,2026-09-01,SURCHARGE,10,,\n"
+        "00012345,2026-09-01,PAYMENT,0.00,R-18,\n"
+    )
+    balance_before = Consumer.objects.get(account_no="00012345").balance
+    count_before = LedgerEntry.objects.count()
+    errors = import_errors(capsys, "import_ledger", write(tmp_path, "bad.csv", bad))
+    assert errors == [
+        "line 3: account_no: unknown account: 99999999",
+        "line 4: entry_date: not a date in YYYY-MM-DD form: 2026-02-30",
+        "line 5: entry_date: not a date in YYYY-MM-DD form: 01/09/2026",
+        "line 6: kind: must be BILL, SURCHARGE, PAYMENT or ADJUSTMENT: REFUND",
+        "line 7: amount: must be more than zero for BILL",
+        "line 8: amount: not an amount with at most 2 decimal places: 5.123",
+        "line 9: amount: not an amount with at most 2 decimal places: abc",
+        "line 10: due_date: required for a BILL",
+        "line 11: due_date: only a BILL has a due date",
+        "line 12: reference: duplicate of line 11",
+        "line 13: reference: already imported with other values: B-1",
+        "line 14: amount: an adjustment must not be zero",
+        "line 15: reference: must not be blank",
+        "line 16: amount: must be more than zero for PAYMENT",
+    ]
+    assert LedgerEntry.objects.count() == count_before  # the good line 2 was not written either
+    assert Consumer.objects.get(account_no="00012345").balance == balance_before
+
+
+def test_it_reports_a_wrong_header(rtp, tmp_path, capsys):
+    errors = import_errors(capsys, "import_ledger", write(tmp_path, "h.csv", "account,date,kind\n1,2,3\n"))
+    assert "line 1: account_no: column missing from the header" in errors
+
+
+def test_it_checks_only_on_dry_run(rtp, hsp, consumers_file, capsys):
+    call_command("import_consumers", consumers_file, dry_run=True)
+    assert "3 created" in capsys.readouterr().out
+    assert not Consumer.objects.exists()
+
+
+def test_it_records_each_import_as_a_job(loaded):
+    jobs = list(ImportJob.objects.order_by("created_at").values_list("kind", "status", "source"))
+    assert jobs == [("consumers", "done", "command"), ("ledger", "done", "command")]
+
+
+def test_an_officer_imports_only_into_their_division(officer, hsp, tmp_path):
+    with pytest.raises(ImportFailed) as failure:
+        import_run(kind="consumers", file=write(tmp_path, "c.csv", CONSUMERS), user=officer, source="web")
+    assert failure.value.errors == ["line 4: division_code: outside your division: HSP"]
+    assert not Consumer.objects.exists()
+
+
+def test_it_reports_progress(rtp, hsp, consumers_file):
+    seen = []
+    import_run(kind="consumers", file=consumers_file, source="command", progress=seen.append)
+    assert sum(seen) == 3

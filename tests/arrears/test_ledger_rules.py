@@ -1,0 +1,122 @@
+"""Balance and arrears, exactly as DESIGN.md states them."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from arrears.ledger import positions_refresh
+from arrears.models import Consumer, LedgerEntry
+from tests.factories import add_entry, make_consumer
+
+TODAY = date(2026, 11, 28)
+
+
+@pytest.fixture(autouse=True)
+def frozen_today(monkeypatch):
+    monkeypatch.setattr("arrears.services.india_today", lambda: TODAY)
+
+
+@pytest.fixture
+def consumer(rtp):
+    return make_consumer(rtp)
+
+
+def position(consumer, as_of=TODAY):
+    positions_refresh(as_of=as_of, consumer_ids=[consumer.pk])
+    consumer.refresh_from_db()
+    return consumer.balance, consumer.arrears, consumer.oldest_due_date
+
+
+def test_it_counts_a_bill_due_yesterday_but_not_one_due_today(consumer):
+    add_entry(consumer, "BILL", "5000.00", TODAY - timedelta(days=20), due_date=TODAY - timedelta(days=1))
+    add_entry(consumer, "BILL", "7000.00", TODAY - timedelta(days=15), due_date=TODAY)
+    assert position(consumer) == (Decimal("12000.00"), Decimal("5000.00"), TODAY - timedelta(days=1))
+    # Tomorrow the second bill is overdue too.
+    assert position(consumer, TODAY + timedelta(days=1))[1] == Decimal("12000.00")
+
+
+def test_it_treats_an_overpayment_as_an_advance(consumer):
+    add_entry(consumer, "BILL", "3000.00", date(2026, 9, 1), due_date=date(2026, 9, 15))
+    add_entry(consumer, "PAYMENT", "5000.00", date(2026, 9, 10))
+    assert position(consumer) == (Decimal("-2000.00"), Decimal("0.00"), None)
+
+
+def test_it_takes_a_negative_adjustment_as_a_credit_on_its_date(consumer):
+    add_entry(consumer, "BILL", "15000.00", date(2026, 6, 1), due_date=date(2026, 6, 15))
+    add_entry(consumer, "ADJUSTMENT", "-4000.50", date(2026, 12, 5))  # dated after today
+    assert position(consumer) == (Decimal("10999.50"), Decimal("15000.00"), date(2026, 6, 15))
+    assert position(consumer, date(2026, 12, 5))[1] == Decimal("10999.50")
+
+
+def test_it_makes_a_surcharge_due_on_its_entry_date(consumer):
+    add_entry(consumer, "SURCHARGE", "250.00", TODAY - timedelta(days=1))
+    add_entry(consumer, "SURCHARGE", "100.00", TODAY)
+    assert position(consumer)[:2] == (Decimal("350.00"), Decimal("250.00"))
+
+
+def test_it_applies_payments_to_the_oldest_bill_first(consumer):
+    add_entry(consumer, "BILL", "1000.00", date(2026, 1, 1), due_date=date(2026, 1, 15))
+    add_entry(consumer, "BILL", "2000.00", date(2026, 2, 1), due_date=date(2026, 2, 15))
+    add_entry(consumer, "BILL", "4000.00", date(2026, 3, 1), due_date=date(2026, 3, 15))
+    add_entry(consumer, "PAYMENT", "2500.00", date(2026, 4, 1))
+    # ₹2,500 clears January's bill and half of February's: February is the oldest unpaid.
+    assert position(consumer) == (Decimal("4500.00"), Decimal("4500.00"), date(2026, 2, 15))
+
+
+def test_it_keeps_the_cache_valid_until_the_next_bill_falls_due(consumer):
+    add_entry(consumer, "BILL", "20000.00", date(2026, 11, 1), due_date=date(2026, 12, 10))
+    consumer.refresh_from_db()
+    assert (consumer.arrears, consumer.arrears_from, consumer.arrears_until) == (
+        Decimal("0.00"), TODAY, date(2026, 12, 11))
+    # The nightly roll leaves it alone until then, and refreshes it on that day.
+    assert positions_refresh(as_of=date(2026, 12, 10), only_stale=True) == 0
+    assert positions_refresh(as_of=date(2026, 12, 11), only_stale=True) == 1
+    consumer.refresh_from_db()
+    assert consumer.arrears == Decimal("20000.00")
+
+
+def test_a_consumer_without_entries_owes_nothing(consumer):
+    assert position(consumer) == (Decimal("0.00"), Decimal("0.00"), None)
+
+
+# --- property: the SQL equals a plain reading of the rules ------------------------------
+
+def reference_position(entries, as_of):
+    """DESIGN.md's rules, read literally, in Python."""
+    debits = [(e["due_on"], e["debit"]) for e in entries if e["debit"]]
+    balance = sum((e["debit"] - e["credit"] for e in entries), Decimal("0.00"))
+    due = sum((amount for due_on, amount in debits if due_on < as_of), Decimal("0.00"))
+    paid = sum((e["credit"] for e in entries if e["entry_date"] <= as_of), Decimal("0.00"))
+    arrears = max(Decimal("0.00"), due - paid)
+    oldest, running = None, Decimal("0.00")
+    if arrears:
+        for due_on, amount in sorted(d for d in debits if d[0] < as_of):
+            running += amount
+            if running > paid:
+                oldest = due_on
+                break
+    return balance, arrears, oldest
+
+
+day = st.dates(min_value=date(2025, 1, 1), max_value=date(2026, 12, 31))
+amount = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("60000.00"), places=2)
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(entries=st.lists(st.tuples(st.sampled_from(["BILL", "SURCHARGE", "PAYMENT", "ADJUSTMENT", "ADJUSTMENT-"]),
+                                  amount, day, st.integers(min_value=0, max_value=40)), max_size=12),
+       as_of=day)
+def test_it_matches_the_rules_on_random_ledgers(rtp, entries, as_of):
+    consumer = make_consumer(rtp)
+    try:
+        for kind, value, entry_date, due_in in entries:
+            if kind == "ADJUSTMENT-":
+                kind, value = "ADJUSTMENT", -value
+            due = entry_date + timedelta(days=due_in) if kind == "BILL" else None
+            add_entry(consumer, kind, str(value), entry_date, due_date=due)
+        rows = list(LedgerEntry.objects.filter(consumer=consumer).values("debit", "credit", "due_on", "entry_date"))
+        assert position(consumer, as_of) == reference_position(rows, as_of)
+    finally:
+        LedgerEntry.objects.filter(consumer=consumer).delete()
+        Consumer.objects.filter(pk=consumer.pk).delete()
