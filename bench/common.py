@@ -1,0 +1,102 @@
+"""What every part of the benchmark shares: the database, child processes, figures."""
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psycopg2
+
+from bench.data import DataSet
+
+PROJECT = Path(__file__).resolve().parent.parent
+DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432"
+
+
+@dataclass
+class Figure:
+    """One row of the results table. ``ok`` is None where there is no target to meet."""
+
+    name: str
+    measured: str
+    baseline: str = ""
+    target: str = ""
+    ok: bool | None = None
+
+
+@dataclass
+class Context:
+    """One run: the data set and the database every part works on, in PARTS order."""
+
+    size: str
+    data: DataSet
+    server: str  # postgres://user@host:port, without a database name
+    database: str
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def database_url(self) -> str:
+        return f"{self.server}/{self.database}"
+
+    def env(self) -> dict[str, str]:
+        env = dict(os.environ, DATABASE_URL=self.database_url, DJANGO_SETTINGS_MODULE="kesco.settings")
+        env.pop("KESCO_REQUIRE_SERVICES", None)
+        return env
+
+    def connect(self):
+        return psycopg2.connect(self.database_url)
+
+
+@dataclass
+class Timed:
+    seconds: float
+    peak_rss_mb: float
+    stdout: str
+
+
+def run_timed(args: list[str], *, env: dict[str, str], stdin=None) -> Timed:
+    """Runs a child process to the end; its own wall time and peak RSS (os.wait4 gives one child's usage)."""
+    start = time.perf_counter()
+    child = subprocess.Popen(args, cwd=PROJECT, env=env, stdin=stdin, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+    out, err = _drain(child)
+    _pid, status, usage = os.wait4(child.pid, 0)
+    seconds = time.perf_counter() - start
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode:
+        raise RuntimeError(f"{' '.join(args)} failed ({child.returncode}):\n{out[-2000:]}\n{err[-4000:]}")
+    return Timed(seconds=seconds, peak_rss_mb=usage.ru_maxrss / 1024, stdout=out)
+
+
+def _drain(child: subprocess.Popen) -> tuple[str, str]:
+    """Reads both pipes to EOF without reaping the child, so os.wait4 can still collect its usage."""
+    chunks: dict[str, str] = {}
+
+    def read(name, pipe):
+        chunks[name] = pipe.read()
+        pipe.close()
+
+    threads = [threading.Thread(target=read, args=(n, p)) for n, p in (("out", child.stdout), ("err", child.stderr))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return chunks["out"], chunks["err"]
+
+
+def manage(ctx: Context, *args: str) -> Timed:
+    return run_timed([sys.executable, "manage.py", *args], env=ctx.env())
+
+
+def database_recreate(ctx: Context) -> None:
+    """Drops and recreates the benchmark's own database, then migrates it."""
+    admin = psycopg2.connect(f"{ctx.server}/postgres")
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{ctx.database}" WITH (FORCE)')
+        cursor.execute(f'CREATE DATABASE "{ctx.database}"')
+    admin.close()
+    manage(ctx, "migrate", "--noinput", "-v", "0")

@@ -1,0 +1,120 @@
+"""`make bench`: python -m bench.run --size full|small.
+
+Generates (or reuses) the data set, recreates the benchmark database, then runs
+every part in PARTS in order on it; each part returns its figures, printed as a
+table and written to docs/BENCHMARKS.md under the part's own heading. Later
+parts run on the database the earlier ones loaded ("imports" loads the data set).
+
+To add a part: a module with ``run(ctx) -> list[Figure]`` and a line in PARTS.
+"""
+
+import argparse
+import datetime
+import os
+import platform
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from bench import imports
+from bench.common import DEFAULT_SERVER, PROJECT, Context, Figure, database_recreate
+from bench.data import SIZES, data_set
+
+# (key, heading in docs/BENCHMARKS.md, run): run in this order on one database.
+PARTS: list[tuple[str, str, Callable[[Context], list[Figure]]]] = [
+    ("imports", "Imports: 1M consumers and 20M ledger rows", imports.run),
+]
+
+DOCS = PROJECT / "docs" / "BENCHMARKS.md"
+DOCS_INTRO = """# Benchmarks
+
+Written by `make bench` (`python -m bench.run --size full`), which generates the
+data set of DESIGN.md "Scale and speed" into ./bench-data/, loads it into a
+database of its own on PostgreSQL and measures each figure beside its
+baseline, measured in the same run. Each section is replaced by its own part
+of the benchmark; the figures are from the run named in it.
+"""
+
+
+def machine(ctx: Context) -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    ram_kb = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
+                  if line.startswith("MemTotal"))
+    conn = ctx.connect()
+    with conn, conn.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        version = cursor.fetchone()[0]
+        cursor.execute("SELECT current_setting('shared_buffers'), current_setting('work_mem'),"
+                       " current_setting('max_wal_size')")
+        shared_buffers, work_mem, max_wal = cursor.fetchone()
+    conn.close()
+    return (f"{os.cpu_count()} cores ({cpu}), {ram_kb / 1024 / 1024:.0f} GB RAM, PostgreSQL {version}"
+            f" (shared_buffers {shared_buffers}, work_mem {work_mem}, max_wal_size {max_wal}),"
+            f" Python {platform.python_version()}")
+
+
+def table(figures: list[Figure]) -> str:
+    def verdict(figure: Figure) -> str:
+        return {True: " ✓", False: " ✗ (missed)", None: ""}[figure.ok]
+
+    rows = ["| figure | measured | baseline | target |", "|---|---|---|---|"]
+    rows += [f"| {f.name} | {f.measured} | {f.baseline} | {f.target}{verdict(f)} |" for f in figures]
+    return "\n".join(rows)
+
+
+def section(key: str, heading: str, body: str) -> str:
+    return f"<!-- bench:{key} -->\n## {heading}\n\n{body.strip()}\n<!-- /bench:{key} -->\n"
+
+
+def docs_write(key: str, heading: str, body: str, path: Path = DOCS) -> None:
+    """Replaces this part's section of docs/BENCHMARKS.md (or appends it), leaving the others alone."""
+    text = path.read_text() if path.exists() else DOCS_INTRO
+    new = section(key, heading, body)
+    pattern = re.compile(rf"<!-- bench:{re.escape(key)} -->.*?<!-- /bench:{re.escape(key)} -->\n", re.S)
+    text = pattern.sub(lambda _m: new, text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + new
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", choices=sorted(SIZES), default="full")
+    parser.add_argument("--server", default=os.environ.get("BENCH_SERVER", DEFAULT_SERVER),
+                        help="PostgreSQL server URL without a database name")
+    parser.add_argument("--database", default=None, help="dropped and recreated (default kesco_bench[_small])")
+    parser.add_argument("--parts", default=",".join(key for key, _h, _r in PARTS))
+    parser.add_argument("--no-docs", action="store_true", help="do not write docs/BENCHMARKS.md")
+    args = parser.parse_args(argv)
+    database = args.database or ("kesco_bench" if args.size == "full" else f"kesco_bench_{args.size}")
+
+    started = time.perf_counter()
+    data = data_set(args.size)
+    print(f"data set ({args.size}) in {data.directory}: ready after {time.perf_counter() - started:.1f} s",
+          flush=True)
+    ctx = Context(size=args.size, data=data, server=args.server, database=database)
+    database_recreate(ctx)
+    about = machine(ctx)
+    when = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT, capture_output=True,
+                            text=True).stdout.strip()
+    wanted = args.parts.split(",")
+    for key, heading, run in PARTS:
+        if key not in wanted:
+            continue
+        print(f"\n== {heading} ==", flush=True)
+        figures = run(ctx)
+        body = table(figures)
+        print(body, flush=True)
+        if not args.no_docs and args.size == "full":
+            docs_write(key, heading, f"Run {when} at commit {commit}, size {args.size}.\n"
+                                     f"Machine: {about}.\n\n{body}\n")
+    print(f"\nmachine: {about}\nall parts in {time.perf_counter() - started:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
