@@ -1,0 +1,317 @@
+"""Django admin for division officers and IT.
+
+Officers are staff but hold no Django model permissions: access follows the
+role (RoleAccessMixin), and every queryset starts from the scoping selectors,
+so another division's records cannot be reached by URL either. The ledger is
+append-only: corrections go through adjustment_add, payments through
+payment_record, never through a model form.
+"""
+
+from datetime import timedelta
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from accounts.models import Role
+from arrears.forms import AdjustmentForm, AdminPaymentForm
+from arrears.models import Consumer, ImportJob, LedgerEntry, Payment, PositionCheck, Source
+from arrears.selectors import (
+    consumers_visible_to,
+    import_jobs_visible_to,
+    ledger_visible_to,
+    payments_visible_to,
+)
+from arrears.services import adjustment_add, payment_record
+from arrears.templatetags.money import format_inr
+from kesco.errors import DomainError
+
+# Roles that may correct a ledger or take money in the admin: the division officer and IT.
+MONEY_ROLES = (Role.OFFICER, Role.ADMIN)
+# What an officer may correct on a consumer; the billing import owns the rest,
+# and balance, arrears and status change only through the ledger and drives.
+OFFICER_EDITABLE_FIELDS = ("phone", "meter_no", "address", "is_protected")
+ADMIN_EDITABLE_FIELDS = ("name", "category", "sanctioned_load_kw", *OFFICER_EDITABLE_FIELDS)
+POSITION_FIELDS = ("balance", "arrears", "oldest_due_date")
+
+
+def _in_scope(user, obj) -> bool:
+    """Whether ``obj`` (anything with a division, or a consumer) is in the user's divisions."""
+    if obj is None or user.is_superuser or user.sees_all_divisions:
+        return True
+    division_id = getattr(obj, "division_id", None)
+    if division_id is None and hasattr(obj, "consumer"):
+        division_id = obj.consumer.division_id
+    return division_id is not None and division_id == user.division_id
+
+
+class RoleAccessMixin:
+    """Admin access by role instead of Django model permissions.
+
+    ``view_roles`` may look (within their divisions), ``change_roles`` may edit.
+    Nobody adds or deletes through the admin unless a subclass says so.
+    """
+
+    view_roles: tuple = (Role.OFFICER, Role.MD, Role.ADMIN)
+    change_roles: tuple = ()
+
+    def _active_staff(self, request) -> bool:
+        user = request.user
+        return user.is_active and user.is_staff
+
+    def has_module_permission(self, request):
+        return self._active_staff(request) and (request.user.is_superuser or request.user.role in self.view_roles)
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request) and _in_scope(request.user, obj)
+
+    def has_change_permission(self, request, obj=None):
+        user = request.user
+        return (self._active_staff(request) and (user.is_superuser or user.role in self.change_roles)
+                and _in_scope(user, obj))
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyAdmin(RoleAccessMixin, admin.ModelAdmin):
+    """A record that the admin shows and never edits."""
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+
+def _money_column(field: str, label):
+    @admin.display(description=label, ordering=field)
+    def column(self, obj):
+        return format_inr(getattr(obj, field))
+
+    return column
+
+
+class LedgerInline(RoleAccessMixin, admin.TabularInline):
+    model = LedgerEntry
+    fields = ["entry_date", "kind", "reference", "due_date", "debit_inr", "credit_inr", "source", "created_by"]
+    readonly_fields = fields
+    ordering = ["-entry_date", "-id"]
+    extra = 0
+    can_delete = False
+    show_change_link = False
+    verbose_name_plural = _("ledger (last two years; the full ledger is under Ledger entries)")
+
+    debit_inr = _money_column("debit", _("debit"))
+    credit_inr = _money_column("credit", _("credit"))
+
+    def get_queryset(self, request):
+        # A long-standing consumer has hundreds of lines; the page shows recent ones.
+        since = self._today() - timedelta(days=731)
+        return ledger_visible_to(request.user).filter(entry_date__gte=since)
+
+    @staticmethod
+    def _today():
+        from django.utils import timezone
+
+        return timezone.localdate()
+
+
+@admin.register(Consumer)
+class ConsumerAdmin(RoleAccessMixin, SimpleHistoryAdmin):
+    change_roles = (Role.OFFICER,)
+    list_display = ["account_no", "name", "division", "category", "status", "is_protected", "balance_inr",
+                    "arrears_inr", "oldest_due_date"]
+    list_filter = [("division", admin.RelatedOnlyFieldListFilter), "category", "status", "is_protected"]
+    # account_no, phone and meter_no are matched exactly (indexed); the name by part.
+    search_fields = ["=account_no", "name", "=phone", "=meter_no"]
+    list_select_related = ["division"]
+    ordering = ["account_no"]
+    inlines = [LedgerInline]
+    list_per_page = 50
+
+    balance_inr = _money_column("balance", _("balance"))
+    arrears_inr = _money_column("arrears", _("arrears"))
+
+    def get_queryset(self, request):
+        return consumers_visible_to(request.user)
+
+    def get_fields(self, request, obj=None):
+        return ["account_no", "name", "division", "address", "category", "sanctioned_load_kw", "phone",
+                "meter_no", "is_protected", "status", *POSITION_FIELDS, "ledger_actions"]
+
+    def get_readonly_fields(self, request, obj=None):
+        editable = ADMIN_EDITABLE_FIELDS if request.user.is_superuser else OFFICER_EDITABLE_FIELDS
+        if not self.has_change_permission(request, obj):
+            editable = ()
+        return [f for f in self.get_fields(request, obj) if f not in editable]
+
+    @admin.display(description=_("ledger"))
+    def ledger_actions(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        ledger = reverse("admin:arrears_ledgerentry_changelist") + f"?consumer__account_no={obj.account_no}"
+        adjust = reverse("admin:arrears_ledgerentry_adjustment") + f"?account_no={obj.account_no}"
+        page = reverse("consumer-detail", args=[obj.account_no])
+        return format_html('<a href="{}">{}</a> · <a href="{}">{}</a> · <a href="{}">{}</a>',
+                           ledger, _("full ledger"), adjust, _("add an adjustment"), page, _("consumer page"))
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            # Only the fields the form changed: a full save would write back the
+            # balance and arrears read when the page opened, undoing a payment
+            # taken since.
+            fields = [f for f in form.changed_data if f in ADMIN_EDITABLE_FIELDS]
+            if fields:
+                obj.save(update_fields=[*fields, "updated_at"])
+            return
+        super().save_model(request, obj, form, change)
+
+    def revert_disabled(self, request, obj=None):
+        return True  # a history row lacks the cached balance; reverting would zero it
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied  # reverting is disabled (see revert_disabled)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class AdminFormViewMixin:
+    """A small admin page with a form that calls a service."""
+
+    def _render_form(self, request, form, title, template="arrears/admin/service_form.html"):
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": title,
+            "form": form,
+            "has_view_permission": self.has_view_permission(request),
+        }
+        return TemplateResponse(request, template, context, status=400 if form.errors else 200)
+
+    def _require_money_role(self, request):
+        user = request.user
+        if not (user.is_active and user.is_staff and (user.is_superuser or user.role in MONEY_ROLES)):
+            raise PermissionDenied
+
+
+@admin.register(LedgerEntry)
+class LedgerEntryAdmin(AdminFormViewMixin, ReadOnlyAdmin):
+    list_display = ["entry_date", "consumer_account", "kind", "reference", "amount_inr", "due_date", "source",
+                    "created_by"]
+    list_filter = ["kind", "source", ("consumer__division", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["=consumer__account_no", "=reference"]
+    ordering = ["-entry_date", "-id"]
+    change_list_template = "arrears/admin/ledgerentry_change_list.html"
+    list_per_page = 100
+
+    amount_inr = _money_column("amount", _("amount"))
+
+    @admin.display(description=_("account no."), ordering="consumer__account_no")
+    def consumer_account(self, obj):
+        return obj.consumer.account_no
+
+    def get_queryset(self, request):
+        return ledger_visible_to(request.user)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.adjustment_view)
+        return [path("adjustment/", view, name="arrears_ledgerentry_adjustment"), *super().get_urls()]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "may_adjust": request.user.role in MONEY_ROLES
+                         or request.user.is_superuser}
+        return super().changelist_view(request, extra_context)
+
+    def adjustment_view(self, request):
+        """Corrects a ledger the only way it may be: a signed ADJUSTMENT entry."""
+        self._require_money_role(request)
+        initial = {"account_no": request.GET.get("account_no", "")}
+        form = AdjustmentForm(request.POST or None, initial=initial)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                entry = adjustment_add(user=request.user, account_no=data["account_no"], amount=data["amount"],
+                                       entry_date=data["entry_date"], reference=data["reference"],
+                                       source=Source.ADMIN)
+            except Consumer.DoesNotExist:
+                form.add_error("account_no", _("No consumer with this account number in your division."))
+            except DomainError as exc:
+                form.add_domain_error(exc)
+            else:
+                messages.success(request, _("Adjustment %(reference)s of %(amount)s added to %(account)s.") % {
+                    "reference": entry.reference, "amount": format_inr(entry.amount),
+                    "account": entry.consumer.account_no})
+                return redirect(reverse("admin:arrears_consumer_change", args=[entry.consumer_id]))
+        return self._render_form(request, form, _("Add a ledger adjustment"))
+
+
+@admin.register(Payment)
+class PaymentAdmin(AdminFormViewMixin, ReadOnlyAdmin):
+    list_display = ["paid_at", "receipt_no", "consumer_account", "amount_inr", "mode", "taken_by", "source"]
+    list_filter = ["mode", "source", ("consumer__division", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["=receipt_no", "=consumer__account_no"]
+    date_hierarchy = "paid_at"
+    change_list_template = "arrears/admin/payment_change_list.html"
+
+    amount_inr = _money_column("amount", _("amount"))
+
+    @admin.display(description=_("account no."), ordering="consumer__account_no")
+    def consumer_account(self, obj):
+        return obj.consumer.account_no
+
+    def get_queryset(self, request):
+        return payments_visible_to(request.user)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.take_view)
+        return [path("take/", view, name="arrears_payment_take"), *super().get_urls()]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "may_take": request.user.role in MONEY_ROLES
+                         or request.user.is_superuser}
+        return super().changelist_view(request, extra_context)
+
+    def take_view(self, request):
+        """Money at the counter: the same payment_record as the web page and the API."""
+        self._require_money_role(request)
+        form = AdminPaymentForm(request.POST or None, initial={"account_no": request.GET.get("account_no", "")})
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                payment = payment_record(user=request.user, account_no=data["account_no"], amount=data["amount"],
+                                         mode=data["mode"], receipt_no=data["receipt_no"], source=Source.ADMIN)
+            except Consumer.DoesNotExist:
+                form.add_error("account_no", _("No consumer with this account number in your division."))
+            except DomainError as exc:
+                form.add_domain_error(exc)
+            else:
+                return redirect("payment-receipt", pk=payment.pk)
+        return self._render_form(request, form, _("Take a payment"))
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(ReadOnlyAdmin):
+    view_roles = (Role.OFFICER, Role.MD, Role.ADMIN)
+    list_display = ["created_at", "kind", "original_name", "dry_run", "status", "created_by", "division", "summary"]
+    list_filter = ["kind", "status", "source", "dry_run"]
+    search_fields = ["original_name"]
+    change_list_template = "arrears/admin/importjob_change_list.html"
+
+    def get_queryset(self, request):
+        return import_jobs_visible_to(request.user).select_related("division")
+
+
+@admin.register(PositionCheck)
+class PositionCheckAdmin(ReadOnlyAdmin):
+    # The nightly proof spans every division: HQ and IT only.
+    view_roles = (Role.MD, Role.ADMIN)
+    list_display = ["started_at", "finished_at", "consumers_checked", "mismatches", "source"]
