@@ -11,6 +11,7 @@ cached figures expire overnight. It runs on PostgreSQL and SQLite alike.
 """
 
 from datetime import date
+from decimal import Decimal
 
 from django.db import connection
 from django.utils import timezone
@@ -112,6 +113,11 @@ def positions_refresh(*, as_of: date, consumer_ids=None, division_id=None, in_ta
         return cursor.rowcount
 
 
+def _rupees(value) -> str:
+    # SQLite hands sums back as floats; show every amount as rupees with 2 places.
+    return f"{Decimal(str(value)):.2f}"
+
+
 def positions_mismatches(*, limit: int = 100) -> tuple[int, int, list[dict]]:
     """Compares every consumer's cached figures with the ledger, as of the day the cache is for.
 
@@ -129,8 +135,8 @@ def positions_mismatches(*, limit: int = 100) -> tuple[int, int, list[dict]]:
         rows = cursor.fetchall()
     checked = Consumer.objects.count()
     details = [
-        {"account_no": r[0], "cached_balance": str(r[1]), "ledger_balance": str(r[2]),
-         "cached_arrears": str(r[3]), "ledger_arrears": str(r[4]),
+        {"account_no": r[0], "cached_balance": _rupees(r[1]), "ledger_balance": _rupees(r[2]),
+         "cached_arrears": _rupees(r[3]), "ledger_arrears": _rupees(r[4]),
          "cached_oldest_due_date": str(r[5] or ""), "ledger_oldest_due_date": str(r[6] or "")}
         for r in rows[:limit]
     ]
