@@ -257,6 +257,12 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Periodic tasks, defined here; beat copies them into the database, where the
 # admin shows them (Periodic tasks) and an officer may pause or re-time them.
 CELERY_BEAT_SCHEDULE = {
+    # Every division's list of defaulters, for the morning's drives (01:00 India time).
+    "build-defaulter-lists": {
+        "task": "arrears.defaulter_lists_build_nightly",
+        "schedule": crontab(hour=1, minute=0),
+        "kwargs": {"trigger": "beat"},
+    },
     "check-cached-positions": {
         "task": "arrears.positions_check",
         "schedule": crontab(hour=2, minute=30),
