@@ -1,5 +1,6 @@
 """Writes to consumers and the ledger. Every money change goes through here."""
 
+import logging
 import uuid
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -7,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 
 from accounts.models import Role, User
 from accounts.services import divisions_import
@@ -27,6 +29,8 @@ from arrears.models import (
 from arrears.selectors import consumers_visible_to
 from kesco.csvimport import ImportResult
 from kesco.errors import DomainError, ImportFailed
+
+logger = logging.getLogger(__name__)
 
 CENT = Decimal("0.01")
 # Roles that may take money: the field clerk, the division officer, and IT at the counter.
@@ -190,8 +194,6 @@ def import_run(*, kind: str, file, dry_run: bool = False, user: User | None = No
 
 def import_job_create(*, user: User, kind: str, upload, dry_run: bool = False) -> ImportJob:
     """An officer's or IT admin's upload: saved now, imported by a Celery task after commit."""
-    from arrears.tasks import import_job_execute_task
-
     if user.role not in IMPORT_ROLES:
         raise PermissionDenied("only officers and IT admins import files")
     if kind == ImportKind.DIVISIONS and not user.sees_all_divisions:
@@ -202,8 +204,20 @@ def import_job_create(*, user: User, kind: str, upload, dry_run: bool = False) -
     job.file.save(upload.name, upload, save=False)
     job.save()
     # The task id is known in advance, so the job page can follow the task's progress.
-    transaction.on_commit(lambda: import_job_execute_task.apply_async(args=[job.pk], task_id=job.task_id))
+    transaction.on_commit(lambda: _import_job_queue(job))
     return job
+
+
+def _import_job_queue(job: ImportJob) -> None:
+    from arrears.tasks import import_job_execute_task
+
+    try:
+        import_job_execute_task.apply_async(args=[job.pk], task_id=job.task_id)
+    except OperationalError as exc:  # the broker is down: say so on the job instead of failing the page
+        logger.warning("could not queue import job %s: %s", job.pk, exc)
+        ImportJob.objects.filter(pk=job.pk, status=ImportStatus.QUEUED).update(
+            status=ImportStatus.FAILED, summary="could not start: the task queue is unavailable; upload again later",
+            finished_at=timezone.now())
 
 
 def import_job_execute(*, job_id: int, progress=None) -> None:
