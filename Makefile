@@ -17,6 +17,7 @@ migrate: $(VENV)/.installed
 
 demo: migrate
 	$(PY) manage.py seed_demo
+	$(PY) manage.py build_defaulter_lists
 
 run: demo
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
