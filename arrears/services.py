@@ -223,8 +223,9 @@ def _import_job_queue(job: ImportJob) -> None:
 def import_job_execute(*, job_id: int, progress=None) -> None:
     """Runs a queued upload; failures are recorded on the job, not raised."""
     job = ImportJob.objects.select_related("created_by").get(pk=job_id)
-    if job.status != ImportStatus.QUEUED:
-        return  # already run (a redelivered task): importing twice would change nothing anyway
+    if job.status in (ImportStatus.DONE, ImportStatus.FAILED):
+        return  # already run: a redelivered task. A job left "running" by a killed worker runs
+        # again: the import is all-or-nothing and idempotent, so that is safe.
     try:
         with job.file.open("rb") as handle:
             import_run(kind=job.kind, file=handle, dry_run=job.dry_run, user=job.created_by, source=Source.WEB,
