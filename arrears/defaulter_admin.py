@@ -1,0 +1,164 @@
+"""Admin for the nightly defaulter lists: run history, the lists, and "build now".
+
+Registered from ArrearsConfig.ready(). Access follows the role (RoleAccessMixin),
+querysets start from the scoping selectors. A build asked for here goes to the
+same Celery task as the nightly schedule, after the request commits.
+"""
+
+import logging
+from datetime import date
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Division, Role
+from accounts.selectors import divisions_visible_to
+from arrears.admin import RoleAccessMixin
+from arrears.defaulter_selectors import defaulter_lists_visible_to, defaulter_runs_visible_to
+from arrears.ledger import india_today
+from arrears.models import DefaulterList, DefaulterRun, DefaulterTrigger
+from arrears.templatetags.money import format_inr
+
+logger = logging.getLogger(__name__)
+
+# Who may start a build by hand: the division officer (their division) and IT.
+BUILD_ROLES = (Role.OFFICER, Role.ADMIN)
+
+
+def _may_build(user) -> bool:
+    return user.is_superuser or user.role in BUILD_ROLES
+
+
+def defaulter_build_queue(*, user, as_of: date, threshold, division_codes: list[str]) -> None:
+    """Queues the build once the request's transaction has committed."""
+    from arrears.tasks import defaulter_lists_build_nightly_task
+
+    def send():
+        try:
+            defaulter_lists_build_nightly_task.delay(
+                as_of=as_of.isoformat(), threshold=str(threshold) if threshold is not None else None,
+                division_codes=division_codes, started_by_id=user.pk, trigger=DefaulterTrigger.ADMIN)
+        except Exception:
+            # Redis down, or (eagerly) a division failed: its run says so in the history.
+            logger.exception("defaulter list build from the admin failed to run")
+
+    transaction.on_commit(send)
+
+
+class DefaulterBuildForm(forms.Form):
+    as_of = forms.DateField(label=_("As of"), initial=india_today, widget=forms.DateInput(attrs={"type": "date"}))
+    threshold = forms.DecimalField(label=_("Threshold (₹)"), min_value=0, max_digits=14, decimal_places=2,
+                                   initial=lambda: settings.DEFAULTER_THRESHOLD,
+                                   help_text=_("Arrears strictly above this are listed."))
+    divisions = forms.ModelMultipleChoiceField(label=_("Divisions"), queryset=Division.objects.none(),
+                                               widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["divisions"].queryset = divisions_visible_to(user).order_by("code")
+        self.fields["divisions"].initial = list(self.fields["divisions"].queryset)
+
+    def clean_as_of(self):
+        as_of = self.cleaned_data["as_of"]
+        if as_of > india_today():
+            raise forms.ValidationError(_("A list cannot be built for a day that has not come."))
+        return as_of
+
+
+@admin.register(DefaulterRun)
+class DefaulterRunAdmin(RoleAccessMixin, admin.ModelAdmin):
+    list_display = ["started_at", "division", "as_of", "status", "trigger", "started_by", "consumer_count",
+                    "total_arrears_inr", "threshold_inr", "duration", "finished_at"]
+    list_filter = ["status", "trigger", ("division", admin.RelatedOnlyFieldListFilter), "as_of"]
+    date_hierarchy = "started_at"
+    list_select_related = ["division", "started_by"]
+    readonly_fields = [f.name for f in DefaulterRun._meta.fields]
+    change_list_template = "admin/arrears/defaulterrun/change_list.html"
+
+    def get_queryset(self, request):
+        return defaulter_runs_visible_to(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("total arrears"), ordering="total_arrears")
+    def total_arrears_inr(self, run):
+        return format_inr(run.total_arrears) if run.total_arrears is not None else "—"
+
+    @admin.display(description=_("threshold"), ordering="threshold")
+    def threshold_inr(self, run):
+        return format_inr(run.threshold)
+
+    def get_urls(self):
+        return [path("build/", self.admin_site.admin_view(self.build_view), name="arrears_defaulterrun_build"),
+                *super().get_urls()]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "may_build": _may_build(request.user)}
+        return super().changelist_view(request, extra_context)
+
+    def build_view(self, request):
+        """Build lists now, for a chosen day, threshold and divisions."""
+        if not (self.has_module_permission(request) and _may_build(request.user)):
+            raise PermissionDenied
+        form = DefaulterBuildForm(request.POST or None, user=request.user)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            codes = [division.code for division in data["divisions"]]
+            defaulter_build_queue(user=request.user, as_of=data["as_of"], threshold=data["threshold"],
+                                  division_codes=codes)
+            self.message_user(request, _("Building the lists of %(divisions)s as of %(day)s above %(amount)s; "
+                                         "the runs below show the progress.")
+                              % {"divisions": ", ".join(codes), "day": data["as_of"],
+                                 "amount": format_inr(data["threshold"])}, messages.SUCCESS)
+            return redirect("admin:arrears_defaulterrun_changelist")
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "form": form,
+                   "title": _("Build defaulter lists now")}
+        return TemplateResponse(request, "admin/arrears/defaulterrun/build.html", context)
+
+
+@admin.register(DefaulterList)
+class DefaulterListAdmin(RoleAccessMixin, admin.ModelAdmin):
+    list_display = ["as_of", "division", "consumer_count", "total_arrears_inr", "threshold_inr", "built_at",
+                    "web_page"]
+    list_filter = [("division", admin.RelatedOnlyFieldListFilter), "as_of"]
+    date_hierarchy = "as_of"
+    list_select_related = ["division"]
+    readonly_fields = [f.name for f in DefaulterList._meta.fields]
+    actions = ["rebuild"]
+
+    def get_queryset(self, request):
+        return defaulter_lists_visible_to(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("total arrears"), ordering="total_arrears")
+    def total_arrears_inr(self, defaulters):
+        return format_inr(defaulters.total_arrears)
+
+    @admin.display(description=_("threshold"), ordering="threshold")
+    def threshold_inr(self, defaulters):
+        return format_inr(defaulters.threshold)
+
+    @admin.display(description=_("list"))
+    def web_page(self, defaulters):
+        return format_html('<a href="{}">{}</a>', reverse("defaulter-list", args=[defaulters.pk]), _("open"))
+
+    @admin.action(description=_("Rebuild the selected lists now (same day and threshold)"))
+    def rebuild(self, request, queryset):
+        if not _may_build(request.user):
+            raise PermissionDenied
+        for defaulters in queryset.select_related("division"):
+            defaulter_build_queue(user=request.user, as_of=defaulters.as_of, threshold=defaulters.threshold,
+                                  division_codes=[defaulters.division.code])
+        self.message_user(request, _("Rebuilding %(count)d list(s).") % {"count": queryset.count()},
+                          messages.SUCCESS)
