@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 from io import StringIO
+from unittest import mock
 
 import pytest
 from celery.schedules import crontab
@@ -31,7 +32,10 @@ def test_it_appears_as_an_editable_periodic_task_once_beat_syncs():
 
     from kesco.celery import app
 
-    DatabaseScheduler(app=app)  # what `celery beat` does at start: copies the schedule into the database
+    # What `celery beat` does at start: copy the schedule into the database. (Its hygiene of
+    # closing old connections would close the test's own transaction on PostgreSQL.)
+    with mock.patch("django_celery_beat.schedulers.close_old_connections"):
+        DatabaseScheduler(app=app)
 
     task = PeriodicTask.objects.get(name="build-defaulter-lists")
     assert task.task == "arrears.defaulter_lists_build_nightly" and task.enabled
@@ -102,8 +106,6 @@ def test_it_refuses_bad_arguments_on_the_command_line(rtp, args, message):
 
 
 def test_it_exits_with_an_error_when_a_division_fails(rtp):
-    from unittest import mock
-
     from arrears import defaulters as service
 
     err = StringIO()
