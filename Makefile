@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint migrate demo worker beat bench clean
+.PHONY: run test lint migrate demo worker beat bench bench-smoke clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,16 @@ worker: $(VENV)/.installed
 
 beat: $(VENV)/.installed
 	$(VENV)/bin/celery -A kesco beat --loglevel=info
+
+# The benchmark of DESIGN.md "Scale and speed": data set in ./bench-data/, its own database
+# (dropped and recreated), figures printed and written to docs/BENCHMARKS.md. BENCH_SIZE=small: CI smoke.
+BENCH_SIZE ?= full
+BENCH_SERVER ?= postgres://postgres@127.0.0.1:5432
+bench: $(VENV)/.installed
+	BENCH_SERVER=$(BENCH_SERVER) $(PY) -m bench.run --size $(BENCH_SIZE)
+
+bench-smoke:
+	$(MAKE) bench BENCH_SIZE=small
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache
