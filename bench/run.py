@@ -19,13 +19,14 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench import imports
+from bench import defaulters, imports
 from bench.common import DEFAULT_SERVER, PROJECT, Context, Figure, database_recreate
 from bench.data import SIZES, data_set
 
 # (key, heading in docs/BENCHMARKS.md, run): run in this order on one database.
 PARTS: list[tuple[str, str, Callable[[Context], list[Figure]]]] = [
     ("imports", "Imports: 1M consumers and 20M ledger rows", imports.run),
+    ("defaulters", defaulters.HEADING, defaulters.run),
 ]
 
 DOCS = PROJECT / "docs" / "BENCHMARKS.md"

@@ -1,0 +1,160 @@
+"""Part "defaulters": the nightly defaulter lists of every division, beside one
+hand-written SQL aggregate over the whole ledger that finds the same consumers.
+
+The build runs in a child process with Django set up (``python -m bench.defaulters
+measure``), timed around the service call alone, one division after another as
+``manage.py build_defaulter_lists`` does (the Celery fan-out runs them in parallel).
+Three builds on the imported data: a night with nothing to roll, a night when a
+thirtieth of the consumers' cached arrears expire (a day's bills falling due: they
+are recomputed from the ledger), and a rebuild of the same day (replacing the lists).
+
+Run alone on a database that already holds the data set:
+``python -m bench.defaulters --database kesco_bench`` (add ``--docs`` to record it).
+"""
+
+import argparse
+import json
+import os
+import sys
+import time
+
+from bench.common import DEFAULT_SERVER, Context, Figure, run_timed
+
+TARGET_SECONDS = 3.0
+TARGET_RATIO = 0.25
+STALE_EVERY = 30  # one consumer in 30: about one day's share of a monthly billing cycle
+
+# Straight from the rule of DESIGN.md over every ledger row, without the cache:
+# arrears on D = Σ debits due before D − Σ credits dated on or before D.
+AGGREGATE_SQL = """
+SELECT COUNT(*), COALESCE(SUM(arrears), 0) FROM (
+    SELECT l.consumer_id,
+           SUM(CASE WHEN l.due_on < %(as_of)s THEN l.debit ELSE 0 END)
+         - SUM(CASE WHEN l.entry_date <= %(as_of)s THEN l.credit ELSE 0 END) AS arrears
+    FROM arrears_ledgerentry l
+    GROUP BY l.consumer_id
+) per_consumer
+WHERE arrears > %(threshold)s
+"""
+
+
+def _measure(stale_every: int) -> dict:
+    """In the child: one full build of every division's list, timed around the service."""
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kesco.settings")
+    django.setup()
+    from django.conf import settings
+    from django.db import connection
+
+    from arrears.defaulters import defaulter_lists_build
+    from arrears.ledger import india_today
+
+    as_of = india_today()
+    rolled = 0
+    if stale_every:
+        # Expire the cached window of every n-th consumer, as a day's bills falling due would.
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE arrears_consumer SET arrears_until = %s WHERE id %% %s = 0", [as_of, stale_every])
+            rolled = cursor.rowcount
+    started = time.perf_counter()
+    runs = defaulter_lists_build(as_of=as_of, trigger="command")
+    seconds = time.perf_counter() - started
+    failed = [r.division.code for r in runs if r.status != "done"]
+    if failed:
+        raise SystemExit(f"the build failed for {failed}")
+    return {"seconds": seconds, "as_of": as_of.isoformat(), "threshold": str(settings.DEFAULTER_THRESHOLD),
+            "divisions": len(runs), "count": sum(r.consumer_count for r in runs),
+            "total": str(sum(r.total_arrears for r in runs)), "rolled": rolled,
+            "slowest": max((r.duration.total_seconds(), r.division.code) for r in runs)}
+
+
+def _build(ctx: Context, *, stale_every: int = 0) -> dict:
+    timed = run_timed([sys.executable, "-m", "bench.defaulters", "measure", "--stale-every", str(stale_every)],
+                      env=ctx.env())
+    return json.loads(timed.stdout.strip().splitlines()[-1])
+
+
+def _aggregate(ctx: Context, *, as_of: str, threshold: str) -> tuple[float, int, str]:
+    conn = ctx.connect()
+    try:
+        with conn.cursor() as cursor:
+            started = time.perf_counter()
+            cursor.execute(AGGREGATE_SQL, {"as_of": as_of, "threshold": threshold})
+            count, total = cursor.fetchone()
+            seconds = time.perf_counter() - started
+    finally:
+        conn.close()
+    return seconds, count, f"{total:.2f}"
+
+
+def run(ctx: Context) -> list[Figure]:
+    fresh = _build(ctx)
+    print(f"  nightly build, nothing to roll: {fresh['seconds']:.2f} s "
+          f"({fresh['count']} defaulters, ₹{fresh['total']}; slowest division {fresh['slowest']})", flush=True)
+    rolled = _build(ctx, stale_every=STALE_EVERY)
+    print(f"  nightly build, {rolled['rolled']} consumers rolled: {rolled['seconds']:.2f} s", flush=True)
+    rebuilt = _build(ctx)
+    print(f"  rebuild of the same day: {rebuilt['seconds']:.2f} s", flush=True)
+    aggregate_seconds, count, total = _aggregate(ctx, as_of=fresh["as_of"], threshold=fresh["threshold"])
+    print(f"  hand-written aggregate over the ledger: {aggregate_seconds:.2f} s ({count} consumers, ₹{total})",
+          flush=True)
+    same = (count, total) == (fresh["count"], fresh["total"]) == (rolled["count"], rolled["total"])
+
+    def vs_aggregate(seconds: float) -> tuple[float, bool]:
+        ratio = seconds / aggregate_seconds
+        return ratio, seconds <= TARGET_SECONDS and ratio <= TARGET_RATIO
+
+    figures = []
+    for label, result in [("nothing to roll", fresh),
+                          (f"1 consumer in {STALE_EVERY} rolled ({rolled['rolled']})", rolled),
+                          ("rebuild of the same day (replaces the lists)", rebuilt)]:
+        ratio, ok = vs_aggregate(result["seconds"])
+        figures.append(Figure(
+            name=f"nightly defaulter lists, all {result['divisions']} divisions: {label}",
+            measured=f"{result['seconds']:.2f} s ({ratio:.2f}× the aggregate)",
+            baseline=f"hand-written aggregate over the ledger: {aggregate_seconds:.2f} s",
+            target=f"≤ {TARGET_SECONDS:g} s and ≤ {TARGET_RATIO}×", ok=ok))
+    figures.append(Figure(
+        name="defaulters found (arrears above the threshold today)",
+        measured=f"{fresh['count']:,} consumers, ₹{fresh['total']}",
+        baseline=f"aggregate: {count:,} consumers, ₹{total}", target="the same set", ok=same))
+    return figures
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="the defaulter-lists part of the benchmark, alone")
+    sub = parser.add_subparsers(dest="mode")
+    measure = sub.add_parser("measure", help="(child) build every list once and print the timing as JSON")
+    measure.add_argument("--stale-every", type=int, default=0)
+    parser.add_argument("--server", default=os.environ.get("BENCH_SERVER", DEFAULT_SERVER))
+    parser.add_argument("--database", default="kesco_bench")
+    parser.add_argument("--docs", action="store_true", help="record the figures in docs/BENCHMARKS.md")
+    args = parser.parse_args(argv)
+    if args.mode == "measure":
+        print(json.dumps(_measure(args.stale_every)))
+        return 0
+
+    from bench import run as runner
+
+    ctx = Context(size="full", data=None, server=args.server, database=args.database)
+    figures = run(ctx)
+    body = runner.table(figures)
+    print(body)
+    if args.docs:
+        import datetime
+        import subprocess
+
+        when = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                                cwd=runner.PROJECT).stdout.strip()
+        runner.docs_write("defaulters", HEADING, f"Run {when} at commit {commit} on database {args.database}"
+                                                 f" (data set after the imports part).\n"
+                                                 f"Machine: {runner.machine(ctx)}.\n\n{body}\n")
+    return 0
+
+
+HEADING = "Nightly defaulter lists: all divisions, beside a hand-written aggregate over the ledger"
+
+if __name__ == "__main__":
+    sys.exit(main())
