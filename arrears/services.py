@@ -35,6 +35,7 @@ logger = logging.getLogger(__name__)
 CENT = Decimal("0.01")
 # Roles that may take money: the field clerk, the division officer, and IT at the counter.
 PAYMENT_ROLES = (Role.CLERK, Role.OFFICER, Role.ADMIN)
+ADJUSTMENT_ROLES = (Role.OFFICER, Role.ADMIN)
 
 
 def money(value, *, field: str = "amount") -> Decimal:
@@ -80,7 +81,12 @@ def ledger_entry_add(*, consumer: Consumer, kind: str, amount: Decimal, entry_da
 
 def adjustment_add(*, user: User, account_no: str, amount, entry_date: date, reference: str,
                    source: str = Source.ADMIN) -> LedgerEntry:
-    """The only way to correct a ledger: a signed ADJUSTMENT (negative is a credit)."""
+    """The only way to correct a ledger: a signed ADJUSTMENT (negative is a credit).
+
+    Only a division officer or IT may correct an account; a clerk takes payments.
+    """
+    if user.role not in ADJUSTMENT_ROLES:
+        raise PermissionDenied("only officers and IT admins adjust a ledger")
     amount = money(amount)
     if amount == 0:
         raise DomainError("amount: an adjustment must not be zero", code="invalid_amount")

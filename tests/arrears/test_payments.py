@@ -187,3 +187,17 @@ def test_concurrent_retries_with_one_key_pay_once(rtp, clerk):
     assert LedgerEntry.objects.filter(consumer=consumer, kind="PAYMENT").count() == 1
     assert Consumer.objects.get(pk=consumer.pk).balance == Decimal("15000.00")
     assert connection.vendor == "postgresql"
+
+
+def test_a_clerk_may_not_adjust_a_ledger(debtor, clerk, officer):
+    from django.core.exceptions import PermissionDenied
+
+    from arrears.services import adjustment_add
+
+    with pytest.raises(PermissionDenied):
+        adjustment_add(user=clerk, account_no="00054321", amount="-100.00", entry_date=date(2026, 2, 1),
+                       reference="ADJ-1")
+    adjustment_add(user=officer, account_no="00054321", amount="-100.00", entry_date=date(2026, 2, 1),
+                   reference="ADJ-1")
+    debtor.refresh_from_db()
+    assert debtor.balance == Decimal("29900.00")
