@@ -14,10 +14,19 @@ def _service_missing(reason: str):
     pytest.skip(reason)
 
 
+def _chromium_available() -> bool:
+    import importlib.util
+    import shutil
+
+    return bool(shutil.which("chromium")) and importlib.util.find_spec("playwright") is not None
+
+
 @pytest.fixture(autouse=True)
 def _services(request, settings):
     if request.node.get_closest_marker("needs_redis") and not settings.REDIS_URL:
         _service_missing("needs Redis: set REDIS_URL")
+    if request.node.get_closest_marker("needs_browser") and not _chromium_available():
+        _service_missing("needs Chromium (apt-get install chromium) and Playwright")
     if request.node.get_closest_marker("needs_postgres"):
         from django.db import connection
 
