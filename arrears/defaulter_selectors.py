@@ -1,11 +1,13 @@
 """Reads of defaulter lists and their runs, always for the user who asks."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from accounts.models import Division, User
 from accounts.selectors import division_scope, divisions_visible_to
@@ -79,7 +81,14 @@ class DivisionListStatus:
 
     @property
     def failed(self) -> bool:
-        return self.last_run is not None and self.last_run.status == DefaulterRunStatus.FAILED
+        if self.last_run is None:
+            return False
+        if self.last_run.status == DefaulterRunStatus.RUNNING:
+            # Still "running" past the task's hard time limit: its worker was killed. The
+            # transaction died with it, so the previous list stands; say so.
+            limit = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+            return self.last_run.started_at < timezone.now() - limit
+        return self.last_run.status == DefaulterRunStatus.FAILED
 
     @property
     def ok(self) -> bool:

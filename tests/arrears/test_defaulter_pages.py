@@ -167,6 +167,20 @@ def test_it_warns_hq_when_a_divisions_last_run_failed(client, md, lists, hsp):
     assert DefaulterRun.objects.filter(division=hsp, status="failed").exists()
 
 
+def test_it_warns_when_a_run_was_killed_and_never_finished(client, officer, lists, rtp, settings):
+    from django.utils import timezone
+
+    killed = DefaulterRun.objects.create(division=rtp, as_of=india_today(), threshold="10000.00", trigger="beat")
+    client.force_login(officer)
+    assert "needs attention" not in client.get("/").content.decode()  # still within its time limit
+
+    long_ago = timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+    DefaulterRun.objects.exclude(pk=killed.pk).update(started_at=long_ago - timedelta(hours=1))
+    DefaulterRun.objects.filter(pk=killed.pk).update(started_at=long_ago)
+
+    assert "1 division needs attention" in client.get("/").content.decode()
+
+
 def test_it_shows_no_list_panel_to_a_clerk(client, clerk, lists):
     client.force_login(clerk)
 
