@@ -77,6 +77,12 @@ class Consumer(models.Model):
             models.Index(fields=["division", "-arrears"], name="consumer_division_arrears"),
             # The nightly roll finds consumers whose cached arrears expire.
             models.Index(fields=["arrears_until"], name="consumer_arrears_until"),
+            # The same per division, as each division's defaulter list rolls its own consumers
+            # (positions_refresh(division_id=…, only_stale=True)): each arm of the stale test
+            # (arrears_from IS NULL / > D, arrears_until <= D) is then an index range, not a
+            # read of the division's every row, which are spread over the whole table.
+            models.Index(fields=["division", "arrears_from"], name="consumer_division_from"),
+            models.Index(fields=["division", "arrears_until"], name="consumer_division_until"),
             models.Index(fields=["phone"], name="consumer_phone"),
             models.Index(fields=["meter_no"], name="consumer_meter_no"),
         ]
