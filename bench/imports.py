@@ -57,6 +57,7 @@ def ledger_sample(ctx: Context, rows: int) -> Path:
 def run(ctx: Context) -> list[Figure]:
     data = ctx.data
     copy_seconds = copy_baseline(ctx)
+    print(f"  plain COPY of ledger.csv: {copy_seconds:.1f} s", flush=True)
 
     divisions = _import(ctx, "import_divisions", data.path("divisions"))
     consumers = _import(ctx, "import_consumers", data.path("consumers"))
@@ -67,6 +68,7 @@ def run(ctx: Context) -> list[Figure]:
     orm = run_timed([sys.executable, "-m", "bench.orm_baseline", str(sample)], env=ctx.env())
     orm_rows, orm_seconds = orm.stdout.split()[-2:]
     orm_rate = int(orm_rows) / float(orm_seconds)
+    print(f"  per-row ORM import: {orm_rows} rows in {float(orm_seconds):.1f} s", flush=True)
 
     total = consumers.seconds + ledger.seconds
     peak = max(divisions.peak_rss_mb, consumers.peak_rss_mb, ledger.peak_rss_mb)
@@ -93,7 +95,9 @@ def run(ctx: Context) -> list[Figure]:
 
 
 def _import(ctx: Context, command: str, path: Path):
-    return manage(ctx, command, str(path), "-v", "0")
+    timed = manage(ctx, command, str(path), "-v", "0")
+    print(f"  {command}: {timed.seconds:.1f} s, {timed.peak_rss_mb:.0f} MB", flush=True)
+    return timed
 
 
 def _check_counts(ctx: Context) -> None:
