@@ -19,42 +19,43 @@ from django.utils import timezone
 from arrears.models import Consumer
 
 # Per-consumer figures from the ledger, for the consumers chosen by {scope}
-# (SELECT id, as_of …), each as of its own date `as_of`. It relies on the index
-# ledger_consumer_due_on (consumer_id, due_on) for the join and the running sum.
+# (SELECT id, as_of …), each as of its own date `as_of`. One pass: the ledger rows
+# of the scope, sorted once by (consumer, due date) — the order of the index
+# ledger_consumer_due_on — carry a running sum of what has fallen due and the
+# consumer's total credits, and one grouped aggregate reads every figure off them.
+# (No CTE is joined back to itself: the planner, guessing one row, would nest loops.)
 POSITIONS_SQL = """
 WITH scope AS ({scope}),
 entries AS (
     SELECT l.consumer_id, l.debit, l.credit, l.due_on, l.entry_date, s.as_of,
            SUM(CASE WHEN l.due_on < s.as_of THEN l.debit ELSE 0 END)
-               OVER (PARTITION BY l.consumer_id ORDER BY l.due_on) AS running_due
+               OVER (PARTITION BY l.consumer_id ORDER BY l.due_on) AS running_due,
+           SUM(CASE WHEN l.entry_date <= s.as_of THEN l.credit ELSE 0 END)
+               OVER (PARTITION BY l.consumer_id) AS paid
     FROM arrears_ledgerentry l JOIN scope s ON s.id = l.consumer_id
 ),
 totals AS (
     SELECT consumer_id,
            SUM(debit) - SUM(credit) AS balance,
            SUM(CASE WHEN due_on < as_of THEN debit ELSE 0 END) AS due,
-           SUM(CASE WHEN entry_date <= as_of THEN credit ELSE 0 END) AS paid,
+           MAX(paid) AS paid,
+           MIN(CASE WHEN debit > 0 AND due_on < as_of AND ROUND(running_due - paid, 2) > 0
+                    THEN due_on END) AS oldest_due_date,
            MIN(CASE WHEN debit > 0 AND due_on >= as_of THEN due_on END) AS next_due_on,
            MIN(CASE WHEN credit > 0 AND entry_date > as_of THEN entry_date END) AS next_credit_on
     FROM entries GROUP BY consumer_id
-),
-oldest AS (
-    SELECT e.consumer_id, MIN(e.due_on) AS oldest_due_date
-    FROM entries e JOIN totals t ON t.consumer_id = e.consumer_id
-    WHERE e.debit > 0 AND e.due_on < e.as_of AND ROUND(e.running_due - t.paid, 2) > 0
-    GROUP BY e.consumer_id
 ),
 positions AS (
     SELECT s.id AS consumer_id, s.as_of,
            ROUND(COALESCE(t.balance, 0), 2) AS balance,
            CASE WHEN ROUND(t.due - t.paid, 2) > 0 THEN ROUND(t.due - t.paid, 2) ELSE 0 END AS arrears,
-           CASE WHEN ROUND(t.due - t.paid, 2) > 0 THEN o.oldest_due_date END AS oldest_due_date,
+           CASE WHEN ROUND(t.due - t.paid, 2) > 0 THEN t.oldest_due_date END AS oldest_due_date,
            t.next_due_on, t.next_credit_on
     FROM scope s
     LEFT JOIN totals t ON t.consumer_id = s.id
-    LEFT JOIN oldest o ON o.consumer_id = s.id
 )
 """
+
 
 def india_today() -> date:
     """Today in India (TIME_ZONE): the day arrears are counted for."""
