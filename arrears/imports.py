@@ -13,9 +13,10 @@ import io
 import re
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from arrears.ledger import india_today, positions_refresh
 from arrears.models import Category
@@ -421,9 +422,23 @@ def ledger_import(*, file, dry_run: bool = False, progress: Progress | None = No
                     cursor.execute("SET LOCAL work_mem = '128MB'")
             staged = _stage(file, LEDGER_COLUMNS, LEDGER_REQUIRED, errors, progress)
             t = staged.table
-            _collect(errors, _ledger_checks(t, division_id), t, [division_id] if division_id is not None else [])
-            errors.raise_if_any()
-            result = _ledger_write(staged, dry_run=dry_run, user_id=user_id, source=source)
+            params = [division_id] if division_id is not None else []
+            # A clean file (the usual case) costs one scan for the per-row rules and the joins;
+            # only a file with a bad row, or a dry run, pays for every detailed check.
+            suspects = RowErrors()
+            if not dry_run:
+                _collect(suspects, _ledger_checks(t, division_id, quick=True), t, params)
+            if dry_run or suspects or errors:
+                _collect(errors, _ledger_checks(t, division_id), t, params)
+                errors.raise_if_any()
+            try:
+                with transaction.atomic():
+                    result = _ledger_write(staged, dry_run=dry_run, user_id=user_id, source=source)
+            except IntegrityError:
+                # Two rows of the file share a (kind, reference): the unique constraint said so; name them.
+                _collect(errors, _ledger_checks(t, division_id), t, params)
+                errors.raise_if_any()
+                raise
             if dry_run:
                 transaction.set_rollback(True)
             return result
@@ -431,30 +446,42 @@ def ledger_import(*, file, dry_run: bool = False, progress: Progress | None = No
         _drop(staged)
 
 
-def _ledger_checks(t: str, division_id: int | None) -> list[str]:
+def _ledger_row_rules() -> list[tuple[str, str, str]]:
+    """(column, reason, condition) for the checks that read one staged row alone."""
     amount_ok = _regex("amount", AMOUNT_RE)
-    checks = [
+    return [
+        ("entry_date", _concat(repr("not a date in YYYY-MM-DD form: "), "entry_date"), f"NOT {_is_date('entry_date')}"),
+        ("kind", _concat(repr("must be BILL, SURCHARGE, PAYMENT or ADJUSTMENT: "), "kind"),
+         "kind NOT IN ('BILL', 'SURCHARGE', 'PAYMENT', 'ADJUSTMENT')"),
+        ("amount", _concat(repr("not an amount with at most 2 decimal places: "), "amount"), f"NOT {amount_ok}"),
+        ("amount", _concat(repr("must be more than zero for "), "kind"),
+         f"kind IN ('BILL', 'SURCHARGE', 'PAYMENT') AND {_safe_decimal('amount')} <= 0"),
+        ("amount", "'an adjustment must not be zero'", f"kind = 'ADJUSTMENT' AND {_safe_decimal('amount')} = 0"),
+        ("due_date", "'required for a BILL'", "kind = 'BILL' AND due_date = ''"),
+        ("due_date", _concat(repr("not a date in YYYY-MM-DD form: "), "due_date"),
+         f"kind = 'BILL' AND due_date <> '' AND NOT {_is_date('due_date')}"),
+        ("due_date", "'only a BILL has a due date'",
+         "kind IN ('SURCHARGE', 'PAYMENT', 'ADJUSTMENT') AND due_date <> ''"),
+        ("reference", "'must not be blank'", "reference = ''"),
+        ("reference", "'longer than 40 characters'", "length(reference) > 40"),
+    ]
+
+
+def _ledger_checks(t: str, division_id: int | None, *, quick: bool = False) -> list[str]:
+    """The checks of a ledger file. ``quick``: the per-row rules in one scan (reported as
+    one line per bad row without detail) and no duplicate check, which the unique
+    constraint makes at insert time; used to decide whether the detailed checks must run."""
+    rules = _ledger_row_rules()
+    if quick:
+        any_rule = " OR ".join(f"({condition})" for _column, _reason, condition in rules)
+        checks = [f"SELECT line, 'row' AS col, 'invalid' AS reason FROM {t} WHERE {any_rule}"]
+    else:
+        checks = [f"SELECT line, '{column}' AS col, {reason} AS reason FROM {t} WHERE {condition}"
+                  for column, reason, condition in rules]
+        checks.append(_duplicate_check(t, ["kind", "reference"], "reference"))
+    checks += [
         f"SELECT s.line, 'account_no' AS col, {_concat(repr('unknown account: '), 's.account_no')} AS reason"
         f" FROM {t} s LEFT JOIN arrears_consumer c ON c.account_no = s.account_no WHERE c.id IS NULL",
-        f"SELECT line, 'entry_date' AS col, {_concat(repr('not a date in YYYY-MM-DD form: '), 'entry_date')}"
-        f" AS reason FROM {t} WHERE NOT {_is_date('entry_date')}",
-        f"SELECT line, 'kind' AS col, {_concat(repr('must be BILL, SURCHARGE, PAYMENT or ADJUSTMENT: '), 'kind')}"
-        f" AS reason FROM {t} WHERE kind NOT IN ('BILL', 'SURCHARGE', 'PAYMENT', 'ADJUSTMENT')",
-        f"SELECT line, 'amount' AS col, {_concat(repr('not an amount with at most 2 decimal places: '), 'amount')}"
-        f" AS reason FROM {t} WHERE NOT {amount_ok}",
-        f"SELECT line, 'amount' AS col, {_concat(repr('must be more than zero for '), 'kind')} AS reason"
-        f" FROM {t} WHERE kind IN ('BILL', 'SURCHARGE', 'PAYMENT') AND {_safe_decimal('amount')} <= 0",
-        f"SELECT line, 'amount' AS col, 'an adjustment must not be zero' AS reason"
-        f" FROM {t} WHERE kind = 'ADJUSTMENT' AND {_safe_decimal('amount')} = 0",
-        f"SELECT line, 'due_date' AS col, 'required for a BILL' AS reason FROM {t}"
-        f" WHERE kind = 'BILL' AND due_date = ''",
-        f"SELECT line, 'due_date' AS col, {_concat(repr('not a date in YYYY-MM-DD form: '), 'due_date')} AS reason"
-        f" FROM {t} WHERE kind = 'BILL' AND due_date <> '' AND NOT {_is_date('due_date')}",
-        f"SELECT line, 'due_date' AS col, 'only a BILL has a due date' AS reason FROM {t}"
-        f" WHERE kind IN ('SURCHARGE', 'PAYMENT', 'ADJUSTMENT') AND due_date <> ''",
-        f"SELECT line, 'reference' AS col, 'must not be blank' AS reason FROM {t} WHERE reference = ''",
-        f"SELECT line, 'reference' AS col, 'longer than 40 characters' AS reason FROM {t} WHERE length(reference) > 40",
-        _duplicate_check(t, ["kind", "reference"], "reference"),
         # Already on the ledger with other values: the ledger is append-only.
         f"SELECT s.line, 'reference' AS col, {_concat(repr('already imported with other values: '), 's.reference')}"
         f" AS reason FROM {t} s JOIN arrears_ledgerentry l ON l.kind = s.kind AND l.reference = s.reference"
@@ -478,11 +505,12 @@ def _ledger_write(staged: Staged, *, dry_run: bool, user_id: int | None, source:
                 f" AND l.reference = s.reference)")
     result = ImportResult(rows=staged.rows, dry_run=dry_run)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*) {new_rows}")
-        result.created = cursor.fetchone()[0]
-        result.unchanged = staged.rows - result.created
-        if dry_run or not result.created:
+        if dry_run:
+            cursor.execute(f"SELECT COUNT(*) {new_rows}")
+            result.created = cursor.fetchone()[0]
+            result.unchanged = staged.rows - result.created
             return result
+    with _bulk_load(staged.rows), connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO arrears_ledgerentry (consumer_id, entry_date, kind, amount, reference, due_date,"
             " debit, credit, due_on, created_at, created_by_id, source)"
@@ -494,16 +522,67 @@ def _ledger_write(staged: Staged, *, dry_run: bool, user_id: int | None, source:
             f" THEN -{amount} ELSE 0 END,"
             f" CASE WHEN s.kind = 'BILL' THEN {_as_date('s.due_date')} ELSE {_as_date('s.entry_date')} END,"
             f" CURRENT_TIMESTAMP, %s, %s"
-            f" {new_rows} ORDER BY s.line", [user_id, source])
+            f" {new_rows}", [user_id, source])
+        result.created = cursor.rowcount
+        result.unchanged = staged.rows - result.created
+    if not result.created:
+        return result
+    with connection.cursor() as cursor:
         cursor.execute(f"CREATE TEMP TABLE {t}_touched AS SELECT DISTINCT c.id AS consumer_id"
                        f" FROM {t} s JOIN arrears_consumer c ON c.account_no = s.account_no")
+    # Before the refresh reads the new rows: planned for the ledger's old size, it nests loops.
+    _analyze_if_large(result.created, ["arrears_ledgerentry", f"{t}_touched"])
     try:
         positions_refresh(as_of=india_today(), in_table=f"{t}_touched")
     finally:
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {t}_touched")
-    _analyze_if_large(result.created, ["arrears_ledgerentry", "arrears_consumer"])
+    _analyze_if_large(result.created, ["arrears_consumer"])
     return result
+
+
+# A load this large, and a good share of the ledger, is written without the ledger's
+# secondary indexes and foreign keys, which are rebuilt after it: one sort per index
+# and one join per foreign key, instead of 20M index insertions and 20M row-by-row
+# checks at commit. All inside the import's transaction (DDL is transactional on
+# PostgreSQL): a failed import leaves them as they were.
+_BULK_ROWS = 200_000
+
+
+@contextmanager
+def _bulk_load(rows: int):
+    if connection.vendor != "postgresql" or rows < _BULK_ROWS:
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'arrears_ledgerentry'")
+        existing = max(cursor.fetchone()[0], 0)
+        if rows * 4 < existing:  # a small share of a big ledger: maintaining the indexes is cheaper
+            yield
+            return
+        cursor.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
+            " WHERE conrelid = 'arrears_ledgerentry'::regclass AND contype IN ('f', 'u')")
+        constraints = cursor.fetchall()
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'arrears_ledgerentry'"
+            " AND indexname NOT IN (SELECT conname FROM pg_constraint"
+            " WHERE conrelid = 'arrears_ledgerentry'::regclass)")
+        indexes = cursor.fetchall()
+        # Foreign keys checked at commit must be checked now: a table with pending checks can't be altered.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        for name, _definition in constraints:
+            cursor.execute(f'ALTER TABLE arrears_ledgerentry DROP CONSTRAINT "{name}"')
+        for name, _definition in indexes:
+            cursor.execute(f'DROP INDEX "{name}"')
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+        for _name, definition in indexes:
+            cursor.execute(definition)
+        for name, definition in constraints:
+            cursor.execute(f'ALTER TABLE arrears_ledgerentry ADD CONSTRAINT "{name}" {definition}')
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # Django's keys are all deferrable
 
 
 def _analyze_if_large(created: int, tables: list[str]) -> None:

@@ -188,3 +188,33 @@ def test_it_reports_progress(rtp, hsp, consumers_file):
     seen = []
     import_run(kind="consumers", file=consumers_file, source="command", progress=seen.append)
     assert sum(seen) == 3
+
+
+def test_it_names_a_duplicate_in_an_otherwise_clean_file(loaded, tmp_path, capsys):
+    # The only fault is one the unique constraint finds at insert time.
+    duplicate = ("account_no,entry_date,kind,amount,reference,due_date\n"
+                 "00012345,2026-11-01,BILL,100.00,B-NEW,2026-11-15\n"
+                 "00012346,2026-11-01,BILL,200.00,B-NEW,2026-11-15\n")
+    count = LedgerEntry.objects.count()
+    errors = import_errors(capsys, "import_ledger", write(tmp_path, "dup.csv", duplicate))
+    assert errors == ["line 3: reference: duplicate of line 2"]
+    assert LedgerEntry.objects.count() == count
+
+
+@pytest.mark.needs_postgres
+def test_a_large_load_rebuilds_the_ledgers_indexes_and_keys(loaded, tmp_path, monkeypatch):
+    from django.db import connection
+
+    monkeypatch.setattr("arrears.imports._BULK_ROWS", 1)
+    rows = "".join(f"00012347,2026-10-01,BILL,10.00,BULK-{i},2026-10-15\n" for i in range(50))
+    call_command("import_ledger", write(tmp_path, "bulk.csv", "account_no,entry_date,kind,amount,reference,"
+                                                              "due_date\n" + rows))
+    assert Consumer.objects.get(account_no="00012347").balance == Decimal("500.00")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'arrears_ledgerentry'")
+        indexes = {row[0] for row in cursor.fetchall()}
+        cursor.execute("SELECT conname FROM pg_constraint WHERE conrelid = 'arrears_ledgerentry'::regclass")
+        constraints = {row[0] for row in cursor.fetchall()}
+    assert {"ledger_consumer_due_on", "ledger_kind_reference_unique"} <= indexes
+    assert "ledger_kind_reference_unique" in constraints
+    assert any(name.endswith("_fk_arrears_consumer_id") for name in constraints)
