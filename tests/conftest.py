@@ -101,3 +101,20 @@ def api_client():
     from rest_framework.test import APIClient
 
     return APIClient()
+
+
+@pytest.fixture
+def real_worker(settings):
+    """A real Celery worker (in a thread) on the Redis broker: the broker path, not eager mode."""
+    from celery.contrib.testing.worker import start_worker
+
+    from kesco.celery import app
+
+    if not settings.REDIS_URL:
+        _service_missing("needs Redis: set REDIS_URL")
+    app.conf.task_always_eager = False
+    app.conf.broker_url = settings.REDIS_URL
+    app.conf.result_backend = settings.REDIS_URL
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        yield
+    app.conf.task_always_eager = True

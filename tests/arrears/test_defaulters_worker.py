@@ -4,23 +4,11 @@ task fans out one task per division and each commits its list where the web sees
 import time
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 
 from arrears.ledger import india_today
 from arrears.models import DefaulterList, DefaulterRun
-from kesco.celery import app
 from tests.arrears.defaulter_data import owe
 from tests.factories import make_consumer, make_division
-
-
-@pytest.fixture
-def real_worker(settings):
-    app.conf.task_always_eager = False
-    app.conf.broker_url = settings.REDIS_URL
-    app.conf.result_backend = settings.REDIS_URL
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-        yield
-    app.conf.task_always_eager = True
 
 
 @pytest.mark.needs_redis

@@ -1,19 +1,8 @@
 """The broker path, proven once through a real worker and Redis (not eager mode)."""
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 
-from kesco.celery import app, ping
-
-
-@pytest.fixture
-def real_worker(settings):
-    app.conf.task_always_eager = False
-    app.conf.broker_url = settings.REDIS_URL
-    app.conf.result_backend = settings.REDIS_URL
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-        yield
-    app.conf.task_always_eager = True
+from kesco.celery import ping
 
 
 @pytest.mark.needs_redis
