@@ -19,7 +19,21 @@ schema.app = get_wsgi_application()
 
 
 @pytest.fixture
-def token(db):
+def keep_connection():
+    # As Django's test client does: the WSGI handler would close the test's connection,
+    # and with it the transaction the test runs in.
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def token(db, keep_connection):
     division = make_division("RTP", "Ratanpur")
     make_consumer(division, account_no="00012345")
     clerk = make_user("fuzz_clerk", "clerk", division)
