@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from accounts.models import Division, User
 from accounts.selectors import divisions_visible_to
-from arrears.ledger import india_today, positions_refresh, positions_select_sql
+from arrears.ledger import india_today, positions_roll, positions_select_sql
 from arrears.models import (
     AccountabilityBand,
     AgeBucket,
@@ -132,7 +132,7 @@ def _list_replace(*, run: DefaulterRun) -> DefaulterList:
     from_ledger = run.as_of < india_today()
     if not from_ledger:
         _stale_consumers_lock(division_id=run.division_id, as_of=run.as_of)
-        positions_refresh(as_of=run.as_of, division_id=run.division_id, only_stale=True)
+        positions_roll(as_of=run.as_of, division_id=run.division_id)
 
     defaulters = DefaulterList.objects.filter(division_id=run.division_id, as_of=run.as_of).first()
     if defaulters is None:

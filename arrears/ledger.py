@@ -114,6 +114,88 @@ def positions_refresh(*, as_of: date, consumer_ids=None, division_id=None, in_ta
         return cursor.rowcount
 
 
+# The nightly roll of cached figures, from the consumer's cached row and its ledger
+# *tail* alone: the entries due on or after the day the cache was made for (P =
+# arrears_from; a credit's due_on is its entry date, so the tail holds every credit
+# dated after P too). With balance exact, for the day D asked for:
+#   U(D) = Σdebit − Σcredit[dated ≤ D] − Σdebit[due ≥ D]
+#        = balance − Σtail debit[due ≥ D] + Σtail credit[dated > D]     (arrears = max(0, U))
+# and, T being the tail's debits due before D, the oldest unpaid due date is the
+# first date x of T where Σ T[due ≤ x] > ΣT − U; when ΣT − U < 0 the oldest unpaid
+# debit is older than the tail: the cached date, unless a credit dated in (P, D]
+# paid some of it (then the consumer is left stale for positions_refresh).
+ROLL_SQL = """
+WITH rolling AS (
+    SELECT c.id, c.balance, c.oldest_due_date, c.arrears_from
+    FROM arrears_consumer c
+    WHERE {where} AND c.arrears_from <= {as_of} AND c.arrears_until <= {as_of}
+),
+tail AS (
+    SELECT l.consumer_id, l.debit, l.credit, l.due_on, l.entry_date, r.arrears_from,
+           SUM(CASE WHEN l.due_on < {as_of} THEN l.debit ELSE 0 END)
+               OVER (PARTITION BY l.consumer_id ORDER BY l.due_on) AS running,
+           SUM(CASE WHEN l.due_on < {as_of} THEN l.debit ELSE 0 END)
+               OVER (PARTITION BY l.consumer_id) AS due_in_tail,
+           r.balance
+               - SUM(CASE WHEN l.due_on >= {as_of} THEN l.debit ELSE 0 END) OVER (PARTITION BY l.consumer_id)
+               + SUM(CASE WHEN l.entry_date > {as_of} THEN l.credit ELSE 0 END) OVER (PARTITION BY l.consumer_id)
+               AS unpaid
+    FROM rolling r JOIN arrears_ledgerentry l ON l.consumer_id = r.id AND l.due_on >= r.arrears_from
+),
+totals AS (
+    SELECT consumer_id, MAX(unpaid) AS unpaid, MAX(due_in_tail) AS due_in_tail,
+           MIN(CASE WHEN debit > 0 AND due_on < {as_of} AND ROUND(running - (due_in_tail - unpaid), 2) > 0
+                    THEN due_on END) AS oldest_in_tail,
+           MAX(CASE WHEN credit > 0 AND entry_date > arrears_from AND entry_date <= {as_of}
+                    THEN 1 ELSE 0 END) AS paid_since,
+           MIN(CASE WHEN debit > 0 AND due_on >= {as_of} THEN due_on END) AS next_due_on,
+           MIN(CASE WHEN credit > 0 AND entry_date > {as_of} THEN entry_date END) AS next_credit_on
+    FROM tail GROUP BY consumer_id
+),
+rolled AS (
+    SELECT r.id AS consumer_id, ROUND(COALESCE(t.unpaid, r.balance), 2) AS unpaid,
+           ROUND(COALESCE(t.due_in_tail, 0) - COALESCE(t.unpaid, r.balance), 2) AS paid_in_tail,
+           COALESCE(t.paid_since, 0) AS paid_since, t.oldest_in_tail, r.oldest_due_date AS cached_oldest,
+           t.next_due_on, t.next_credit_on
+    FROM rolling r LEFT JOIN totals t ON t.consumer_id = r.id
+),
+p AS (
+    SELECT consumer_id, CASE WHEN unpaid > 0 THEN unpaid ELSE 0 END AS arrears,
+           CASE WHEN unpaid <= 0 THEN NULL WHEN paid_in_tail >= 0 THEN oldest_in_tail ELSE cached_oldest END
+               AS oldest_due_date,
+           next_due_on, next_credit_on
+    FROM rolled
+    WHERE NOT (unpaid > 0 AND paid_in_tail < 0 AND paid_since = 1)
+)
+UPDATE arrears_consumer AS c SET arrears = p.arrears, oldest_due_date = p.oldest_due_date,
+       arrears_from = {as_of}, arrears_until = {until}
+FROM p WHERE c.id = p.consumer_id
+"""
+
+
+def positions_roll(*, as_of: date, division_id: int | None = None) -> int:
+    """Rolls the cached figures of the consumers whose cache expired by ``as_of`` (bills
+    fell due) forward to ``as_of``, reading only their ledger tails (ROLL_SQL), then
+    recomputes from the whole ledger the few the tail can't decide. Same result as
+    ``positions_refresh(only_stale=True)``, the consumers locked as for it.
+    Returns the number of consumers rolled or refreshed.
+    """
+    where, params = "1 = 1", []
+    if division_id is not None:
+        where, params = "c.division_id = %s", [division_id]
+    # Each {as_of} is one parameter, in the order they appear after the division's.
+    pieces = ROLL_SQL.format(where=where, as_of="{as_of}", until=_UNTIL[connection.vendor]).split("{as_of}")
+    sql = _as_of_sql().join(pieces)
+    params += [as_of] * (len(pieces) - 1)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rolled = cursor.rowcount
+        if rolled < 0:
+            cursor.execute("SELECT changes()")
+            rolled = cursor.fetchone()[0]
+    return rolled + positions_refresh(as_of=as_of, division_id=division_id, only_stale=True)
+
+
 def _rupees(value) -> str:
     # SQLite hands sums back as floats; show every amount as rupees with 2 places.
     return f"{Decimal(str(value)):.2f}"

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from arrears.ledger import positions_refresh
+from arrears.ledger import positions_refresh, positions_roll
 from arrears.models import Consumer, LedgerEntry
 from tests.factories import add_entry, make_consumer
 
@@ -117,6 +117,70 @@ def test_it_matches_the_rules_on_random_ledgers(rtp, entries, as_of):
             add_entry(consumer, kind, str(value), entry_date, due_date=due)
         rows = list(LedgerEntry.objects.filter(consumer=consumer).values("debit", "credit", "due_on", "entry_date"))
         assert position(consumer, as_of) == reference_position(rows, as_of)
+    finally:
+        LedgerEntry.objects.filter(consumer=consumer).delete()
+        Consumer.objects.filter(pk=consumer.pk).delete()
+
+
+# --- the nightly roll: from the cache and the ledger's tail, the same figures -------------
+
+def cached(consumer):
+    consumer.refresh_from_db()
+    return consumer.balance, consumer.arrears, consumer.oldest_due_date, consumer.arrears_until
+
+
+def rolled_and_refreshed(consumer, cached_on, as_of):
+    """(figures after rolling the cache made on ``cached_on`` to ``as_of``, figures recomputed on ``as_of``)."""
+    positions_refresh(as_of=cached_on, consumer_ids=[consumer.pk])
+    positions_roll(as_of=as_of)
+    after_roll = cached(consumer)
+    positions_refresh(as_of=as_of, consumer_ids=[consumer.pk])
+    return after_roll, cached(consumer)
+
+
+def test_the_roll_adds_a_bill_that_fell_due_to_arrears_already_owed(consumer):
+    add_entry(consumer, "BILL", "15000.00", date(2026, 9, 1), due_date=date(2026, 9, 20))
+    add_entry(consumer, "PAYMENT", "5000.00", date(2026, 10, 1))
+    add_entry(consumer, "BILL", "8000.00", date(2026, 11, 1), due_date=date(2026, 11, 20))
+    after_roll, refreshed = rolled_and_refreshed(consumer, date(2026, 11, 10), date(2026, 11, 25))
+    assert after_roll == refreshed == (Decimal("18000.00"), Decimal("18000.00"), date(2026, 9, 20),
+                                       None)
+
+
+def test_the_roll_finds_the_oldest_unpaid_bill_when_an_advance_runs_out(consumer):
+    add_entry(consumer, "PAYMENT", "3000.00", date(2026, 10, 1))  # an advance
+    add_entry(consumer, "BILL", "2000.00", date(2026, 10, 5), due_date=date(2026, 10, 20))
+    add_entry(consumer, "BILL", "4000.00", date(2026, 10, 6), due_date=date(2026, 10, 21))
+    add_entry(consumer, "BILL", "500.00", date(2026, 11, 1), due_date=date(2026, 12, 1))
+    after_roll, refreshed = rolled_and_refreshed(consumer, date(2026, 10, 10), date(2026, 10, 25))
+    # The advance pays October 20th's bill and ₹1,000 of the 21st's: ₹3,000 owed since the 21st.
+    assert after_roll == refreshed == (Decimal("3500.00"), Decimal("3000.00"), date(2026, 10, 21),
+                                       date(2026, 12, 2))
+
+
+def test_the_roll_leaves_to_the_full_refresh_a_credit_that_paid_older_debt(consumer):
+    add_entry(consumer, "BILL", "9000.00", date(2026, 6, 1), due_date=date(2026, 6, 15))
+    add_entry(consumer, "BILL", "9000.00", date(2026, 7, 1), due_date=date(2026, 7, 15))
+    add_entry(consumer, "ADJUSTMENT", "-10000.00", date(2026, 11, 20))  # dated after the cache was made
+    after_roll, refreshed = rolled_and_refreshed(consumer, date(2026, 11, 1), date(2026, 11, 25))
+    assert after_roll == refreshed == (Decimal("8000.00"), Decimal("8000.00"), date(2026, 7, 15), None)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(entries=st.lists(st.tuples(st.sampled_from(["BILL", "BILL", "SURCHARGE", "PAYMENT", "ADJUSTMENT",
+                                                   "ADJUSTMENT-"]),
+                                  amount, day, st.integers(min_value=0, max_value=40)), max_size=12),
+       cached_on=day, days_later=st.integers(min_value=0, max_value=120))
+def test_the_roll_equals_a_full_refresh_on_random_ledgers(rtp, entries, cached_on, days_later):
+    consumer = make_consumer(rtp)
+    try:
+        for kind, value, entry_date, due_in in entries:
+            if kind == "ADJUSTMENT-":
+                kind, value = "ADJUSTMENT", -value
+            due = entry_date + timedelta(days=due_in) if kind == "BILL" else None
+            add_entry(consumer, kind, str(value), entry_date, due_date=due)
+        after_roll, refreshed = rolled_and_refreshed(consumer, cached_on, cached_on + timedelta(days=days_later))
+        assert after_roll == refreshed
     finally:
         LedgerEntry.objects.filter(consumer=consumer).delete()
         Consumer.objects.filter(pk=consumer.pk).delete()
