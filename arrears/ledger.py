@@ -96,7 +96,7 @@ def positions_refresh(*, as_of: date, consumer_ids=None, division_id=None, in_ta
     if in_table is not None:
         where.append(f"c.id IN (SELECT consumer_id FROM {in_table})")
     if only_stale:
-        # Cached figures that do not hold on the day asked for (index consumer_arrears_until).
+        # Cached figures that do not hold on the day asked for (per division: consumer_division_from/_until).
         where.append("(c.arrears_from IS NULL OR c.arrears_from > %s OR c.arrears_until <= %s)")
         params.extend([as_of, as_of])
     scope = f"SELECT c.id, {_as_of_sql()} AS as_of FROM arrears_consumer c"

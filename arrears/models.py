@@ -41,8 +41,9 @@ class Consumer(models.Model):
     account_no = models.CharField(_("account no."), max_length=12, unique=True, validators=[account_no_validator])
     name = models.CharField(_("name"), max_length=200)
     address = models.TextField(_("address"), blank=True)
+    # No index of its own: every index below starts with the division.
     division = models.ForeignKey(Division, verbose_name=_("division"), on_delete=models.PROTECT,
-                                 related_name="consumers")
+                                 related_name="consumers", db_index=False)
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
     sanctioned_load_kw = models.DecimalField(_("sanctioned load (kW)"), max_digits=10, decimal_places=2)
     phone = models.CharField(_("phone"), max_length=15, blank=True)
@@ -75,8 +76,6 @@ class Consumer(models.Model):
         indexes = [
             # The nightly list ranks a division's consumers by cached arrears.
             models.Index(fields=["division", "-arrears"], name="consumer_division_arrears"),
-            # The nightly roll finds consumers whose cached arrears expire.
-            models.Index(fields=["arrears_until"], name="consumer_arrears_until"),
             # The same per division, as each division's defaulter list rolls its own consumers
             # (positions_refresh(division_id=…, only_stale=True)): each arm of the stale test
             # (arrears_from IS NULL / > D, arrears_until <= D) is then an index range, not a
@@ -107,7 +106,8 @@ class LedgerEntry(models.Model):
     balance = Σdebit − Σcredit; arrears on D = max(0, Σdebit[due_on < D] − Σcredit[entry_date ≤ D]).
     """
 
-    consumer = models.ForeignKey(Consumer, on_delete=models.PROTECT, related_name="ledger")
+    # Indexed by ledger_consumer_due_on, which starts with it.
+    consumer = models.ForeignKey(Consumer, on_delete=models.PROTECT, related_name="ledger", db_index=False)
     entry_date = models.DateField(_("entry date"))
     kind = models.CharField(_("kind"), max_length=10, choices=EntryKind.choices)
     amount = models.DecimalField(_("amount"), **MONEY)
@@ -118,8 +118,10 @@ class LedgerEntry(models.Model):
     due_on = models.DateField(help_text="when a debit falls due: the bill's due date, else the entry date")
     # Who, when and through what: the ledger is its own history.
     created_at = models.DateTimeField(auto_now_add=True)
+    # Not indexed: 20 million rows would pay for it on every import, for a question
+    # (whose entries are these?) asked of one consumer's ledger, never of all of it.
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
+                                   related_name="+", db_index=False)
     source = models.CharField(max_length=10, choices=Source.choices)
 
     class Meta:
@@ -150,6 +152,13 @@ class LedgerEntry(models.Model):
                    | Q(kind__in=[EntryKind.BILL, EntryKind.SURCHARGE], credit=0, debit=F("amount"))
                    | Q(kind=EntryKind.ADJUSTMENT, amount__gt=0, credit=0, debit=F("amount"))
                    | Q(kind=EntryKind.ADJUSTMENT, amount__lt=0, debit=0, credit=-F("amount"))),
+            ),
+            # A bill falls due on its due date; anything else, a credit included, on its entry
+            # date (the nightly roll reads a consumer's later entries by due_on alone).
+            models.CheckConstraint(
+                name="ledger_due_on_derived",
+                condition=Q(kind=EntryKind.BILL, due_on=F("due_date"))
+                | (~Q(kind=EntryKind.BILL) & Q(due_on=F("entry_date"))),
             ),
         ]
 

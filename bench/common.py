@@ -55,6 +55,7 @@ class Timed:
     seconds: float
     peak_rss_mb: float
     stdout: str
+    stderr: str = ""
 
 
 def run_timed(args: list[str], *, env: dict[str, str], stdin=None) -> Timed:
@@ -68,7 +69,7 @@ def run_timed(args: list[str], *, env: dict[str, str], stdin=None) -> Timed:
     child.returncode = os.waitstatus_to_exitcode(status)
     if child.returncode:
         raise RuntimeError(f"{' '.join(args)} failed ({child.returncode}):\n{out[-2000:]}\n{err[-4000:]}")
-    return Timed(seconds=seconds, peak_rss_mb=usage.ru_maxrss / 1024, stdout=out)
+    return Timed(seconds=seconds, peak_rss_mb=usage.ru_maxrss / 1024, stdout=out, stderr=err)
 
 
 def _drain(child: subprocess.Popen) -> tuple[str, str]:

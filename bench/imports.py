@@ -97,6 +97,9 @@ def run(ctx: Context) -> list[Figure]:
 def _import(ctx: Context, command: str, path: Path):
     timed = manage(ctx, command, str(path), "-v", "0")
     print(f"  {command}: {timed.seconds:.1f} s, {timed.peak_rss_mb:.0f} MB", flush=True)
+    for line in timed.stderr.splitlines():  # the import's own log of its steps
+        if " arrears.imports " in line:
+            print("    " + line.split(" arrears.imports ", 1)[1], flush=True)
     return timed
 
 
