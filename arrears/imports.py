@@ -200,7 +200,7 @@ def _stage_copy(file, table: str, columns: list[str], required: list[str], progr
         lines, spaces = scanned
         stream.seek(start + len(first))
         definition = ", ".join(["line bigint GENERATED ALWAYS AS IDENTITY (START WITH 2)"]
-                               + [f"{c} text NOT NULL DEFAULT ''" for c in columns])
+                               + [f"{c} {_text_type(c)} NOT NULL DEFAULT ''" for c in columns])
         try:
             with transaction.atomic(), connection.cursor() as cursor:
                 cursor.execute(f"CREATE TEMP TABLE {table} ({definition}) ON COMMIT DROP")
@@ -232,6 +232,14 @@ def _stage_copy(file, table: str, columns: list[str], required: list[str], progr
     return rows
 
 
+# Staged columns compared with CodeFields (collation "C" on PostgreSQL) share their collation.
+_CODES = {"account_no", "kind", "reference"}
+
+
+def _text_type(column: str) -> str:
+    return 'text COLLATE "C"' if column in _CODES and connection.vendor == "postgresql" else "text"
+
+
 class _NotPlain(Exception):
     pass
 
@@ -246,7 +254,7 @@ def _stage(file, columns: list[str], required: list[str], errors: RowErrors, pro
                 cursor.execute(f"ANALYZE {table}")
             return Staged(table=table, rows=rows)
         table = f"import_stage_{uuid.uuid4().hex[:12]}"
-    definition = ", ".join(["line bigint"] + [f"{c} text" for c in columns])
+    definition = ", ".join(["line bigint"] + [f"{c} {_text_type(c)}" for c in columns])
     rows = _staged_rows(file, columns, required, errors, progress)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":

@@ -9,6 +9,21 @@ from accounts.models import Division
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
+
+
+class CodeField(models.CharField):
+    """A code (account number, entry kind, reference) compared byte by byte: collation "C"
+    on PostgreSQL. Equality is the same under any collation; sorting and building an
+    index on 20 million references is several times faster without a language's rules.
+    """
+
+    def db_parameters(self, connection):
+        parameters = super().db_parameters(connection)
+        if connection.vendor == "postgresql":
+            parameters["collation"] = "C"
+        return parameters
+
+
 account_no_validator = RegexValidator(r"^[0-9]{8,12}$", _("8 to 12 digits (leading zeros are kept)"))
 
 
@@ -38,7 +53,7 @@ class ConnectionStatus(models.TextChoices):
 
 
 class Consumer(models.Model):
-    account_no = models.CharField(_("account no."), max_length=12, unique=True, validators=[account_no_validator])
+    account_no = CodeField(_("account no."), max_length=12, unique=True, validators=[account_no_validator])
     name = models.CharField(_("name"), max_length=200)
     address = models.TextField(_("address"), blank=True)
     # No index of its own: every index below starts with the division.
@@ -109,9 +124,9 @@ class LedgerEntry(models.Model):
     # Indexed by ledger_consumer_due_on, which starts with it.
     consumer = models.ForeignKey(Consumer, on_delete=models.PROTECT, related_name="ledger", db_index=False)
     entry_date = models.DateField(_("entry date"))
-    kind = models.CharField(_("kind"), max_length=10, choices=EntryKind.choices)
+    kind = CodeField(_("kind"), max_length=10, choices=EntryKind.choices)
     amount = models.DecimalField(_("amount"), **MONEY)
-    reference = models.CharField(_("reference"), max_length=40)
+    reference = CodeField(_("reference"), max_length=40)
     due_date = models.DateField(_("due date"), null=True, blank=True)
     debit = models.DecimalField(**MONEY)
     credit = models.DecimalField(**MONEY)
