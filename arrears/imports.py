@@ -393,9 +393,11 @@ def consumers_import(*, file, dry_run: bool = False, progress: Progress | None =
                     f" {_concat(repr('outside your division: '), 's.division_code')}"
                     f" AS reason FROM {t} s JOIN accounts_division d ON d.code = s.division_code WHERE d.id <> %s")
                 params.append(division_id)
-            _collect(errors, checks, t, params)
+            with _phase("consumers import: checks"):
+                _collect(errors, checks, t, params)
             errors.raise_if_any()
-            result = _consumers_write(staged, dry_run=dry_run)
+            with _phase("consumers import: write"):
+                result = _consumers_write(staged, dry_run=dry_run)
             if dry_run:
                 transaction.set_rollback(True)
             return result
@@ -423,6 +425,7 @@ def _consumers_write(staged: Staged, *, dry_run: bool) -> ImportResult:
         result.unchanged = existing - updated
         if dry_run:
             return result
+    with _bulk_load(result.created + result.updated, "arrears_consumer"), connection.cursor() as cursor:
         now = "CURRENT_TIMESTAMP"
         cursor.execute(
             f"UPDATE arrears_consumer AS c SET name = s.name, address = s.address, division_id = d.id,"
@@ -432,12 +435,13 @@ def _consumers_write(staged: Staged, *, dry_run: bool) -> ImportResult:
             f" WHERE c.account_no = s.account_no AND ({differs})")
         cursor.execute(
             f"INSERT INTO arrears_consumer (account_no, name, address, division_id, category, sanctioned_load_kw,"
-            f" phone, meter_no, is_protected, status, balance, arrears, created_at, updated_at)"
+            f" phone, meter_no, is_protected, status, balance, arrears, arrears_from, created_at, updated_at)"
             f" SELECT s.account_no, s.name, s.address, d.id, s.category, {load}, s.phone, s.meter_no, {protected},"
-            f" 'connected', 0, 0, {now}, {now}"
+            # No ledger yet: nothing owed, for ever (arrears_until NULL) until an entry is written.
+            f" 'connected', 0, 0, %s, {now}, {now}"
             f" FROM {t} s JOIN accounts_division d ON d.code = s.division_code"
             f" WHERE NOT EXISTS (SELECT 1 FROM arrears_consumer c WHERE c.account_no = s.account_no)"
-            f" ORDER BY s.line")
+            f" ORDER BY s.line", [india_today()])
     _analyze_if_large(result.created, ["arrears_consumer"])
     return result
 
@@ -638,7 +642,10 @@ def _ledger_insert(staged: Staged, *, sql: str, params: list) -> ImportResult:
         # Most of the ledger is new: every consumer is refreshed in one pass over it,
         # cheaper than first finding which consumers the file touched.
         _analyze_if_large(result.created, ["arrears_ledgerentry"])
-        with _phase("ledger import: positions refresh (all consumers)"):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT COUNT(*) FROM arrears_consumer")
+            consumers = cursor.fetchone()[0]
+        with _bulk_load(consumers, "arrears_consumer"), _phase("ledger import: positions refresh (all consumers)"):
             positions_refresh(as_of=india_today())
     else:
         with _phase("ledger import: consumers touched"), connection.cursor() as cursor:
@@ -665,29 +672,31 @@ _BULK_ROWS = 200_000
 
 
 @contextmanager
-def _bulk_load(rows: int):
+def _bulk_load(rows: int, table: str = "arrears_ledgerentry"):
+    """Around a write of ``rows`` rows to ``table``: yields whether its secondary indexes,
+    unique keys and foreign keys were dropped for it (and are rebuilt after)."""
     if connection.vendor != "postgresql" or rows < _BULK_ROWS:
         yield False
         return
     with connection.cursor() as cursor:
-        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'arrears_ledgerentry'")
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [table])
         existing = max(cursor.fetchone()[0], 0)
-        if rows * 4 < existing:  # a small share of a big ledger: maintaining the indexes is cheaper
+        if rows * 4 < existing:  # a small share of a big table: maintaining the indexes is cheaper
             yield False
             return
         cursor.execute(
             "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
-            " WHERE conrelid = 'arrears_ledgerentry'::regclass AND contype IN ('f', 'u')")
+            " WHERE conrelid = %s::regclass AND contype IN ('f', 'u')", [table])
         constraints = cursor.fetchall()
         cursor.execute(
-            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'arrears_ledgerentry'"
-            " AND indexname NOT IN (SELECT conname FROM pg_constraint"
-            " WHERE conrelid = 'arrears_ledgerentry'::regclass)")
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s"
+            " AND indexname NOT IN (SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass)",
+            [table, table])
         indexes = cursor.fetchall()
         # Foreign keys checked at commit must be checked now: a table with pending checks can't be altered.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         for name, _definition in constraints:
-            cursor.execute(f'ALTER TABLE arrears_ledgerentry DROP CONSTRAINT "{name}"')
+            cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
         for name, _definition in indexes:
             cursor.execute(f'DROP INDEX "{name}"')
     yield True
@@ -698,7 +707,7 @@ def _bulk_load(rows: int):
                 cursor.execute(definition)
         for name, definition in constraints:
             with _phase(f"rebuild of {name}"):
-                cursor.execute(f'ALTER TABLE arrears_ledgerentry ADD CONSTRAINT "{name}" {definition}')
+                cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # Django's keys are all deferrable
 
 

@@ -91,14 +91,14 @@ class Consumer(models.Model):
         indexes = [
             # The nightly list ranks a division's consumers by cached arrears.
             models.Index(fields=["division", "-arrears"], name="consumer_division_arrears"),
-            # The same per division, as each division's defaulter list rolls its own consumers
-            # (positions_refresh(division_id=…, only_stale=True)): each arm of the stale test
-            # (arrears_from IS NULL / > D, arrears_until <= D) is then an index range, not a
-            # read of the division's every row, which are spread over the whole table.
-            models.Index(fields=["division", "arrears_from"], name="consumer_division_from"),
-            models.Index(fields=["division", "arrears_until"], name="consumer_division_until"),
-            models.Index(fields=["phone"], name="consumer_phone"),
-            models.Index(fields=["meter_no"], name="consumer_meter_no"),
+            # Each division's nightly list rolls its own consumers whose cached window has
+            # ended (arrears_until <= D, an index range), and refreshes any never computed
+            # or computed for a later day (arrears_from NULL or > D, read off the same
+            # index's entries for the division, not off its rows spread over the table).
+            # One index for both: every roll of a consumer rewrites all of its index entries.
+            models.Index(fields=["division", "arrears_until", "arrears_from"], name="consumer_division_stale"),
+            # No index on phone or meter no.: search matches them together with a part of the
+            # name (arrears.selectors.consumers_search), which reads the table anyway.
         ]
 
     def __str__(self) -> str:

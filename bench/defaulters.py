@@ -23,6 +23,7 @@ from bench.common import DEFAULT_SERVER, Context, Figure, run_timed
 TARGET_SECONDS = 3.0
 TARGET_RATIO = 0.25
 STALE_EVERY = 30  # one consumer in 30: about one day's share of a monthly billing cycle
+WORKERS = os.cpu_count() or 2  # a Celery worker's default concurrency
 
 # Straight from the rule of DESIGN.md over every ledger row, without the cache:
 # arrears on D = Σ debits due before D − Σ credits dated on or before D.
@@ -38,8 +39,20 @@ WHERE arrears > %(threshold)s
 """
 
 
-def _measure(stale_every: int) -> dict:
-    """In the child: one full build of every division's list, timed around the service."""
+def _build_one(division_id: int, as_of: str) -> int:
+    """In a worker process: one division's build, as the nightly task's per-division task runs it."""
+    from datetime import date
+
+    from arrears.defaulters import defaulter_list_build_division
+
+    return defaulter_list_build_division(division_id=division_id, as_of=date.fromisoformat(as_of),
+                                         trigger="beat").pk
+
+
+def _measure(stale_every: int, workers: int = 1) -> dict:
+    """In the child: one full build of every division's list, timed around the service;
+    with ``workers`` > 1, the divisions shared out among that many processes, as the nightly
+    task's Celery group is among a worker's processes (one per core by default)."""
     import django
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kesco.settings")
@@ -65,9 +78,23 @@ def _measure(stale_every: int) -> dict:
         with connection.cursor() as cursor:  # Django's connection commits each statement here
             cursor.execute("VACUUM arrears_consumer")
             cursor.execute("CHECKPOINT")
-    started = time.perf_counter()
-    runs = defaulter_lists_build(as_of=as_of, trigger="command")
-    seconds = time.perf_counter() - started
+    if workers > 1:
+        import multiprocessing
+
+        from arrears.defaulters import defaulter_divisions
+        from arrears.models import DefaulterRun
+
+        divisions = list(defaulter_divisions().values_list("pk", flat=True))
+        connection.close()  # each process opens its own
+        started = time.perf_counter()
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            run_ids = pool.starmap(_build_one, [(d, as_of.isoformat()) for d in divisions], chunksize=1)
+        seconds = time.perf_counter() - started
+        runs = list(DefaulterRun.objects.filter(pk__in=run_ids).select_related("division"))
+    else:
+        started = time.perf_counter()
+        runs = defaulter_lists_build(as_of=as_of, trigger="command")
+        seconds = time.perf_counter() - started
     failed = [r.division.code for r in runs if r.status != "done"]
     if failed:
         raise SystemExit(f"the build failed for {failed}")
@@ -77,9 +104,9 @@ def _measure(stale_every: int) -> dict:
             "slowest": max((r.duration.total_seconds(), r.division.code) for r in runs)}
 
 
-def _build(ctx: Context, *, stale_every: int = 0) -> dict:
-    timed = run_timed([sys.executable, "-m", "bench.defaulters", "measure", "--stale-every", str(stale_every)],
-                      env=ctx.env())
+def _build(ctx: Context, *, stale_every: int = 0, workers: int = 1) -> dict:
+    timed = run_timed([sys.executable, "-m", "bench.defaulters", "measure", "--stale-every", str(stale_every),
+                       "--workers", str(workers)], env=ctx.env())
     return json.loads(timed.stdout.strip().splitlines()[-1])
 
 
@@ -103,7 +130,7 @@ def run(ctx: Context) -> list[Figure]:
         # By 01:00 autovacuum has been through the tables after the day's import and
         # payments; the bench comes right after the import (or an earlier run of itself).
         cursor.execute("VACUUM (ANALYZE) arrears_consumer")
-        cursor.execute("ANALYZE arrears_ledgerentry")
+        cursor.execute("VACUUM (ANALYZE) arrears_ledgerentry")
     conn.close()
     fresh = _build(ctx)
     print(f"  nightly build, nothing to roll: {fresh['seconds']:.2f} s "
@@ -112,10 +139,13 @@ def run(ctx: Context) -> list[Figure]:
     print(f"  rebuild of the same day: {rebuilt['seconds']:.2f} s", flush=True)
     rolled = _build(ctx, stale_every=STALE_EVERY)
     print(f"  nightly build, {rolled['rolled']} consumers rolled: {rolled['seconds']:.2f} s", flush=True)
+    fanned = _build(ctx, stale_every=STALE_EVERY, workers=WORKERS)
+    print(f"  the same on {WORKERS} processes: {fanned['seconds']:.2f} s", flush=True)
     aggregate_seconds, count, total = _aggregate(ctx, as_of=fresh["as_of"], threshold=fresh["threshold"])
     print(f"  hand-written aggregate over the ledger: {aggregate_seconds:.2f} s ({count} consumers, ₹{total})",
           flush=True)
-    same = (count, total) == (fresh["count"], fresh["total"]) == (rolled["count"], rolled["total"])
+    same = (count, total) == (fresh["count"], fresh["total"]) == (rolled["count"], rolled["total"]) == (
+        fanned["count"], fanned["total"])
 
     def vs_aggregate(seconds: float) -> tuple[float, bool]:
         ratio = seconds / aggregate_seconds
@@ -124,7 +154,9 @@ def run(ctx: Context) -> list[Figure]:
     figures = []
     for label, result in [("nothing to roll", fresh),
                           ("rebuild of the same day (replaces the lists)", rebuilt),
-                          (f"1 consumer in {STALE_EVERY} rolled ({rolled['rolled']:,})", rolled)]:
+                          (f"1 consumer in {STALE_EVERY} rolled ({rolled['rolled']:,})", rolled),
+                          (f"1 consumer in {STALE_EVERY} rolled, divisions on {WORKERS} processes as the nightly"
+                           f" task's group runs on a worker (one process per core)", fanned)]:
         ratio, ok = vs_aggregate(result["seconds"])
         figures.append(Figure(
             name=f"nightly defaulter lists, all {result['divisions']} divisions: {label}",
@@ -143,12 +175,13 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="mode")
     measure = sub.add_parser("measure", help="(child) build every list once and print the timing as JSON")
     measure.add_argument("--stale-every", type=int, default=0)
+    measure.add_argument("--workers", type=int, default=1)
     parser.add_argument("--server", default=os.environ.get("BENCH_SERVER", DEFAULT_SERVER))
     parser.add_argument("--database", default="kesco_bench")
     parser.add_argument("--docs", action="store_true", help="record the figures in docs/BENCHMARKS.md")
     args = parser.parse_args(argv)
     if args.mode == "measure":
-        print(json.dumps(_measure(args.stale_every)))
+        print(json.dumps(_measure(args.stale_every, args.workers)))
         return 0
 
     from bench import run as runner

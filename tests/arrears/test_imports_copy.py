@@ -5,8 +5,8 @@ Both paths must end in the same rows and the same `line N` in errors.
 
 import pytest
 
-from arrears.imports import ledger_import
-from arrears.models import LedgerEntry
+from arrears.imports import consumers_import, ledger_import
+from arrears.models import Consumer, LedgerEntry
 from kesco.errors import ImportFailed
 from tests.factories import make_consumer
 
@@ -108,3 +108,23 @@ def test_a_re_import_with_a_changed_amount_is_refused_by_line(rtp, tmp_path):
         ledger_import(file=str(path))
 
     assert caught.value.errors == ["line 2: reference: already imported with other values: B-1"]
+
+
+CONSUMERS_HEADER = "account_no,name,address,division_code,category,sanctioned_load_kw,phone,meter_no,is_protected\n"
+
+
+@pytest.mark.needs_postgres
+@pytest.mark.parametrize("name_field, stored", [
+    ('"राम प्रसाद, गुप्ता"', "राम प्रसाद, गुप्ता"),  # spaces inside a value: COPY reads it as it is
+    ('  Sita Devi ', "Sita Devi"),  # spaces around it: stripped, as the reader strips them
+    ('"\u00a0Sita Devi\u3000"', "Sita Devi"),  # Unicode spaces too
+])
+def test_consumer_names_read_the_same_on_either_path(rtp, tmp_path, name_field, stored):
+    path = tmp_path / "consumers.csv"
+    path.write_text(CONSUMERS_HEADER + f"00012345,{name_field},\"12, Ratanpur\",RTP,domestic,2,,M-1,0\n",
+                    encoding="utf-8")
+
+    consumers_import(file=str(path))
+
+    consumer = Consumer.objects.get(account_no="00012345")
+    assert (consumer.name, consumer.address) == (stored, "12, Ratanpur")
