@@ -2,8 +2,8 @@
 strictly above the threshold, ranked, with age bucket and accountability band.
 
 Set-based (STYLE.md 7): per division, one INSERT … SELECT ranks the consumers from
-their cached figures, rolled to the day first (arrears.ledger.positions_refresh,
-only the consumers whose cached window ends). For a past day the cache no longer
+their cached figures, rolled to the day first (arrears.ledger.positions_roll,
+only the consumers whose cached window ends, from their cached row and ledger tail). For a past day the cache no longer
 covers, the same INSERT reads the ledger instead (ledger.positions_select_sql), so
 an old list can be rebuilt exactly and the cache is left alone.
 
@@ -110,9 +110,9 @@ def _entries_insert(*, list_id: int, division_id: int, as_of: date, threshold: D
 def _stale_consumers_lock(*, division_id: int, as_of: date) -> None:
     """Locks the division's consumers whose cached arrears end before ``as_of``.
 
-    positions_refresh then recomputes them from a snapshot nobody can change under
-    it: a payment on one of them waits for the build (a second or so) instead of
-    having its fresh figures overwritten by the roll's older view of the ledger.
+    positions_roll then rolls them from a snapshot nobody can change under it: a
+    payment on one of them waits for the build (a second or so) instead of having its
+    fresh figures overwritten by the roll's older view of the ledger.
     """
     if connection.vendor != "postgresql":
         return  # SQLite has one writer at a time: the transaction already excludes payments

@@ -215,6 +215,28 @@ def test_a_large_load_rebuilds_the_ledgers_indexes_and_keys(loaded, tmp_path, mo
         indexes = {row[0] for row in cursor.fetchall()}
         cursor.execute("SELECT conname FROM pg_constraint WHERE conrelid = 'arrears_ledgerentry'::regclass")
         constraints = {row[0] for row in cursor.fetchall()}
-    assert {"ledger_consumer_due_on", "ledger_kind_reference_unique"} <= indexes
-    assert "ledger_kind_reference_unique" in constraints
+    assert {"ledger_consumer_due_on", "ledger_reference_kind_unique"} <= indexes
+    assert "ledger_reference_kind_unique" in constraints
     assert any(name.endswith("_fk_arrears_consumer_id") for name in constraints)
+    # Every consumer was refreshed, and the consumer table got its indexes and keys back too.
+    from arrears.ledger import positions_mismatches
+
+    assert positions_mismatches()[1] == 0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'arrears_consumer'")
+        consumer_indexes = {row[0] for row in cursor.fetchall()}
+    assert {"consumer_division_arrears", "consumer_division_stale", "arrears_consumer_account_no_key"} <= (
+        consumer_indexes)
+
+
+@pytest.mark.needs_postgres
+def test_a_large_consumers_load_keeps_the_account_number_unique(rtp, hsp, tmp_path, monkeypatch, capsys):
+    from django.db import IntegrityError
+
+    monkeypatch.setattr("arrears.imports._BULK_ROWS", 1)
+    call_command("import_consumers", write(tmp_path, "consumers.csv", CONSUMERS))
+    assert Consumer.objects.count() == 3
+    assert Consumer.objects.get(account_no="00012345").arrears_from is not None  # nothing owed, from today
+    with pytest.raises(IntegrityError):
+        Consumer.objects.create(account_no="00012345", name="Twin", division=rtp, category="domestic",
+                                sanctioned_load_kw=1)
