@@ -556,9 +556,9 @@ FROM (
 """
 
 _LEDGER_INSERT = """
-INSERT INTO arrears_ledgerentry (consumer_id, entry_date, kind, amount, reference, due_date, debit, credit, due_on,
-                                 created_at, created_by_id, source)
-SELECT r.consumer_id, r.entry_date, r.kind, r.amount, r.reference, r.due_date,
+INSERT INTO arrears_ledgerentry (/*id*/consumer_id, entry_date, kind, amount, reference, due_date, debit, credit,
+                                 due_on, created_at, created_by_id, source)
+SELECT /*new id*/r.consumer_id, r.entry_date, r.kind, r.amount, r.reference, r.due_date,
        CASE WHEN r.kind IN ('BILL', 'SURCHARGE') OR (r.kind = 'ADJUSTMENT' AND r.amount > 0) THEN r.amount ELSE 0 END,
        CASE WHEN r.kind = 'PAYMENT' THEN r.amount WHEN r.kind = 'ADJUSTMENT' AND r.amount < 0 THEN -r.amount
             ELSE 0 END,
@@ -612,9 +612,9 @@ def _ledger_write(staged: Staged, *, dry_run: bool, user_id: int | None, source:
             result.created = cursor.fetchone()[0]
         result.unchanged = staged.rows - result.created
         return result
-    sql = ("INSERT INTO arrears_ledgerentry (consumer_id, entry_date, kind, amount, reference, due_date,"
+    sql = ("INSERT INTO arrears_ledgerentry (/*id*/consumer_id, entry_date, kind, amount, reference, due_date,"
            " debit, credit, due_on, created_at, created_by_id, source)"
-           f" SELECT c.id, {_as_date('s.entry_date')}, s.kind, {amount}, s.reference,"
+           f" SELECT /*new id*/c.id, {_as_date('s.entry_date')}, s.kind, {amount}, s.reference,"
            f" CASE WHEN s.kind = 'BILL' THEN {_as_date('s.due_date')} END,"
            f" CASE WHEN s.kind IN ('BILL', 'SURCHARGE') OR (s.kind = 'ADJUSTMENT' AND {amount} > 0)"
            f" THEN {amount} ELSE 0 END,"
@@ -627,11 +627,23 @@ def _ledger_write(staged: Staged, *, dry_run: bool, user_id: int | None, source:
 
 
 def _ledger_insert(staged: Staged, *, sql: str, params: list) -> ImportResult:
-    """Runs the INSERT … SELECT of new ledger rows, then refreshes the cached figures of
-    the consumers it touched, as of today."""
+    """Runs the INSERT … SELECT of new ledger rows (``sql`` marks where a bulk load puts
+    the ids: /*id*/ and /*new id*/), then refreshes the cached figures of the consumers
+    it touched, as of today."""
     t = staged.table
     result = ImportResult(rows=staged.rows)
-    with _bulk_load(staged.rows) as bulk, connection.cursor() as cursor:
+    with _bulk_load(staged.rows, primary_key=True) as bulk, connection.cursor() as cursor:
+        if bulk:
+            # Without its primary key index the table takes ids from a block reserved
+            # here, not one sequence call per row. The import holds the table locked.
+            cursor.execute("SELECT pg_get_serial_sequence('arrears_ledgerentry', 'id')")
+            sequence = cursor.fetchone()[0]
+            cursor.execute(f"SELECT GREATEST((SELECT last_value FROM {sequence}),"
+                           f" (SELECT COALESCE(MAX(id), 0) FROM arrears_ledgerentry))")
+            base = cursor.fetchone()[0]
+            cursor.execute("SELECT setval(%s, %s)", [sequence, base + staged.rows])
+            sql = sql.replace("/*id*/", "id, ").replace("/*new id*/", "%s + ROW_NUMBER() OVER (), ")
+            params = [base, *params]
         with _phase("ledger import: INSERT … SELECT"):
             cursor.execute(sql, params)
         result.created = cursor.rowcount
@@ -672,9 +684,10 @@ _BULK_ROWS = 200_000
 
 
 @contextmanager
-def _bulk_load(rows: int, table: str = "arrears_ledgerentry"):
+def _bulk_load(rows: int, table: str = "arrears_ledgerentry", *, primary_key: bool = False):
     """Around a write of ``rows`` rows to ``table``: yields whether its secondary indexes,
-    unique keys and foreign keys were dropped for it (and are rebuilt after)."""
+    unique keys and foreign keys (and with ``primary_key`` its primary key, and the
+    foreign keys of other tables that point at it) were dropped for it, to be rebuilt after."""
     if connection.vendor != "postgresql" or rows < _BULK_ROWS:
         yield False
         return
@@ -684,10 +697,17 @@ def _bulk_load(rows: int, table: str = "arrears_ledgerentry"):
         if rows * 4 < existing:  # a small share of a big table: maintaining the indexes is cheaper
             yield False
             return
+        kinds = ["f", "u", "p"] if primary_key else ["f", "u"]
         cursor.execute(
-            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
-            " WHERE conrelid = %s::regclass AND contype IN ('f', 'u')", [table])
+            "SELECT %s, conname, pg_get_constraintdef(oid) FROM pg_constraint"
+            " WHERE conrelid = %s::regclass AND contype = ANY(%s) ORDER BY contype = 'p' DESC",
+            [table, table, kinds])
         constraints = cursor.fetchall()
+        if primary_key:  # the keys that point at it go first and come back last
+            cursor.execute(
+                "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint"
+                " WHERE confrelid = %s::regclass AND contype = 'f' AND conrelid <> confrelid", [table])
+            constraints = cursor.fetchall() + constraints
         cursor.execute(
             "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s"
             " AND indexname NOT IN (SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass)",
@@ -695,8 +715,8 @@ def _bulk_load(rows: int, table: str = "arrears_ledgerentry"):
         indexes = cursor.fetchall()
         # Foreign keys checked at commit must be checked now: a table with pending checks can't be altered.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        for name, _definition in constraints:
-            cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+        for owner, name, _definition in constraints:
+            cursor.execute(f'ALTER TABLE {owner} DROP CONSTRAINT "{name}"')
         for name, _definition in indexes:
             cursor.execute(f'DROP INDEX "{name}"')
     yield True
@@ -705,9 +725,9 @@ def _bulk_load(rows: int, table: str = "arrears_ledgerentry"):
         for name, definition in indexes:
             with _phase(f"rebuild of {name}"):
                 cursor.execute(definition)
-        for name, definition in constraints:
+        for owner, name, definition in reversed(constraints):
             with _phase(f"rebuild of {name}"):
-                cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+                cursor.execute(f'ALTER TABLE {owner} ADD CONSTRAINT "{name}" {definition}')
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # Django's keys are all deferrable
 
 

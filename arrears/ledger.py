@@ -19,40 +19,42 @@ from django.utils import timezone
 from arrears.models import Consumer
 
 # Per-consumer figures from the ledger, for the consumers chosen by {scope}
-# (SELECT id, as_of …), each as of its own date `as_of`. One pass: the ledger rows
-# of the scope, sorted once by (consumer, due date) — the order of the index
-# ledger_consumer_due_on — carry a running sum of what has fallen due and the
-# consumer's total credits, and one grouped aggregate reads every figure off them.
-# (No CTE is joined back to itself: the planner, guessing one row, would nest loops.)
+# (SELECT id, as_of …), each as of its own date `as_of`. Two steps: one grouped
+# aggregate over the scope's ledger rows gives balance, what has fallen due, what has
+# been paid and the next dates anything changes; then only the consumers who owe
+# something (a few in a hundred) have their debits due before the day run through in
+# due-date order (index ledger_consumer_due_on), a running sum finding the first one
+# their credits do not cover: the oldest unpaid due date.
 POSITIONS_SQL = """
 WITH scope AS ({scope}),
-entries AS (
-    SELECT l.consumer_id, l.debit, l.credit, l.due_on, l.entry_date, s.as_of,
-           SUM(CASE WHEN l.due_on < s.as_of THEN l.debit ELSE 0 END)
-               OVER (PARTITION BY l.consumer_id ORDER BY l.due_on) AS running_due,
-           SUM(CASE WHEN l.entry_date <= s.as_of THEN l.credit ELSE 0 END)
-               OVER (PARTITION BY l.consumer_id) AS paid
-    FROM arrears_ledgerentry l JOIN scope s ON s.id = l.consumer_id
-),
 totals AS (
-    SELECT consumer_id,
-           SUM(debit) - SUM(credit) AS balance,
-           SUM(CASE WHEN due_on < as_of THEN debit ELSE 0 END) AS due,
-           MAX(paid) AS paid,
-           MIN(CASE WHEN debit > 0 AND due_on < as_of AND ROUND(running_due - paid, 2) > 0
-                    THEN due_on END) AS oldest_due_date,
-           MIN(CASE WHEN debit > 0 AND due_on >= as_of THEN due_on END) AS next_due_on,
-           MIN(CASE WHEN credit > 0 AND entry_date > as_of THEN entry_date END) AS next_credit_on
-    FROM entries GROUP BY consumer_id
+    SELECT l.consumer_id, MAX(s.as_of) AS as_of,
+           SUM(l.debit) - SUM(l.credit) AS balance,
+           SUM(CASE WHEN l.due_on < s.as_of THEN l.debit ELSE 0 END) AS due,
+           SUM(CASE WHEN l.entry_date <= s.as_of THEN l.credit ELSE 0 END) AS paid,
+           MIN(CASE WHEN l.debit > 0 AND l.due_on >= s.as_of THEN l.due_on END) AS next_due_on,
+           MIN(CASE WHEN l.credit > 0 AND l.entry_date > s.as_of THEN l.entry_date END) AS next_credit_on
+    FROM arrears_ledgerentry l JOIN scope s ON s.id = l.consumer_id
+    GROUP BY l.consumer_id
+),
+oldest AS (
+    SELECT consumer_id, MIN(CASE WHEN ROUND(running_due - paid, 2) > 0 THEN due_on END) AS oldest_due_date
+    FROM (
+        SELECT l.consumer_id, l.due_on, t.paid,
+               SUM(l.debit) OVER (PARTITION BY l.consumer_id ORDER BY l.due_on) AS running_due
+        FROM totals t JOIN arrears_ledgerentry l ON l.consumer_id = t.consumer_id
+        WHERE ROUND(t.due - t.paid, 2) > 0 AND l.debit > 0 AND l.due_on < t.as_of
+    ) owed
+    GROUP BY consumer_id
 ),
 positions AS (
     SELECT s.id AS consumer_id, s.as_of,
            ROUND(COALESCE(t.balance, 0), 2) AS balance,
            CASE WHEN ROUND(t.due - t.paid, 2) > 0 THEN ROUND(t.due - t.paid, 2) ELSE 0 END AS arrears,
-           CASE WHEN ROUND(t.due - t.paid, 2) > 0 THEN t.oldest_due_date END AS oldest_due_date,
-           t.next_due_on, t.next_credit_on
+           o.oldest_due_date, t.next_due_on, t.next_credit_on
     FROM scope s
     LEFT JOIN totals t ON t.consumer_id = s.id
+    LEFT JOIN oldest o ON o.consumer_id = s.id
 )
 """
 

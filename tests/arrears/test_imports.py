@@ -1,5 +1,6 @@
 """import_consumers and import_ledger: all-or-nothing, every bad line named, idempotent."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -8,6 +9,7 @@ from django.core.management import CommandError, call_command
 from arrears.models import Consumer, ImportJob, LedgerEntry
 from arrears.services import import_run
 from kesco.errors import ImportFailed
+from tests.factories import add_entry
 
 CONSUMERS = (
     "account_no,name,address,division_code,category,sanctioned_load_kw,phone,meter_no,is_protected\n"
@@ -215,9 +217,16 @@ def test_a_large_load_rebuilds_the_ledgers_indexes_and_keys(loaded, tmp_path, mo
         indexes = {row[0] for row in cursor.fetchall()}
         cursor.execute("SELECT conname FROM pg_constraint WHERE conrelid = 'arrears_ledgerentry'::regclass")
         constraints = {row[0] for row in cursor.fetchall()}
-    assert {"ledger_consumer_due_on", "ledger_reference_kind_unique"} <= indexes
-    assert "ledger_reference_kind_unique" in constraints
+    assert {"ledger_consumer_due_on", "ledger_reference_kind_unique", "arrears_ledgerentry_pkey"} <= indexes
+    assert {"ledger_reference_kind_unique", "arrears_ledgerentry_pkey"} <= constraints
     assert any(name.endswith("_fk_arrears_consumer_id") for name in constraints)
+    with connection.cursor() as cursor:  # the payments' key to the ledger is back too
+        cursor.execute("SELECT COUNT(*) FROM pg_constraint WHERE confrelid = 'arrears_ledgerentry'::regclass"
+                       " AND conrelid = 'arrears_payment'::regclass")
+        assert cursor.fetchone()[0] == 1
+    # The load took its ids from a block of the sequence: the next entry gets a new one.
+    later = add_entry(Consumer.objects.get(account_no="00012347"), "PAYMENT", "10.00", date(2026, 11, 1))
+    assert later.pk > max(LedgerEntry.objects.exclude(pk=later.pk).values_list("pk", flat=True))
     # Every consumer was refreshed, and the consumer table got its indexes and keys back too.
     from arrears.ledger import positions_mismatches
 
