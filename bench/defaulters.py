@@ -204,15 +204,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 HEADING = "Nightly defaulter lists: all divisions, beside a hand-written aggregate over the ledger"
-NOTES = """One division after another in one process (the command); the nightly task runs them
-in parallel on the workers. When nothing rolls, each division costs two index range scans
-(consumer_division_from/_until: the consumers whose cached window ends) and one ranked
-INSERT … SELECT over consumer_division_arrears. When consumers roll, the time is
-positions_refresh (arrears/ledger.py POSITIONS_SQL) recomputing them from the ledger:
-about 0.7 s per 1,700 consumers, where the planner, estimating one stale row, joins the
-CTEs by nested loop. That is the target missed; it is the ledger's refresh, which is
-being tuned in arrears/ledger.py. On the data set's billing day (bills due on the 16th)
-every consumer with an unpaid bill rolls on the 17th: a full refresh, as after an import."""
+NOTES = """One division after another in one process (the command), and the same divisions
+shared among a Celery worker's processes (one per core), as the nightly task's group
+runs. When nothing rolls, each division costs one index range scan
+(consumer_division_stale: the consumers whose cached window has ended) and one ranked
+INSERT … SELECT over consumer_division_arrears. When consumers roll, each is rolled
+forward from its cached row and its ledger tail (arrears/ledger.py ROLL_SQL): most of
+the time is rewriting those consumer rows and their index entries."""
 
 if __name__ == "__main__":
     sys.exit(main())
