@@ -112,9 +112,19 @@ def real_worker(settings):
 
     if not settings.REDIS_URL:
         _service_missing("needs Redis: set REDIS_URL")
+    from celery.signals import task_postrun
+    from django.db import connections
+
+    def close_connections(**kwargs):
+        connections.close_all()  # the worker thread's own: left open, they outlive the test database
+
     app.conf.task_always_eager = False
     app.conf.broker_url = settings.REDIS_URL
     app.conf.result_backend = settings.REDIS_URL
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-        yield
-    app.conf.task_always_eager = True
+    task_postrun.connect(close_connections, weak=False)
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+            yield
+    finally:
+        task_postrun.disconnect(close_connections)
+        app.conf.task_always_eager = True
