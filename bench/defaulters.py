@@ -154,7 +154,8 @@ def run(ctx: Context) -> list[Figure]:
     figures = []
     for label, result in [("nothing to roll", fresh),
                           ("rebuild of the same day (replaces the lists)", rebuilt),
-                          (f"1 consumer in {STALE_EVERY} rolled ({rolled['rolled']:,})", rolled),
+                          (f"1 consumer in {STALE_EVERY} rolled ({rolled['rolled']:,}), one division after"
+                           f" another in one process (the command)", rolled),
                           (f"1 consumer in {STALE_EVERY} rolled, divisions on {WORKERS} processes as the nightly"
                            f" task's group runs on a worker (one process per core)", fanned)]:
         ratio, ok = vs_aggregate(result["seconds"])
