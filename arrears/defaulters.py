@@ -2,9 +2,9 @@
 strictly above the threshold, ranked, with age bucket and accountability band.
 
 Set-based (STYLE.md 7): per division, one INSERT … SELECT ranks the consumers from
-their cached figures, rolled to the day first (arrears.ledger.positions_roll,
-only the consumers whose cached window ends, from their cached row and ledger tail). For a past day the cache no longer
-covers, the same INSERT reads the ledger instead (ledger.positions_select_sql), so
+their cached figures, rolled to the day first (arrears.ledger.positions_roll: only
+the consumers whose cached window ends, from their cached row and ledger tail). For a
+past day the cache no longer covers, the same INSERT reads the ledger instead (ledger.positions_select_sql), so
 an old list can be rebuilt exactly and the cache is left alone.
 
 A build replaces the (division, day) list inside one transaction: a build that dies

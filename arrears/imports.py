@@ -535,8 +535,8 @@ def _ledger_checks(t: str, division_id: int | None) -> list[str]:
 # date, a zero amount, a reference too long, a key twice). Dates and amounts must read
 # back exactly as written (DateStyle ISO), which is as strict as the detailed checks'
 # patterns and much cheaper than a regular expression.
-_CHECKED_ROWS = """
-SELECT v.line, c.id AS consumer_id, v.kind, v.reference,
+_ROWS_CHECKED_AS_CAST = """
+SELECT c.id AS consumer_id, v.kind, v.reference,
        CASE WHEN CAST(v.entry_date AS TEXT) = v.entry_text AND v.entry_text >= '1000' AND v.entry_text < '3'
             THEN v.entry_date END AS entry_date,
        CASE WHEN CAST(v.amount AS TEXT) = v.amount_text AND scale(v.amount) <= 2
@@ -546,13 +546,29 @@ SELECT v.line, c.id AS consumer_id, v.kind, v.reference,
             WHEN CAST(v.due_date AS TEXT) = v.due_text AND v.due_text >= '1000' AND v.due_text < '3'
             THEN v.due_date ELSE CAST('not a date: ' || v.due_text AS DATE) END AS due_date
 FROM (
-    SELECT s.line, s.account_no, CASE WHEN s.kind IN ('BILL', 'SURCHARGE', 'PAYMENT', 'ADJUSTMENT') THEN s.kind END
+    SELECT s.account_no, CASE WHEN s.kind IN ('BILL', 'SURCHARGE', 'PAYMENT', 'ADJUSTMENT') THEN s.kind END
            AS kind, NULLIF(s.reference, '') AS reference,
            CAST(s.entry_date AS DATE) AS entry_date, s.entry_date AS entry_text,
            CAST(s.amount AS NUMERIC) AS amount, s.amount AS amount_text,
            CAST(NULLIF(s.due_date, '') AS DATE) AS due_date, s.due_date AS due_text
     FROM {table} s OFFSET 0
 ) v LEFT JOIN arrears_consumer c ON c.account_no = v.account_no {division}
+"""
+
+# A file the detailed checks passed: its rows, cast (any database).
+_ROWS_OF_A_CHECKED_FILE = """
+SELECT c.id AS consumer_id, s.kind, s.reference, {entry_date} AS entry_date, {amount} AS amount,
+       CASE WHEN s.kind = 'BILL' THEN {due_date} END AS due_date
+FROM {table} s JOIN arrears_consumer c ON c.account_no = s.account_no
+"""
+
+# The new rows of either source, each with its debit, credit and due_on derived (the
+# rule of LedgerEntry; the table's check constraints hold every writer to it). A row
+# whose (kind, reference) is already on the ledger is skipped: the same row, the checks
+# made sure. {fence} (PostgreSQL: OFFSET 0) keeps each source's casts computed once.
+_NEW_LEDGER_ROWS = """
+FROM ({rows}{fence}) r
+WHERE NOT EXISTS (SELECT 1 FROM arrears_ledgerentry l WHERE l.kind = r.kind AND l.reference = r.reference)
 """
 
 _LEDGER_INSERT = """
@@ -564,9 +580,7 @@ SELECT /*new id*/r.consumer_id, r.entry_date, r.kind, r.amount, r.reference, r.d
             ELSE 0 END,
        CASE WHEN r.kind = 'BILL' THEN r.due_date ELSE r.entry_date END,
        CURRENT_TIMESTAMP, %s, %s
-FROM ({rows} OFFSET 0) r
-WHERE NOT EXISTS (SELECT 1 FROM arrears_ledgerentry l WHERE l.kind = r.kind AND l.reference = r.reference)
-"""
+""" + _NEW_LEDGER_ROWS
 
 
 def _ledger_write_checked(staged: Staged, *, division_id: int | None, user_id: int | None,
@@ -582,7 +596,7 @@ def _ledger_write_checked(staged: Staged, *, division_id: int | None, user_id: i
                 with _phase("ledger import: keys already on the ledger"):
                     # Rows already imported must be the same rows: the ledger is append-only.
                     cursor.execute(
-                        f"SELECT EXISTS (SELECT 1 FROM ({_CHECKED_ROWS.format(table=t, division=division)}) r"
+                        f"SELECT EXISTS (SELECT 1 FROM ({_ROWS_CHECKED_AS_CAST.format(table=t, division=division)}) r"
                         f" JOIN arrears_ledgerentry l ON l.kind = r.kind AND l.reference = r.reference"
                         f" WHERE l.consumer_id IS DISTINCT FROM r.consumer_id"
                         f" OR l.entry_date IS DISTINCT FROM r.entry_date OR l.amount IS DISTINCT FROM r.amount"
@@ -591,7 +605,7 @@ def _ledger_write_checked(staged: Staged, *, division_id: int | None, user_id: i
                     if cursor.fetchone()[0]:
                         return None
             return _ledger_insert(staged, sql=_LEDGER_INSERT.format(
-                rows=_CHECKED_ROWS.format(table=t, division=division)),
+                rows=_ROWS_CHECKED_AS_CAST.format(table=t, division=division), fence=" OFFSET 0"),
                 params=[user_id, source] + ([division_id] if division_id is not None else []))
     except (IntegrityError, DataError) as exc:
         logger.info("ledger import: a row failed the checks (%s); naming the lines", str(exc).splitlines()[0])
@@ -600,30 +614,17 @@ def _ledger_write_checked(staged: Staged, *, division_id: int | None, user_id: i
 
 def _ledger_write(staged: Staged, *, dry_run: bool, user_id: int | None, source: str) -> ImportResult:
     """Writes a file that passed the detailed checks (or counts what it would write)."""
-    t = staged.table
-    amount = _as_decimal("s.amount")
-    new_rows = (f" FROM {t} s JOIN arrears_consumer c ON c.account_no = s.account_no"
-                f" WHERE NOT EXISTS (SELECT 1 FROM arrears_ledgerentry l WHERE l.kind = s.kind"
-                f" AND l.reference = s.reference)")
+    rows = _ROWS_OF_A_CHECKED_FILE.format(table=staged.table, entry_date=_as_date("s.entry_date"),
+                                     amount=_as_decimal("s.amount"), due_date=_as_date("s.due_date"))
+    fence = " OFFSET 0" if connection.vendor == "postgresql" else ""
     if dry_run:
         result = ImportResult(rows=staged.rows, dry_run=True)
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT COUNT(*) {new_rows}")
+            cursor.execute("SELECT COUNT(*) " + _NEW_LEDGER_ROWS.format(rows=rows, fence=fence))
             result.created = cursor.fetchone()[0]
         result.unchanged = staged.rows - result.created
         return result
-    sql = ("INSERT INTO arrears_ledgerentry (/*id*/consumer_id, entry_date, kind, amount, reference, due_date,"
-           " debit, credit, due_on, created_at, created_by_id, source)"
-           f" SELECT /*new id*/c.id, {_as_date('s.entry_date')}, s.kind, {amount}, s.reference,"
-           f" CASE WHEN s.kind = 'BILL' THEN {_as_date('s.due_date')} END,"
-           f" CASE WHEN s.kind IN ('BILL', 'SURCHARGE') OR (s.kind = 'ADJUSTMENT' AND {amount} > 0)"
-           f" THEN {amount} ELSE 0 END,"
-           f" CASE WHEN s.kind = 'PAYMENT' THEN {amount} WHEN s.kind = 'ADJUSTMENT' AND {amount} < 0"
-           f" THEN -{amount} ELSE 0 END,"
-           f" CASE WHEN s.kind = 'BILL' THEN {_as_date('s.due_date')} ELSE {_as_date('s.entry_date')} END,"
-           f" CURRENT_TIMESTAMP, %s, %s"
-           f" {new_rows}")
-    return _ledger_insert(staged, sql=sql, params=[user_id, source])
+    return _ledger_insert(staged, sql=_LEDGER_INSERT.format(rows=rows, fence=fence), params=[user_id, source])
 
 
 def _ledger_insert(staged: Staged, *, sql: str, params: list) -> ImportResult:

@@ -10,7 +10,6 @@ from accounts.models import Division
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
-
 class CodeField(models.CharField):
     """A code (account number, entry kind, reference) compared byte by byte: collation "C"
     on PostgreSQL. Equality is the same under any collation; sorting and building an

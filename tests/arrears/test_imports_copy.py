@@ -128,3 +128,21 @@ def test_consumer_names_read_the_same_on_either_path(rtp, tmp_path, name_field, 
 
     consumer = Consumer.objects.get(account_no="00012345")
     assert (consumer.name, consumer.address) == (stored, "12, Ratanpur")
+
+
+@pytest.mark.needs_postgres
+def test_a_large_load_the_checked_write_refused_still_gets_its_ids_and_keys(rtp, tmp_path, monkeypatch):
+    # The careful write, for a large load: ids from the reserved block, keys rebuilt.
+    monkeypatch.setattr("arrears.imports._BULK_ROWS", 1)
+    make_consumer(rtp, account_no="00012345")
+    path = tmp_path / "ledger.csv"
+    path.write_text(HEADER + "00012345,2026-09-01,BILL,08000.00,B-1,2026-09-15\n"
+                    "00012345,2026-10-20,PAYMENT,500.00,R-1,\n", encoding="utf-8")
+
+    assert ledger_import(file=str(path)).created == 2
+    assert sorted(LedgerEntry.objects.values_list("reference", "debit", "credit")) == [
+        ("B-1", 8000, 0), ("R-1", 0, 500)]
+    assert Consumer.objects.get(account_no="00012345").balance == 7500
+    with pytest.raises(Exception, match="ledger_reference_kind_unique"):
+        LedgerEntry.objects.create(consumer=Consumer.objects.get(), entry_date="2026-10-21", kind="PAYMENT",
+                                   amount=1, reference="R-1", debit=0, credit=1, due_on="2026-10-21", source="import")
