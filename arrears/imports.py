@@ -562,24 +562,19 @@ SELECT c.id AS consumer_id, s.kind, s.reference, {entry_date} AS entry_date, {am
 FROM {table} s JOIN arrears_consumer c ON c.account_no = s.account_no
 """
 
-# The new rows of either source, each with its debit, credit and due_on derived (the
-# rule of LedgerEntry; the table's check constraints hold every writer to it). A row
-# whose (kind, reference) is already on the ledger is skipped: the same row, the checks
-# made sure. {fence} (PostgreSQL: OFFSET 0) keeps each source's casts computed once.
+# The new rows of either source (the database derives their debit, credit and due_on:
+# generated columns). A row whose (kind, reference) is already on the ledger is skipped:
+# the same row, the checks made sure. {fence} (PostgreSQL: OFFSET 0) keeps each
+# source's casts computed once.
 _NEW_LEDGER_ROWS = """
 FROM ({rows}{fence}) r
 WHERE NOT EXISTS (SELECT 1 FROM arrears_ledgerentry l WHERE l.kind = r.kind AND l.reference = r.reference)
 """
 
 _LEDGER_INSERT = """
-INSERT INTO arrears_ledgerentry (/*id*/consumer_id, entry_date, kind, amount, reference, due_date, debit, credit,
-                                 due_on, created_at, created_by_id, source)
-SELECT /*new id*/r.consumer_id, r.entry_date, r.kind, r.amount, r.reference, r.due_date,
-       CASE WHEN r.kind IN ('BILL', 'SURCHARGE') OR (r.kind = 'ADJUSTMENT' AND r.amount > 0) THEN r.amount ELSE 0 END,
-       CASE WHEN r.kind = 'PAYMENT' THEN r.amount WHEN r.kind = 'ADJUSTMENT' AND r.amount < 0 THEN -r.amount
-            ELSE 0 END,
-       CASE WHEN r.kind = 'BILL' THEN r.due_date ELSE r.entry_date END,
-       CURRENT_TIMESTAMP, %s, %s
+INSERT INTO arrears_ledgerentry (/*id*/consumer_id, entry_date, kind, amount, reference, due_date,
+                                 created_by_id, source)
+SELECT /*new id*/r.consumer_id, r.entry_date, r.kind, r.amount, r.reference, r.due_date, %s, %s
 """ + _NEW_LEDGER_ROWS
 
 

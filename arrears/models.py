@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
+from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -115,8 +116,9 @@ class LedgerEntry(models.Model):
     """One line of a consumer's account. Append-only: corrections are ADJUSTMENTs.
 
     ``amount`` is as the billing system states it (positive, or signed for an
-    ADJUSTMENT). ``debit``, ``credit`` and ``due_on`` are derived from it once,
-    when the entry is written, so balance and arrears are plain sums:
+    ADJUSTMENT). ``debit``, ``credit`` and ``due_on`` are derived from it by the
+    database as the row is written (generated columns: the one place this rule is
+    written, whoever writes the row), so balance and arrears are plain sums:
     balance = Σdebit − Σcredit; arrears on D = max(0, Σdebit[due_on < D] − Σcredit[entry_date ≤ D]).
     """
 
@@ -127,11 +129,26 @@ class LedgerEntry(models.Model):
     amount = models.DecimalField(_("amount"), **MONEY)
     reference = CodeField(_("reference"), max_length=40)
     due_date = models.DateField(_("due date"), null=True, blank=True)
-    debit = models.DecimalField(**MONEY)
-    credit = models.DecimalField(**MONEY)
-    due_on = models.DateField(help_text="when a debit falls due: the bill's due date, else the entry date")
-    # Who, when and through what: the ledger is its own history.
-    created_at = models.DateTimeField(auto_now_add=True)
+    # A bill, a surcharge and a positive adjustment are owed; a payment and a negative adjustment are credits.
+    debit = models.GeneratedField(
+        expression=Case(When(Q(kind__in=[EntryKind.BILL, EntryKind.SURCHARGE])
+                             | Q(kind=EntryKind.ADJUSTMENT, amount__gt=0), then=F("amount")),
+                        default=Value(0), output_field=models.DecimalField(**MONEY)),
+        output_field=models.DecimalField(**MONEY), db_persist=True)
+    credit = models.GeneratedField(
+        expression=Case(When(kind=EntryKind.PAYMENT, then=F("amount")),
+                        When(kind=EntryKind.ADJUSTMENT, amount__lt=0, then=-F("amount")),
+                        default=Value(0), output_field=models.DecimalField(**MONEY)),
+        output_field=models.DecimalField(**MONEY), db_persist=True)
+    # When a debit falls due: a bill on its due date, anything else (a credit included:
+    # the nightly roll reads a consumer's later entries by due_on alone) on its entry date.
+    due_on = models.GeneratedField(
+        expression=Case(When(kind=EntryKind.BILL, then=F("due_date")), default=F("entry_date"),
+                        output_field=models.DateField()),
+        output_field=models.DateField(), db_persist=True)
+    # Who, when and through what: the ledger is its own history. The database stamps the
+    # time, so a bulk load (COPY) is stamped as a single entry is.
+    created_at = models.DateTimeField(db_default=Now(), editable=False)
     # Not indexed: 20 million rows would pay for it on every import, for a question
     # (whose entries are these?) asked of one consumer's ledger, never of all of it.
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
@@ -160,21 +177,6 @@ class LedgerEntry(models.Model):
                 name="ledger_amount_sign",
                 condition=Q(kind=EntryKind.ADJUSTMENT, amount__lt=0) | Q(kind=EntryKind.ADJUSTMENT, amount__gt=0)
                 | Q(kind__in=[EntryKind.BILL, EntryKind.SURCHARGE, EntryKind.PAYMENT], amount__gt=0),
-            ),
-            models.CheckConstraint(
-                name="ledger_debit_credit_match_amount",
-                condition=Q(debit__gte=0, credit__gte=0)
-                & (Q(kind=EntryKind.PAYMENT, debit=0, credit=F("amount"))
-                   | Q(kind__in=[EntryKind.BILL, EntryKind.SURCHARGE], credit=0, debit=F("amount"))
-                   | Q(kind=EntryKind.ADJUSTMENT, amount__gt=0, credit=0, debit=F("amount"))
-                   | Q(kind=EntryKind.ADJUSTMENT, amount__lt=0, debit=0, credit=-F("amount"))),
-            ),
-            # A bill falls due on its due date; anything else, a credit included, on its entry
-            # date (the nightly roll reads a consumer's later entries by due_on alone).
-            models.CheckConstraint(
-                name="ledger_due_on_derived",
-                condition=Q(kind=EntryKind.BILL, due_on=F("due_date"))
-                | (~Q(kind=EntryKind.BILL) & Q(due_on=F("entry_date"))),
             ),
         ]
 

@@ -51,15 +51,6 @@ def money(value, *, field: str = "amount") -> Decimal:
     return amount.quantize(CENT)
 
 
-def debit_credit(kind: str, amount: Decimal) -> tuple[Decimal, Decimal]:
-    """How an entry moves the balance: (debit, credit). ADJUSTMENT is signed; negative is a credit."""
-    if kind == EntryKind.PAYMENT:
-        return Decimal("0.00"), amount
-    if kind == EntryKind.ADJUSTMENT and amount < 0:
-        return Decimal("0.00"), -amount
-    return amount, Decimal("0.00")
-
-
 def ledger_entry_add(*, consumer: Consumer, kind: str, amount: Decimal, entry_date: date, reference: str,
                      due_date: date | None = None, user: User | None, source: str) -> LedgerEntry:
     """Appends one entry and brings the consumer's cached position up to date.
@@ -67,12 +58,9 @@ def ledger_entry_add(*, consumer: Consumer, kind: str, amount: Decimal, entry_da
     The caller holds the consumer row lock (``select_for_update``) inside a transaction,
     so the cache changes in the same transaction as the ledger.
     """
-    debit, credit = debit_credit(kind, amount)
     entry = LedgerEntry.objects.create(
         consumer=consumer, kind=kind, amount=amount, entry_date=entry_date, reference=reference,
-        due_date=due_date if kind == EntryKind.BILL else None,
-        due_on=due_date if kind == EntryKind.BILL else entry_date,
-        debit=debit, credit=credit, created_by=user, source=source,
+        due_date=due_date if kind == EntryKind.BILL else None, created_by=user, source=source,
     )
     positions_refresh(as_of=india_today(), consumer_ids=[consumer.pk])
     consumer.refresh_from_db(fields=["balance", "arrears", "oldest_due_date", "arrears_from", "arrears_until"])
