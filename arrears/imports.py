@@ -11,7 +11,9 @@ Importing the same file twice changes nothing.
 import csv
 import io
 import logging
+import queue
 import re
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -21,7 +23,7 @@ from dataclasses import dataclass
 from django.db import DatabaseError, DataError, IntegrityError, connection, transaction
 
 from arrears.ledger import india_today, positions_refresh
-from arrears.models import Category
+from arrears.models import Category, EntryKind
 from kesco.csvimport import ImportResult, Progress, RowErrors, open_text, read_rows
 
 CONSUMER_COLUMNS = ["account_no", "name", "address", "division_code", "category", "sanctioned_load_kw", "phone",
@@ -297,13 +299,15 @@ def _regex(column: str, pattern: str) -> str:
 def _is_date(column: str) -> str:
     """True for a real calendar date in YYYY-MM-DD form (2026-02-30 is not)."""
     if connection.vendor == "postgresql":
-        return (f"(CASE WHEN {_regex(column, '^[12][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$')} "
+        return (f"(CASE WHEN {_regex(column, DATE_RE)} "
                 f"THEN CAST(substr({column}, 9, 2) AS int) <= CAST(EXTRACT(DAY FROM make_date("
                 f"CAST(substr({column}, 1, 4) AS int), CAST(substr({column}, 6, 2) AS int), 1)"
                 f" + interval '1 month - 1 day') AS int) ELSE false END)")
     return f"(length({column}) = 10 AND COALESCE(date({column}, '+0 days') = {column}, 0))"
 
 
+# The grammar of dates and amounts, in the syntax PostgreSQL and Python share.
+DATE_RE = "^[12][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
 AMOUNT_RE = "^-?[0-9]{1,12}([.][0-9]{1,2})?$"
 
 
@@ -463,6 +467,11 @@ def ledger_import(*, file, dry_run: bool = False, progress: Progress | None = No
                     # The duplicate check and the joins hash millions of rows: in memory, not spilled
                     # to disk in 4 MB batches (the default). Only for this transaction.
                     cursor.execute("SET LOCAL work_mem = '128MB'")
+                if not dry_run:
+                    result = _ledger_first_load(file, division_id=division_id, user_id=user_id, source=source,
+                                                progress=progress)
+                    if result is not None:
+                        return result
             staged = _stage(file, LEDGER_COLUMNS, LEDGER_REQUIRED, errors, progress)
             t = staged.table
             params = [division_id] if division_id is not None else []
@@ -647,27 +656,228 @@ def _ledger_insert(staged: Staged, *, sql: str, params: list) -> ImportResult:
     if not result.created:
         return result
     if bulk:
-        # Most of the ledger is new: every consumer is refreshed in one pass over it,
-        # cheaper than first finding which consumers the file touched.
-        _analyze_if_large(result.created, ["arrears_ledgerentry"])
+        _refresh_all_positions(result.created)
+        return result
+    with _phase("ledger import: consumers touched"), connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMP TABLE {t}_touched AS SELECT DISTINCT c.id AS consumer_id"
+                       f" FROM {t} s JOIN arrears_consumer c ON c.account_no = s.account_no")
+    # Before the refresh reads the new rows: planned for the ledger's old size, it nests loops.
+    _analyze_if_large(result.created, ["arrears_ledgerentry", f"{t}_touched"])
+    try:
+        with _phase("ledger import: positions refresh"):
+            positions_refresh(as_of=india_today(), in_table=f"{t}_touched")
+    finally:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT COUNT(*) FROM arrears_consumer")
-            consumers = cursor.fetchone()[0]
-        with _bulk_load(consumers, "arrears_consumer"), _phase("ledger import: positions refresh (all consumers)"):
-            positions_refresh(as_of=india_today())
-    else:
-        with _phase("ledger import: consumers touched"), connection.cursor() as cursor:
-            cursor.execute(f"CREATE TEMP TABLE {t}_touched AS SELECT DISTINCT c.id AS consumer_id"
-                           f" FROM {t} s JOIN arrears_consumer c ON c.account_no = s.account_no")
-        # Before the refresh reads the new rows: planned for the ledger's old size, it nests loops.
-        _analyze_if_large(result.created, ["arrears_ledgerentry", f"{t}_touched"])
-        try:
-            with _phase("ledger import: positions refresh"):
-                positions_refresh(as_of=india_today(), in_table=f"{t}_touched")
-        finally:
-            with connection.cursor() as cursor:
-                cursor.execute(f"DROP TABLE IF EXISTS {t}_touched")
+            cursor.execute(f"DROP TABLE IF EXISTS {t}_touched")
     _analyze_if_large(result.created, ["arrears_consumer"])
+    return result
+
+
+# --- the first load of a ledger -----------------------------------------------------
+#
+# Loading the billing system's history into an empty ledger is the largest import there
+# is (DESIGN.md: 20 million rows). It skips the staging table: this process reads the
+# file, checks each line against the contract's grammar (DATE_RE, AMOUNT_RE, the kinds),
+# finds its consumer, and streams the rows straight into the ledger with COPY, on a thread
+# of its own, so the reading and the database's writing run on two cores at once. What
+# the grammar can't see the database refuses: a date that isn't on the calendar, an
+# amount of the wrong sign, a bill without a due date, a key twice. Any refusal, or a
+# line the grammar doesn't take (quotes, blanks, an unknown account …), undoes the load
+# and the file takes the staging path, which names every bad line.
+
+_LOAD_CHUNK = 4 << 20  # bytes of the file read (and checked) at a time
+# Account numbers and references as COPY's text format takes them verbatim: printable
+# ASCII without space, quote, comma or backslash (anything else takes the staging path).
+_VERBATIM = rb"[\x21\x23-\x2b\x2d-\x5b\x5d-\x7e]"
+
+
+def _py_pattern(pattern: str) -> bytes:
+    """A DATE_RE/AMOUNT_RE-style pattern as an unanchored, non-capturing Python bytes pattern."""
+    return pattern.strip("^$").replace("(", "(?:").encode()
+
+
+def _first_load_line(header: list[str]) -> tuple[re.Pattern, list[int]] | None:
+    """The pattern of one data line under this header, and where its groups are in
+    LEDGER_COLUMNS order; None for a header the staging path had better judge."""
+    if len(set(header)) != len(header) or set(header) - set(LEDGER_COLUMNS) or set(LEDGER_REQUIRED) - set(header):
+        return None
+    date, kinds = _py_pattern(DATE_RE), "|".join(EntryKind.values).encode()
+    fields = {
+        "account_no": rb"([0-9]{1,12})",
+        "entry_date": rb"(%s)" % date,
+        "kind": rb"(%s)" % kinds,
+        "amount": rb"(%s)" % _py_pattern(AMOUNT_RE),
+        "reference": rb"(%s{1,40})" % _VERBATIM,
+        "due_date": rb"((?:%s)?)" % date,
+    }
+    line = re.compile(b",".join(fields[name] for name in header) + rb"\r?\n")
+    return line, [header.index(name) + 1 if name in header else 0 for name in LEDGER_COLUMNS]
+
+
+class _NotFirstLoad(Exception):
+    """This file (or this ledger) is not for the first-load path; the staging path takes it."""
+
+
+class _QueuePipe(io.RawIOBase):
+    """The file-like object COPY reads: blocks of rows a producer thread puts on a queue
+    (None at the end, or the exception that stopped it)."""
+
+    def __init__(self, blocks: queue.Queue, progress: Progress | None):
+        self._blocks = blocks
+        self._buffer = b""
+        self._done = False
+        self._progress = progress
+        self.rows = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        while not self._done and (size < 0 or len(self._buffer) < size):
+            block = self._blocks.get()
+            if isinstance(block, BaseException):
+                self._done = True
+                raise block
+            if block is None:
+                self._done = True
+                break
+            data, rows = block
+            self._buffer += data
+            self.rows += rows
+            if self._progress:
+                self._progress(rows)
+        if size < 0:
+            size = len(self._buffer)
+        data, self._buffer = self._buffer[:size], self._buffer[size:]
+        return data
+
+
+def _first_load_rows(stream, line: re.Pattern, order: list[int], accounts: dict[bytes, int], first_id: int,
+                     suffix: bytes, blocks: queue.Queue, stop: threading.Event) -> None:
+    """The producer: puts (COPY text, rows) blocks on ``blocks``, then None; or the exception."""
+    try:
+        match, get, next_id, tail = line.match, accounts.get, first_id, b""
+        for chunk in iter(lambda: stream.read(_LOAD_CHUNK), b""):
+            if stop.is_set():
+                return
+            chunk = tail + chunk
+            cut = chunk.rfind(b"\n") + 1
+            chunk, tail = chunk[:cut], chunk[cut:]
+            out, pos, end = [], 0, len(chunk)
+            while pos < end:
+                found = match(chunk, pos)
+                if found is None:
+                    raise _NotFirstLoad(f"line {next_id - first_id + 2} is not in the plain form")
+                account, entry_date, kind, amount, reference, due_date = (
+                    found.group(i) if i else b"" for i in order)
+                consumer = get(account)
+                if consumer is None:
+                    raise _NotFirstLoad(f"line {next_id - first_id + 2}: account not found")
+                out.append(b"%d\t%d\t%s\t%s\t%s\t%s\t%s%s" % (
+                    next_id, consumer, entry_date, kind, amount, reference, due_date or b"\\N", suffix))
+                next_id += 1
+                pos = found.end()
+            blocks.put((b"".join(out), len(out)))
+        if tail:
+            raise _NotFirstLoad("the last line has no line end")  # rare: the staging path takes it
+        blocks.put(None)
+    except BaseException as exc:  # handed to COPY's reader, which raises it in the importing thread
+        blocks.put(exc)
+
+
+def _account_ids(division_id: int | None) -> dict[bytes, int]:
+    """account_no → consumer id (of one division, for an officer's upload), read in batches."""
+    accounts = {}
+    sql = "SELECT account_no, id FROM arrears_consumer"
+    with connection.chunked_cursor() as cursor:
+        if division_id is None:
+            cursor.execute(sql)
+        else:
+            cursor.execute(sql + " WHERE division_id = %s", [division_id])
+        for account_no, consumer_id in cursor:
+            accounts[account_no.encode()] = consumer_id
+    return accounts
+
+
+def _ledger_first_load(file, *, division_id: int | None, user_id: int | None, source: str,
+                       progress: Progress | None) -> ImportResult | None:
+    """PostgreSQL, a large file and an empty ledger: the file straight into the ledger
+    (see above); None, with nothing written, when the staging path must take it."""
+    if connection.vendor != "postgresql":
+        return None
+    binary = _binary_source(file)
+    if binary is None:
+        return None
+    stream, close = binary
+    start = stream.tell()
+    try:
+        size = stream.seek(0, io.SEEK_END)
+        stream.seek(start)
+        header_line = stream.readline()
+        first_line = stream.readline()
+        if not first_line or (size - start) // len(first_line) < _BULK_ROWS:
+            return None
+        try:
+            header = [name.strip().lower() for name in next(csv.reader([header_line.decode("utf-8-sig")]))]
+        except (UnicodeDecodeError, StopIteration, csv.Error):
+            return None
+        line = _first_load_line(header)
+        if line is None:
+            return None
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT EXISTS (SELECT 1 FROM arrears_ledgerentry)")
+            if cursor.fetchone()[0]:
+                return None
+        stream.seek(start + len(header_line))
+        try:
+            with transaction.atomic():
+                return _first_load_write(stream, *line, estimate=(size - start) // len(first_line),
+                                         division_id=division_id, user_id=user_id, source=source, progress=progress)
+        except (_NotFirstLoad, DatabaseError, connection.Database.Error) as exc:
+            logger.info("ledger import: not a first load (%s); staging the file", str(exc).splitlines()[0])
+            return None
+    finally:
+        if close:
+            stream.close()
+        else:
+            stream.seek(start)
+
+
+def _first_load_write(stream, line: re.Pattern, order: list[int], *, estimate: int, division_id: int | None,
+                      user_id: int | None, source: str, progress: Progress | None) -> ImportResult:
+    with _phase("ledger first load: accounts"):
+        accounts = _account_ids(division_id)
+    with _bulk_load(estimate, primary_key=True) as bulk, connection.cursor() as cursor:
+        if not bulk:
+            raise _NotFirstLoad("the ledger's keys are in place")
+        # Ids from the identity's sequence, set past them after the load (the table is locked).
+        cursor.execute("SELECT pg_get_serial_sequence('arrears_ledgerentry', 'id')")
+        sequence = cursor.fetchone()[0]
+        cursor.execute(f"SELECT GREATEST((SELECT last_value FROM {sequence}),"
+                       f" (SELECT COALESCE(MAX(id), 0) FROM arrears_ledgerentry))")
+        base = cursor.fetchone()[0]
+        blocks, stop = queue.Queue(maxsize=4), threading.Event()
+        suffix = b"\t%s\t%s\n" % (b"\\N" if user_id is None else str(user_id).encode(), source.encode())
+        producer = threading.Thread(target=_first_load_rows, name="ledger-first-load", daemon=True,
+                                    args=(stream, line, order, accounts, base + 1, suffix, blocks, stop))
+        pipe = _QueuePipe(blocks, progress)
+        producer.start()
+        try:
+            with _phase("ledger first load: COPY into the ledger"):
+                cursor.copy_expert("COPY arrears_ledgerentry (id, consumer_id, entry_date, kind, amount, reference,"
+                                   " due_date, created_by_id, source) FROM STDIN", pipe, _COPY_CHUNK)
+        finally:
+            stop.set()
+            while producer.is_alive():  # let a producer blocked on a full queue finish
+                try:
+                    blocks.get_nowait()
+                except queue.Empty:
+                    producer.join(0.05)
+        if cursor.rowcount != pipe.rows:
+            raise _NotFirstLoad("COPY wrote a different number of rows")
+        cursor.execute("SELECT setval(%s, %s)", [sequence, base + pipe.rows])
+    result = ImportResult(rows=pipe.rows, created=pipe.rows)
+    _refresh_all_positions(result.created)
     return result
 
 
@@ -725,6 +935,18 @@ def _bulk_load(rows: int, table: str = "arrears_ledgerentry", *, primary_key: bo
             with _phase(f"rebuild of {name}"):
                 cursor.execute(f'ALTER TABLE {owner} ADD CONSTRAINT "{name}" {definition}')
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # Django's keys are all deferrable
+
+
+def _refresh_all_positions(created: int) -> None:
+    """After a load that is most of the ledger: every consumer refreshed in one pass over
+    it, cheaper than first finding which consumers the file touched."""
+    _analyze_if_large(created, ["arrears_ledgerentry"])
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM arrears_consumer")
+        consumers = cursor.fetchone()[0]
+    with _bulk_load(consumers, "arrears_consumer"), _phase("ledger import: positions refresh (all consumers)"):
+        positions_refresh(as_of=india_today())
+    _analyze_if_large(created, ["arrears_consumer"])
 
 
 def _analyze_if_large(created: int, tables: list[str]) -> None:

@@ -1,0 +1,150 @@
+"""The first load: on PostgreSQL a large ledger.csv into an empty ledger goes straight into
+it with COPY. Whatever that path can't take falls back to the staging path, so the rows
+written and the lines named are the same either way.
+
+The threshold of a "large" file is lowered here, so that small files take the path.
+"""
+
+import io
+import logging
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.db import IntegrityError, transaction
+
+from arrears.imports import ledger_import
+from arrears.ledger import positions_mismatches
+from arrears.models import Consumer, LedgerEntry
+from arrears.services import import_run
+from kesco.errors import ImportFailed
+from tests.factories import add_entry, make_consumer
+
+pytestmark = pytest.mark.needs_postgres
+
+HEADER = "account_no,entry_date,kind,amount,reference,due_date\n"
+LEDGER = (
+    "00012345,2026-09-01,BILL,8000.00,B-1,2026-09-15\r\n"
+    "00012345,2026-10-01,BILL,4000.00,B-2,2026-10-15\r\n"
+    "00012345,2026-10-20,PAYMENT,1000.00,R-1,\r\n"
+    "00012345,2026-10-25,ADJUSTMENT,-500.00,A-1,\r\n"
+    "00012345,2026-10-26,SURCHARGE,120.50,S-1,\r\n"
+    "00012347,2026-11-01,BILL,50000,B-3,2099-12-15\r\n"
+    "00012347,2026-11-02,ADJUSTMENT,25.5,A-2,\r\n"
+)
+
+
+@pytest.fixture
+def first_load(monkeypatch, caplog):
+    monkeypatch.setattr("arrears.imports._BULK_ROWS", 1)
+    caplog.set_level(logging.INFO, logger="arrears.imports")
+    return caplog
+
+
+@pytest.fixture
+def accounts(rtp, hsp):
+    return make_consumer(rtp, account_no="00012345"), make_consumer(hsp, account_no="00012347")
+
+
+def took_first_load(caplog) -> bool:
+    return any("ledger first load: COPY into the ledger" in record.getMessage() for record in caplog.records)
+
+
+def write(tmp_path, body: str, header: str = HEADER) -> str:
+    path = tmp_path / "ledger.csv"
+    path.write_bytes((header + body).encode("utf-8"))
+    return str(path)
+
+
+def test_a_first_load_writes_each_entry_and_every_position(accounts, first_load, tmp_path, it_admin):
+    result = ledger_import(file=write(tmp_path, LEDGER), user_id=it_admin.pk, source="import")
+
+    assert took_first_load(first_load)
+    assert (result.rows, result.created, result.unchanged) == (7, 7, 0)
+    rows = {e.reference: (e.kind, e.amount, e.debit, e.credit, e.due_on, e.due_date)
+            for e in LedgerEntry.objects.all()}
+    assert rows == {
+        "B-1": ("BILL", Decimal("8000.00"), Decimal("8000.00"), 0, date(2026, 9, 15), date(2026, 9, 15)),
+        "B-2": ("BILL", Decimal("4000.00"), Decimal("4000.00"), 0, date(2026, 10, 15), date(2026, 10, 15)),
+        "R-1": ("PAYMENT", Decimal("1000.00"), 0, Decimal("1000.00"), date(2026, 10, 20), None),
+        "A-1": ("ADJUSTMENT", Decimal("-500.00"), 0, Decimal("500.00"), date(2026, 10, 25), None),
+        "S-1": ("SURCHARGE", Decimal("120.50"), Decimal("120.50"), 0, date(2026, 10, 26), None),
+        "B-3": ("BILL", Decimal("50000.00"), Decimal("50000.00"), 0, date(2099, 12, 15), date(2099, 12, 15)),
+        "A-2": ("ADJUSTMENT", Decimal("25.50"), Decimal("25.50"), 0, date(2026, 11, 2), None),
+    }
+    entry = LedgerEntry.objects.get(reference="B-1")
+    assert (entry.created_by_id, entry.source, entry.created_at is not None) == (it_admin.pk, "import", True)
+    ram = Consumer.objects.get(account_no="00012345")
+    assert (ram.balance, ram.arrears, ram.oldest_due_date) == (Decimal("10620.50"), Decimal("10620.50"),
+                                                               date(2026, 9, 15))
+    sunita = Consumer.objects.get(account_no="00012347")
+    assert (sunita.balance, sunita.arrears) == (Decimal("50025.50"), Decimal("25.50"))
+    assert positions_mismatches()[1] == 0
+
+
+def test_after_a_first_load_the_keys_hold_and_a_reimport_changes_nothing(accounts, first_load, tmp_path):
+    path = write(tmp_path, LEDGER)
+    ledger_import(file=path)
+
+    with pytest.raises(IntegrityError), transaction.atomic():  # the re-import key is back
+        LedgerEntry.objects.create(consumer=accounts[0], entry_date="2026-10-21", kind="PAYMENT", amount=1,
+                                   reference="R-1", source="import")
+    later = add_entry(accounts[0], "PAYMENT", "10.00", date(2026, 11, 1))  # ids went on past the load's
+    assert later.pk > max(LedgerEntry.objects.exclude(pk=later.pk).values_list("pk", flat=True))
+
+    first_load.clear()
+    again = ledger_import(file=path)
+    assert not took_first_load(first_load)  # the ledger is no longer empty: the staging path
+    assert (again.created, again.unchanged) == (0, 7)
+    assert LedgerEntry.objects.count() == 8
+
+
+def test_a_first_load_reads_an_uploaded_stream_too(accounts, first_load):
+    result = ledger_import(file=io.BytesIO((HEADER + LEDGER).encode()))
+
+    assert took_first_load(first_load)
+    assert result.created == 7
+
+
+# Lines the grammar takes but the database refuses, and lines the grammar refuses: either
+# way the load is undone, the staging path names the line, and nothing is written.
+@pytest.mark.parametrize("row, message", [
+    ("00012345,2026-02-30,PAYMENT,100.00,R-9,", "line 9: entry_date: not a date in YYYY-MM-DD form: 2026-02-30"),
+    ("00012345,2026-10-01,BILL,100.00,B-9,2026-02-30", "line 9: due_date: not a date in YYYY-MM-DD form: 2026-02-30"),
+    ("00099999,2026-10-01,PAYMENT,100.00,R-9,", "line 9: account_no: unknown account: 00099999"),
+    ("00012345,2026-10-01,PAYMENT,100.00,R-1,", "line 9: reference: duplicate of line 4"),
+    ("00012345,2026-10-01,BILL,100.00,B-9,", "line 9: due_date: required for a BILL"),
+    ("00012345,2026-10-01,PAYMENT,100.00,R-9,2026-10-15", "line 9: due_date: only a BILL has a due date"),
+    ("00012345,2026-10-01,ADJUSTMENT,0.00,A-9,", "line 9: amount: an adjustment must not be zero"),
+    ("00012345,2026-10-01,BILL,-5,B-9,2026-10-15", "line 9: amount: must be more than zero for BILL"),
+    ("00012345,2026-10-01,PAYMENT,1e3,R-9,", "line 9: amount: not an amount with at most 2 decimal places: 1e3"),
+    ("00012345,2026-1-05,PAYMENT,100.00,R-9,", "line 9: entry_date: not a date in YYYY-MM-DD form: 2026-1-05"),
+    ("00012345,2026-10-01,PAY,100.00,R-9,", "line 9: kind: must be BILL, SURCHARGE, PAYMENT or ADJUSTMENT: PAY"),
+    ("00012345,2026-10-01,PAYMENT,100.00,,", "line 9: reference: must not be blank"),
+])
+def test_a_bad_line_undoes_a_first_load_and_is_named(accounts, first_load, tmp_path, row, message):
+    with pytest.raises(ImportFailed) as caught:
+        ledger_import(file=write(tmp_path, LEDGER + row + "\n"))
+
+    assert message in caught.value.errors
+    assert any("not a first load" in record.getMessage() for record in first_load.records)  # tried, undone
+    assert not LedgerEntry.objects.exists()
+    assert Consumer.objects.get(account_no="00012345").balance == 0
+
+
+def test_quoted_values_and_a_missing_last_line_end_take_the_staging_path(accounts, first_load, tmp_path):
+    body = LEDGER.replace("B-2", '"B-2"') + "00012345,2026-11-01,PAYMENT,20.00,R-2,"
+
+    result = ledger_import(file=write(tmp_path, body))
+
+    assert not took_first_load(first_load)
+    assert result.created == 8
+    assert LedgerEntry.objects.filter(reference="B-2").exists()
+
+
+def test_an_officers_first_load_keeps_to_their_division(accounts, first_load, tmp_path, officer):
+    with pytest.raises(ImportFailed) as caught:
+        import_run(kind="ledger", file=write(tmp_path, LEDGER), user=officer, source="web")
+
+    assert "line 7: account_no: outside your division: 00012347" in caught.value.errors
+    assert not LedgerEntry.objects.exists()
