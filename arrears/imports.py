@@ -847,7 +847,7 @@ def _first_load_write(stream, line: re.Pattern, order: list[int], *, estimate: i
                       user_id: int | None, source: str, progress: Progress | None) -> ImportResult:
     with _phase("ledger first load: accounts"):
         accounts = _account_ids(division_id)
-    with _bulk_load(estimate, primary_key=True) as bulk, connection.cursor() as cursor:
+    with _bulk_load(estimate, primary_key=True, empty=True) as bulk, connection.cursor() as cursor:
         if not bulk:
             raise _NotFirstLoad("the ledger's keys are in place")
         # Ids from the identity's sequence, set past them after the load (the table is locked).
@@ -890,16 +890,20 @@ _BULK_ROWS = 200_000
 
 
 @contextmanager
-def _bulk_load(rows: int, table: str = "arrears_ledgerentry", *, primary_key: bool = False):
-    """Around a write of ``rows`` rows to ``table``: yields whether its secondary indexes,
-    unique keys and foreign keys (and with ``primary_key`` its primary key, and the
-    foreign keys of other tables that point at it) were dropped for it, to be rebuilt after."""
+def _bulk_load(rows: int, table: str = "arrears_ledgerentry", *, primary_key: bool = False,
+               empty: bool = False):
+    """Around a write of ``rows`` rows to ``table`` (``empty``: known to be empty): yields
+    whether its secondary indexes, unique keys and foreign keys (and with ``primary_key`` its
+    primary key, and the foreign keys of other tables that point at it) were dropped for
+    it, to be rebuilt after."""
     if connection.vendor != "postgresql" or rows < _BULK_ROWS:
         yield False
         return
     with connection.cursor() as cursor:
-        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [table])
-        existing = max(cursor.fetchone()[0], 0)
+        existing = 0
+        if not empty:  # the planner's estimate (ANALYZE's figure outlives a rolled-back load)
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [table])
+            existing = max(cursor.fetchone()[0], 0)
         if rows * 4 < existing:  # a small share of a big table: maintaining the indexes is cheaper
             yield False
             return
@@ -945,7 +949,7 @@ def _refresh_all_positions(created: int) -> None:
         cursor.execute("SELECT COUNT(*) FROM arrears_consumer")
         consumers = cursor.fetchone()[0]
     with _bulk_load(consumers, "arrears_consumer"), _phase("ledger import: positions refresh (all consumers)"):
-        positions_refresh(as_of=india_today())
+        positions_refresh(as_of=india_today(), materialize=True)
     _analyze_if_large(created, ["arrears_consumer"])
 
 

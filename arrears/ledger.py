@@ -10,6 +10,7 @@ consumer after a payment, a division after an import, and every consumer whose
 cached figures expire overnight. It runs on PostgreSQL and SQLite alike.
 """
 
+import uuid
 from datetime import date
 from decimal import Decimal
 
@@ -20,33 +21,35 @@ from arrears.models import Consumer
 
 # Per-consumer figures from the ledger, for the consumers chosen by {scope}
 # (SELECT id, as_of …), each as of its own date `as_of`. Two steps: one grouped
-# aggregate over the scope's ledger rows gives balance, what has fallen due, what has
-# been paid and the next dates anything changes; then only the consumers who owe
-# something (a few in a hundred) have their debits due before the day run through in
-# due-date order (index ledger_consumer_due_on), a running sum finding the first one
-# their credits do not cover: the oldest unpaid due date.
-POSITIONS_SQL = """
-WITH scope AS ({scope}),
-totals AS (
+# aggregate over the scope's ledger rows (TOTALS_SQL) gives balance, what has fallen
+# due, what has been paid and the next dates anything changes; then only the consumers
+# who owe something (a few in a hundred) have their debits due before the day run
+# through in due-date order (OLDEST_SQL, index ledger_consumer_due_on), a running sum
+# finding the first one their credits do not cover: the oldest unpaid due date.
+TOTALS_SQL = """
     SELECT l.consumer_id, MAX(s.as_of) AS as_of,
            SUM(l.debit) - SUM(l.credit) AS balance,
            SUM(CASE WHEN l.due_on < s.as_of THEN l.debit ELSE 0 END) AS due,
            SUM(CASE WHEN l.entry_date <= s.as_of THEN l.credit ELSE 0 END) AS paid,
            MIN(CASE WHEN l.debit > 0 AND l.due_on >= s.as_of THEN l.due_on END) AS next_due_on,
            MIN(CASE WHEN l.credit > 0 AND l.entry_date > s.as_of THEN l.entry_date END) AS next_credit_on
-    FROM arrears_ledgerentry l JOIN scope s ON s.id = l.consumer_id
+    FROM arrears_ledgerentry l JOIN {scope} s ON s.id = l.consumer_id
     GROUP BY l.consumer_id
-),
-oldest AS (
+"""
+OLDEST_SQL = """
     SELECT consumer_id, MIN(CASE WHEN ROUND(running_due - paid, 2) > 0 THEN due_on END) AS oldest_due_date
     FROM (
         SELECT l.consumer_id, l.due_on, t.paid,
                SUM(l.debit) OVER (PARTITION BY l.consumer_id ORDER BY l.due_on) AS running_due
-        FROM totals t JOIN arrears_ledgerentry l ON l.consumer_id = t.consumer_id
+        FROM {totals} t JOIN arrears_ledgerentry l ON l.consumer_id = t.consumer_id
         WHERE ROUND(t.due - t.paid, 2) > 0 AND l.debit > 0 AND l.due_on < t.as_of
     ) owed
     GROUP BY consumer_id
-),
+"""
+POSITIONS_SQL = """
+WITH scope AS ({scope}),
+totals AS ({totals}),
+oldest AS ({oldest}),
 positions AS (
     SELECT s.id AS consumer_id, s.as_of,
            ROUND(COALESCE(t.balance, 0), 2) AS balance,
@@ -57,6 +60,12 @@ positions AS (
     LEFT JOIN oldest o ON o.consumer_id = s.id
 )
 """
+
+
+def positions_sql(scope: str, *, totals: str | None = None, oldest: str | None = None) -> str:
+    """WITH … positions: POSITIONS_SQL for ``scope``, its steps computed in place unless given."""
+    return POSITIONS_SQL.format(scope=scope, totals=totals or TOTALS_SQL.format(scope="scope"),
+                                oldest=oldest or OLDEST_SQL.format(totals="totals"))
 
 
 def india_today() -> date:
@@ -78,14 +87,15 @@ def _as_of_sql() -> str:
 
 
 def positions_refresh(*, as_of: date, consumer_ids=None, division_id=None, in_table: str | None = None,
-                      only_stale: bool = False) -> int:
+                      only_stale: bool = False, materialize: bool = False) -> int:
     """Recomputes the cached balance, arrears and oldest due date from the ledger.
 
     Choose the consumers by ids, by division, by a table of ``consumer_id``s
     (``in_table``, an import's), or none of these for all; ``only_stale``
     keeps those whose cached arrears do not hold on ``as_of`` (the nightly roll of
     bills falling due). Call inside the transaction that wrote the ledger, with the
-    consumers locked. Returns the number of consumers refreshed.
+    consumers locked. ``materialize``: for most of the consumers at once (after a bulk
+    import), the steps are computed on all cores. Returns the number of consumers refreshed.
     """
     where, params = [], [as_of]
     if consumer_ids is not None:
@@ -108,12 +118,25 @@ def positions_refresh(*, as_of: date, consumer_ids=None, division_id=None, in_ta
     UPDATE arrears_consumer AS c SET balance = p.balance, arrears = p.arrears,
            oldest_due_date = p.oldest_due_date, arrears_from = p.as_of, arrears_until = {_UNTIL[connection.vendor]}
     FROM positions p WHERE c.id = p.consumer_id"""
+    steps = {}
     with connection.cursor() as cursor:
-        cursor.execute(POSITIONS_SQL.format(scope=scope) + update, params)
-        if cursor.rowcount < 0:  # Python's sqlite3 gives no count for a statement that starts with WITH
+        if materialize and connection.vendor == "postgresql":
+            # Each step a table of its own first: PostgreSQL runs a CREATE TABLE … AS on all
+            # cores, where the one UPDATE statement would run on one. Unlogged scratch tables
+            # (not temporary ones, which the other cores can't read), gone with the transaction.
+            name = f"positions_{uuid.uuid4().hex[:12]}"
+            cursor.execute(f"CREATE UNLOGGED TABLE {name}_totals AS {TOTALS_SQL.format(scope=f'({scope})')}",
+                           params)
+            cursor.execute(f"CREATE UNLOGGED TABLE {name}_oldest AS {OLDEST_SQL.format(totals=f'{name}_totals')}")
+            steps = {"totals": f"SELECT * FROM {name}_totals", "oldest": f"SELECT * FROM {name}_oldest"}
+        cursor.execute(positions_sql(scope, **steps) + update, params)
+        count = cursor.rowcount
+        if materialize and connection.vendor == "postgresql":
+            cursor.execute(f"DROP TABLE {name}_totals, {name}_oldest")
+        if count < 0:  # Python's sqlite3 gives no count for a statement that starts with WITH
             cursor.execute("SELECT changes()")
             return cursor.fetchone()[0]
-        return cursor.rowcount
+        return count
 
 
 # The nightly roll of cached figures, from the consumer's cached row and its ledger
@@ -209,7 +232,7 @@ def positions_mismatches(*, limit: int = 100) -> tuple[int, int, list[dict]]:
     Returns (consumers checked, mismatches, the first ``limit`` mismatches).
     """
     scope = "SELECT c.id, COALESCE(c.arrears_from, CURRENT_DATE) AS as_of FROM arrears_consumer c"
-    sql = POSITIONS_SQL.format(scope=scope) + """
+    sql = positions_sql(scope) + """
     SELECT c.account_no, c.balance, p.balance, c.arrears, p.arrears, c.oldest_due_date, p.oldest_due_date
     FROM arrears_consumer c JOIN positions p ON p.consumer_id = c.id
     WHERE ROUND(c.balance - p.balance, 2) <> 0 OR ROUND(c.arrears - p.arrears, 2) <> 0
@@ -238,5 +261,5 @@ def positions_select_sql(*, where: str = "") -> str:
     scope = f"SELECT c.id, {_as_of_sql()} AS as_of FROM arrears_consumer c"
     if where:
         scope += f" WHERE {where}"
-    return (POSITIONS_SQL.format(scope=scope)
+    return (positions_sql(scope)
             + "SELECT consumer_id, as_of, balance, arrears, oldest_due_date FROM positions")
