@@ -710,8 +710,11 @@ def _first_load_line(header: list[str]) -> tuple[re.Pattern, list[int]] | None:
         "reference": rb"(%s{1,40})" % _VERBATIM,
         "due_date": rb"((?:%s)?)" % date,
     }
-    line = re.compile(b",".join(fields[name] for name in header) + rb"\r?\n")
-    return line, [header.index(name) + 1 if name in header else 0 for name in LEDGER_COLUMNS]
+    # A column the header leaves out (due_date may be) is an empty group at the end.
+    absent = [name for name in LEDGER_COLUMNS if name not in header]
+    line = re.compile(b",".join(fields[name] for name in header) + rb"\r?\n" + b"()" * len(absent))
+    order = header + absent
+    return line, [order.index(name) + 1 for name in LEDGER_COLUMNS]
 
 
 class _NotFirstLoad(Exception):
@@ -768,8 +771,7 @@ def _first_load_rows(stream, line: re.Pattern, order: list[int], accounts: dict[
                 found = match(chunk, pos)
                 if found is None:
                     raise _NotFirstLoad(f"line {next_id - first_id + 2} is not in the plain form")
-                account, entry_date, kind, amount, reference, due_date = (
-                    found.group(i) if i else b"" for i in order)
+                account, entry_date, kind, amount, reference, due_date = found.group(*order)
                 consumer = get(account)
                 if consumer is None:
                     raise _NotFirstLoad(f"line {next_id - first_id + 2}: account not found")
