@@ -3,9 +3,11 @@
 One code path for the commands and the upload page. The file is streamed into
 a temporary staging table (COPY on PostgreSQL), checked there with set-based
 SQL that reports every bad row as ``line N: column: reason``, and only a clean
-file is written, with one INSERT … SELECT and one UPDATE … FROM: nothing loops
-over rows in Python but the reader. All-or-nothing: one transaction per file.
-Importing the same file twice changes nothing.
+file is written, with one INSERT … SELECT and one UPDATE … FROM. One exception:
+the first load of a large ledger file into an empty ledger goes straight into
+the ledger (see "the first load" below), and falls back to this path on any
+doubt. All-or-nothing: one transaction per file. Importing the same file twice
+changes nothing.
 """
 
 import csv
