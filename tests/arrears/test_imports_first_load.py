@@ -119,11 +119,13 @@ def test_after_a_first_load_the_keys_hold_and_a_reimport_changes_nothing(account
     assert LedgerEntry.objects.count() == 8
 
 
-def test_a_first_load_reads_an_uploaded_stream_too(accounts, first_load):
-    result = ledger_import(file=io.BytesIO((HEADER + LEDGER).encode()))
+def test_a_first_load_reads_an_uploaded_stream_too_and_reports_progress(accounts, first_load):
+    seen = []
+    result = ledger_import(file=io.BytesIO((HEADER + LEDGER).encode()), progress=seen.append)
 
     assert took_first_load(first_load)
     assert result.created == 7
+    assert sum(seen) == 7
 
 
 # Lines the grammar takes but the database refuses, and lines the grammar refuses: either
