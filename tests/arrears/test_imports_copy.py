@@ -118,6 +118,8 @@ CONSUMERS_HEADER = "account_no,name,address,division_code,category,sanctioned_lo
     ('"राम प्रसाद, गुप्ता"', "राम प्रसाद, गुप्ता"),  # spaces inside a value: COPY reads it as it is
     ('  Sita Devi ', "Sita Devi"),  # spaces around it: stripped, as the reader strips them
     ('"\u00a0Sita Devi\u3000"', "Sita Devi"),  # Unicode spaces too
+    ("Sita Devi", "Sita Devi"),  # ASCII spaces inside only (the cheaper edge check): as it is
+    ("Sita Devi\t", "Sita Devi"),  # a tab at its end: stripped
 ])
 def test_consumer_names_read_the_same_on_either_path(rtp, tmp_path, name_field, stored):
     path = tmp_path / "consumers.csv"
