@@ -148,3 +148,28 @@ def test_a_large_load_the_checked_write_refused_still_gets_its_ids_and_keys(rtp,
     with pytest.raises(Exception, match="ledger_reference_kind_unique"):
         LedgerEntry.objects.create(consumer=Consumer.objects.get(), entry_date="2026-10-21", kind="PAYMENT",
                                    amount=1, reference="R-1", source="import")
+
+
+@pytest.mark.needs_postgres
+def test_no_staging_table_outlives_its_import(rtp, tmp_path):
+    from django.db import connection
+
+    make_consumer(rtp, account_no="00012345")
+    good, bad = tmp_path / "good.csv", tmp_path / "bad.csv"
+    good.write_text(HEADER + "00012345,2026-09-01,BILL,8000.00,B-1,2026-09-15\n", encoding="utf-8")
+    bad.write_text(HEADER + "00099999,2026-09-01,BILL,8000.00,B-2,2026-09-15\n", encoding="utf-8")
+
+    ledger_import(file=str(good))
+    with pytest.raises(ImportFailed):
+        ledger_import(file=str(bad))
+    consumers_import(file=_consumers_file(tmp_path))
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT relname FROM pg_class WHERE relname LIKE 'import\\_stage\\_%%'")
+        assert cursor.fetchall() == []
+
+
+def _consumers_file(tmp_path) -> str:
+    path = tmp_path / "consumers.csv"
+    path.write_text(CONSUMERS_HEADER + "00012346,Sita Devi,\"12, Ratanpur\",RTP,domestic,2,,M-2,0\n", encoding="utf-8")
+    return str(path)
