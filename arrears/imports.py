@@ -1,7 +1,7 @@
 """Imports of consumers.csv and ledger.csv from the billing system.
 
 One code path for the commands and the upload page. The file is streamed into
-a temporary staging table (COPY on PostgreSQL), checked there with set-based
+a staging table (COPY on PostgreSQL), checked there with set-based
 SQL that reports every bad row as ``line N: column: reason``, and only a clean
 file is written, with one INSERT … SELECT and one UPDATE … FROM. One exception:
 the first load of a large ledger file into an empty ledger goes straight into
@@ -260,7 +260,7 @@ class _NotPlain(Exception):
 
 
 def _stage(file, columns: list[str], required: list[str], errors: RowErrors, progress: Progress | None) -> Staged:
-    """Loads the file into a temporary table `(line bigint, <columns> text)`."""
+    """Loads the file into a staging table `(line bigint, <columns> text)` (see _drop)."""
     table = f"import_stage_{uuid.uuid4().hex[:12]}"
     if connection.vendor == "postgresql":
         rows = _stage_copy(file, table, columns, required, progress)
