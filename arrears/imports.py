@@ -50,40 +50,50 @@ def _phase(name: str):
 
 # --- staging -------------------------------------------------------------------
 
-class _CsvPipe(io.RawIOBase):
-    """A file-like object that COPY reads: CSV text of (line, values…) made on demand."""
+class _Pipe(io.RawIOBase):
+    """A file-like object that COPY reads, its text made on demand by ``_more`` (b"" at the end)."""
 
-    def __init__(self, rows: Iterator[list]):
-        self._rows = rows
+    def __init__(self):
         self._buffer = b""
-        self.error: BaseException | None = None  # psycopg2 hides what read() raised; keep it
+        self._ended = False
 
     def readable(self) -> bool:
         return True
 
-    def read(self, size: int = -1) -> bytes:
-        try:
-            return self._read(size)
-        except BaseException as exc:
-            self.error = exc
-            raise
+    def _more(self) -> bytes:
+        raise NotImplementedError
 
-    def _read(self, size: int) -> bytes:
-        while size < 0 or len(self._buffer) < size:
-            chunk = io.StringIO()
-            writer = csv.writer(chunk, lineterminator="\n")
-            for row in self._rows:
-                writer.writerow(row)
-                if chunk.tell() >= _COPY_CHUNK:
-                    break
-            text = chunk.getvalue()
-            if not text:
-                break
-            self._buffer += text.encode("utf-8")
+    def read(self, size: int = -1) -> bytes:
+        while not self._ended and (size < 0 or len(self._buffer) < size):
+            more = self._more()
+            self._ended = not more
+            self._buffer += more
         if size < 0:
             size = len(self._buffer)
         data, self._buffer = self._buffer[:size], self._buffer[size:]
         return data
+
+
+class _CsvPipe(_Pipe):
+    """CSV text of (line, values…) rows."""
+
+    def __init__(self, rows: Iterator[list]):
+        super().__init__()
+        self._rows = rows
+        self.error: BaseException | None = None  # psycopg2 hides what read() raised; keep it
+
+    def _more(self) -> bytes:
+        chunk = io.StringIO()
+        writer = csv.writer(chunk, lineterminator="\n")
+        try:
+            for row in self._rows:
+                writer.writerow(row)
+                if chunk.tell() >= _COPY_CHUNK:
+                    break
+        except BaseException as exc:
+            self.error = exc
+            raise
+        return chunk.getvalue().encode("utf-8")
 
 
 @dataclass
@@ -135,6 +145,11 @@ _ASCII_SPACES = frozenset(b" \t\x0b\x0c\x1c\x1d\x1e\x1f")
 def _space_bytes(chunk: bytes) -> frozenset[int]:
     """The bytes in ``chunk`` that are, or may be part of, whitespace the reader strips."""
     return frozenset(chunk.translate(None, _NOT_SPACE))
+
+
+def _header_names(text: str) -> list[str]:
+    """The column names of a header line, as the reader reads them."""
+    return [name.strip().lower() for name in next(csv.reader(io.StringIO(text)))]
 
 
 def _binary_source(file):
@@ -199,7 +214,7 @@ def _stage_copy(file, table: str, columns: list[str], required: list[str], progr
         for _row in read_rows(io.StringIO(header_text), required=required,
                               optional=[c for c in columns if c not in required]):
             pass
-        header = [name.strip().lower() for name in next(csv.reader(io.StringIO(header_text)))]
+        header = _header_names(header_text)
         if len(set(header)) != len(header):
             return None
         with _phase("scan of the file"):
@@ -640,6 +655,16 @@ def _ledger_write(staged: Staged, *, dry_run: bool, user_id: int | None, source:
     return _ledger_insert(staged, sql=_LEDGER_INSERT.format(rows=rows, fence=fence), params=[user_id, source])
 
 
+def _ledger_ids(cursor) -> tuple[str, int]:
+    """(the ledger id sequence, the last id taken): a bulk load, holding the table locked and
+    its primary key dropped, takes the ids after it and sets the sequence past them."""
+    cursor.execute("SELECT pg_get_serial_sequence('arrears_ledgerentry', 'id')")
+    sequence = cursor.fetchone()[0]
+    cursor.execute(f"SELECT GREATEST((SELECT last_value FROM {sequence}),"
+                   f" (SELECT COALESCE(MAX(id), 0) FROM arrears_ledgerentry))")
+    return sequence, cursor.fetchone()[0]
+
+
 def _ledger_insert(staged: Staged, *, sql: str, params: list) -> ImportResult:
     """Runs the INSERT … SELECT of new ledger rows (``sql`` marks where a bulk load puts
     the ids: /*id*/ and /*new id*/), then refreshes the cached figures of the consumers
@@ -650,11 +675,7 @@ def _ledger_insert(staged: Staged, *, sql: str, params: list) -> ImportResult:
         if bulk:
             # Without its primary key index the table takes ids from a block reserved
             # here, not one sequence call per row. The import holds the table locked.
-            cursor.execute("SELECT pg_get_serial_sequence('arrears_ledgerentry', 'id')")
-            sequence = cursor.fetchone()[0]
-            cursor.execute(f"SELECT GREATEST((SELECT last_value FROM {sequence}),"
-                           f" (SELECT COALESCE(MAX(id), 0) FROM arrears_ledgerentry))")
-            base = cursor.fetchone()[0]
+            sequence, base = _ledger_ids(cursor)
             cursor.execute("SELECT setval(%s, %s)", [sequence, base + staged.rows])
             sql = sql.replace("/*id*/", "id, ").replace("/*new id*/", "%s + ROW_NUMBER() OVER (), ")
             params = [base, *params]
@@ -730,37 +751,27 @@ class _NotFirstLoad(Exception):
     """This file (or this ledger) is not for the first-load path; the staging path takes it."""
 
 
-class _QueuePipe(io.RawIOBase):
-    """The file-like object COPY reads: blocks of rows a producer thread puts on a queue
-    (None at the end, or the exception that stopped it)."""
+class _QueuePipe(_Pipe):
+    """Blocks of rows a producer thread puts on a queue: (text, rows), then None at the
+    end, or the exception that stopped it."""
 
     def __init__(self, blocks: queue.Queue, progress: Progress | None):
+        super().__init__()
         self._blocks = blocks
-        self._buffer = b""
-        self._done = False
         self._progress = progress
         self.rows = 0
 
-    def readable(self) -> bool:
-        return True
-
-    def read(self, size: int = -1) -> bytes:
-        while not self._done and (size < 0 or len(self._buffer) < size):
-            block = self._blocks.get()
-            if isinstance(block, BaseException):
-                self._done = True
-                raise block
-            if block is None:
-                self._done = True
-                break
-            data, rows = block
-            self._buffer += data
-            self.rows += rows
-            if self._progress:
-                self._progress(rows)
-        if size < 0:
-            size = len(self._buffer)
-        data, self._buffer = self._buffer[:size], self._buffer[size:]
+    def _more(self) -> bytes:
+        block = self._blocks.get()
+        if isinstance(block, BaseException):
+            self._ended = True
+            raise block
+        if block is None:
+            return b""
+        data, rows = block
+        self.rows += rows
+        if self._progress:
+            self._progress(rows)
         return data
 
 
@@ -829,7 +840,7 @@ def _ledger_first_load(file, *, division_id: int | None, user_id: int | None, so
         if not first_line or (size - start) // len(first_line) < _BULK_ROWS:
             return None
         try:
-            header = [name.strip().lower() for name in next(csv.reader([header_line.decode("utf-8-sig")]))]
+            header = _header_names(header_line.decode("utf-8-sig"))
         except (UnicodeDecodeError, StopIteration, csv.Error):
             return None
         line = _first_load_line(header)
@@ -862,11 +873,7 @@ def _first_load_write(stream, line: re.Pattern, order: list[int], *, estimate: i
         if not bulk:
             raise _NotFirstLoad("the ledger's keys are in place")
         # Ids from the identity's sequence, set past them after the load (the table is locked).
-        cursor.execute("SELECT pg_get_serial_sequence('arrears_ledgerentry', 'id')")
-        sequence = cursor.fetchone()[0]
-        cursor.execute(f"SELECT GREATEST((SELECT last_value FROM {sequence}),"
-                       f" (SELECT COALESCE(MAX(id), 0) FROM arrears_ledgerentry))")
-        base = cursor.fetchone()[0]
+        sequence, base = _ledger_ids(cursor)
         # Emptied here (it is empty: the import holds it locked) so that COPY may write the
         # rows frozen and all-visible: no later pass sets their hint bits (9 s of the first
         # index build on 20M rows) or freezes them (a VACUUM rewriting the table). Readers

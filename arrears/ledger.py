@@ -119,8 +119,9 @@ def positions_refresh(*, as_of: date, consumer_ids=None, division_id=None, in_ta
            oldest_due_date = p.oldest_due_date, arrears_from = p.as_of, arrears_until = {_UNTIL[connection.vendor]}
     FROM positions p WHERE c.id = p.consumer_id"""
     steps = {}
+    materialize = materialize and connection.vendor == "postgresql"
     with connection.cursor() as cursor:
-        if materialize and connection.vendor == "postgresql":
+        if materialize:
             # Each step a table of its own first: PostgreSQL runs a CREATE TABLE … AS on all
             # cores, where the one UPDATE statement would run on one. Unlogged scratch tables
             # (not temporary ones, which the other cores can't read), gone with the transaction.
@@ -131,7 +132,7 @@ def positions_refresh(*, as_of: date, consumer_ids=None, division_id=None, in_ta
             steps = {"totals": f"SELECT * FROM {name}_totals", "oldest": f"SELECT * FROM {name}_oldest"}
         cursor.execute(positions_sql(scope, **steps) + update, params)
         count = cursor.rowcount
-        if materialize and connection.vendor == "postgresql":
+        if materialize:
             cursor.execute(f"DROP TABLE {name}_totals, {name}_oldest")
         if count < 0:  # Python's sqlite3 gives no count for a statement that starts with WITH
             cursor.execute("SELECT changes()")
