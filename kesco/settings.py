@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "simple_history",
     "axes",
+    "core",
     "accounts",
     "arrears",
 ]
@@ -163,6 +164,10 @@ AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 30) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Behind a reverse proxy REMOTE_ADDR is the proxy's: count the failures per client instead,
+# taking the address the nearest trusted proxy saw (core.net.client_ip). 0: no proxy, REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "core.net.client_ip"
 
 # --- Internationalisation ------------------------------------------------
 LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "en")
@@ -271,6 +276,17 @@ CELERY_BEAT_SCHEDULE = {
 
 # --- Domain settings ---------------------------------------------------------
 DEFAULTER_THRESHOLD = env_decimal("DEFAULTER_THRESHOLD", "10000.00")
+# Plausibility bounds of one payment: no single receipt above this (rupees), and a payment
+# dated at most this many days back (an officer may back-date further, with a reason).
+PAYMENT_MAX_AMOUNT = env_decimal("PAYMENT_MAX_AMOUNT", "10000000.00")
+PAYMENT_BACKDATE_DAYS = env_int("PAYMENT_BACKDATE_DAYS", 3)
+
+# --- Housekeeping --------------------------------------------------------------
+# Uploaded billing files hold personal data: deleted this many days after their import ended.
+IMPORT_FILE_RETENTION_DAYS = env_int("IMPORT_FILE_RETENTION_DAYS", 30)
+# A build or upload job still "running" or "queued" this long after it started is dead
+# (its worker was killed): the sweep marks it failed. Longer than the task time limit.
+STALE_JOB_MINUTES = env_int("STALE_JOB_MINUTES", 60)
 
 # --- Logging -----------------------------------------------------------------
 LOGGING = {
