@@ -2,17 +2,13 @@
 exports and a printable field sheet. Every list comes from a scoping selector, so
 another division's list is a 404; exports and print take the page's filters."""
 
-import csv
-import io
-
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
-from openpyxl import Workbook
 
 from accounts.selectors import divisions_visible_to
 from arrears.defaulter_selectors import (
@@ -22,6 +18,7 @@ from arrears.defaulter_selectors import (
     defaulter_status_for,
 )
 from arrears.models import AgeBucket, DefaulterList
+from core.exports import csv_response, xlsx_response
 
 ENTRIES_PER_PAGE = 100
 
@@ -106,21 +103,17 @@ def defaulter_list_print(request, pk: int):
 
 EXPORT_HEADER = ["rank", "account_no", "name", "address", "arrears", "oldest_due_date", "days_overdue",
                  "age_bucket", "band", "is_protected"]
+EXPORT_WIDTHS = [6, 14, 28, 40, 14, 14, 8, 12, 24, 8]
 
 
-def _export_rows(entries):
+def _export_rows(entries, *, protected: str):
     for e in entries.iterator(chunk_size=2000):
         yield [e.rank, e.account_no, e.name, e.address, e.arrears, e.oldest_due_date, e.days_overdue,
-               e.get_age_bucket_display(), e.get_band_display(), e.is_protected]
+               str(e.get_age_bucket_display()), str(e.get_band_display()), protected if e.is_protected else ""]
 
 
 def _export_name(defaulters: DefaulterList, extension: str) -> str:
     return f"defaulters-{defaulters.division.code}-{defaulters.as_of.isoformat()}.{extension}"
-
-
-class _Echo:
-    def write(self, value):
-        return value
 
 
 @require_GET
@@ -128,19 +121,8 @@ class _Echo:
 def defaulter_list_csv(request, pk: int):
     defaulters = defaulter_list_get(request.user, pk)
     _form, entries = _filtered(request, defaulters)
-    writer = csv.writer(_Echo())
-
-    def lines():
-        yield "\ufeff"  # so Excel reads the Hindi names as UTF-8
-        yield writer.writerow(EXPORT_HEADER)
-        for row in _export_rows(entries):
-            row[4], row[5] = f"{row[4]:.2f}", row[5].isoformat() if row[5] else ""
-            row[9] = "1" if row[9] else "0"
-            yield writer.writerow(row)
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_export_name(defaulters, "csv")}"'
-    return response
+    rows = ([*row[:9], "1" if row[9] else "0"] for row in _export_rows(entries, protected="1"))
+    return csv_response(filename=_export_name(defaulters, "csv"), header=EXPORT_HEADER, rows=rows)
 
 
 @require_GET
@@ -148,15 +130,6 @@ def defaulter_list_csv(request, pk: int):
 def defaulter_list_xlsx(request, pk: int):
     defaulters = defaulter_list_get(request.user, pk)
     _form, entries = _filtered(request, defaulters)
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(f"{defaulters.division.code} {defaulters.as_of.isoformat()}")
-    sheet.append(EXPORT_HEADER)
-    for row in _export_rows(entries):
-        row[9] = "yes" if row[9] else ""
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{_export_name(defaulters, "xlsx")}"'
-    return response
+    return xlsx_response(filename=_export_name(defaulters, "xlsx"),
+                         sheet_title=f"{defaulters.division.code} {defaulters.as_of.isoformat()}",
+                         header=EXPORT_HEADER, rows=_export_rows(entries, protected="yes"), widths=EXPORT_WIDTHS)

@@ -1,0 +1,111 @@
+"""Every CSV and XLSX export goes through here, so every export is safe to open in a spreadsheet.
+
+Two dangers of user-typed text (a consumer's name comes from a billing file or a form):
+- Formula injection: a cell that starts with ``= + - @``, a tab or a CR is run as a formula
+  by Excel and LibreOffice (``=HYPERLINK(...)`` leaks data on a click). Such text gets a
+  leading apostrophe (OWASP's advice), which a spreadsheet shows as plain text.
+- Control characters: XML 1.0 cannot hold most of them, so one stored in a name would
+  break the whole workbook. They are dropped.
+
+Rows are lists of typed values: text is made safe; numbers stay numbers, dates stay dates.
+"""
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.http import HttpResponse, StreamingHttpResponse
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+# Characters a cell may not hold: C0 controls but tab, LF and CR, and DEL.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MONEY_FORMAT = "#,##0.00"
+DATE_FORMAT = "yyyy-mm-dd"
+
+
+def text_safe(value: str) -> str:
+    """User-typed text as a spreadsheet must read it: no control characters, never a formula."""
+    value = _CONTROL.sub("", value)
+    if value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _csv_value(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    if isinstance(value, (int, date)):
+        return value.isoformat() if isinstance(value, date) else str(value)
+    return text_safe(str(value))
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def csv_response(*, filename: str, header: Sequence[str], rows: Iterable[Sequence]) -> StreamingHttpResponse:
+    """A streamed CSV download (UTF-8 with a BOM, so Excel reads Hindi names right)."""
+    writer = csv.writer(_Echo())
+
+    def lines():
+        yield "\ufeff"
+        yield writer.writerow([text_safe(name) for name in header])
+        for row in rows:
+            yield writer.writerow([_csv_value(value) for value in row])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _xlsx_cell(sheet, value):
+    if isinstance(value, datetime):
+        value = value.replace(tzinfo=None)
+    if value is None or isinstance(value, (bool, int, Decimal, date)):
+        cell = WriteOnlyCell(sheet, value=value)
+        if isinstance(value, Decimal):
+            cell.number_format = MONEY_FORMAT
+        elif isinstance(value, date):
+            cell.number_format = DATE_FORMAT
+        return cell
+    cell = WriteOnlyCell(sheet, value=_CONTROL.sub("", str(value)))
+    cell.data_type = "s"  # text, whatever it starts with: never a formula
+    return cell
+
+
+def xlsx_response(*, filename: str, sheet_title: str, header: Sequence[str], rows: Iterable[Sequence],
+                  widths: Sequence[int] = ()) -> HttpResponse:
+    """An XLSX download: a bold, frozen header row; text cells stored as text, money as numbers."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_CONTROL.sub("", sheet_title)[:31])
+    sheet.freeze_panes = "A2"
+    for index, width in enumerate(widths):
+        sheet.column_dimensions[get_column_letter(index + 1)].width = width
+    bold = Font(bold=True)
+    header_cells = []
+    for name in header:
+        cell = _xlsx_cell(sheet, name)
+        cell.font = bold
+        header_cells.append(cell)
+    sheet.append(header_cells)
+    for row in rows:
+        sheet.append([_xlsx_cell(sheet, value) for value in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
