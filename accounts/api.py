@@ -1,6 +1,12 @@
-from drf_spectacular.utils import extend_schema
-from rest_framework import generics, serializers
+from axes.helpers import get_cool_off
+from django.db import transaction
+from django.utils.decorators import method_decorator
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import generics, serializers, status
+from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from accounts.models import Division
 from accounts.selectors import divisions_visible_to
@@ -25,9 +31,39 @@ class TokenOutput(serializers.Serializer):
     token = serializers.CharField()
 
 
-class TokenApi(ObtainAuthToken):
-    """Exchange a username and password for an API token (`Authorization: Token …`)."""
+LockedOut = inline_serializer("LockedOut", {"code": serializers.CharField(), "detail": serializers.CharField()})
 
-    @extend_schema(responses=TokenOutput)
+
+# Not one transaction per request: django-axes counts a failed login in the database during
+# authenticate(), and a request transaction would roll that count back with the refusal, so the
+# lock-out would never come. Nothing here needs one: a token is one row, got or created.
+@method_decorator(transaction.non_atomic_requests, name="dispatch")
+class TokenApi(ObtainAuthToken):
+    """Exchange a username and password for an API token (`Authorization: Token …`).
+
+    After `AXES_FAILURE_LIMIT` failed attempts from one client for one username, it answers
+    429 `locked_out`, even to the right password, until the cool-off has passed.
+    """
+
+    parser_classes = api_settings.DEFAULT_PARSER_CLASSES
+
+    @extend_schema(responses={200: TokenOutput, 429: LockedOut})
     def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
+        serializer = self.get_serializer(data=request.data)
+        valid = serializer.is_valid()
+        # django-axes marks the request it was given (this DRF request, not Django's), both when
+        # it refuses a locked-out client and when this failure reaches the limit.
+        if getattr(request, "axes_locked_out", False):
+            cool_off = get_cool_off(request)  # counted from the last failure: at most this long
+            wait = f"Try again in {round(cool_off.total_seconds() / 60)} minutes, or ask" if cool_off else "Ask"
+            return Response(
+                {"code": "locked_out",
+                 "detail": f"Too many failed login attempts. {wait} your IT admin to unlock the account."},
+                status=status.HTTP_429_TOO_MANY_REQUESTS,
+                headers={"Retry-After": str(int(cool_off.total_seconds()))} if cool_off else {},
+            )
+        if not valid:
+            # Answered, not raised: DRF's exception handler would roll back an enclosing transaction.
+            return Response(serializer.errors, status=status.HTTP_400_BAD_REQUEST)
+        token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])
+        return Response({"token": token.key})
