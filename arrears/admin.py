@@ -8,6 +8,7 @@ payment_record, never through a model form.
 """
 
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -158,8 +159,9 @@ class ConsumerAdmin(RoleAccessMixin, SimpleHistoryAdmin):
     def ledger_actions(self, obj):
         if obj is None or obj.pk is None:
             return "—"
-        ledger = reverse("admin:arrears_ledgerentry_changelist") + f"?consumer__account_no={obj.account_no}"
-        adjust = reverse("admin:arrears_ledgerentry_adjustment") + f"?account_no={obj.account_no}"
+        query = urlencode({"consumer__account_no": obj.account_no})
+        ledger = reverse("admin:arrears_ledgerentry_changelist") + f"?{query}"
+        adjust = reverse("admin:arrears_ledgerentry_adjustment") + "?" + urlencode({"account_no": obj.account_no})
         page = reverse("consumer-detail", args=[obj.account_no])
         return format_html('<a href="{}">{}</a> · <a href="{}">{}</a> · <a href="{}">{}</a>',
                            ledger, _("full ledger"), adjust, _("add an adjustment"), page, _("consumer page"))
@@ -221,6 +223,11 @@ class LedgerEntryAdmin(AdminFormViewMixin, ReadOnlyAdmin):
 
     def get_queryset(self, request):
         return ledger_visible_to(request.user)
+
+    def lookup_allowed(self, lookup, value, request=None):
+        # The consumer page's "full ledger" link filters by account number; the queryset is
+        # already the user's division, so the filter reaches nothing else.
+        return lookup == "consumer__account_no" or super().lookup_allowed(lookup, value, request)
 
     def get_urls(self):
         view = self.admin_site.admin_view(self.adjustment_view)
@@ -288,7 +295,8 @@ class PaymentAdmin(AdminFormViewMixin, ReadOnlyAdmin):
             data = form.cleaned_data
             try:
                 payment = payment_record(user=request.user, account_no=data["account_no"], amount=data["amount"],
-                                         mode=data["mode"], receipt_no=data["receipt_no"], source=Source.ADMIN)
+                                         mode=data["mode"], receipt_no=data["receipt_no"], paid_at=data["paid_at"],
+                                         backdate_reason=data["backdate_reason"], source=Source.ADMIN)
             except Consumer.DoesNotExist:
                 form.add_error("account_no", _("No consumer with this account number in your division."))
             except DomainError as exc:

@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 
 from arrears.models import ConnectionStatus, Consumer, LedgerEntry, PaymentMode, Source
 from arrears.selectors import consumer_get, consumers_search, ledger_visible_to
-from arrears.services import payment_record
+from arrears.services import BACKDATE_REASON_LENGTH, MAX_ID, payment_record
 from kesco.idempotency import HEADER, idempotent
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -85,13 +85,29 @@ class ConsumerLedgerApi(generics.ListAPIView):
         return ledger_visible_to(self.request.user).filter(consumer=consumer).order_by("entry_date", "id")
 
 
+class DateTimeInput(serializers.DateTimeField):
+    """A date and time in any offset, refused (400) when it falls outside Python's years 1 to 9999 in
+    another time zone: DRF's own check converts it to UTC and crashes on year 1 or 9999."""
+
+    default_error_messages = {"out_of_range": "Date and time out of range."}
+
+    def to_internal_value(self, value):
+        try:
+            return super().to_internal_value(value)
+        except OverflowError:
+            self.fail("out_of_range")
+
+
 class PaymentInput(serializers.Serializer):
     account_no = serializers.CharField(max_length=12)
     amount = serializers.DecimalField(**MONEY, min_value=0)
     mode = serializers.ChoiceField(choices=PaymentMode.choices)
     receipt_no = serializers.CharField(max_length=40)
-    paid_at = serializers.DateTimeField(required=False, allow_null=True)
-    drive_stop = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    paid_at = DateTimeInput(required=False, allow_null=True)
+    drive_stop = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=MAX_ID)
+    backdate_reason = serializers.CharField(
+        required=False, allow_blank=True, max_length=BACKDATE_REASON_LENGTH,
+        help_text="why paid_at is further back than the PAYMENT_BACKDATE_DAYS setting allows; officers and IT only")
 
 
 class PaymentOutput(serializers.Serializer):
@@ -128,7 +144,8 @@ class PaymentCreateApi(APIView):
             payment = payment_record(
                 user=request.user, account_no=values["account_no"], amount=values["amount"], mode=values["mode"],
                 receipt_no=values["receipt_no"], paid_at=values.get("paid_at"),
-                drive_stop_id=values.get("drive_stop"), source=Source.API,
+                drive_stop_id=values.get("drive_stop"), backdate_reason=values.get("backdate_reason", ""),
+                source=Source.API,
             )
         except Consumer.DoesNotExist:
             raise NotFound(f"no consumer {values['account_no']} in your division") from None

@@ -3,10 +3,12 @@
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from arrears.models import ConnectionStatus, ImportKind, PaymentMode
+from arrears.services import BACKDATE_REASON_LENGTH
 from kesco.errors import DomainError
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024  # a division's year of ledger is far smaller
@@ -44,8 +46,21 @@ class PaymentForm(DomainErrorForm):
 
 
 class AdminPaymentForm(PaymentForm):
+    """Money at the counter (officers and IT), who may also record a payment made earlier."""
+
     account_no = forms.CharField(label=_("Account no."), max_length=12)
-    field_order = ["account_no", "amount", "mode", "receipt_no"]
+    paid_at = forms.DateTimeField(label=_("Paid at"), required=False,
+                                  widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+                                  help_text=_("Empty: now."))
+    backdate_reason = forms.CharField(label=_("Reason for the back-dating"), required=False,
+                                      max_length=BACKDATE_REASON_LENGTH)
+    field_order = ["account_no", "amount", "mode", "receipt_no", "paid_at", "backdate_reason"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["backdate_reason"].help_text = _(
+            "Needed when the payment was made more than %(days)s days ago.") % {
+            "days": settings.PAYMENT_BACKDATE_DAYS}
 
 
 class AdjustmentForm(DomainErrorForm):

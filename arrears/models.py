@@ -204,6 +204,8 @@ class Payment(models.Model):
     paid_at = models.DateTimeField(_("paid at"))
     # Drives come with a later issue; a payment taken at a drive stop points to it.
     drive_stop_id = models.BigIntegerField(null=True, blank=True)
+    # Why a payment is dated more than PAYMENT_BACKDATE_DAYS back (an officer's word; payment_record asks).
+    backdate_reason = models.CharField(_("reason for the back-dating"), max_length=200, blank=True)
     balance_after = models.DecimalField(**MONEY)
     arrears_after = models.DecimalField(**MONEY)
     taken_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="payments_taken")

@@ -1,3 +1,4 @@
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -136,7 +137,7 @@ def test_it_shows_a_duplicate_adjustment_reference_as_a_form_error(client, offic
     client.post(url, data)
     response = client.post(url, data)
     assert response.status_code == 400
-    assert "already exists" in response.content.decode()
+    assert "adjustment reference ADJ-1 is already recorded" in response.content.decode()
     assert LedgerEntry.objects.filter(kind=EntryKind.ADJUSTMENT).count() == 1
 
 
@@ -182,3 +183,18 @@ def test_it_shows_position_checks_to_it_not_officers(client, officer, it_admin):
     assert client.get(reverse("admin:arrears_positioncheck_changelist")).status_code == 403
     client.force_login(it_admin)
     assert client.get(reverse("admin:arrears_positioncheck_changelist")).status_code == 200
+
+
+def test_it_follows_the_full_ledger_link_to_that_consumers_entries_only(client, officer, rtp_consumer, rtp):
+    other = make_consumer(rtp, account_no="01000002", name="Next Door")
+    add_entry(other, EntryKind.BILL, "999.00", date(2025, 1, 1), date(2025, 1, 16), reference="OTHER-BILL")
+    client.force_login(officer)
+    page = client.get(reverse("admin:arrears_consumer_change", args=[rtp_consumer.pk])).content.decode()
+    link = re.search(r'<a href="([^"]+)">full ledger</a>', page).group(1).replace("&amp;", "&")
+
+    response = client.get(link)
+
+    assert response.status_code == 200
+    shown = {entry.consumer.account_no for entry in response.context["cl"].result_list}
+    assert shown == {"01000001"}
+    assert "OTHER-BILL" not in response.content.decode()

@@ -117,7 +117,7 @@ def test_it_shows_a_duplicate_receipt_as_a_form_error(client, clerk, owing):
     client.post(reverse("payment-take", args=["01000007"]), data)
     response = client.post(reverse("payment-take", args=["01000007"]), data)
     assert response.status_code == 400
-    assert "receipt RTP/2026/0002 is already recorded" in response.content.decode()
+    assert "receipt number RTP/2026/0002 is already recorded" in response.content.decode()
     assert Payment.objects.count() == 1
 
 
