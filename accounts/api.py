@@ -1,6 +1,6 @@
 from axes.helpers import get_cool_off
-from django.db import transaction
 from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.authtoken.models import Token
@@ -34,10 +34,7 @@ class TokenOutput(serializers.Serializer):
 LockedOut = inline_serializer("LockedOut", {"code": serializers.CharField(), "detail": serializers.CharField()})
 
 
-# Not one transaction per request: django-axes counts a failed login in the database during
-# authenticate(), and a request transaction would roll that count back with the refusal, so the
-# lock-out would never come. Nothing here needs one: a token is one row, got or created.
-@method_decorator(transaction.non_atomic_requests, name="dispatch")
+@method_decorator(never_cache, name="dispatch")  # the answer is a credential
 class TokenApi(ObtainAuthToken):
     """Exchange a username and password for an API token (`Authorization: Token …`).
 
@@ -50,6 +47,10 @@ class TokenApi(ObtainAuthToken):
     @extend_schema(responses={200: TokenOutput, 429: LockedOut})
     def post(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
+        # django-axes counts a failed login in the database during authenticate(), inside this
+        # request's transaction (ATOMIC_REQUESTS). From here on nothing may raise: DRF's exception
+        # handler would roll the transaction back, the count with it, and the lock-out never come.
+        # So the refusals are answered, not raised.
         valid = serializer.is_valid()
         # django-axes marks the request it was given (this DRF request, not Django's), both when
         # it refuses a locked-out client and when this failure reaches the limit.
@@ -63,7 +64,6 @@ class TokenApi(ObtainAuthToken):
                 headers={"Retry-After": str(int(cool_off.total_seconds()))} if cool_off else {},
             )
         if not valid:
-            # Answered, not raised: DRF's exception handler would roll back an enclosing transaction.
             return Response(serializer.errors, status=status.HTTP_400_BAD_REQUEST)
         token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])
         return Response({"token": token.key})

@@ -1,3 +1,5 @@
+from django.http import JsonResponse
+from django.views import defaults
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -12,3 +14,28 @@ def exception_handler(exc, context):
         set_rollback()  # a refusal writes nothing, like any other error
         return Response({"code": exc.code, "detail": exc.detail}, status=status.HTTP_409_CONFLICT)
     return drf_exception_handler(exc, context)
+
+
+def _is_api(request) -> bool:
+    return request.path_info.startswith("/api/")
+
+
+def bad_request(request, exception):
+    """handler400 (a body over DATA_UPLOAD_MAX_MEMORY_SIZE, a bad Host…): JSON under /api/."""
+    if _is_api(request):
+        return JsonResponse({"detail": "Bad request."}, status=status.HTTP_400_BAD_REQUEST)
+    return defaults.bad_request(request, exception)
+
+
+def not_found(request, exception):
+    """handler404: JSON under /api/ (an unknown path is not a page), Django's page elsewhere."""
+    if _is_api(request):
+        return JsonResponse({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    """handler500: JSON under /api/, Django's page elsewhere. Says nothing about the error."""
+    if _is_api(request):
+        return JsonResponse({"detail": "Server error."}, status=status.HTTP_500_INTERNAL_SERVER_ERROR)
+    return defaults.server_error(request)
