@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts.models import DIVISION_ROLES, Division, Role, User, division_code_validator
-from kesco.csvimport import ImportResult, Progress, RowErrors, open_text, read_rows
+from kesco.csvimport import ROW_ERRORS, ImportResult, Progress, RowErrors, has_control, open_text, read_rows
 from kesco.errors import DomainError
 
 
@@ -50,8 +50,9 @@ def divisions_import(*, file, dry_run: bool = False, progress: Progress | None =
         for line, row in read_rows(stream, required=["code", "name"], optional=["name_hi"]):
             if progress:
                 progress(1)
-            if "__width__" in row:
-                errors.add(line, "row", row["__width__"])
+            if ROW_ERRORS in row:
+                for column, reason in row[ROW_ERRORS]:
+                    errors.add(line, column, reason)
                 continue
             code, name, name_hi = row["code"], row["name"], row.get("name_hi", "")
             try:
@@ -68,6 +69,10 @@ def divisions_import(*, file, dry_run: bool = False, progress: Progress | None =
                 errors.add(line, "name", "longer than 100 characters")
             if len(name_hi) > 100:
                 errors.add(line, "name_hi", "longer than 100 characters")
+            # The code's grammar refuses control characters; the names are free text.
+            for column, value in (("name", name), ("name_hi", name_hi)):
+                if has_control(value):
+                    errors.add(line, column, "control character")
             first_line[code] = line
             rows[code] = (name, name_hi)
     errors.raise_if_any()

@@ -26,7 +26,17 @@ from django.db import DatabaseError, DataError, IntegrityError, connection, tran
 
 from arrears.ledger import india_today, positions_refresh
 from arrears.models import Category, EntryKind
-from kesco.csvimport import ImportResult, Progress, RowErrors, open_text, read_rows
+from kesco.csvimport import (
+    ADDRESS_CONTROL_RE,
+    CONTROL_RE,
+    MAX_LINE,
+    ROW_ERRORS,
+    ImportResult,
+    Progress,
+    RowErrors,
+    open_text,
+    read_rows,
+)
 
 CONSUMER_COLUMNS = ["account_no", "name", "address", "division_code", "category", "sanctioned_load_kw", "phone",
                     "meter_no", "is_protected"]
@@ -100,6 +110,8 @@ class _CsvPipe(_Pipe):
 class Staged:
     table: str
     rows: int
+    # Whether a value may hold a control character (the scan of a COPYed file saw none: False).
+    controls: bool = True
 
 
 def _staged_rows(file, columns: list[str], required: list[str], errors: RowErrors,
@@ -111,8 +123,9 @@ def _staged_rows(file, columns: list[str], required: list[str], errors: RowError
             done += 1
             if progress and done % 10000 == 0:
                 progress(10000)
-            if "__width__" in row:
-                errors.add(line, "row", row["__width__"])
+            if ROW_ERRORS in row:
+                for column, reason in row[ROW_ERRORS]:
+                    errors.add(line, column, reason)
                 continue
             yield [line] + [row.get(column, "") for column in columns]
     if progress and done % 10000:
@@ -120,9 +133,11 @@ def _staged_rows(file, columns: list[str], required: list[str], errors: RowError
 
 
 # A line on which COPY's CSV and Python's csv read the same values: each field bare
-# (no quote in it) or wholly quoted with doubled inner quotes.
-_FIELD = rb'(?:[^",\r\n]*|"(?:[^"\r\n]|"")*")'
-_PLAIN_LINE = re.compile(rb"%s(?:,%s)*\r?" % (_FIELD, _FIELD))
+# (no quote in it) or wholly quoted with doubled inner quotes. Every repeat is possessive
+# (Python 3.11): matching keeps no backtracking point per character, so its memory does not
+# grow with a field's length (an alternation repeated per character took 125 bytes each).
+_FIELD = rb'(?:"[^"\r\n]*+(?:""[^"\r\n]*+)*+"|[^",\r\n]*+)'
+_PLAIN_LINE = re.compile(rb"%s(?:,%s)*+\r?" % (_FIELD, _FIELD))
 _SCAN_CHUNK = 16 << 20
 # Bytes of whitespace the reader strips from each value (ASCII, or a byte of a UTF-8
 # encoded Unicode space). bytes.translate deletes all other bytes in one fast pass, where a
@@ -140,11 +155,29 @@ def _needs_reader(chunk: bytes, first: bool) -> bool:
 
 # Bytes that are a whole whitespace character on their own (ASCII).
 _ASCII_SPACES = frozenset(b" \t\x0b\x0c\x1c\x1d\x1e\x1f")
+# Bytes of a control character (see CONTROL_RE): one of C0 or DEL, or the lead byte of a
+# C1 character (\xc2) or of U+FFFE/U+FFFF (\xef). A file with none needs no check for them.
+_CONTROLS = frozenset([*range(0x20), 0x7F, 0xC2, 0xEF]) - frozenset(b"\n\r")
+_NOT_NOTED = bytes(b for b in range(256) if b in _NOT_SPACE and b not in _CONTROLS)
 
 
-def _space_bytes(chunk: bytes) -> frozenset[int]:
-    """The bytes in ``chunk`` that are, or may be part of, whitespace the reader strips."""
-    return frozenset(chunk.translate(None, _NOT_SPACE))
+def _noted_bytes(chunk: bytes) -> frozenset[int]:
+    """The bytes in ``chunk`` that are, or may be part of, whitespace the reader strips or a
+    control character: one fast pass."""
+    return frozenset(chunk.translate(None, _NOT_NOTED))
+
+
+def _has_long_line(chunk: bytes) -> bool:
+    """Whether a line of ``chunk`` is longer than MAX_LINE bytes, its line end included. Such a
+    line holds a whole aligned window of MAX_LINE // 2 bytes without a line end, so a few
+    hundred find() calls a megabyte tell, not one a line."""
+    half = MAX_LINE // 2
+    for start in range(0, len(chunk), half):
+        if chunk.find(b"\n", start, start + half) < 0:
+            end = chunk.find(b"\n", start)
+            if (len(chunk) if end < 0 else end + 1) - (chunk.rfind(b"\n", 0, start) + 1) > MAX_LINE:
+                return True
+    return False
 
 
 def _header_names(text: str) -> list[str]:
@@ -162,24 +195,29 @@ def _binary_source(file):
 
 
 def _plain_data_lines(stream) -> tuple[int, frozenset[int]] | None:
-    """(lines after the header, the bytes of whitespace a value may start or end with)
-    if every line is a plain CSV line (see _PLAIN_LINE), else None.
+    """(lines after the header, the bytes of whitespace or control characters a value may
+    hold) if every line is a plain CSV line (see _PLAIN_LINE), else None.
 
     Such a file holds one row per physical line, so a row's line number is its
-    place in the file plus one; COPY can then read it without Python's reader.
+    place in the file plus one; COPY can then read it without Python's reader. A line
+    too long or a NUL byte is for the reader, which names its line.
     """
     lines = 0
     tail = b""
-    spaces = frozenset()
+    noted = frozenset()
     for chunk in iter(lambda: stream.read(_SCAN_CHUNK), b""):
         chunk = tail + chunk
         cut = chunk.rfind(b"\n") + 1
         chunk, tail = chunk[:cut], chunk[cut:]
+        if len(tail) > MAX_LINE or _has_long_line(chunk):
+            return None
         if b"\r" in chunk and chunk.count(b"\r") != chunk.count(b"\r\n"):
             return None  # a lone CR ends a line for Python, not for COPY
         if _needs_reader(chunk, not lines):
             return None
-        spaces |= _space_bytes(chunk)
+        noted |= _noted_bytes(chunk)
+        if 0 in noted:
+            return None
         lines += chunk.count(b"\n")
         if b'"' in chunk and not all(_PLAIN_LINE.fullmatch(line) for line in chunk.split(b"\n")[:-1]
                                      if b'"' in line):
@@ -188,15 +226,19 @@ def _plain_data_lines(stream) -> tuple[int, frozenset[int]] | None:
         if b"\r" in tail or _needs_reader(tail, not lines) or (
                 b'"' in tail and not _PLAIN_LINE.fullmatch(tail)):
             return None
-        spaces |= _space_bytes(tail)
+        noted |= _noted_bytes(tail)
+        if 0 in noted:
+            return None
         lines += 1
-    return lines, spaces
+    return lines, noted
 
 
-def _stage_copy(file, table: str, columns: list[str], required: list[str], progress: Progress | None) -> int | None:
-    """PostgreSQL's fast path: COPY the file itself into the staging table; the row count, or
-    None when only the row-by-row reader reads this file right (quotes mid-field, blank
-    lines, a wrong number of values, not UTF-8 …): that path then reports what is wrong.
+def _stage_copy(file, table: str, columns: list[str], required: list[str],
+                progress: Progress | None) -> Staged | None:
+    """PostgreSQL's fast path: COPY the file itself into the staging table; None when only
+    the row-by-row reader reads this file right (quotes mid-field, blank lines, a wrong
+    number of values, not UTF-8, a NUL byte, a line too long …): that path then reports
+    what is wrong.
     """
     source = _binary_source(file)
     if source is None:
@@ -205,7 +247,9 @@ def _stage_copy(file, table: str, columns: list[str], required: list[str], progr
     start = stream.tell()
     rows = None
     try:
-        first = stream.readline()
+        first = stream.readline(MAX_LINE + 1)
+        if len(first) > MAX_LINE:
+            return None
         try:
             header_text = first.decode("utf-8-sig")
         except UnicodeDecodeError:
@@ -221,7 +265,8 @@ def _stage_copy(file, table: str, columns: list[str], required: list[str], progr
             scanned = _plain_data_lines(stream)
         if scanned is None:
             return None
-        lines, spaces = scanned
+        lines, noted = scanned
+        spaces = noted.difference(_NOT_SPACE)
         stream.seek(start + len(first))
         definition = ", ".join(["line bigint GENERATED ALWAYS AS IDENTITY (START WITH 2)"]
                                + [f"{c} {_text_type(c)} NOT NULL DEFAULT ''" for c in columns])
@@ -259,7 +304,7 @@ def _stage_copy(file, table: str, columns: list[str], required: list[str], progr
         return None
     if progress:
         progress(rows)
-    return rows
+    return Staged(table=table, rows=rows, controls=bool(noted & _CONTROLS))
 
 
 # Staged columns compared with CodeFields (collation "C" on PostgreSQL) share their collation.
@@ -278,11 +323,11 @@ def _stage(file, columns: list[str], required: list[str], errors: RowErrors, pro
     """Loads the file into a staging table `(line bigint, <columns> text)` (see _drop)."""
     table = f"import_stage_{uuid.uuid4().hex[:12]}"
     if connection.vendor == "postgresql":
-        rows = _stage_copy(file, table, columns, required, progress)
-        if rows is not None:
+        staged = _stage_copy(file, table, columns, required, progress)
+        if staged is not None:
             with connection.cursor() as cursor:
                 cursor.execute(f"ANALYZE {table}")
-            return Staged(table=table, rows=rows)
+            return staged
         table = f"import_stage_{uuid.uuid4().hex[:12]}"
     definition = ", ".join(["line bigint"] + [f"{c} {_text_type(c)}" for c in columns])
     rows = _staged_rows(file, columns, required, errors, progress)
@@ -336,7 +381,8 @@ def _is_date(column: str) -> str:
     return f"(length({column}) = 10 AND COALESCE(date({column}, '+0 days') = {column}, 0))"
 
 
-# The grammar of dates and amounts, in the syntax PostgreSQL and Python share.
+# The grammar of account numbers, dates and amounts, in the syntax PostgreSQL and Python share.
+ACCOUNT_RE = "^[0-9]{8,12}$"
 DATE_RE = "^[12][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
 AMOUNT_RE = "^-?[0-9]{1,12}([.][0-9]{1,2})?$"
 
@@ -380,6 +426,12 @@ def _concat(*parts: str) -> str:
     return " || ".join(parts)
 
 
+def _control_check(table: str, column: str, pattern: str = CONTROL_RE) -> str:
+    """A free-text column's control characters (see CONTROL_RE). The other columns have a
+    grammar (digits, codes, dates, amounts) that no control character passes."""
+    return f"SELECT line, '{column}' AS col, 'control character' AS reason FROM {table} WHERE {_regex(column, pattern)}"
+
+
 def _duplicate_check(table: str, key: list[str], column: str) -> str:
     on = " AND ".join(f"d.{k} = s.{k}" for k in key)
     return (f"SELECT s.line, '{column}' AS col, {_concat(repr('duplicate of line '), 'CAST(d.first_line AS TEXT)')}"
@@ -391,7 +443,10 @@ def _duplicate_check(table: str, key: list[str], column: str) -> str:
 
 def consumers_import(*, file, dry_run: bool = False, progress: Progress | None = None,
                      division_id: int | None = None) -> ImportResult:
-    """Imports consumers.csv. With ``division_id`` (an officer's upload) every row must be of that division."""
+    """Imports consumers.csv. With ``division_id`` (an officer's upload) every row must be
+    a consumer of that division already, and stay in it: an officer corrects their
+    consumers' details; new connections and moves between divisions come from IT's
+    import of the billing system's file."""
     errors = RowErrors()
     with transaction.atomic():
         staged = _stage(file, CONSUMER_COLUMNS, CONSUMER_REQUIRED, errors, progress)
@@ -400,7 +455,7 @@ def consumers_import(*, file, dry_run: bool = False, progress: Progress | None =
         category_reason = "must be one of " + ", ".join(Category.values) + ": "
         checks = [
             f"SELECT line, 'account_no' AS col, {_concat(repr('must be 8 to 12 digits: '), 'account_no')} AS reason"
-            f" FROM {t} WHERE NOT {_regex('account_no', '^[0-9]{8,12}$')}",
+            f" FROM {t} WHERE NOT {_regex('account_no', ACCOUNT_RE)}",
             _duplicate_check(t, ["account_no"], "account_no"),
             f"SELECT line, 'name' AS col, 'must not be blank' AS reason FROM {t} WHERE name = ''",
             f"SELECT line, 'name' AS col, 'longer than 200 characters' AS reason FROM {t} WHERE length(name) > 200",
@@ -417,26 +472,37 @@ def consumers_import(*, file, dry_run: bool = False, progress: Progress | None =
             f" WHERE length(meter_no) > 30",
             f"SELECT line, 'is_protected' AS col, {_concat(repr('must be 0 or 1 (blank = 0): '), 'is_protected')}"
             f" AS reason FROM {t} WHERE is_protected NOT IN ('', '0', '1')",
+            _control_check(t, "name"),
+            _control_check(t, "address", ADDRESS_CONTROL_RE),
+            _control_check(t, "meter_no"),
         ]
         params = []
         if division_id is not None:
-            checks.append(
-                f"SELECT s.line, 'division_code' AS col,"
-                f" {_concat(repr('outside your division: '), 's.division_code')}"
-                f" AS reason FROM {t} s JOIN accounts_division d ON d.code = s.division_code WHERE d.id <> %s")
-            params.append(division_id)
+            checks += [
+                f"SELECT s.line, 'division_code' AS col, {_concat(repr('outside your division: '), 's.division_code')}"
+                f" AS reason FROM {t} s JOIN accounts_division d ON d.code = s.division_code WHERE d.id <> %s",
+                # One answer whether the account is another division's or no one's: the
+                # import is no way to learn which accounts exist elsewhere.
+                f"SELECT s.line, 'account_no' AS col, 'outside your division' AS reason FROM {t} s"
+                f" WHERE {_regex('s.account_no', ACCOUNT_RE)} AND NOT EXISTS (SELECT 1 FROM arrears_consumer c"
+                f" WHERE c.account_no = s.account_no AND c.division_id = %s)",
+            ]
+            params += [division_id, division_id]
         with _phase("consumers import: checks"):
             _collect(errors, checks, t, params)
         errors.raise_if_any()
         with _phase("consumers import: write"):
-            result = _consumers_write(staged, dry_run=dry_run)
+            result = _consumers_write(staged, dry_run=dry_run, division_id=division_id)
         _drop(staged)
         if dry_run:
             transaction.set_rollback(True)
         return result
 
 
-def _consumers_write(staged: Staged, *, dry_run: bool) -> ImportResult:
+def _consumers_write(staged: Staged, *, dry_run: bool, division_id: int | None) -> ImportResult:
+    """Writes a file that passed the checks. An officer's (``division_id``) only updates
+    that division's consumers, never moves one and never creates one: the checks refused
+    any other row already, and the write is confined to the division all the same."""
     t = staged.table
     load = ("CASE WHEN s.sanctioned_load_kw = '' THEN 0 ELSE " + _as_decimal("s.sanctioned_load_kw") + " END")
     protected = "CASE WHEN s.is_protected = '1' THEN TRUE ELSE FALSE END" if connection.vendor == "postgresql" \
@@ -445,11 +511,14 @@ def _consumers_write(staged: Staged, *, dry_run: bool) -> ImportResult:
                f" OR c.sanctioned_load_kw <> {load} OR c.phone <> s.phone OR c.meter_no <> s.meter_no"
                f" OR c.is_protected <> {protected}")
     result = ImportResult(rows=staged.rows, dry_run=dry_run)
+    officer = division_id is not None
+    scope = " AND c.division_id = %s" if officer else ""
+    scope_params = [division_id] if officer else []
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT COUNT(c.id), COALESCE(SUM(CASE WHEN c.id IS NOT NULL AND ({differs}) THEN 1 ELSE 0 END), 0)"
             f" FROM {t} s JOIN accounts_division d ON d.code = s.division_code"
-            f" LEFT JOIN arrears_consumer c ON c.account_no = s.account_no")
+            f" LEFT JOIN arrears_consumer c ON c.account_no = s.account_no{scope}", scope_params)
         existing, updated = cursor.fetchone()
         result.created = staged.rows - existing
         result.updated = updated
@@ -459,20 +528,22 @@ def _consumers_write(staged: Staged, *, dry_run: bool) -> ImportResult:
     with _bulk_load(result.created + result.updated, "arrears_consumer"), connection.cursor() as cursor:
         now = "CURRENT_TIMESTAMP"
         cursor.execute(
-            f"UPDATE arrears_consumer AS c SET name = s.name, address = s.address, division_id = d.id,"
+            f"UPDATE arrears_consumer AS c SET name = s.name, address = s.address,"
+            f"{'' if officer else ' division_id = d.id,'}"
             f" category = s.category, sanctioned_load_kw = {load}, phone = s.phone, meter_no = s.meter_no,"
             f" is_protected = {protected}, updated_at = {now}"
             f" FROM {t} s JOIN accounts_division d ON d.code = s.division_code"
-            f" WHERE c.account_no = s.account_no AND ({differs})")
-        cursor.execute(
-            f"INSERT INTO arrears_consumer (account_no, name, address, division_id, category, sanctioned_load_kw,"
-            f" phone, meter_no, is_protected, status, balance, arrears, arrears_from, created_at, updated_at)"
-            f" SELECT s.account_no, s.name, s.address, d.id, s.category, {load}, s.phone, s.meter_no, {protected},"
-            # No ledger yet: nothing owed, for ever (arrears_until NULL) until an entry is written.
-            f" 'connected', 0, 0, %s, {now}, {now}"
-            f" FROM {t} s JOIN accounts_division d ON d.code = s.division_code"
-            f" WHERE NOT EXISTS (SELECT 1 FROM arrears_consumer c WHERE c.account_no = s.account_no)"
-            f" ORDER BY s.line", [india_today()])
+            f" WHERE c.account_no = s.account_no AND ({differs}){scope}", scope_params)
+        if not officer:
+            cursor.execute(
+                f"INSERT INTO arrears_consumer (account_no, name, address, division_id, category, sanctioned_load_kw,"
+                f" phone, meter_no, is_protected, status, balance, arrears, arrears_from, created_at, updated_at)"
+                f" SELECT s.account_no, s.name, s.address, d.id, s.category, {load}, s.phone, s.meter_no,"
+                # No ledger yet: nothing owed, for ever (arrears_until NULL) until an entry is written.
+                f" {protected}, 'connected', 0, 0, %s, {now}, {now}"
+                f" FROM {t} s JOIN accounts_division d ON d.code = s.division_code"
+                f" WHERE NOT EXISTS (SELECT 1 FROM arrears_consumer c WHERE c.account_no = s.account_no)"
+                f" ORDER BY s.line", [india_today()])
     _analyze_if_large(result.created, ["arrears_consumer"])
     return result
 
@@ -510,7 +581,7 @@ def ledger_import(*, file, dry_run: bool = False, progress: Progress | None = No
             with _phase("ledger import: detailed checks"):
                 _collect(errors, _ledger_checks(t, division_id), t, params)
             errors.raise_if_any()
-            result = _ledger_write(staged, dry_run=dry_run, user_id=user_id, source=source)
+            result = _ledger_write(staged, dry_run=dry_run, division_id=division_id, user_id=user_id, source=source)
         _drop(staged)
         if dry_run:
             transaction.set_rollback(True)
@@ -535,6 +606,7 @@ def _ledger_row_rules() -> list[tuple[str, str, str]]:
          "kind IN ('SURCHARGE', 'PAYMENT', 'ADJUSTMENT') AND due_date <> ''"),
         ("reference", "'must not be blank'", "reference = ''"),
         ("reference", "'longer than 40 characters'", "length(reference) > 40"),
+        ("reference", "'control character'", _regex("reference", CONTROL_RE)),
     ]
 
 
@@ -543,9 +615,17 @@ def _ledger_checks(t: str, division_id: int | None) -> list[str]:
     checks = [f"SELECT line, '{column}' AS col, {reason} AS reason FROM {t} WHERE {condition}"
               for column, reason, condition in _ledger_row_rules()]
     checks.append(_duplicate_check(t, ["kind", "reference"], "reference"))
+    if division_id is None:
+        checks.append(
+            f"SELECT s.line, 'account_no' AS col, {_concat(repr('unknown account: '), 's.account_no')} AS reason"
+            f" FROM {t} s LEFT JOIN arrears_consumer c ON c.account_no = s.account_no WHERE c.id IS NULL")
+    else:
+        # For an officer one answer whether the account is another division's or no one's:
+        # the import is no way to learn which accounts exist elsewhere.
+        checks.append(
+            f"SELECT s.line, 'account_no' AS col, 'outside your division' AS reason FROM {t} s WHERE NOT EXISTS"
+            f" (SELECT 1 FROM arrears_consumer c WHERE c.account_no = s.account_no AND c.division_id = %s)")
     checks += [
-        f"SELECT s.line, 'account_no' AS col, {_concat(repr('unknown account: '), 's.account_no')} AS reason"
-        f" FROM {t} s LEFT JOIN arrears_consumer c ON c.account_no = s.account_no WHERE c.id IS NULL",
         # Already on the ledger with other values: the ledger is append-only.
         f"SELECT s.line, 'reference' AS col, {_concat(repr('already imported with other values: '), 's.reference')}"
         f" AS reason FROM {t} s JOIN arrears_ledgerentry l ON l.kind = s.kind AND l.reference = s.reference"
@@ -554,10 +634,6 @@ def _ledger_checks(t: str, division_id: int | None) -> list[str]:
         f" OR l.amount <> {_safe_decimal('s.amount')}"
         f" OR COALESCE(CAST(l.due_date AS TEXT), '') <> s.due_date",
     ]
-    if division_id is not None:
-        checks.append(
-            f"SELECT s.line, 'account_no' AS col, {_concat(repr('outside your division: '), 's.account_no')} AS reason"
-            f" FROM {t} s JOIN arrears_consumer c ON c.account_no = s.account_no WHERE c.division_id <> %s")
     return checks
 
 
@@ -567,7 +643,9 @@ def _ledger_checks(t: str, division_id: int | None) -> list[str]:
 # or an error, and the database's own constraints refuse the rest (a BILL without a due
 # date, a zero amount, a reference too long, a key twice). Dates and amounts must read
 # back exactly as written (DateStyle ISO), which is as strict as the detailed checks'
-# patterns and much cheaper than a regular expression.
+# patterns and much cheaper than a regular expression. {reference}: the one free-text
+# value, checked for control characters only in a file that may hold one. {division}:
+# an officer's import finds only the division's consumers (another's row has none: NULL).
 _ROWS_CHECKED_AS_CAST = """
 SELECT c.id AS consumer_id, v.kind, v.reference,
        CASE WHEN CAST(v.entry_date AS TEXT) = v.entry_text AND v.entry_text >= '1000' AND v.entry_text < '3'
@@ -580,7 +658,7 @@ SELECT c.id AS consumer_id, v.kind, v.reference,
             THEN v.due_date ELSE CAST('not a date: ' || v.due_text AS DATE) END AS due_date
 FROM (
     SELECT s.account_no, CASE WHEN s.kind IN ('BILL', 'SURCHARGE', 'PAYMENT', 'ADJUSTMENT') THEN s.kind END
-           AS kind, NULLIF(s.reference, '') AS reference,
+           AS kind, {reference} AS reference,
            CAST(s.entry_date AS DATE) AS entry_date, s.entry_date AS entry_text,
            CAST(s.amount AS NUMERIC) AS amount, s.amount AS amount_text,
            CAST(NULLIF(s.due_date, '') AS DATE) AS due_date, s.due_date AS due_text
@@ -588,11 +666,11 @@ FROM (
 ) v LEFT JOIN arrears_consumer c ON c.account_no = v.account_no {division}
 """
 
-# A file the detailed checks passed: its rows, cast (any database).
+# A file the detailed checks passed: its rows, cast (any database). {division} as above.
 _ROWS_OF_A_CHECKED_FILE = """
 SELECT c.id AS consumer_id, s.kind, s.reference, {entry_date} AS entry_date, {amount} AS amount,
        CASE WHEN s.kind = 'BILL' THEN {due_date} END AS due_date
-FROM {table} s JOIN arrears_consumer c ON c.account_no = s.account_no
+FROM {table} s JOIN arrears_consumer c ON c.account_no = s.account_no {division}
 """
 
 # The new rows of either source (the database derives their debit, credit and due_on:
@@ -615,8 +693,11 @@ def _ledger_write_checked(staged: Staged, *, division_id: int | None, user_id: i
                           source: str) -> ImportResult | None:
     """PostgreSQL: writes a clean file with its checks in the same scan; None (and nothing
     written) when a row would fail them, for the detailed checks to say which."""
-    t = staged.table
     division = "AND c.division_id = %s" if division_id is not None else ""
+    reference = "NULLIF(s.reference, '')"
+    if staged.controls:
+        reference = f"CASE WHEN {_regex('s.reference', CONTROL_RE)} THEN NULL ELSE {reference} END"
+    rows = _ROWS_CHECKED_AS_CAST.format(table=staged.table, division=division, reference=reference)
     try:
         with transaction.atomic():
             with connection.cursor() as cursor:
@@ -624,7 +705,7 @@ def _ledger_write_checked(staged: Staged, *, division_id: int | None, user_id: i
                 with _phase("ledger import: keys already on the ledger"):
                     # Rows already imported must be the same rows: the ledger is append-only.
                     cursor.execute(
-                        f"SELECT EXISTS (SELECT 1 FROM ({_ROWS_CHECKED_AS_CAST.format(table=t, division=division)}) r"
+                        f"SELECT EXISTS (SELECT 1 FROM ({rows}) r"
                         f" JOIN arrears_ledgerentry l ON l.kind = r.kind AND l.reference = r.reference"
                         f" WHERE l.consumer_id IS DISTINCT FROM r.consumer_id"
                         f" OR l.entry_date IS DISTINCT FROM r.entry_date OR l.amount IS DISTINCT FROM r.amount"
@@ -632,27 +713,31 @@ def _ledger_write_checked(staged: Staged, *, division_id: int | None, user_id: i
                         [division_id] if division_id is not None else [])
                     if cursor.fetchone()[0]:
                         return None
-            return _ledger_insert(staged, sql=_LEDGER_INSERT.format(
-                rows=_ROWS_CHECKED_AS_CAST.format(table=t, division=division), fence=" OFFSET 0"),
-                params=[user_id, source] + ([division_id] if division_id is not None else []))
+            return _ledger_insert(staged, sql=_LEDGER_INSERT.format(rows=rows, fence=" OFFSET 0"),
+                                  params=[user_id, source] + ([division_id] if division_id is not None else []),
+                                  division_id=division_id)
     except (IntegrityError, DataError) as exc:
         logger.info("ledger import: a row failed the checks (%s); naming the lines", str(exc).splitlines()[0])
         return None
 
 
-def _ledger_write(staged: Staged, *, dry_run: bool, user_id: int | None, source: str) -> ImportResult:
+def _ledger_write(staged: Staged, *, dry_run: bool, division_id: int | None, user_id: int | None,
+                  source: str) -> ImportResult:
     """Writes a file that passed the detailed checks (or counts what it would write)."""
+    scope = [division_id] if division_id is not None else []
     rows = _ROWS_OF_A_CHECKED_FILE.format(table=staged.table, entry_date=_as_date("s.entry_date"),
-                                     amount=_as_decimal("s.amount"), due_date=_as_date("s.due_date"))
+                                          amount=_as_decimal("s.amount"), due_date=_as_date("s.due_date"),
+                                          division="AND c.division_id = %s" if scope else "")
     fence = " OFFSET 0" if connection.vendor == "postgresql" else ""
     if dry_run:
         result = ImportResult(rows=staged.rows, dry_run=True)
         with connection.cursor() as cursor:
-            cursor.execute("SELECT COUNT(*) " + _NEW_LEDGER_ROWS.format(rows=rows, fence=fence))
+            cursor.execute("SELECT COUNT(*) " + _NEW_LEDGER_ROWS.format(rows=rows, fence=fence), scope)
             result.created = cursor.fetchone()[0]
         result.unchanged = staged.rows - result.created
         return result
-    return _ledger_insert(staged, sql=_LEDGER_INSERT.format(rows=rows, fence=fence), params=[user_id, source])
+    return _ledger_insert(staged, sql=_LEDGER_INSERT.format(rows=rows, fence=fence), params=[user_id, source, *scope],
+                          division_id=division_id)
 
 
 def _ledger_ids(cursor) -> tuple[str, int]:
@@ -665,10 +750,10 @@ def _ledger_ids(cursor) -> tuple[str, int]:
     return sequence, cursor.fetchone()[0]
 
 
-def _ledger_insert(staged: Staged, *, sql: str, params: list) -> ImportResult:
+def _ledger_insert(staged: Staged, *, sql: str, params: list, division_id: int | None) -> ImportResult:
     """Runs the INSERT … SELECT of new ledger rows (``sql`` marks where a bulk load puts
     the ids: /*id*/ and /*new id*/), then refreshes the cached figures of the consumers
-    it touched, as of today."""
+    it touched (of ``division_id`` only, for an officer), as of today."""
     t = staged.table
     result = ImportResult(rows=staged.rows)
     with _bulk_load(staged.rows, primary_key=True) as bulk, connection.cursor() as cursor:
@@ -686,11 +771,13 @@ def _ledger_insert(staged: Staged, *, sql: str, params: list) -> ImportResult:
     if not result.created:
         return result
     if bulk:
-        _refresh_all_positions(result.created)
+        _refresh_all_positions(result.created, division_id=division_id)
         return result
     with _phase("ledger import: consumers touched"), connection.cursor() as cursor:
+        scope = " AND c.division_id = %s" if division_id is not None else ""
         cursor.execute(f"CREATE TEMP TABLE {t}_touched AS SELECT DISTINCT c.id AS consumer_id"
-                       f" FROM {t} s JOIN arrears_consumer c ON c.account_no = s.account_no")
+                       f" FROM {t} s JOIN arrears_consumer c ON c.account_no = s.account_no{scope}",
+                       [division_id] if scope else None)
     # Before the refresh reads the new rows: planned for the ledger's old size, it nests loops.
     _analyze_if_large(result.created, ["arrears_ledgerentry", f"{t}_touched"])
     try:
@@ -786,6 +873,8 @@ def _first_load_rows(stream, line: re.Pattern, order: list[int], accounts: dict[
             chunk = tail + chunk
             cut = chunk.rfind(b"\n") + 1
             chunk, tail = chunk[:cut], chunk[cut:]
+            if len(tail) > MAX_LINE:  # no line this long is in the plain form: not held in memory whole
+                raise _NotFirstLoad(f"a line is longer than {MAX_LINE} bytes")
             out, pos, end = [], 0, len(chunk)
             while pos < end:
                 found = match(chunk, pos)
@@ -835,9 +924,10 @@ def _ledger_first_load(file, *, division_id: int | None, user_id: int | None, so
     try:
         size = stream.seek(0, io.SEEK_END)
         stream.seek(start)
-        header_line = stream.readline()
-        first_line = stream.readline()
-        if not first_line or (size - start) // len(first_line) < _BULK_ROWS:
+        header_line = stream.readline(MAX_LINE + 1)
+        first_line = stream.readline(MAX_LINE + 1)
+        if not first_line or max(len(header_line), len(first_line)) > MAX_LINE or (
+                (size - start) // len(first_line) < _BULK_ROWS):
             return None
         try:
             header = _header_names(header_line.decode("utf-8-sig"))
@@ -900,7 +990,7 @@ def _first_load_write(stream, line: re.Pattern, order: list[int], *, estimate: i
             raise _NotFirstLoad("COPY wrote a different number of rows")
         cursor.execute("SELECT setval(%s, %s)", [sequence, base + pipe.rows])
     result = ImportResult(rows=pipe.rows, created=pipe.rows)
-    _refresh_all_positions(result.created)
+    _refresh_all_positions(result.created, division_id=division_id)
     return result
 
 
@@ -964,15 +1054,19 @@ def _bulk_load(rows: int, table: str = "arrears_ledgerentry", *, primary_key: bo
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # Django's keys are all deferrable
 
 
-def _refresh_all_positions(created: int) -> None:
-    """After a load that is most of the ledger: every consumer refreshed in one pass over
-    it, cheaper than first finding which consumers the file touched."""
+def _refresh_all_positions(created: int, *, division_id: int | None) -> None:
+    """After a load that is most of the ledger: every consumer (of ``division_id``, for an
+    officer's import, which touches no other division's row) refreshed in one pass over it,
+    cheaper than first finding which consumers the file touched."""
     _analyze_if_large(created, ["arrears_ledgerentry"])
     with connection.cursor() as cursor:
-        cursor.execute("SELECT COUNT(*) FROM arrears_consumer")
+        if division_id is None:
+            cursor.execute("SELECT COUNT(*) FROM arrears_consumer")
+        else:
+            cursor.execute("SELECT COUNT(*) FROM arrears_consumer WHERE division_id = %s", [division_id])
         consumers = cursor.fetchone()[0]
     with _bulk_load(consumers, "arrears_consumer"), _phase("ledger import: positions refresh (all consumers)"):
-        positions_refresh(as_of=india_today(), materialize=True)
+        positions_refresh(as_of=india_today(), materialize=True, division_id=division_id)
     _analyze_if_large(created, ["arrears_consumer"])
 
 

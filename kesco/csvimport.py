@@ -7,6 +7,7 @@ written. Line numbers count the header as line 1, as a spreadsheet does.
 
 import csv
 import io
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -18,6 +19,25 @@ from kesco.errors import ImportFailed
 MAX_REPORTED_ERRORS = 1000
 
 Progress = Callable[[int], None]
+
+# A real line of the billing system's files is a few hundred characters. A far longer one
+# is a broken or hostile file, not a row: it is refused before it is read whole, so that
+# one huge field can't take the worker's memory. Characters, its line end included.
+MAX_LINE = 10_000
+
+# A row's problems, in place of its values: (line, {ROW_ERRORS: [(column, reason), …]}).
+ROW_ERRORS = "__errors__"
+
+# Control characters (Unicode's Cc: C0, DEL, C1) and the non-characters U+FFFE and U+FFFF
+# in a value: XML can't hold most of them, so one in a name breaks the division's XLSX
+# export, and none prints on a notice or an SMS. Written in the syntax PostgreSQL's regular
+# expressions and Python's re share (SQLite's REGEXP is Python's re). NUL is not in it:
+# PostgreSQL's text can't hold one, and the reader refuses it first ("NUL byte").
+CONTROL_RE = r"[\x01-\x1f\x7f-\x9f\ufffe\uffff]"
+# An address is the one value that may hold a tab or line ends: the billing system writes
+# a multi-line address as a quoted field spanning lines (and a tab is harmless in XLSX).
+ADDRESS_CONTROL_RE = r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]"
+has_control = re.compile(CONTROL_RE).search
 
 
 @dataclass
@@ -70,15 +90,28 @@ def open_text(file) -> io.TextIOBase:
     return io.TextIOWrapper(file, encoding="utf-8-sig", newline="")
 
 
+def bounded_lines(stream) -> Iterator[str]:
+    """The stream's lines, none read whole if longer than MAX_LINE: that one is refused."""
+    number = 0
+    while line := stream.readline(MAX_LINE + 1):
+        number += 1
+        if len(line) > MAX_LINE:
+            raise ImportFailed([f"line {number}: file: longer than {MAX_LINE} characters"])
+        yield line
+
+
 def read_rows(stream, *, required: list[str], optional: list[str] = ()) -> Iterator[tuple[int, dict[str, str]]]:
-    """Yields (line number, row) with every value stripped; checks the header first."""
-    reader = csv.reader(stream)
+    """Yields (line number, row) with every value stripped; checks the header first. A row
+    with the wrong number of values, or a NUL byte, is {ROW_ERRORS: [(column, reason), …]}."""
+    reader = csv.reader(bounded_lines(stream))
     try:
         header = next(reader)
     except StopIteration:
         raise ImportFailed(["line 1: header: the file is empty; expected " + ",".join(required)]) from None
     except UnicodeDecodeError:
         raise ImportFailed(["line 1: file: not UTF-8 text"]) from None
+    if any("\x00" in name for name in header):
+        raise ImportFailed(["line 1: header: NUL byte"])
     header = [name.strip().lower() for name in header]
     missing = [name for name in required if name not in header]
     if missing:
@@ -94,7 +127,12 @@ def read_rows(stream, *, required: list[str], optional: list[str] = ()) -> Itera
             if not values or all(not v.strip() for v in values):
                 continue  # blank lines are harmless
             if len(values) != len(header):
-                yield line, {"__width__": f"expected {len(header)} values, found {len(values)}"}
+                yield line, {ROW_ERRORS: [("row", f"expected {len(header)} values, found {len(values)}")]}
+                continue
+            # Python reads a NUL as any other character; PostgreSQL's text refuses it.
+            nul = [(name, "NUL byte") for name, value in zip(header, values, strict=True) if "\x00" in value]
+            if nul:
+                yield line, {ROW_ERRORS: nul}
                 continue
             yield line, {name: value.strip() for name, value in zip(header, values, strict=True)}
     except UnicodeDecodeError:

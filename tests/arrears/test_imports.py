@@ -179,10 +179,22 @@ def test_it_records_each_import_as_a_job(loaded):
     assert jobs == [("consumers", "done", "command"), ("ledger", "done", "command")]
 
 
-def test_an_officer_imports_only_into_their_division(officer, hsp, tmp_path):
+def test_an_officer_imports_only_into_their_division(officer, hsp, tmp_path, consumers_file):
+    call_command("import_consumers", consumers_file)
+    with pytest.raises(ImportFailed) as failure:
+        import_run(kind="consumers", file=write(tmp_path, "c.csv", CONSUMERS.replace("Sunita", "Anita")),
+                   user=officer, source="web")
+    assert failure.value.errors == ["line 4: account_no: outside your division",
+                                    "line 4: division_code: outside your division: HSP"]
+    assert Consumer.objects.get(account_no="00012347").name == "Sunita Devi"
+
+
+def test_an_officer_creates_no_consumer(officer, tmp_path):
+    # New connections come from IT's import of the billing system's file.
     with pytest.raises(ImportFailed) as failure:
         import_run(kind="consumers", file=write(tmp_path, "c.csv", CONSUMERS), user=officer, source="web")
-    assert failure.value.errors == ["line 4: division_code: outside your division: HSP"]
+    assert failure.value.errors[:2] == ["line 2: account_no: outside your division",
+                                        "line 3: account_no: outside your division"]
     assert not Consumer.objects.exists()
 
 
