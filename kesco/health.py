@@ -1,7 +1,7 @@
 """/healthz: can this instance serve? JSON for load balancers and compose."""
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -30,6 +30,10 @@ def broker_status() -> str:
     return "ok"
 
 
+# Outside any request transaction: ATOMIC_REQUESTS would open one (and so connect) before the
+# view runs, and a database that is down would be an HTML 500 instead of this JSON 503. Nothing
+# in the middleware stack touches the database for it (core.middleware says why for its own).
+@transaction.non_atomic_requests
 @never_cache
 @require_GET
 def healthz(request):

@@ -1,3 +1,5 @@
+from contextlib import contextmanager
+
 import pytest
 
 
@@ -18,17 +20,45 @@ def test_it_answers_503_when_the_broker_is_down(client, db, settings):
     assert body["broker"].startswith("error")
 
 
-def test_it_answers_503_when_the_database_is_down(client, db, monkeypatch):
-    from django.db import OperationalError
+@contextmanager
+def database_down():
+    """The default connection pointed at a port where nothing listens (SQLite: a file it can't open),
+    as when PostgreSQL is down: connecting fails before any query can run."""
+    from django.db import connection
 
-    class DownDatabase:
-        def cursor(self):
-            raise OperationalError("connection refused")
+    saved = dict(connection.settings_dict)
+    connection.close()
+    if connection.vendor == "postgresql":
+        connection.settings_dict.update(HOST="127.0.0.1", PORT="1")
+    else:
+        connection.settings_dict["NAME"] = "/nonexistent/kesco/db.sqlite3"
+    try:
+        yield
+    finally:
+        connection.close()
+        connection.settings_dict.clear()
+        connection.settings_dict.update(saved)
 
-    monkeypatch.setattr("kesco.health.connection", DownDatabase())
-    response = client.get("/healthz")
+
+# The database really goes away: no test transaction to keep.
+@pytest.mark.django_db(transaction=True)
+def test_it_answers_503_in_json_when_the_database_is_down(client, settings):
+    settings.REDIS_URL = ""
+    with database_down():
+        response = client.get("/healthz")
     assert response.status_code == 503
-    assert response.json()["database"].startswith("error")
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"status": "unavailable", "database": "error: OperationalError", "broker": "eager"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_answers_503_in_json_to_a_logged_in_browser_when_the_database_is_down(client, clerk, settings):
+    settings.REDIS_URL = ""
+    client.force_login(clerk)  # a session cookie: nothing in the middleware may load the session
+    with database_down():
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["database"] == "error: OperationalError"
 
 
 @pytest.mark.needs_redis
