@@ -7,6 +7,7 @@ same Celery task as the nightly schedule, after the request commits.
 
 import logging
 from datetime import date
+from decimal import Decimal
 
 from django import forms
 from django.conf import settings
@@ -17,15 +18,18 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Division, Role
 from accounts.selectors import divisions_visible_to
 from arrears.admin import RoleAccessMixin
 from arrears.defaulter_selectors import defaulter_lists_visible_to, defaulter_runs_visible_to
+from arrears.defaulters import defaulter_build_check, defaulter_build_may_differ
 from arrears.ledger import india_today
 from arrears.models import DefaulterList, DefaulterRun, DefaulterTrigger
 from arrears.templatetags.money import format_inr
+from kesco.errors import DomainError
 
 logger = logging.getLogger(__name__)
 
@@ -65,12 +69,29 @@ class DefaulterBuildForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["divisions"].queryset = divisions_visible_to(user).order_by("code")
         self.fields["divisions"].initial = list(self.fields["divisions"].queryset)
+        if not defaulter_build_may_differ(user):
+            # The official list's day and threshold are the nightly rule's, not the officer's to choose.
+            del self.fields["as_of"], self.fields["threshold"]
+            self.fields["divisions"].help_text = _(
+                "Rebuilds today's list at the official threshold of %(amount)s, as the night does. "
+                "A list for another day or threshold is built by IT.") % {
+                "amount": format_inr(settings.DEFAULTER_THRESHOLD)}
 
     def clean_as_of(self):
         as_of = self.cleaned_data["as_of"]
         if as_of > india_today():
             raise forms.ValidationError(_("A list cannot be built for a day that has not come."))
         return as_of
+
+    def build_values(self, user) -> tuple[date, Decimal] | None:
+        """The (day, threshold) to build, checked by the service's rule; None after adding its refusal."""
+        try:
+            return defaulter_build_check(user=user, as_of=self.cleaned_data.get("as_of"),
+                                         threshold=self.cleaned_data.get("threshold"))
+        except DomainError as exc:
+            self.add_error("threshold" if "threshold" in self.fields else None,
+                           capfirst(exc.detail.partition(": ")[2]))
+            return None
 
 
 @admin.register(DefaulterRun)
@@ -110,15 +131,14 @@ class DefaulterRunAdmin(RoleAccessMixin, admin.ModelAdmin):
         if not (self.has_module_permission(request) and _may_build(request.user)):
             raise PermissionDenied
         form = DefaulterBuildForm(request.POST or None, user=request.user)
-        if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data
-            codes = [division.code for division in data["divisions"]]
-            defaulter_build_queue(user=request.user, as_of=data["as_of"], threshold=data["threshold"],
-                                  division_codes=codes)
+        if request.method == "POST" and form.is_valid() and (values := form.build_values(request.user)):
+            as_of, threshold = values
+            codes = [division.code for division in form.cleaned_data["divisions"]]
+            defaulter_build_queue(user=request.user, as_of=as_of, threshold=threshold, division_codes=codes)
             self.message_user(request, _("Building the lists of %(divisions)s as of %(day)s above %(amount)s; "
                                          "the runs below show the progress.")
-                              % {"divisions": ", ".join(codes), "day": data["as_of"],
-                                 "amount": format_inr(data["threshold"])}, messages.SUCCESS)
+                              % {"divisions": ", ".join(codes), "day": as_of, "amount": format_inr(threshold)},
+                              messages.SUCCESS)
             return redirect("admin:arrears_defaulterrun_changelist")
         context = {**self.admin_site.each_context(request), "opts": self.model._meta, "form": form,
                    "title": _("Build defaulter lists now")}
@@ -157,8 +177,19 @@ class DefaulterListAdmin(RoleAccessMixin, admin.ModelAdmin):
     def rebuild(self, request, queryset):
         if not _may_build(request.user):
             raise PermissionDenied
+        queued, refused = 0, []
         for defaulters in queryset.select_related("division"):
+            try:
+                defaulter_build_check(user=request.user, as_of=defaulters.as_of, threshold=defaulters.threshold)
+            except DomainError as exc:
+                refused.append((defaulters, exc))
+                continue
             defaulter_build_queue(user=request.user, as_of=defaulters.as_of, threshold=defaulters.threshold,
                                   division_codes=[defaulters.division.code])
-        self.message_user(request, _("Rebuilding %(count)d list(s).") % {"count": queryset.count()},
-                          messages.SUCCESS)
+            queued += 1
+        if queued:
+            self.message_user(request, _("Rebuilding %(count)d list(s).") % {"count": queued}, messages.SUCCESS)
+        if refused:
+            self.message_user(request, _("Not rebuilt: %(lists)s. %(reason)s") % {
+                "lists": ", ".join(f"{d.division.code} {d.as_of}" for d, _exc in refused),
+                "reason": capfirst(refused[0][1].detail.partition(": ")[2])}, messages.ERROR)

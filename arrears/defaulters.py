@@ -9,6 +9,10 @@ an old list can be rebuilt exactly and the cache is left alone.
 
 A build replaces the (division, day) list inside one transaction: a build that dies
 half-way rolls back and the previous list stays, complete and visible.
+
+The list the MD and the officers read is the official one: today's, at DEFAULTER_THRESHOLD.
+Only IT and the command line build another day or threshold (defaulter_build_check); an
+officer may rebuild today's list of their division, by the same rule as the night.
 """
 
 import logging
@@ -23,7 +27,7 @@ from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from accounts.models import Division, User
+from accounts.models import Division, Role, User
 from accounts.selectors import divisions_visible_to
 from arrears.ledger import india_today, positions_roll, positions_select_sql
 from arrears.models import (
@@ -35,6 +39,7 @@ from arrears.models import (
     DefaulterTrigger,
 )
 from arrears.services import money
+from arrears.templatetags.money import format_inr
 from kesco.errors import DomainError
 
 logger = logging.getLogger(__name__)
@@ -184,15 +189,37 @@ def _as_of_checked(as_of: date | None) -> date:
     return as_of
 
 
+def defaulter_build_may_differ(user: User | None) -> bool:
+    """Whether ``user`` may build a list other than the official one (another day or threshold):
+    IT and the command line (no user). The MD and the officers read today's list as the
+    nightly rule makes it, so nobody else may replace it with another."""
+    return user is None or user.is_superuser or user.role == Role.ADMIN
+
+
+def defaulter_build_check(*, user: User | None, as_of: date | None = None, threshold=None) -> tuple[date, Decimal]:
+    """The (day, threshold) of a build ``user`` may start, or a DomainError (official_list_rule)."""
+    as_of, threshold = _as_of_checked(as_of), defaulter_threshold(threshold)
+    if not defaulter_build_may_differ(user) and (as_of != india_today()
+                                                 or threshold != settings.DEFAULTER_THRESHOLD):
+        raise DomainError(f"threshold: an officer rebuilds only today's list, at the official threshold of "
+                          f"{format_inr(settings.DEFAULTER_THRESHOLD)}; another day or threshold is IT's to build",
+                          code="official_list_rule")
+    return as_of, threshold
+
+
 def defaulter_run_start(*, division_id: int, as_of: date | None = None, threshold=None,
                         started_by: User | None = None, trigger: str) -> DefaulterRun:
-    """Records a build about to run (status running), so the history shows it at once."""
+    """Records a build about to run (status running), so the history shows it at once.
+
+    Every build passes here (the schedule, the command, the admin's "build now" and
+    rebuild, through the task or not), so the official-list rule holds on every path.
+    """
     if trigger not in DefaulterTrigger.values:
         raise ValueError(f"unknown trigger {trigger!r}")
     if started_by is not None and not divisions_visible_to(started_by).filter(pk=division_id).exists():
         raise PermissionDenied("that division is not yours")
-    return DefaulterRun.objects.create(division_id=division_id, as_of=_as_of_checked(as_of),
-                                       threshold=defaulter_threshold(threshold), trigger=trigger,
+    as_of, threshold = defaulter_build_check(user=started_by, as_of=as_of, threshold=threshold)
+    return DefaulterRun.objects.create(division_id=division_id, as_of=as_of, threshold=threshold, trigger=trigger,
                                        started_by=started_by)
 
 
@@ -228,8 +255,7 @@ def defaulter_lists_build(*, as_of: date | None = None, threshold=None, division
                           progress: Callable[[DefaulterRun], None] | None = None) -> list[DefaulterRun]:
     """Builds the lists of every division (or those named), one after another, in this
     process. A division that fails is recorded as failed and the others still run."""
-    as_of = _as_of_checked(as_of)
-    threshold = defaulter_threshold(threshold)
+    as_of, threshold = defaulter_build_check(user=started_by, as_of=as_of, threshold=threshold)
     runs = []
     for division in defaulter_divisions(division_codes=division_codes, started_by=started_by):
         run = defaulter_run_start(division_id=division.pk, as_of=as_of, threshold=threshold,
