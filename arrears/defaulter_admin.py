@@ -6,6 +6,7 @@ same Celery task as the nightly schedule, after the request commits.
 """
 
 import logging
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
@@ -37,12 +38,24 @@ logger = logging.getLogger(__name__)
 BUILD_ROLES = (Role.OFFICER, Role.ADMIN)
 
 
+BUILD_NOT_QUEUED = "could not start: the task queue is unavailable; build again later"
+
+
 def _may_build(user) -> bool:
     return user.is_superuser or user.role in BUILD_ROLES
 
 
-def defaulter_build_queue(*, user, as_of: date, threshold, division_codes: list[str]) -> None:
-    """Queues the build once the request's transaction has committed."""
+def defaulter_build_queue(*, user, as_of: date, threshold, division_codes: list[str],
+                          report: Callable[[bool], None] | None = None) -> None:
+    """Queues the build once the request's transaction has committed, then tells ``report`` whether it went.
+
+    With the task queue down the build cannot start: each division's run is recorded failed, so the history
+    says so, and the request still answers at once (settings: queueing gives up within a few seconds).
+    """
+    from django.utils import timezone
+
+    from arrears.defaulters import defaulter_divisions, defaulter_threshold
+    from arrears.models import DefaulterRunStatus
     from arrears.tasks import defaulter_lists_build_nightly_task
 
     def send():
@@ -50,9 +63,22 @@ def defaulter_build_queue(*, user, as_of: date, threshold, division_codes: list[
             defaulter_lists_build_nightly_task.delay(
                 as_of=as_of.isoformat(), threshold=str(threshold) if threshold is not None else None,
                 division_codes=division_codes, started_by_id=user.pk, trigger=DefaulterTrigger.ADMIN)
-        except Exception:
-            # Redis down, or (eagerly) a division failed: its run says so in the history.
-            logger.exception("defaulter list build from the admin failed to run")
+        except Exception:  # Redis refused or hung: a kombu, redis, socket or result-backend error alike
+            if defaulter_lists_build_nightly_task.app.conf.task_always_eager:
+                # No queue (development): the build ran here, and a division that failed says so on its run.
+                logger.exception("defaulter list build from the admin failed to run")
+            else:
+                logger.exception("could not queue the defaulter list build from the admin")
+                DefaulterRun.objects.bulk_create(
+                    DefaulterRun(division=division, as_of=as_of, threshold=defaulter_threshold(threshold),
+                                 trigger=DefaulterTrigger.ADMIN, started_by=user, status=DefaulterRunStatus.FAILED,
+                                 finished_at=timezone.now(), error=BUILD_NOT_QUEUED)
+                    for division in defaulter_divisions(division_codes=division_codes, started_by=user))
+                if report is not None:
+                    report(False)
+                return
+        if report is not None:
+            report(True)
 
     transaction.on_commit(send)
 
@@ -134,11 +160,20 @@ class DefaulterRunAdmin(RoleAccessMixin, admin.ModelAdmin):
         if request.method == "POST" and form.is_valid() and (values := form.build_values(request.user)):
             as_of, threshold = values
             codes = [division.code for division in form.cleaned_data["divisions"]]
-            defaulter_build_queue(user=request.user, as_of=as_of, threshold=threshold, division_codes=codes)
-            self.message_user(request, _("Building the lists of %(divisions)s as of %(day)s above %(amount)s; "
-                                         "the runs below show the progress.")
-                              % {"divisions": ", ".join(codes), "day": as_of, "amount": format_inr(threshold)},
-                              messages.SUCCESS)
+
+            def report(queued: bool) -> None:  # after the commit: whether the build went to a worker
+                if queued:
+                    self.message_user(request, _("Building the lists of %(divisions)s as of %(day)s above "
+                                                 "%(amount)s; the runs below show the progress.")
+                                      % {"divisions": ", ".join(codes), "day": as_of, "amount": format_inr(threshold)},
+                                      messages.SUCCESS)
+                else:
+                    self.message_user(request, _("Could not start the build of %(divisions)s: the task queue is "
+                                                 "unavailable. Its runs below are marked failed; build again later.")
+                                      % {"divisions": ", ".join(codes)}, messages.ERROR)
+
+            defaulter_build_queue(user=request.user, as_of=as_of, threshold=threshold, division_codes=codes,
+                                  report=report)
             return redirect("admin:arrears_defaulterrun_changelist")
         context = {**self.admin_site.each_context(request), "opts": self.model._meta, "form": form,
                    "title": _("Build defaulter lists now")}

@@ -9,7 +9,6 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import DataError, IntegrityError, transaction
 from django.utils import timezone
-from kombu.exceptions import OperationalError
 
 from accounts.models import Role, User
 from accounts.services import divisions_import
@@ -313,8 +312,11 @@ def _import_job_queue(job: ImportJob) -> None:
 
     try:
         import_job_execute_task.apply_async(args=[job.pk], task_id=job.task_id)
-    except OperationalError as exc:  # the broker is down: say so on the job instead of failing the page
-        logger.warning("could not queue import job %s: %s", job.pk, exc)
+    except Exception:
+        # Redis down or hung: kombu's OperationalError from the broker, RuntimeError from the result backend,
+        # a redis or socket error. Whatever it is, the page answers and the job says why it did not start
+        # (settings: queueing gives up within seconds). A task that did reach the queue finds the job failed.
+        logger.exception("could not queue import job %s", job.pk)
         ImportJob.objects.filter(pk=job.pk, status=ImportStatus.QUEUED).update(
             status=ImportStatus.FAILED, summary="could not start: the task queue is unavailable; upload again later",
             finished_at=timezone.now())

@@ -285,8 +285,17 @@ CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 25 * 60)
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Short socket timeouts: a web request that queues a task must not hang on a dead Redis.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+# A web request that queues a task must not hang on a dead Redis: with the defaults an upload waited 19 s
+# (the result backend subscribes to the task's channel first, 20 tries a second apart), then answered 500.
+# Queueing now gives up within a second when Redis refuses, a few when it does not answer; the caller
+# records the failure. broker_connection_max_retries stays: it is the worker's and beat's reconnecting.
+_QUEUE_RETRY_POLICY = {"max_retries": 1, "interval_start": 0.5, "interval_step": 0.5, "interval_max": 0.5}
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 5}
+CELERY_TASK_PUBLISH_RETRY_POLICY = _QUEUE_RETRY_POLICY
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1
+CELERY_REDIS_SOCKET_TIMEOUT = 2
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": _QUEUE_RETRY_POLICY}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Periodic tasks, defined here; beat copies them into the database, where the
 # admin shows them (Periodic tasks) and an officer may pause or re-time them.
