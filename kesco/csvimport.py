@@ -130,9 +130,9 @@ def read_rows(stream, *, required: list[str], optional: list[str] = ()) -> Itera
                 yield line, {ROW_ERRORS: [("row", f"expected {len(header)} values, found {len(values)}")]}
                 continue
             # Python reads a NUL as any other character; PostgreSQL's text refuses it.
-            nul = [(name, "NUL byte") for name, value in zip(header, values, strict=True) if "\x00" in value]
-            if nul:
-                yield line, {ROW_ERRORS: nul}
+            if "\x00" in "".join(values):
+                yield line, {ROW_ERRORS: [(name, "NUL byte") for name, value in zip(header, values, strict=True)
+                                          if "\x00" in value]}
                 continue
             yield line, {name: value.strip() for name, value in zip(header, values, strict=True)}
     except UnicodeDecodeError:
