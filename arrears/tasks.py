@@ -7,6 +7,7 @@ from django.db import InterfaceError, OperationalError
 
 from accounts.models import User
 from arrears.defaulters import defaulter_divisions, defaulter_list_build_division
+from arrears.housekeeping import import_files_expire, stale_jobs_fail
 from arrears.ledger import india_today
 from arrears.models import DefaulterTrigger, Source
 from arrears.services import import_job_execute, positions_check
@@ -29,6 +30,18 @@ def import_job_execute_task(self, job_id: int) -> None:
 def positions_check_task() -> dict:
     check = positions_check(source=Source.TASK)
     return {"consumers_checked": check.consumers_checked, "mismatches": check.mismatches}
+
+
+# --- housekeeping -----------------------------------------------------------------
+
+@shared_task(name="arrears.import_files_expire")
+def import_files_expire_task() -> dict:
+    return {"files_deleted": import_files_expire()}
+
+
+@shared_task(name="arrears.stale_jobs_fail")
+def stale_jobs_fail_task() -> dict:
+    return stale_jobs_fail()
 
 
 # --- nightly defaulter lists ---------------------------------------------------------

@@ -310,6 +310,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "arrears.positions_check",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Uploaded files past IMPORT_FILE_RETENTION_DAYS deleted (personal data), after the night's work.
+    "expire-import-files": {
+        "task": "arrears.import_files_expire",
+        "schedule": crontab(hour=3, minute=0),
+    },
+    # Builds and uploads whose worker died, failed after STALE_JOB_MINUTES instead of "running" for ever.
+    "fail-stale-jobs": {
+        "task": "arrears.stale_jobs_fail",
+        "schedule": crontab(minute="*/15"),
+    },
 }
 
 # --- Domain settings ---------------------------------------------------------
