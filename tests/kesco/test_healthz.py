@@ -22,16 +22,14 @@ def test_it_answers_503_when_the_broker_is_down(client, db, settings):
 
 @contextmanager
 def database_down():
-    """The default connection pointed at a port where nothing listens (SQLite: a file it can't open),
-    as when PostgreSQL is down: connecting fails before any query can run."""
+    """The default connection pointed at a port where nothing listens, as when PostgreSQL is down:
+    connecting fails before any query can run. (SQLite's in-memory test database can't be taken away
+    and given back, so these tests need PostgreSQL.)"""
     from django.db import connection
 
     saved = dict(connection.settings_dict)
     connection.close()
-    if connection.vendor == "postgresql":
-        connection.settings_dict.update(HOST="127.0.0.1", PORT="1")
-    else:
-        connection.settings_dict["NAME"] = "/nonexistent/kesco/db.sqlite3"
+    connection.settings_dict.update(HOST="127.0.0.1", PORT="1")
     try:
         yield
     finally:
@@ -41,6 +39,7 @@ def database_down():
 
 
 # The database really goes away: no test transaction to keep.
+@pytest.mark.needs_postgres
 @pytest.mark.django_db(transaction=True)
 def test_it_answers_503_in_json_when_the_database_is_down(client, settings):
     settings.REDIS_URL = ""
@@ -51,6 +50,7 @@ def test_it_answers_503_in_json_when_the_database_is_down(client, settings):
     assert response.json() == {"status": "unavailable", "database": "error: OperationalError", "broker": "eager"}
 
 
+@pytest.mark.needs_postgres
 @pytest.mark.django_db(transaction=True)
 def test_it_answers_503_in_json_to_a_logged_in_browser_when_the_database_is_down(client, clerk, settings):
     settings.REDIS_URL = ""
