@@ -101,7 +101,7 @@ def test_an_officer_uploads_a_bad_ledger_and_reads_the_errors(browser, live_serv
     page.select_option("select[name=kind]", "ledger")
     page.set_input_files("input[name=file]", str(bad))
     page.click("button.primary")
-    page.wait_for_selector("text=line 3: account_no: unknown account: 00099999")
+    page.wait_for_selector("text=line 3: account_no: outside your division")
     assert "failed" in page.inner_text("main").lower()
 
 
