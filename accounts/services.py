@@ -2,11 +2,9 @@
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
-from accounts.models import DIVISION_ROLES, Division, Role, User, division_code_validator
-from kesco.csvimport import ROW_ERRORS, ImportResult, Progress, RowErrors, has_control, open_text, read_rows
-from kesco.errors import DomainError
+from accounts.models import DIVISION_ROLES, Division, Role, User
+from core.errors import DomainError
 
 
 def user_create(*, username: str, password: str, role: str, division_code: str | None = None,
@@ -38,59 +36,3 @@ def user_create(*, username: str, password: str, role: str, division_code: str |
     return user
 
 
-DIVISION_COLUMNS = ["code", "name", "name_hi"]
-
-
-def divisions_import(*, file, dry_run: bool = False, progress: Progress | None = None) -> ImportResult:
-    """Imports divisions.csv (code,name,name_hi): all-or-nothing, re-import changes nothing."""
-    errors = RowErrors()
-    rows: dict[str, tuple[str, str]] = {}
-    first_line: dict[str, int] = {}
-    with open_text(file) as stream:
-        for line, row in read_rows(stream, required=["code", "name"], optional=["name_hi"]):
-            if progress:
-                progress(1)
-            if ROW_ERRORS in row:
-                for column, reason in row[ROW_ERRORS]:
-                    errors.add(line, column, reason)
-                continue
-            code, name, name_hi = row["code"], row["name"], row.get("name_hi", "")
-            try:
-                division_code_validator(code)
-            except ValidationError:
-                errors.add(line, "code", f"must be 2 to 10 capital letters or digits: {code!r}")
-                continue
-            if code in first_line:
-                errors.add(line, "code", f"duplicate of line {first_line[code]}: {code}")
-                continue
-            if not name:
-                errors.add(line, "name", "must not be blank")
-            elif len(name) > 100:
-                errors.add(line, "name", "longer than 100 characters")
-            if len(name_hi) > 100:
-                errors.add(line, "name_hi", "longer than 100 characters")
-            # The code's grammar refuses control characters; the names are free text.
-            for column, value in (("name", name), ("name_hi", name_hi)):
-                if has_control(value):
-                    errors.add(line, column, "control character")
-            first_line[code] = line
-            rows[code] = (name, name_hi)
-    errors.raise_if_any()
-
-    result = ImportResult(rows=len(rows), dry_run=dry_run)
-    with transaction.atomic():
-        existing = {d.code: d for d in Division.objects.select_for_update().filter(code__in=rows)}
-        for code, (name, name_hi) in rows.items():
-            division = existing.get(code)
-            if division is None:
-                result.created += 1
-                if not dry_run:
-                    Division.objects.create(code=code, name=name, name_hi=name_hi)
-            elif (division.name, division.name_hi) != (name, name_hi):
-                result.updated += 1
-                if not dry_run:
-                    division.name, division.name_hi = name, name_hi
-                    division.save(update_fields=["name", "name_hi"])
-            else:
-                result.unchanged += 1
-    return result

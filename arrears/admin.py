@@ -13,92 +13,26 @@ from urllib.parse import urlencode
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.admin_access import MONEY_ROLES, AdminFormViewMixin, ReadOnlyAdmin, RoleAccessMixin, money_column
 from accounts.models import Role
-from arrears.forms import AdjustmentForm, AdminPaymentForm
-from arrears.models import Consumer, ImportJob, LedgerEntry, Payment, PositionCheck, Source
-from arrears.selectors import (
-    consumers_visible_to,
-    import_jobs_visible_to,
-    ledger_visible_to,
-    payments_visible_to,
-)
-from arrears.services import adjustment_add, payment_record
-from arrears.templatetags.money import format_inr
-from kesco.errors import DomainError
+from arrears.forms import AdjustmentForm
+from arrears.models import Consumer, LedgerEntry, PositionCheck
+from arrears.selectors import consumers_visible_to, ledger_visible_to
+from arrears.services import adjustment_add
+from core.errors import DomainError
+from core.models import Source
+from core.money import format_inr
 
-# Roles that may correct a ledger or take money in the admin: the division officer and IT.
-MONEY_ROLES = (Role.OFFICER, Role.ADMIN)
 # What an officer may correct on a consumer; the billing import owns the rest,
 # and balance, arrears and status change only through the ledger and drives.
 OFFICER_EDITABLE_FIELDS = ("phone", "meter_no", "address", "is_protected")
 ADMIN_EDITABLE_FIELDS = ("name", "category", "sanctioned_load_kw", *OFFICER_EDITABLE_FIELDS)
 POSITION_FIELDS = ("balance", "arrears", "oldest_due_date")
-
-
-def _in_scope(user, obj) -> bool:
-    """Whether ``obj`` (anything with a division, or a consumer) is in the user's divisions."""
-    if obj is None or user.is_superuser or user.sees_all_divisions:
-        return True
-    division_id = getattr(obj, "division_id", None)
-    if division_id is None and hasattr(obj, "consumer"):
-        division_id = obj.consumer.division_id
-    return division_id is not None and division_id == user.division_id
-
-
-class RoleAccessMixin:
-    """Admin access by role instead of Django model permissions.
-
-    ``view_roles`` may look (within their divisions), ``change_roles`` may edit.
-    Nobody adds or deletes through the admin unless a subclass says so.
-    """
-
-    view_roles: tuple = (Role.OFFICER, Role.MD, Role.ADMIN)
-    change_roles: tuple = ()
-
-    def _active_staff(self, request) -> bool:
-        user = request.user
-        return user.is_active and user.is_staff
-
-    def has_module_permission(self, request):
-        return self._active_staff(request) and (request.user.is_superuser or request.user.role in self.view_roles)
-
-    def has_view_permission(self, request, obj=None):
-        return self.has_module_permission(request) and _in_scope(request.user, obj)
-
-    def has_change_permission(self, request, obj=None):
-        user = request.user
-        return (self._active_staff(request) and (user.is_superuser or user.role in self.change_roles)
-                and _in_scope(user, obj))
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyAdmin(RoleAccessMixin, admin.ModelAdmin):
-    """A record that the admin shows and never edits."""
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields]
-
-
-def _money_column(field: str, label):
-    @admin.display(description=label, ordering=field)
-    def column(self, obj):
-        return format_inr(getattr(obj, field))
-
-    return column
 
 
 class LedgerInline(RoleAccessMixin, admin.TabularInline):
@@ -111,8 +45,8 @@ class LedgerInline(RoleAccessMixin, admin.TabularInline):
     show_change_link = False
     verbose_name_plural = _("ledger (last two years; the full ledger is under Ledger entries)")
 
-    debit_inr = _money_column("debit", _("debit"))
-    credit_inr = _money_column("credit", _("credit"))
+    debit_inr = money_column("debit", _("debit"))
+    credit_inr = money_column("credit", _("credit"))
 
     def get_queryset(self, request):
         # A long-standing consumer has hundreds of lines; the page shows recent ones.
@@ -139,8 +73,8 @@ class ConsumerAdmin(RoleAccessMixin, SimpleHistoryAdmin):
     inlines = [LedgerInline]
     list_per_page = 50
 
-    balance_inr = _money_column("balance", _("balance"))
-    arrears_inr = _money_column("arrears", _("arrears"))
+    balance_inr = money_column("balance", _("balance"))
+    arrears_inr = money_column("arrears", _("arrears"))
 
     def get_queryset(self, request):
         return consumers_visible_to(request.user)
@@ -186,25 +120,6 @@ class ConsumerAdmin(RoleAccessMixin, SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
-class AdminFormViewMixin:
-    """A small admin page with a form that calls a service."""
-
-    def _render_form(self, request, form, title, template="arrears/admin/service_form.html"):
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": title,
-            "form": form,
-            "has_view_permission": self.has_view_permission(request),
-        }
-        return TemplateResponse(request, template, context, status=400 if form.errors else 200)
-
-    def _require_money_role(self, request):
-        user = request.user
-        if not (user.is_active and user.is_staff and (user.is_superuser or user.role in MONEY_ROLES)):
-            raise PermissionDenied
-
-
 @admin.register(LedgerEntry)
 class LedgerEntryAdmin(AdminFormViewMixin, ReadOnlyAdmin):
     list_display = ["entry_date", "consumer_account", "kind", "reference", "amount_inr", "due_date", "source",
@@ -215,7 +130,7 @@ class LedgerEntryAdmin(AdminFormViewMixin, ReadOnlyAdmin):
     change_list_template = "arrears/admin/ledgerentry_change_list.html"
     list_per_page = 100
 
-    amount_inr = _money_column("amount", _("amount"))
+    amount_inr = money_column("amount", _("amount"))
 
     @admin.display(description=_("account no."), ordering="consumer__account_no")
     def consumer_account(self, obj):
@@ -259,63 +174,6 @@ class LedgerEntryAdmin(AdminFormViewMixin, ReadOnlyAdmin):
                     "account": entry.consumer.account_no})
                 return redirect(reverse("admin:arrears_consumer_change", args=[entry.consumer_id]))
         return self._render_form(request, form, _("Add a ledger adjustment"))
-
-
-@admin.register(Payment)
-class PaymentAdmin(AdminFormViewMixin, ReadOnlyAdmin):
-    list_display = ["paid_at", "receipt_no", "consumer_account", "amount_inr", "mode", "taken_by", "source"]
-    list_filter = ["mode", "source", ("consumer__division", admin.RelatedOnlyFieldListFilter)]
-    search_fields = ["=receipt_no", "=consumer__account_no"]
-    date_hierarchy = "paid_at"
-    change_list_template = "arrears/admin/payment_change_list.html"
-
-    amount_inr = _money_column("amount", _("amount"))
-
-    @admin.display(description=_("account no."), ordering="consumer__account_no")
-    def consumer_account(self, obj):
-        return obj.consumer.account_no
-
-    def get_queryset(self, request):
-        return payments_visible_to(request.user)
-
-    def get_urls(self):
-        view = self.admin_site.admin_view(self.take_view)
-        return [path("take/", view, name="arrears_payment_take"), *super().get_urls()]
-
-    def changelist_view(self, request, extra_context=None):
-        extra_context = {**(extra_context or {}), "may_take": request.user.role in MONEY_ROLES
-                         or request.user.is_superuser}
-        return super().changelist_view(request, extra_context)
-
-    def take_view(self, request):
-        """Money at the counter: the same payment_record as the web page and the API."""
-        self._require_money_role(request)
-        form = AdminPaymentForm(request.POST or None, initial={"account_no": request.GET.get("account_no", "")})
-        if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data
-            try:
-                payment = payment_record(user=request.user, account_no=data["account_no"], amount=data["amount"],
-                                         mode=data["mode"], receipt_no=data["receipt_no"], paid_at=data["paid_at"],
-                                         backdate_reason=data["backdate_reason"], source=Source.ADMIN)
-            except Consumer.DoesNotExist:
-                form.add_error("account_no", _("No consumer with this account number in your division."))
-            except DomainError as exc:
-                form.add_domain_error(exc)
-            else:
-                return redirect("payment-receipt", pk=payment.pk)
-        return self._render_form(request, form, _("Take a payment"))
-
-
-@admin.register(ImportJob)
-class ImportJobAdmin(ReadOnlyAdmin):
-    view_roles = (Role.OFFICER, Role.MD, Role.ADMIN)
-    list_display = ["created_at", "kind", "original_name", "dry_run", "status", "created_by", "division", "summary"]
-    list_filter = ["kind", "status", "source", "dry_run"]
-    search_fields = ["original_name"]
-    change_list_template = "arrears/admin/importjob_change_list.html"
-
-    def get_queryset(self, request):
-        return import_jobs_visible_to(request.user).select_related("division")
 
 
 @admin.register(PositionCheck)

@@ -7,5 +7,4 @@ urlpatterns = [
     path("consumers/", api.ConsumerListApi.as_view(), name="api-consumers"),
     path("consumers/<account_no:account_no>/", api.ConsumerDetailApi.as_view(), name="api-consumer"),
     path("consumers/<account_no:account_no>/ledger/", api.ConsumerLedgerApi.as_view(), name="api-consumer-ledger"),
-    path("payments/", api.PaymentCreateApi.as_view(), name="api-payments"),
 ]

@@ -1,10 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ArrearsConfig(AppConfig):
     name = "arrears"
-    verbose_name = "Consumers and ledger"
-
-    def ready(self):
-        # The defaulter lists' admin lives in its own module (arrears/admin.py is the ledger's).
-        from arrears import defaulter_admin  # noqa: F401
+    verbose_name = _("Consumers and ledger")

@@ -15,7 +15,6 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import connection
-from django.utils import timezone
 
 from arrears.models import Consumer
 
@@ -66,11 +65,6 @@ def positions_sql(scope: str, *, totals: str | None = None, oldest: str | None =
     """WITH … positions: POSITIONS_SQL for ``scope``, its steps computed in place unless given."""
     return POSITIONS_SQL.format(scope=scope, totals=totals or TOTALS_SQL.format(scope="scope"),
                                 oldest=oldest or OLDEST_SQL.format(totals="totals"))
-
-
-def india_today() -> date:
-    """Today in India (TIME_ZONE): the day arrears are counted for."""
-    return timezone.localdate()
 
 
 # A debit due on day X counts from X + 1; a credit dated X counts from X.

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404
 
 from accounts.models import User
 from accounts.selectors import division_scope
-from arrears.models import Consumer, ImportJob, LedgerEntry, Payment
+from arrears.models import Consumer, LedgerEntry
 
 
 def consumers_visible_to(user: User) -> QuerySet[Consumer]:
@@ -33,11 +33,3 @@ def ledger_visible_to(user: User) -> QuerySet[LedgerEntry]:
                           field="consumer__division")
 
 
-def payments_visible_to(user: User) -> QuerySet[Payment]:
-    return division_scope(Payment.objects.select_related("consumer", "taken_by"), user,
-                          field="consumer__division")
-
-
-def import_jobs_visible_to(user: User) -> QuerySet[ImportJob]:
-    """HQ and IT see every upload; an officer sees the uploads of their division."""
-    return division_scope(ImportJob.objects.select_related("created_by"), user)

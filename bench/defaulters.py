@@ -43,7 +43,7 @@ def _build_one(division_id: int, as_of: str) -> int:
     """In a worker process: one division's build, as the nightly task's per-division task runs it."""
     from datetime import date
 
-    from arrears.defaulters import defaulter_list_build_division
+    from defaulters.services import defaulter_list_build_division
 
     return defaulter_list_build_division(division_id=division_id, as_of=date.fromisoformat(as_of),
                                          trigger="beat").pk
@@ -60,8 +60,8 @@ def _measure(stale_every: int, workers: int = 1) -> dict:
     from django.conf import settings
     from django.db import connection
 
-    from arrears.defaulters import defaulter_lists_build
-    from arrears.ledger import india_today
+    from core.dates import india_today
+    from defaulters.services import defaulter_lists_build
 
     as_of = india_today()
     rolled = 0
@@ -81,8 +81,8 @@ def _measure(stale_every: int, workers: int = 1) -> dict:
     if workers > 1:
         import multiprocessing
 
-        from arrears.defaulters import defaulter_divisions
-        from arrears.models import DefaulterRun
+        from defaulters.models import DefaulterRun
+        from defaulters.services import defaulter_divisions
 
         divisions = list(defaulter_divisions().values_list("pk", flat=True))
         connection.close()  # each process opens its own

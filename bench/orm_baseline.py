@@ -18,10 +18,12 @@ def main(path: str) -> None:
     django.setup()
     from django.db import transaction
 
-    from arrears.ledger import india_today, positions_refresh
-    from arrears.models import Consumer, LedgerEntry, Source
+    from arrears.ledger import positions_refresh
+    from arrears.models import Consumer, LedgerEntry
     from arrears.services import ledger_entry_add
-    from kesco.csvimport import open_text, parse_amount, parse_date, read_rows
+    from core.dates import india_today
+    from core.models import Source
+    from imports.pipeline.reader import open_text, parse_amount, parse_date, read_rows
 
     rows = 0
     touched = set()

@@ -5,7 +5,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
-from kesco.errors import DomainError
+from core.errors import DomainError
 
 
 def exception_handler(exc, context):
@@ -27,15 +27,26 @@ def bad_request(request, exception):
     return defaults.bad_request(request, exception)
 
 
+def permission_denied(request, exception):
+    """handler403: JSON under /api/, the site's page (templates/403.html) elsewhere."""
+    if _is_api(request):
+        return JsonResponse({"detail": "You do not have permission to perform this action."},
+                            status=status.HTTP_403_FORBIDDEN)
+    return defaults.permission_denied(request, exception)
+
+
 def not_found(request, exception):
-    """handler404: JSON under /api/ (an unknown path is not a page), Django's page elsewhere."""
+    """handler404: JSON under /api/ (an unknown path is not a page), the site's page (404.html) elsewhere."""
     if _is_api(request):
         return JsonResponse({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
     return defaults.page_not_found(request, exception)
 
 
 def server_error(request):
-    """handler500: JSON under /api/, Django's page elsewhere. Says nothing about the error."""
+    """handler500: JSON under /api/, the site's page elsewhere. Says nothing about the error.
+
+    500.html is rendered without a request or context (the failure may be the database), so it stands alone.
+    """
     if _is_api(request):
         return JsonResponse({"detail": "Server error."}, status=status.HTTP_500_INTERNAL_SERVER_ERROR)
     return defaults.server_error(request)

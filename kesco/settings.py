@@ -87,9 +87,14 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "simple_history",
     "axes",
+    # One app per capability; each imports only those above it (DESIGN.md, Layout).
     "core",
     "accounts",
     "arrears",
+    "defaulters",
+    "imports",
+    "payments",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -312,12 +317,16 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Uploaded files past IMPORT_FILE_RETENTION_DAYS deleted (personal data), after the night's work.
     "expire-import-files": {
-        "task": "arrears.import_files_expire",
+        "task": "imports.import_files_expire",
         "schedule": crontab(hour=3, minute=0),
     },
-    # Builds and uploads whose worker died, failed after STALE_JOB_MINUTES instead of "running" for ever.
-    "fail-stale-jobs": {
-        "task": "arrears.stale_jobs_fail",
+    # Uploads and builds whose worker died, failed after STALE_JOB_MINUTES instead of "running" for ever.
+    "fail-stale-uploads": {
+        "task": "imports.import_jobs_fail_stale",
+        "schedule": crontab(minute="*/15"),
+    },
+    "fail-stale-builds": {
+        "task": "defaulters.defaulter_runs_fail_stale",
         "schedule": crontab(minute="*/15"),
     },
 }

@@ -38,8 +38,9 @@ def add_entry(consumer, kind: str, amount: str, entry_date, due_date=None, *, re
 
     from django.db import transaction
 
-    from arrears.models import Consumer, Source
+    from arrears.models import Consumer
     from arrears.services import ledger_entry_add
+    from core.models import Source
 
     with transaction.atomic():
         locked = Consumer.objects.select_for_update().get(pk=consumer.pk)

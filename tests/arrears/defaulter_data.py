@@ -2,8 +2,8 @@
 
 from datetime import timedelta
 
-from arrears.defaulters import defaulter_list_build_division
-from arrears.ledger import india_today
+from core.dates import india_today
+from defaulters.services import defaulter_list_build_division
 from tests.factories import add_entry, make_consumer
 
 
@@ -26,6 +26,6 @@ def defaulter_scene(rtp, hsp):
     today = india_today()
     defaulter_list_build_division(division_id=rtp.pk, as_of=today, trigger="command")
     defaulter_list_build_division(division_id=hsp.pk, as_of=today, trigger="command")
-    from arrears.models import DefaulterList
+    from defaulters.models import DefaulterList
 
     return (DefaulterList.objects.get(division=rtp, as_of=today), DefaulterList.objects.get(division=hsp, as_of=today))

@@ -5,7 +5,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from arrears.models import EntryKind, LedgerEntry, Payment
+from arrears.models import EntryKind, LedgerEntry
+from payments.models import Payment
 from tests.factories import add_entry, make_consumer
 
 
@@ -81,7 +82,7 @@ def test_it_lets_an_officer_edit_the_phone_but_not_the_balance(client, officer, 
 
 
 def test_it_keeps_a_payment_taken_while_the_officer_edits(client, officer, clerk, rtp_consumer):
-    from arrears.services import payment_record
+    from payments.services import payment_record
 
     client.force_login(officer)
     url = reverse("admin:arrears_consumer_change", args=[rtp_consumer.pk])
@@ -158,24 +159,24 @@ def test_it_lets_only_officers_and_it_adjust(client, md, rtp_consumer):
 
 def test_it_takes_a_payment_in_the_admin(client, officer, rtp_consumer):
     client.force_login(officer)
-    response = client.post(reverse("admin:arrears_payment_take"), {
+    response = client.post(reverse("admin:payments_payment_take"), {
         "account_no": "01000001", "amount": "2500.00", "mode": "upi", "receipt_no": "ADM-1"})
     payment = Payment.objects.get()
     assert response.status_code == 302 and response.url == reverse("payment-receipt", args=[payment.pk])
     assert (payment.source, payment.taken_by) == ("admin", officer)
-    assert client.get(reverse("admin:arrears_payment_add")).status_code == 403
+    assert client.get(reverse("admin:payments_payment_add")).status_code == 403
 
 
 def test_it_scopes_payments_and_import_jobs(client, officer, other_officer, rtp_consumer):
-    from arrears.services import payment_record
+    from payments.services import payment_record
 
     payment = payment_record(user=officer, account_no="01000001", amount="10.00", mode="cash", receipt_no="R-9")
     client.force_login(other_officer)
-    assert b"R-9" not in client.get(reverse("admin:arrears_payment_changelist")).content
-    response = client.get(reverse("admin:arrears_payment_change", args=[payment.pk]))
+    assert b"R-9" not in client.get(reverse("admin:payments_payment_changelist")).content
+    response = client.get(reverse("admin:payments_payment_change", args=[payment.pk]))
     assert response.status_code in (302, 404)
     client.force_login(officer)
-    assert b"R-9" in client.get(reverse("admin:arrears_payment_changelist")).content
+    assert b"R-9" in client.get(reverse("admin:payments_payment_changelist")).content
 
 
 def test_it_shows_position_checks_to_it_not_officers(client, officer, it_admin):

@@ -12,10 +12,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from kombu import pools
 
-from arrears.ledger import india_today
-from arrears.models import DefaulterRun, ImportJob, Payment
-from arrears.services import import_job_create
+from core.dates import india_today
+from defaulters.models import DefaulterRun
+from imports.models import ImportJob
+from imports.services import import_job_create
 from kesco.celery import app
+from payments.models import Payment
 from tests.factories import add_entry, make_consumer
 
 DEAD_REDIS = "redis://127.0.0.1:1/0"  # nothing listens on port 1
@@ -95,7 +97,7 @@ def test_it_answers_a_build_now_at_once_with_redis_down(client, officer, rtp, re
     client.force_login(officer)
 
     started = time.monotonic()
-    response = client.post("/admin/arrears/defaulterrun/build/", {
+    response = client.post("/admin/defaulters/defaulterrun/build/", {
         "as_of": india_today().isoformat(), "threshold": "10000.00", "divisions": [rtp.pk]}, follow=True)
     elapsed = time.monotonic() - started
 

@@ -6,7 +6,8 @@ from django.template import Context, Template
 from django.urls import reverse
 from django.utils import timezone
 
-from arrears.models import EntryKind, Payment
+from arrears.models import EntryKind
+from payments.models import Payment
 from tests.factories import add_entry, make_consumer
 
 

@@ -8,8 +8,8 @@ from unittest import mock
 import pytest
 from openpyxl import load_workbook
 
-from arrears.ledger import india_today
-from arrears.models import DefaulterList, DefaulterRun
+from core.dates import india_today
+from defaulters.models import DefaulterList, DefaulterRun
 from tests.arrears.defaulter_data import defaulter_scene
 
 
@@ -154,7 +154,7 @@ def test_it_does_not_warn_about_yesterdays_list_before_the_nightly_run(client, o
 
 
 def test_it_warns_hq_when_a_divisions_last_run_failed(client, md, lists, hsp):
-    from arrears import defaulters as service
+    from defaulters import services as service
 
     with mock.patch.object(service, "_entries_insert", side_effect=RuntimeError("disk full")), \
             pytest.raises(RuntimeError):

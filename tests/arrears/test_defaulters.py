@@ -6,10 +6,10 @@ from unittest import mock
 
 import pytest
 
-from arrears.defaulters import defaulter_list_build_division, defaulter_lists_build
-from arrears.ledger import india_today
-from arrears.models import DefaulterEntry, DefaulterList, DefaulterRun, DefaulterRunStatus
-from kesco.errors import DomainError
+from core.dates import india_today
+from core.errors import DomainError
+from defaulters.models import DefaulterEntry, DefaulterList, DefaulterRun, DefaulterRunStatus
+from defaulters.services import defaulter_list_build_division, defaulter_lists_build
 from tests.factories import add_entry, make_consumer
 
 TODAY = india_today()
@@ -185,7 +185,7 @@ def test_it_keeps_the_old_list_when_a_build_dies_half_way(rtp):
     build(rtp)
     owe(make_consumer(rtp), "70000.00", due=TODAY - timedelta(days=30))
 
-    from arrears import defaulters as service
+    from defaulters import services as service
 
     real_insert = service._entries_insert
 
@@ -235,7 +235,7 @@ def test_it_refuses_an_officer_another_divisions_build(rtp, hsp, officer):
 
 def test_it_builds_every_division_and_goes_on_after_one_fails(rtp, hsp):
     owe(make_consumer(hsp), "50000.00", due=TODAY - timedelta(days=30))
-    from arrears import defaulters as service
+    from defaulters import services as service
 
     real_insert = service._entries_insert
 

@@ -11,12 +11,12 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from arrears.defaulter_selectors import defaulter_list_latest
-from arrears.defaulters import defaulter_list_build_division, defaulter_lists_build
-from arrears.ledger import india_today
-from arrears.models import DefaulterList, DefaulterRun
-from arrears.tasks import defaulter_lists_build_nightly_task
-from kesco.errors import DomainError
+from core.dates import india_today
+from core.errors import DomainError
+from defaulters.models import DefaulterList, DefaulterRun
+from defaulters.selectors import defaulter_list_latest
+from defaulters.services import defaulter_list_build_division, defaulter_lists_build
+from defaulters.tasks import defaulter_lists_build_nightly_task
 from tests.arrears.defaulter_data import defaulter_scene
 
 TODAY = india_today()
@@ -79,12 +79,12 @@ def test_it_refuses_an_officers_other_threshold_on_the_task_path(nightly, rtp, o
 def test_it_hides_the_day_and_threshold_from_an_officer_in_the_admin(client, nightly, rtp, officer,
                                                                        django_capture_on_commit_callbacks):
     client.force_login(officer)
-    page = client.get("/admin/arrears/defaulterrun/build/")
+    page = client.get("/admin/defaulters/defaulterrun/build/")
     assert "threshold" not in page.context["form"].fields and "as_of" not in page.context["form"].fields
     assert "official threshold of ₹10,000.00" in page.content.decode()
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/admin/arrears/defaulterrun/build/", {
+        response = client.post("/admin/defaulters/defaulterrun/build/", {
             "as_of": (TODAY - timedelta(days=3)).isoformat(), "threshold": "999999999", "divisions": [rtp.pk]})
 
     assert response.status_code == 302
@@ -97,7 +97,7 @@ def test_it_builds_another_threshold_from_the_admin_for_it(client, nightly, rtp,
                                                            django_capture_on_commit_callbacks):
     client.force_login(it_admin)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post("/admin/arrears/defaulterrun/build/", {
+        client.post("/admin/defaulters/defaulterrun/build/", {
             "as_of": TODAY.isoformat(), "threshold": "50000.00", "divisions": [rtp.pk]})
 
     assert rtp_today(rtp).threshold == Decimal("50000.00")
@@ -111,7 +111,7 @@ def test_it_refuses_an_officer_the_rebuild_of_a_list_off_the_rule(client, nightl
     client.force_login(officer)
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/admin/arrears/defaulterlist/", {
+        response = client.post("/admin/defaulters/defaulterlist/", {
             "action": "rebuild", "_selected_action": [past.pk, nightly.pk]}, follow=True)
 
     page = response.content.decode()

@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from arrears.defaulters import defaulter_list_build_division
-from arrears.models import DefaulterEntry
+from defaulters.models import DefaulterEntry
+from defaulters.services import defaulter_list_build_division
 from tests.factories import add_entry, make_consumer
 
 TODAY = date(2026, 3, 1)  # "today" for the test, so the examples repeat
@@ -74,7 +74,7 @@ def test_it_equals_the_arrears_rule_applied_to_the_ledger(rtp, ledgers, cached_d
                     written.append((kind, signed, entry_date, due_date))
                 by_account[consumer.account_no] = (consumer, written)
 
-        with mock.patch("arrears.defaulters.india_today", return_value=TODAY):
+        with mock.patch("defaulters.services.india_today", return_value=TODAY):
             defaulter_list_build_division(division_id=rtp.pk, as_of=as_of, trigger="command")
 
         want = []

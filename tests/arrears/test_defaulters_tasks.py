@@ -10,9 +10,9 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import OperationalError
 
-from arrears.ledger import india_today
-from arrears.models import DefaulterList, DefaulterRun
-from arrears.tasks import defaulter_list_build_division_task, defaulter_lists_build_nightly_task
+from core.dates import india_today
+from defaulters.models import DefaulterList, DefaulterRun
+from defaulters.tasks import defaulter_list_build_division_task, defaulter_lists_build_nightly_task
 from tests.arrears.defaulter_data import owe
 from tests.factories import make_consumer
 
@@ -106,7 +106,7 @@ def test_it_refuses_bad_arguments_on_the_command_line(rtp, args, message):
 
 
 def test_it_exits_with_an_error_when_a_division_fails(rtp):
-    from arrears import defaulters as service
+    from defaulters import services as service
 
     err = StringIO()
     with mock.patch.object(service, "_entries_insert", side_effect=RuntimeError("disk full")), \
@@ -121,11 +121,11 @@ def test_it_shows_run_history_in_the_admin_scoped_to_the_division(client, office
     call_command("build_defaulter_lists", stdout=StringIO())
     client.force_login(officer)
 
-    page = client.get("/admin/arrears/defaulterrun/").content.decode()
+    page = client.get("/admin/defaulters/defaulterrun/").content.decode()
 
     assert "Ratanpur" in page and "Hanspuram" not in page and "Build lists now" in page
     hsp_run = DefaulterRun.objects.get(division=hsp)
-    assert client.get(f"/admin/arrears/defaulterrun/{hsp_run.pk}/change/").status_code in (302, 403, 404)
+    assert client.get(f"/admin/defaulters/defaulterrun/{hsp_run.pk}/change/").status_code in (302, 403, 404)
 
 
 def test_it_builds_now_from_the_admin_with_another_threshold(client, it_admin, rtp, hsp,
@@ -133,10 +133,10 @@ def test_it_builds_now_from_the_admin_with_another_threshold(client, it_admin, r
     # IT's to do (tests/arrears/test_defaulters_official.py: an officer keeps to the official threshold).
     owe(make_consumer(rtp), "6000.00", days_overdue=10)
     client.force_login(it_admin)
-    assert client.get("/admin/arrears/defaulterrun/build/").status_code == 200
+    assert client.get("/admin/defaulters/defaulterrun/build/").status_code == 200
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/admin/arrears/defaulterrun/build/", {
+        response = client.post("/admin/defaulters/defaulterrun/build/", {
             "as_of": india_today().isoformat(), "threshold": "5000.00", "divisions": [rtp.pk]})
 
     assert response.status_code == 302
@@ -148,7 +148,7 @@ def test_it_builds_now_from_the_admin_with_another_threshold(client, it_admin, r
 def test_it_refuses_an_officer_a_build_of_another_division_in_the_admin(client, officer, rtp, hsp):
     client.force_login(officer)
 
-    response = client.post("/admin/arrears/defaulterrun/build/", {
+    response = client.post("/admin/defaulters/defaulterrun/build/", {
         "as_of": india_today().isoformat(), "threshold": "5000.00", "divisions": [hsp.pk]})
 
     assert response.status_code == 200 and "divisions" in response.context["form"].errors
@@ -162,7 +162,7 @@ def test_it_rebuilds_selected_lists_from_the_admin(client, it_admin, rtp, django
     client.force_login(it_admin)
 
     with django_capture_on_commit_callbacks(execute=True):
-        client.post("/admin/arrears/defaulterlist/", {"action": "rebuild", "_selected_action": [defaulters.pk]})
+        client.post("/admin/defaulters/defaulterlist/", {"action": "rebuild", "_selected_action": [defaulters.pk]})
 
     defaulters.refresh_from_db()
     assert defaulters.consumer_count == 1 and str(defaulters.threshold) == "20000.00"

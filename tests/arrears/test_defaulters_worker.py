@@ -5,8 +5,8 @@ import time
 
 import pytest
 
-from arrears.ledger import india_today
-from arrears.models import DefaulterList, DefaulterRun
+from core.dates import india_today
+from defaulters.models import DefaulterList, DefaulterRun
 from tests.arrears.defaulter_data import owe
 from tests.factories import make_consumer, make_division
 
@@ -15,7 +15,7 @@ from tests.factories import make_consumer, make_division
 @pytest.mark.needs_postgres
 @pytest.mark.django_db(transaction=True)
 def test_it_builds_every_divisions_list_through_a_worker(real_worker):
-    from arrears.tasks import defaulter_lists_build_nightly_task
+    from defaulters.tasks import defaulter_lists_build_nightly_task
 
     rtp, hsp = make_division("RTP", "Ratanpur"), make_division("HSP", "Hanspuram")
     owe(make_consumer(rtp), "50000.00", days_overdue=10)

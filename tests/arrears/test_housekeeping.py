@@ -9,10 +9,13 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from arrears.housekeeping import import_files_expire, stale_jobs_fail
-from arrears.ledger import india_today
-from arrears.models import DefaulterRun, ImportJob
-from arrears.tasks import import_files_expire_task, stale_jobs_fail_task
+from core.dates import india_today
+from defaulters.models import DefaulterRun
+from defaulters.services import defaulter_runs_fail_stale
+from defaulters.tasks import defaulter_runs_fail_stale_task
+from imports.housekeeping import import_files_expire, import_jobs_fail_stale
+from imports.models import ImportJob
+from imports.tasks import import_files_expire_task, import_jobs_fail_stale_task
 
 CSV = b"account_no,name,address\n01000001,Ram Prasad,12 Civil Lines\n"
 
@@ -92,7 +95,8 @@ def test_it_expires_files_from_the_task_and_again_finds_nothing(officer):
 def test_it_fails_a_build_whose_worker_died(rtp):
     dead = _run(rtp, minutes_ago=61)
 
-    assert stale_jobs_fail() == {"defaulter_runs": 1, "import_jobs": 0}
+    assert defaulter_runs_fail_stale() == 1
+    assert defaulter_runs_fail_stale_task.delay().get() == {"defaulter_runs": 0}
 
     dead.refresh_from_db()
     assert dead.status == "failed" and dead.finished_at is not None
@@ -102,7 +106,7 @@ def test_it_fails_a_build_whose_worker_died(rtp):
 def test_it_leaves_a_build_of_two_minutes_ago_running(rtp):
     running = _run(rtp, minutes_ago=2)
 
-    assert stale_jobs_fail() == {"defaulter_runs": 0, "import_jobs": 0}
+    assert (defaulter_runs_fail_stale(), import_jobs_fail_stale()) == (0, 0)
 
     running.refresh_from_db()
     assert running.status == "running" and running.finished_at is None and running.error == ""
@@ -114,7 +118,7 @@ def test_it_fails_uploads_left_queued_or_running(officer):
     recent = _job(officer, status="queued", started_minutes_ago=5)
     done = _job(officer, status="done", started_minutes_ago=600, ended_days_ago=0)
 
-    assert stale_jobs_fail_task.delay().get() == {"defaulter_runs": 0, "import_jobs": 2}
+    assert import_jobs_fail_stale_task.delay().get() == {"import_jobs": 2}
 
     for job in (queued, running):
         job.refresh_from_db()
@@ -129,7 +133,7 @@ def test_it_follows_the_stale_job_setting(rtp, settings):
     run = _run(rtp, minutes_ago=20)
     settings.STALE_JOB_MINUTES = 15
 
-    assert stale_jobs_fail()["defaulter_runs"] == 1
+    assert defaulter_runs_fail_stale() == 1
     run.refresh_from_db()
     assert "within 15 minutes" in run.error
 
@@ -138,12 +142,14 @@ def test_it_follows_the_stale_job_setting(rtp, settings):
 
 def test_it_schedules_the_clean_up_nightly_and_the_sweep_every_quarter_hour():
     files = settings.CELERY_BEAT_SCHEDULE["expire-import-files"]
-    stale = settings.CELERY_BEAT_SCHEDULE["fail-stale-jobs"]
+    uploads = settings.CELERY_BEAT_SCHEDULE["fail-stale-uploads"]
+    builds = settings.CELERY_BEAT_SCHEDULE["fail-stale-builds"]
 
-    assert files["task"] == import_files_expire_task.name == "arrears.import_files_expire"
+    assert files["task"] == import_files_expire_task.name == "imports.import_files_expire"
     assert files["schedule"] == crontab(hour=3, minute=0)
-    assert stale["task"] == stale_jobs_fail_task.name == "arrears.stale_jobs_fail"
-    assert stale["schedule"] == crontab(minute="*/15")
+    assert uploads["task"] == import_jobs_fail_stale_task.name == "imports.import_jobs_fail_stale"
+    assert builds["task"] == defaulter_runs_fail_stale_task.name == "defaulters.defaulter_runs_fail_stale"
+    assert uploads["schedule"] == builds["schedule"] == crontab(minute="*/15")
 
 
 @pytest.mark.django_db
@@ -158,10 +164,11 @@ def test_it_shows_both_as_periodic_tasks_in_the_admin_once_beat_syncs(client, it
         DatabaseScheduler(app=app)
 
     files = PeriodicTask.objects.get(name="expire-import-files")
-    stale = PeriodicTask.objects.get(name="fail-stale-jobs")
-    assert files.task == "arrears.import_files_expire" and files.enabled
+    stale = PeriodicTask.objects.get(name="fail-stale-uploads")
+    assert files.task == "imports.import_files_expire" and files.enabled
     assert (files.crontab.hour, files.crontab.minute) == ("3", "0")
-    assert stale.task == "arrears.stale_jobs_fail" and stale.enabled and stale.crontab.minute == "*/15"
+    assert stale.task == "imports.import_jobs_fail_stale" and stale.enabled and stale.crontab.minute == "*/15"
+    assert PeriodicTask.objects.get(name="fail-stale-builds").task == "defaulters.defaulter_runs_fail_stale"
     client.force_login(it_admin)
     page = client.get("/admin/django_celery_beat/periodictask/").content.decode()
-    assert "expire-import-files" in page and "fail-stale-jobs" in page
+    assert "expire-import-files" in page and "fail-stale-uploads" in page and "fail-stale-builds" in page

@@ -12,12 +12,12 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError, transaction
 
-from arrears import imports
-from arrears.imports import ledger_import
 from arrears.ledger import positions_mismatches
 from arrears.models import Consumer, LedgerEntry
-from arrears.services import import_run
-from kesco.errors import ImportFailed
+from core.errors import ImportFailed
+from imports import pipeline as imports
+from imports.pipeline import ledger_import
+from imports.services import import_run
 from tests.factories import add_entry, make_consumer
 
 pytestmark = pytest.mark.needs_postgres
@@ -55,9 +55,9 @@ class FirstLoads:
 
 @pytest.fixture
 def first_load(monkeypatch):
-    monkeypatch.setattr("arrears.imports._BULK_ROWS", 1)
+    monkeypatch.setattr("imports.pipeline._BULK_ROWS", 1)
     spy = FirstLoads(imports._first_load_write)
-    monkeypatch.setattr("arrears.imports._first_load_write", spy)
+    monkeypatch.setattr("imports.pipeline._first_load_write", spy)
     return spy
 
 

@@ -12,13 +12,13 @@ from decimal import Decimal
 import pytest
 
 from accounts.models import Division
-from accounts.services import divisions_import
-from arrears import imports
-from arrears.imports import consumers_import, ledger_import
 from arrears.models import Consumer, LedgerEntry
-from arrears.services import import_run
-from kesco.csvimport import MAX_LINE
-from kesco.errors import ImportFailed
+from core.errors import ImportFailed
+from imports import pipeline as imports
+from imports.pipeline import consumers_import, ledger_import
+from imports.pipeline.divisions import divisions_import
+from imports.pipeline.reader import MAX_LINE
+from imports.services import import_run
 from tests.factories import add_entry, make_consumer
 
 CONSUMER_HEADER = "account_no,name,address,division_code,category,sanctioned_load_kw,phone,meter_no,is_protected\n"

@@ -8,9 +8,10 @@ import pytest
 from django.db import connection, connections
 from django.utils import timezone
 
-from arrears.models import Consumer, LedgerEntry, Payment
-from arrears.services import payment_record
-from kesco.errors import DomainError
+from arrears.models import Consumer, LedgerEntry
+from core.errors import DomainError
+from payments.models import Payment
+from payments.services import payment_record
 from tests.factories import add_entry, make_consumer
 
 

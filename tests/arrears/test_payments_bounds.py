@@ -9,9 +9,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from arrears.models import Consumer, EntryKind, LedgerEntry, Payment
-from arrears.services import adjustment_add, payment_record
-from kesco.errors import DomainError
+from arrears.models import Consumer, EntryKind, LedgerEntry
+from arrears.services import adjustment_add
+from core.errors import DomainError
+from payments.models import Payment
+from payments.services import payment_record
 from tests.factories import add_entry, make_consumer
 
 BODY = {"account_no": "00054321", "amount": "6650.00", "mode": "cash", "receipt_no": "RCP-1"}
@@ -120,7 +122,7 @@ def test_it_refuses_an_implausible_amount_on_the_payment_page(client, clerk, deb
 @pytest.mark.parametrize("paid_at", ["0001-01-01T00:00", "1900-01-01T10:00"])
 def test_it_refuses_an_implausible_date_in_the_admins_payment_form(client, officer, debtor, paid_at):
     client.force_login(officer)
-    response = client.post(reverse("admin:arrears_payment_take"), {
+    response = client.post(reverse("admin:payments_payment_take"), {
         "account_no": "00054321", "amount": "100.00", "mode": "cash", "receipt_no": "A-1", "paid_at": paid_at,
         "backdate_reason": "cheque found in the drop box"})
 
@@ -131,7 +133,7 @@ def test_it_refuses_an_implausible_date_in_the_admins_payment_form(client, offic
 
 def test_it_refuses_a_huge_amount_in_the_admins_payment_form(client, officer, debtor):
     client.force_login(officer)
-    response = client.post(reverse("admin:arrears_payment_take"), {
+    response = client.post(reverse("admin:payments_payment_take"), {
         "account_no": "00054321", "amount": "999999999999.99", "mode": "cash", "receipt_no": "A-1"})
 
     assert response.status_code == 400
@@ -190,14 +192,14 @@ def test_it_records_an_officers_back_dated_payment_with_the_reason(api_client, d
     assert payment.backdate_reason == "Cheque of 2 Jan found in the drop box"
     assert payment.ledger_entry.entry_date == timezone.localdate() - timedelta(days=40)
     client.force_login(officer)
-    page = client.get(reverse("admin:arrears_payment_change", args=[payment.pk])).content.decode()
+    page = client.get(reverse("admin:payments_payment_change", args=[payment.pk])).content.decode()
     assert "Cheque of 2 Jan found in the drop box" in page
 
 
 def test_it_lets_an_officer_back_date_in_the_admin_with_a_reason(client, officer, debtor):
     client.force_login(officer)
     paid_at = (timezone.localtime() - timedelta(days=10)).strftime("%Y-%m-%dT%H:%M")
-    response = client.post(reverse("admin:arrears_payment_take"), {
+    response = client.post(reverse("admin:payments_payment_take"), {
         "account_no": "00054321", "amount": "100.00", "mode": "cheque", "receipt_no": "A-7", "paid_at": paid_at,
         "backdate_reason": "posted late by the bank"})
 
@@ -257,7 +259,7 @@ def test_it_refuses_a_reference_that_slips_past_the_check_in_a_race(debtor, hsp_
 
     # Two officers at the same moment: both look before either writes, and the database's
     # unique index refuses the second.
-    with mock.patch("arrears.services._reference_taken", return_value=False), pytest.raises(DomainError) as refused:
+    with mock.patch("arrears.services.reference_taken", return_value=False), pytest.raises(DomainError) as refused:
         adjustment_add(user=officer, account_no="00054321", amount="-1.00", entry_date=date(2026, 1, 2),
                        reference="RACE-1")
 

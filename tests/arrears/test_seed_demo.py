@@ -6,8 +6,9 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from accounts.models import Division, User
-from arrears.demo import demo_arrears_seed
-from arrears.models import Consumer, ImportJob, LedgerEntry
+from arrears.models import Consumer, LedgerEntry
+from imports.demo import demo_arrears_seed
+from imports.models import ImportJob
 
 
 def _seed() -> str:

@@ -5,7 +5,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from arrears.models import ImportJob, ImportStatus, LedgerEntry
+from arrears.models import LedgerEntry
+from imports.models import ImportJob, ImportStatus
 from tests.factories import make_consumer
 
 GOOD_LEDGER = (
@@ -157,7 +158,7 @@ def test_it_reports_the_tasks_live_progress(client, officer, rtp):
                                    status=ImportStatus.RUNNING, task_id="5f7c0d3e-task")
     client.force_login(officer)
     live = mock.Mock(state="PROGRESS", info={"rows_done": 30000})
-    with mock.patch("arrears.views.AsyncResult", return_value=live) as async_result:
+    with mock.patch("imports.views.AsyncResult", return_value=live) as async_result:
         data = client.get(reverse("import-job-status", args=[job.pk])).json()
     async_result.assert_called_once_with("5f7c0d3e-task")
     assert (data["status"], data["rows_done"]) == ("running", 30000)
@@ -169,7 +170,7 @@ def test_it_survives_a_result_backend_that_is_down(client, officer, rtp):
     client.force_login(officer)
     broken = mock.Mock()
     type(broken).state = mock.PropertyMock(side_effect=ConnectionError("redis down"))
-    with mock.patch("arrears.views.AsyncResult", return_value=broken):
+    with mock.patch("imports.views.AsyncResult", return_value=broken):
         response = client.get(reverse("import-job-status", args=[job.pk]))
     assert response.status_code == 200 and response.json()["rows_done"] == 5
 
@@ -188,6 +189,6 @@ def test_it_shows_jobs_in_the_admin(client, officer, other_officer, rtp, hsp):
     ImportJob.objects.create(kind="ledger", original_name="rtp-jan.csv", created_by=officer, division=rtp)
     ImportJob.objects.create(kind="ledger", original_name="hsp-jan.csv", created_by=other_officer, division=hsp)
     client.force_login(officer)
-    page = client.get(reverse("admin:arrears_importjob_changelist")).content
+    page = client.get(reverse("admin:imports_importjob_changelist")).content
     assert b"rtp-jan.csv" in page and b"hsp-jan.csv" not in page
 

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from arrears.models import Payment
+from payments.models import Payment
 from tests.factories import add_entry, make_consumer
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

@@ -30,9 +30,9 @@ def test_it_neutralises_formulas_and_drops_control_characters(typed, written):
 
 @pytest.fixture
 def evil_list(rtp, hsp):
-    from arrears.defaulters import defaulter_list_build_division
-    from arrears.ledger import india_today
-    from arrears.models import DefaulterList
+    from core.dates import india_today
+    from defaulters.models import DefaulterList
+    from defaulters.services import defaulter_list_build_division
 
     owe(make_consumer(rtp, account_no="01000001", name=EVIL, address="-1+1 Lal Bangla"), "50000.00",
         days_overdue=100)

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from arrears.models import Source
 from arrears.services import positions_check
+from core.models import Source
 
 
 class Command(BaseCommand):

@@ -1,0 +1,52 @@
+"""`Idempotency-Key` for POSTs that create money or field records (DESIGN.md, REST API).
+
+The same key and body replays the first answer and writes nothing; the same key
+with another body is 409 `idempotency_conflict`. The key row is inserted before
+the work, in the request's transaction: a concurrent twin blocks on the unique
+index until the first commits, then replays its answer instead of paying twice.
+A request that fails is rolled back with its key, so it may be retried.
+"""
+
+import hashlib
+import json
+from collections.abc import Callable
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import IntegrityError, transaction
+from rest_framework.response import Response
+
+from core.errors import DomainError
+from core.models import IdempotencyKey
+
+HEADER = "Idempotency-Key"
+
+
+def _fingerprint(operation: str, data) -> str:
+    body = json.dumps(data, sort_keys=True, cls=DjangoJSONEncoder, default=str)
+    return hashlib.sha256(f"{operation}\n{body}".encode()).hexdigest()
+
+
+def idempotent(request, *, operation: str, handler: Callable[[], Response]) -> Response:
+    key = request.headers.get(HEADER, "").strip()
+    if not key:
+        return handler()
+    if len(key) > 200:
+        raise DomainError(f"{HEADER}: at most 200 characters", code="idempotency_key_invalid")
+    fingerprint = _fingerprint(operation, request.data)
+    try:
+        with transaction.atomic():
+            record = IdempotencyKey.objects.create(user=request.user, key=key, operation=operation,
+                                                   request_hash=fingerprint)
+    except IntegrityError:
+        record = IdempotencyKey.objects.get(user=request.user, key=key)
+        if record.request_hash != fingerprint:
+            raise DomainError(f"{HEADER} {key!r} was used with another request", code="idempotency_conflict") from None
+        if record.response_status is None:
+            raise DomainError(f"a request with {HEADER} {key!r} is still being processed",
+                              code="idempotency_in_progress") from None
+        return Response(record.response_body, status=record.response_status, headers={"Idempotent-Replayed": "true"})
+    response = handler()
+    record.response_status = response.status_code
+    record.response_body = json.loads(json.dumps(response.data, cls=DjangoJSONEncoder))
+    record.save(update_fields=["response_status", "response_body"])
+    return response

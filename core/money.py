@@ -1,0 +1,87 @@
+"""Money: Decimal rupees, read strictly, and shown the Indian way: ₹6,65,000.00 in tables,
+₹6.65 lakh / ₹66.17 crore in summaries.
+
+Indian digit grouping keeps the last three digits together and then groups
+by two (1,00,00,000), which no Django locale format does for us.
+"""
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.utils.translation import gettext
+
+from core.errors import DomainError
+
+CENT = Decimal("0.01")
+LAKH = Decimal("100000")
+CRORE = Decimal("10000000")
+
+
+def _decimal(value) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, float):
+        value = str(value)  # a float never reaches money code; be forgiving in a template
+    try:
+        amount = Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        return None
+    return amount if amount.is_finite() else None
+
+
+def group_indian(whole: int) -> str:
+    """12345678 → '1,23,45,678' (whole, non-negative numbers)."""
+    digits = str(whole)
+    if len(digits) <= 3:
+        return digits
+    head, tail = digits[:-3], digits[-3:]
+    pairs = []
+    while len(head) > 2:
+        pairs.insert(0, head[-2:])
+        head = head[:-2]
+    return ",".join([head, *pairs, tail])
+
+
+def format_inr(value, *, symbol: bool = True) -> str:
+    amount = _decimal(value)
+    if amount is None:
+        return ""
+    amount = amount.quantize(CENT, rounding=ROUND_HALF_UP)
+    sign = "-" if amount < 0 else ""
+    whole, _dot, paise = f"{abs(amount):.2f}".partition(".")
+    return f"{sign}{'₹' if symbol else ''}{group_indian(int(whole))}.{paise}"
+
+
+def format_inr_short(value) -> str:
+    amount = _decimal(value)
+    if amount is None:
+        return ""
+    sign = "-" if amount < 0 else ""
+    size = abs(amount)
+    lakhs = (size / LAKH).quantize(CENT, rounding=ROUND_HALF_UP)
+    if size >= CRORE or lakhs >= 100:
+        crores = (size / CRORE).quantize(CENT, rounding=ROUND_HALF_UP)
+        whole, _dot, fraction = f"{crores:.2f}".partition(".")
+        return sign + gettext("₹%(amount)s crore") % {"amount": f"{group_indian(int(whole))}.{fraction}"}
+    rupees = amount.quantize(Decimal("1"), rounding=ROUND_HALF_UP)
+    if abs(rupees) >= LAKH:
+        return sign + gettext("₹%(amount)s lakh") % {"amount": f"{lakhs:.2f}"}
+    return format_inr(rupees).removesuffix(".00")
+
+
+# The most a money column (numeric(14, 2)) holds: anything larger the database refuses.
+MONEY_LIMIT = Decimal("999999999999.99")
+
+
+def money(value, *, field: str = "amount") -> Decimal:
+    """A Decimal rupee amount with at most 2 places that a money column holds, or a DomainError naming the field."""
+    if isinstance(value, float):
+        raise DomainError(f"{field}: give the amount as a decimal string, not a float", code="invalid_amount")
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        raise DomainError(f"{field}: not an amount: {value!r}", code="invalid_amount") from None
+    if not amount.is_finite() or amount != amount.quantize(CENT):
+        raise DomainError(f"{field}: at most 2 decimal places: {value!r}", code="invalid_amount")
+    if abs(amount) > MONEY_LIMIT:
+        raise DomainError(f"{field}: at most {format_inr(MONEY_LIMIT)}", code="invalid_amount")
+    return amount.quantize(CENT)

@@ -1,0 +1,135 @@
+"""Web pages of the nightly defaulter lists: the list (sort, filter), CSV and XLSX
+exports and a printable field sheet. Every list comes from a scoping selector, so
+another division's list is a 404; exports and print take the page's filters."""
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from accounts.selectors import divisions_visible_to
+from core.exports import csv_response, xlsx_response
+from defaulters.models import AgeBucket, DefaulterList
+from defaulters.selectors import (
+    defaulter_entries,
+    defaulter_list_get,
+    defaulter_list_latest,
+    defaulter_status_for,
+)
+
+ENTRIES_PER_PAGE = 100
+
+SORT_CHOICES = [
+    ("rank", _("Rank (highest arrears first)")),
+    ("arrears", _("Lowest arrears first")),
+    ("-days", _("Longest overdue first")),
+    ("days", _("Shortest overdue first")),
+    ("name", _("Name")),
+    ("account", _("Account no.")),
+]
+
+
+class DefaulterFilterForm(forms.Form):
+    min_arrears = forms.DecimalField(label=_("Arrears from (₹)"), required=False, min_value=0, decimal_places=2)
+    max_arrears = forms.DecimalField(label=_("Arrears up to (₹)"), required=False, min_value=0, decimal_places=2)
+    bucket = forms.ChoiceField(label=_("Overdue"), required=False,
+                               choices=[("", _("any age"))] + list(AgeBucket.choices))
+    q = forms.CharField(label=_("Locality, name or account"), required=False, max_length=100)
+    sort = forms.ChoiceField(label=_("Sort"), required=False, choices=SORT_CHOICES)
+
+
+def _filtered(request, defaulters: DefaulterList):
+    """(form, entries): the list's entries narrowed by the query string; bad filters are ignored and shown."""
+    form = DefaulterFilterForm(request.GET)
+    form.is_valid()
+    data = form.cleaned_data
+    entries = defaulter_entries(defaulters, min_arrears=data.get("min_arrears"),
+                                max_arrears=data.get("max_arrears"), age_bucket=data.get("bucket") or "",
+                                q=(data.get("q") or "").strip(), ordering=data.get("sort") or "rank")
+    return form, entries
+
+
+def _filters_query(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("division", None)
+    return query.urlencode()
+
+
+@require_GET
+@login_required
+def defaulter_list_latest_page(request):
+    """The chosen division's newest list: an officer's own division; HQ picks one."""
+    divisions = list(divisions_visible_to(request.user).order_by("code"))
+    if not divisions:
+        raise Http404
+    code = request.GET.get("division") or divisions[0].code
+    division = next((d for d in divisions if d.code == code), None)
+    if division is None:
+        raise Http404
+    defaulters = defaulter_list_latest(request.user, division)
+    return _list_page(request, defaulters, division=division, divisions=divisions)
+
+
+@require_GET
+@login_required
+def defaulter_list_page(request, pk: int):
+    defaulters = defaulter_list_get(request.user, pk)
+    divisions = list(divisions_visible_to(request.user).order_by("code"))
+    return _list_page(request, defaulters, division=defaulters.division, divisions=divisions)
+
+
+def _list_page(request, defaulters, *, division, divisions):
+    context = {"defaulters": defaulters, "division": division, "divisions": divisions,
+               "status": next((s for s in defaulter_status_for(request.user) if s.division == division), None)}
+    if defaulters is not None:
+        form, entries = _filtered(request, defaulters)
+        context.update(form=form, query=_filters_query(request),
+                       page=Paginator(entries, ENTRIES_PER_PAGE).get_page(request.GET.get("page")))
+    return render(request, "defaulters/list.html", context)
+
+
+@require_GET
+@login_required
+def defaulter_list_print(request, pk: int):
+    """The field sheet: every filtered entry on paper, with room for the outcome."""
+    defaulters = defaulter_list_get(request.user, pk)
+    form, entries = _filtered(request, defaulters)
+    return render(request, "defaulters/print.html", {"defaulters": defaulters, "form": form, "entries": entries})
+
+
+EXPORT_HEADER = ["rank", "account_no", "name", "address", "arrears", "oldest_due_date", "days_overdue",
+                 "age_bucket", "band", "is_protected"]
+EXPORT_WIDTHS = [6, 14, 28, 40, 14, 14, 8, 12, 24, 8]
+
+
+def _export_rows(entries, *, protected: str):
+    for e in entries.iterator(chunk_size=2000):
+        yield [e.rank, e.account_no, e.name, e.address, e.arrears, e.oldest_due_date, e.days_overdue,
+               str(e.get_age_bucket_display()), str(e.get_band_display()), protected if e.is_protected else ""]
+
+
+def _export_name(defaulters: DefaulterList, extension: str) -> str:
+    return f"defaulters-{defaulters.division.code}-{defaulters.as_of.isoformat()}.{extension}"
+
+
+@require_GET
+@login_required
+def defaulter_list_csv(request, pk: int):
+    defaulters = defaulter_list_get(request.user, pk)
+    _form, entries = _filtered(request, defaulters)
+    rows = ([*row[:9], "1" if row[9] else "0"] for row in _export_rows(entries, protected="1"))
+    return csv_response(filename=_export_name(defaulters, "csv"), header=EXPORT_HEADER, rows=rows)
+
+
+@require_GET
+@login_required
+def defaulter_list_xlsx(request, pk: int):
+    defaulters = defaulter_list_get(request.user, pk)
+    _form, entries = _filtered(request, defaulters)
+    return xlsx_response(filename=_export_name(defaulters, "xlsx"),
+                         sheet_title=f"{defaulters.division.code} {defaulters.as_of.isoformat()}",
+                         header=EXPORT_HEADER, rows=_export_rows(entries, protected="yes"), widths=EXPORT_WIDTHS)

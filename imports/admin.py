@@ -1,0 +1,20 @@
+"""Admin of import jobs: who imported what, when, with what result."""
+
+from django.contrib import admin
+
+from accounts.admin_access import ReadOnlyAdmin
+from accounts.models import Role
+from imports.models import ImportJob
+from imports.selectors import import_jobs_visible_to
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(ReadOnlyAdmin):
+    view_roles = (Role.OFFICER, Role.MD, Role.ADMIN)
+    list_display = ["created_at", "kind", "original_name", "dry_run", "status", "created_by", "division", "summary"]
+    list_filter = ["kind", "status", "source", "dry_run"]
+    search_fields = ["original_name"]
+    change_list_template = "imports/admin/importjob_change_list.html"
+
+    def get_queryset(self, request):
+        return import_jobs_visible_to(request.user).select_related("division")

@@ -1,0 +1,185 @@
+"""Reading the billing system's CSV files: one reader for every import.
+
+Every import is all-or-nothing: rows are read and checked first, every bad
+row is reported as ``line N: column: reason``, and only a clean file is
+written. Line numbers count the header as line 1, as a spreadsheet does.
+"""
+
+import csv
+import io
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from core.errors import ImportFailed
+
+# Stop collecting after this many: a wholly wrong file should not print a million lines.
+MAX_REPORTED_ERRORS = 1000
+
+Progress = Callable[[int], None]
+
+# A real line of the billing system's files is a few hundred characters. A far longer one
+# is a broken or hostile file, not a row: it is refused before it is read whole, so that
+# one huge field can't take the worker's memory. Characters, its line end included.
+MAX_LINE = 10_000
+
+# A row's problems, in place of its values: (line, {ROW_ERRORS: [(column, reason), …]}).
+ROW_ERRORS = "__errors__"
+
+# Control characters (Unicode's Cc: C0, DEL, C1) and the non-characters U+FFFE and U+FFFF
+# in a value: XML can't hold most of them, so one in a name breaks the division's XLSX
+# export, and none prints on a notice or an SMS. Written in the syntax PostgreSQL's regular
+# expressions and Python's re share (SQLite's REGEXP is Python's re). NUL is not in it:
+# PostgreSQL's text can't hold one, and the reader refuses it first ("NUL byte").
+CONTROL_RE = r"[\x01-\x1f\x7f-\x9f\ufffe\uffff]"
+# An address is the one value that may hold a tab or line ends: the billing system writes
+# a multi-line address as a quoted field spanning lines (and a tab is harmless in XLSX).
+ADDRESS_CONTROL_RE = r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]"
+has_control = re.compile(CONTROL_RE).search
+
+
+@dataclass
+class ImportResult:
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    dry_run: bool = False
+    errors: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        verb = "checked (dry run, nothing written)" if self.dry_run else "imported"
+        return (
+            f"{self.rows} row(s) {verb}: {self.created} created, "
+            f"{self.updated} updated, {self.unchanged} unchanged"
+        )
+
+
+class RowErrors:
+    """Collects `line N: column: reason` messages for a whole file."""
+
+    def __init__(self) -> None:
+        self.messages: list[str] = []
+        self.truncated = False
+
+    def add(self, line: int, column: str, reason: str) -> None:
+        if len(self.messages) < MAX_REPORTED_ERRORS:
+            self.messages.append(f"line {line}: {column}: {reason}")
+        else:
+            self.truncated = True
+
+    def __bool__(self) -> bool:
+        return bool(self.messages)
+
+    def raise_if_any(self) -> None:
+        if self.messages:
+            messages = list(self.messages)
+            if self.truncated:
+                messages.append(f"(more errors not shown; the first {MAX_REPORTED_ERRORS} are listed)")
+            raise ImportFailed(messages)
+
+
+def open_text(file) -> io.TextIOBase:
+    """A text stream over a path, an uploaded file or a binary stream, as UTF-8 (BOM allowed)."""
+    if isinstance(file, (str, bytes)) or hasattr(file, "__fspath__"):
+        return open(file, encoding="utf-8-sig", newline="")
+    if isinstance(file, io.TextIOBase):
+        return file
+    return io.TextIOWrapper(file, encoding="utf-8-sig", newline="")
+
+
+def bounded_lines(stream) -> Iterator[str]:
+    """The stream's lines, none read whole if longer than MAX_LINE: that one is refused."""
+    number = 0
+    while line := stream.readline(MAX_LINE + 1):
+        number += 1
+        if len(line) > MAX_LINE:
+            raise ImportFailed([f"line {number}: file: longer than {MAX_LINE} characters"])
+        yield line
+
+
+def read_rows(stream, *, required: list[str], optional: list[str] = ()) -> Iterator[tuple[int, dict[str, str]]]:
+    """Yields (line number, row) with every value stripped; checks the header first. A row
+    with the wrong number of values, or a NUL byte, is {ROW_ERRORS: [(column, reason), …]}."""
+    reader = csv.reader(bounded_lines(stream))
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise ImportFailed(["line 1: header: the file is empty; expected " + ",".join(required)]) from None
+    except UnicodeDecodeError:
+        raise ImportFailed(["line 1: file: not UTF-8 text"]) from None
+    if any("\x00" in name for name in header):
+        raise ImportFailed(["line 1: header: NUL byte"])
+    header = [name.strip().lower() for name in header]
+    missing = [name for name in required if name not in header]
+    if missing:
+        raise ImportFailed([f"line 1: {name}: column missing from the header" for name in missing])
+    known = set(required) | set(optional)
+    unknown = [name for name in header if name not in known]
+    if unknown:
+        raise ImportFailed([f"line 1: {name}: unknown column" for name in unknown])
+    line = 1
+    try:
+        for values in reader:
+            line = reader.line_num
+            if not values or all(not v.strip() for v in values):
+                continue  # blank lines are harmless
+            if len(values) != len(header):
+                yield line, {ROW_ERRORS: [("row", f"expected {len(header)} values, found {len(values)}")]}
+                continue
+            # Python reads a NUL as any other character; PostgreSQL's text refuses it.
+            if "\x00" in "".join(values):
+                yield line, {ROW_ERRORS: [(name, "NUL byte") for name, value in zip(header, values, strict=True)
+                                          if "\x00" in value]}
+                continue
+            yield line, {name: value.strip() for name, value in zip(header, values, strict=True)}
+    except UnicodeDecodeError:
+        raise ImportFailed([f"line {line + 1}: file: not UTF-8 text"]) from None
+    except csv.Error as exc:
+        raise ImportFailed([f"line {reader.line_num}: file: {exc}"]) from None
+
+
+def count_lines(path) -> int | None:
+    """Data lines in a file on disk, for a progress bar; None for a stream."""
+    if not (isinstance(path, str) or hasattr(path, "__fspath__")):
+        return None
+    with open(path, "rb") as fh:
+        return max(sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b"")) - 1, 0)
+
+
+# --- field parsers: each returns the value or raises ValueError(reason) -------
+
+def parse_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"not a date in YYYY-MM-DD form: {value!r}") from None
+
+
+def parse_amount(value: str, *, allow_negative: bool = False, allow_zero: bool = False) -> Decimal:
+    try:
+        amount = Decimal(value)
+    except InvalidOperation:
+        raise ValueError(f"not an amount: {value!r}") from None
+    if not amount.is_finite():
+        raise ValueError(f"not an amount: {value!r}")
+    if amount != amount.quantize(Decimal("0.01")):
+        raise ValueError(f"more than 2 decimal places: {value!r}")
+    if amount < 0 and not allow_negative:
+        raise ValueError(f"must not be negative: {value!r}")
+    if amount == 0 and not allow_zero:
+        raise ValueError("must not be zero")
+    if abs(amount) >= Decimal("1e12"):
+        raise ValueError(f"too large: {value!r}")
+    return amount.quantize(Decimal("0.01"))
+
+
+def parse_flag(value: str) -> bool:
+    if value in ("", "0"):
+        return False
+    if value == "1":
+        return True
+    raise ValueError(f"must be 0 or 1 (blank = 0): {value!r}")
+

@@ -1,0 +1,107 @@
+"""Imports of the billing system's files, recorded as jobs: the commands and the upload page alike."""
+
+import logging
+import uuid
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Role, User
+from core.errors import ImportFailed
+from core.models import Source
+from imports.models import ImportJob, ImportKind, ImportStatus
+from imports.pipeline import consumers_import, ledger_import
+from imports.pipeline.divisions import divisions_import
+from imports.pipeline.reader import ImportResult
+
+logger = logging.getLogger(__name__)
+
+
+IMPORT_ROLES = (Role.OFFICER, Role.ADMIN)
+
+
+def import_run(*, kind: str, file, dry_run: bool = False, user: User | None = None, source: str,
+               progress=None, job: ImportJob | None = None) -> ImportResult:
+    """Runs one import and records it as an ImportJob: who, when, through what, with what result.
+
+    ``user`` None is the command line (the IT admin on the server). An officer's
+    import is confined to the officer's division. Raises ImportFailed on bad rows.
+    """
+    division_id = user.division_id if user is not None and not user.sees_all_divisions else None
+    if job is None:
+        job = ImportJob.objects.create(kind=kind, original_name=str(getattr(file, "name", file))[:255],
+                                       dry_run=dry_run, created_by=user, division_id=division_id, source=source)
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING)
+    try:
+        if kind == ImportKind.DIVISIONS:
+            if division_id is not None:
+                raise PermissionDenied("only HQ and IT import divisions")
+            result = divisions_import(file=file, dry_run=dry_run, progress=progress)
+        elif kind == ImportKind.CONSUMERS:
+            result = consumers_import(file=file, dry_run=dry_run, progress=progress, division_id=division_id)
+        elif kind == ImportKind.LEDGER:
+            result = ledger_import(file=file, dry_run=dry_run, progress=progress, division_id=division_id,
+                                   user_id=user.pk if user else None, source=Source.IMPORT)
+        else:
+            raise ValueError(f"unknown import kind {kind!r}")
+    except ImportFailed as exc:
+        ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.FAILED, errors=exc.errors,
+                                                   summary=str(exc), finished_at=timezone.now())
+        raise
+    except Exception as exc:
+        ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.FAILED, summary=f"failed: {exc}",
+                                                   finished_at=timezone.now())
+        raise
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.DONE, summary=result.summary(),
+                                               rows_total=result.rows, rows_done=result.rows,
+                                               finished_at=timezone.now())
+    return result
+
+
+def import_job_create(*, user: User, kind: str, upload, dry_run: bool = False) -> ImportJob:
+    """An officer's or IT admin's upload: saved now, imported by a Celery task after commit."""
+    if user.role not in IMPORT_ROLES:
+        raise PermissionDenied("only officers and IT admins import files")
+    if kind == ImportKind.DIVISIONS and not user.sees_all_divisions:
+        raise PermissionDenied("only HQ and IT import divisions")
+    job = ImportJob(kind=kind, original_name=upload.name[:255], dry_run=dry_run, created_by=user,
+                    division_id=None if user.sees_all_divisions else user.division_id, source=Source.WEB,
+                    task_id=str(uuid.uuid4()))
+    job.file.save(upload.name, upload, save=False)
+    job.save()
+    # The task id is known in advance, so the job page can follow the task's progress.
+    transaction.on_commit(lambda: _import_job_queue(job))
+    return job
+
+
+def _import_job_queue(job: ImportJob) -> None:
+    from imports.tasks import import_job_execute_task
+
+    try:
+        import_job_execute_task.apply_async(args=[job.pk], task_id=job.task_id)
+    except Exception:
+        # Redis down or hung: kombu's OperationalError from the broker, RuntimeError from the result backend,
+        # a redis or socket error. Whatever it is, the page answers and the job says why it did not start
+        # (settings: queueing gives up within seconds). A task that did reach the queue finds the job failed.
+        logger.exception("could not queue import job %s", job.pk)
+        ImportJob.objects.filter(pk=job.pk, status=ImportStatus.QUEUED).update(
+            status=ImportStatus.FAILED, summary="could not start: the task queue is unavailable; upload again later",
+            finished_at=timezone.now())
+
+
+def import_job_execute(*, job_id: int, progress=None) -> None:
+    """Runs a queued upload; failures are recorded on the job, not raised."""
+    job = ImportJob.objects.select_related("created_by").get(pk=job_id)
+    if job.status in (ImportStatus.DONE, ImportStatus.FAILED):
+        return  # already run: a redelivered task. A job left "running" by a killed worker runs
+        # again: the import is all-or-nothing and idempotent, so that is safe.
+    try:
+        with job.file.open("rb") as handle:
+            import_run(kind=job.kind, file=handle, dry_run=job.dry_run, user=job.created_by, source=Source.WEB,
+                       progress=progress, job=job)
+    except ImportFailed:
+        pass  # the job holds the errors for the page
+    except PermissionDenied as exc:
+        ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.FAILED, summary=str(exc),
+                                                   finished_at=timezone.now())

@@ -1,0 +1,60 @@
+"""Admin of payments: the list, a payment's page, and money at the counter."""
+
+from django.contrib import admin
+from django.shortcuts import redirect
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+from accounts.admin_access import MONEY_ROLES, AdminFormViewMixin, ReadOnlyAdmin, money_column
+from arrears.models import Consumer
+from core.errors import DomainError
+from core.models import Source
+from payments.forms import AdminPaymentForm
+from payments.models import Payment
+from payments.selectors import payments_visible_to
+from payments.services import payment_record
+
+
+@admin.register(Payment)
+class PaymentAdmin(AdminFormViewMixin, ReadOnlyAdmin):
+    list_display = ["paid_at", "receipt_no", "consumer_account", "amount_inr", "mode", "taken_by", "source"]
+    list_filter = ["mode", "source", ("consumer__division", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["=receipt_no", "=consumer__account_no"]
+    date_hierarchy = "paid_at"
+    change_list_template = "payments/admin/payment_change_list.html"
+
+    amount_inr = money_column("amount", _("amount"))
+
+    @admin.display(description=_("account no."), ordering="consumer__account_no")
+    def consumer_account(self, obj):
+        return obj.consumer.account_no
+
+    def get_queryset(self, request):
+        return payments_visible_to(request.user)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.take_view)
+        return [path("take/", view, name="payments_payment_take"), *super().get_urls()]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "may_take": request.user.role in MONEY_ROLES
+                         or request.user.is_superuser}
+        return super().changelist_view(request, extra_context)
+
+    def take_view(self, request):
+        """Money at the counter: the same payment_record as the web page and the API."""
+        self._require_money_role(request)
+        form = AdminPaymentForm(request.POST or None, initial={"account_no": request.GET.get("account_no", "")})
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                payment = payment_record(user=request.user, account_no=data["account_no"], amount=data["amount"],
+                                         mode=data["mode"], receipt_no=data["receipt_no"], paid_at=data["paid_at"],
+                                         backdate_reason=data["backdate_reason"], source=Source.ADMIN)
+            except Consumer.DoesNotExist:
+                form.add_error("account_no", _("No consumer with this account number in your division."))
+            except DomainError as exc:
+                form.add_domain_error(exc)
+            else:
+                return redirect("payment-receipt", pk=payment.pk)
+        return self._render_form(request, form, _("Take a payment"))

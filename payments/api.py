@@ -1,0 +1,84 @@
+"""REST API for payments (DESIGN.md, REST API): one view per operation, one service call."""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from arrears.models import Consumer
+from core.idempotency import HEADER, idempotent
+from core.models import MONEY, Source
+from payments.models import PaymentMode
+from payments.services import BACKDATE_REASON_LENGTH, MAX_ID, payment_record
+
+
+class DateTimeInput(serializers.DateTimeField):
+    """A date and time in any offset, refused (400) when it falls outside Python's years 1 to 9999 in
+    another time zone: DRF's own check converts it to UTC and crashes on year 1 or 9999."""
+
+    default_error_messages = {"out_of_range": "Date and time out of range."}
+
+    def to_internal_value(self, value):
+        try:
+            return super().to_internal_value(value)
+        except OverflowError:
+            self.fail("out_of_range")
+
+
+class PaymentInput(serializers.Serializer):
+    account_no = serializers.CharField(max_length=12)
+    amount = serializers.DecimalField(**MONEY, min_value=0)
+    mode = serializers.ChoiceField(choices=PaymentMode.choices)
+    receipt_no = serializers.CharField(max_length=40)
+    paid_at = DateTimeInput(required=False, allow_null=True)
+    drive_stop = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=MAX_ID)
+    backdate_reason = serializers.CharField(
+        required=False, allow_blank=True, max_length=BACKDATE_REASON_LENGTH,
+        help_text="why paid_at is further back than the PAYMENT_BACKDATE_DAYS setting allows; officers and IT only")
+
+
+class PaymentOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    account_no = serializers.CharField(source="consumer.account_no")
+    amount = serializers.DecimalField(**MONEY)
+    mode = serializers.CharField()
+    receipt_no = serializers.CharField()
+    paid_at = serializers.DateTimeField()
+    balance_after = serializers.DecimalField(**MONEY)
+    arrears_after = serializers.DecimalField(**MONEY)
+    reconnection_order = serializers.IntegerField(allow_null=True, source="reconnection_order_id", default=None)
+
+
+class PaymentCreateApi(APIView):
+    """Take a payment: a PAYMENT on the ledger, a receipt, and the consumer's new balance and arrears.
+
+    Honours `Idempotency-Key`: a retried request replays the first answer and never pays twice.
+    """
+
+    @extend_schema(
+        request=PaymentInput,
+        responses={201: PaymentOutput},
+        parameters=[OpenApiParameter(HEADER, OpenApiTypes.STR, OpenApiParameter.HEADER, required=False)],
+    )
+    def post(self, request):
+        return idempotent(request, operation="payments.create", handler=lambda: self._create(request))
+
+    def _create(self, request) -> Response:
+        data = PaymentInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        try:
+            payment = payment_record(
+                user=request.user, account_no=values["account_no"], amount=values["amount"], mode=values["mode"],
+                receipt_no=values["receipt_no"], paid_at=values.get("paid_at"),
+                drive_stop_id=values.get("drive_stop"), backdate_reason=values.get("backdate_reason", ""),
+                source=Source.API,
+            )
+        except Consumer.DoesNotExist:
+            raise NotFound(f"no consumer {values['account_no']} in your division") from None
+        except DjangoPermissionDenied as exc:
+            raise PermissionDenied(str(exc)) from None
+        return Response(PaymentOutput(payment).data, status=status.HTTP_201_CREATED)

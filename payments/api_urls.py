@@ -1,0 +1,7 @@
+from django.urls import path
+
+from payments import api
+
+urlpatterns = [
+    path("payments/", api.PaymentCreateApi.as_view(), name="api-payments"),
+]

@@ -1,0 +1,35 @@
+"""The payment forms of the web page and the admin; payment_record decides and writes."""
+
+from decimal import Decimal
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import DomainErrorForm
+from payments.models import PaymentMode
+from payments.services import BACKDATE_REASON_LENGTH
+
+
+class PaymentForm(DomainErrorForm):
+    amount = forms.DecimalField(label=_("Amount (₹)"), max_digits=14, decimal_places=2, min_value=Decimal("0.01"))
+    mode = forms.ChoiceField(label=_("Mode"), choices=PaymentMode.choices, initial=PaymentMode.CASH)
+    receipt_no = forms.CharField(label=_("Receipt no."), max_length=40)
+
+
+class AdminPaymentForm(PaymentForm):
+    """Money at the counter (officers and IT), who may also record a payment made earlier."""
+
+    account_no = forms.CharField(label=_("Account no."), max_length=12)
+    paid_at = forms.DateTimeField(label=_("Paid at"), required=False,
+                                  widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+                                  help_text=_("Empty: now."))
+    backdate_reason = forms.CharField(label=_("Reason for the back-dating"), required=False,
+                                      max_length=BACKDATE_REASON_LENGTH)
+    field_order = ["account_no", "amount", "mode", "receipt_no", "paid_at", "backdate_reason"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["backdate_reason"].help_text = _(
+            "Needed when the payment was made more than %(days)s days ago.") % {
+            "days": settings.PAYMENT_BACKDATE_DAYS}

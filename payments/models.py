@@ -1,0 +1,48 @@
+"""Money taken through this app: payments and their receipts."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from arrears.models import Consumer, LedgerEntry
+from core.models import MONEY, Source
+
+
+class PaymentMode(models.TextChoices):
+    CASH = "cash", _("cash")
+    CHEQUE = "cheque", _("cheque")
+    DD = "dd", _("demand draft")
+    UPI = "upi", _("UPI")
+    CARD = "card", _("card")
+    ONLINE = "online", _("online")
+
+
+class Payment(models.Model):
+    """Money taken through this app, with its receipt. Its ledger line is the PAYMENT entry."""
+
+    consumer = models.ForeignKey(Consumer, on_delete=models.PROTECT, related_name="payments")
+    ledger_entry = models.OneToOneField(LedgerEntry, on_delete=models.PROTECT, related_name="payment")
+    amount = models.DecimalField(_("amount"), **MONEY)
+    mode = models.CharField(_("mode"), max_length=10, choices=PaymentMode.choices)
+    receipt_no = models.CharField(_("receipt no."), max_length=40, unique=True)
+    paid_at = models.DateTimeField(_("paid at"))
+    # Drives come with a later issue; a payment taken at a drive stop points to it.
+    drive_stop_id = models.BigIntegerField(null=True, blank=True)
+    # Why a payment is dated more than PAYMENT_BACKDATE_DAYS back (an officer's word; payment_record asks).
+    backdate_reason = models.CharField(_("reason for the back-dating"), max_length=200, blank=True)
+    balance_after = models.DecimalField(**MONEY)
+    arrears_after = models.DecimalField(**MONEY)
+    taken_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="payments_taken")
+    source = models.CharField(max_length=10, choices=Source.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        # Made by arrears' migrations; the model moved to this app, its table stayed (raw SQL names it).
+        db_table = "arrears_payment"
+        ordering = ["-paid_at", "-id"]
+        constraints = [models.CheckConstraint(name="payment_amount_positive", condition=Q(amount__gt=0))]
+        indexes = [models.Index(fields=["paid_at"], name="payment_paid_at")]
+
+    def __str__(self) -> str:
+        return f"{self.receipt_no} ₹{self.amount}"

@@ -1,0 +1,119 @@
+"""Money taken from a consumer: one service for the web page, the API and the admin."""
+
+import logging
+from datetime import UTC, datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import Role, User
+from arrears.models import EntryKind
+from arrears.services import (
+    EARLIEST_ENTRY_DATE,
+    code_checked,
+    consumer_for_update,
+    ledger_entry_add,
+    reference_taken,
+    taken_error,
+)
+from core.errors import DomainError
+from core.models import Source
+from core.money import format_inr, money
+from payments.models import Payment, PaymentMode
+
+logger = logging.getLogger(__name__)
+
+
+# Roles that may take money: the field clerk, the division officer, and IT at the counter.
+PAYMENT_ROLES = (Role.CLERK, Role.OFFICER, Role.ADMIN)
+
+
+# Who may date a payment further back than PAYMENT_BACKDATE_DAYS, giving a reason. A clerk
+# never may: a back-dated credit rewrites arrears already reported and lists already built.
+BACKDATE_ROLES = (Role.OFFICER, Role.ADMIN)
+
+
+
+
+# Ids of rows elsewhere (a drive stop) are positive and far below this; a larger one is no id.
+MAX_ID = 2**31 - 1
+
+
+BACKDATE_REASON_LENGTH = 200
+
+
+def _paid_at_checked(paid_at: datetime | None, *, user: User, backdate_reason: str, now: datetime) -> datetime:
+    """When the money was paid: not in the future, not before KESCO, and back-dated beyond
+    PAYMENT_BACKDATE_DAYS only by an officer or IT who gives a reason."""
+    if paid_at is None:
+        return now
+    try:
+        if timezone.is_naive(paid_at):
+            paid_at = timezone.make_aware(paid_at)
+        # Year 1 or 9999 in some time zone is out of range in another: refused, not a crash.
+        paid_on = timezone.localdate(paid_at)
+        paid_at.astimezone(UTC)  # as the database stores it
+    except (OverflowError, ValueError):
+        raise DomainError("paid_at: not a date and time a payment can have", code="invalid_paid_at") from None
+    if paid_at > now + timedelta(minutes=5):
+        raise DomainError("paid_at: cannot be in the future", code="paid_in_future")
+    if paid_on < EARLIEST_ENTRY_DATE:
+        raise DomainError(f"paid_at: cannot be before {EARLIEST_ENTRY_DATE:%d.%m.%Y}", code="invalid_paid_at")
+    days = settings.PAYMENT_BACKDATE_DAYS
+    if paid_at < now - timedelta(days=days):
+        if user.role not in BACKDATE_ROLES:
+            raise DomainError(f"paid_at: a payment may be dated at most {days} days back; an officer can record "
+                              "an older one, with a reason", code="backdated")
+        if not backdate_reason:
+            raise DomainError(f"backdate_reason: give the reason for dating a payment more than {days} days back",
+                              code="backdated")
+    return paid_at
+
+
+def payment_record(*, user: User, account_no: str, amount, mode: str, receipt_no: str,
+                   paid_at: datetime | None = None, drive_stop_id: int | None = None, backdate_reason: str = "",
+                   source: str = Source.WEB) -> Payment:
+    """Takes money from a consumer: a PAYMENT on the ledger, a receipt, the new position.
+
+    The one service behind the web page, the API and the admin, so its bounds hold
+    everywhere: at most PAYMENT_MAX_AMOUNT, dated at most PAYMENT_BACKDATE_DAYS back
+    unless an officer gives ``backdate_reason``. Raises Consumer.DoesNotExist when the
+    account is outside the user's division.
+    """
+    if user.role not in PAYMENT_ROLES:
+        raise PermissionDenied("only clerks, officers and IT admins take payments")
+    amount = money(amount)
+    if amount <= 0:
+        raise DomainError("amount: must be more than zero", code="invalid_amount")
+    if amount > settings.PAYMENT_MAX_AMOUNT:
+        raise DomainError(f"amount: more than {format_inr(settings.PAYMENT_MAX_AMOUNT)}, the most one payment may "
+                          "be", code="amount_too_large")
+    if mode not in PaymentMode.values:
+        raise DomainError(f"mode: one of {', '.join(PaymentMode.values)}", code="invalid_mode")
+    receipt_no = code_checked(receipt_no, field="receipt_no", required_code="receipt_required")
+    if drive_stop_id is not None and not 1 <= drive_stop_id <= MAX_ID:
+        raise DomainError(f"drive_stop: no drive stop {drive_stop_id}", code="invalid_drive_stop")
+    backdate_reason = (backdate_reason or "").strip()
+    if len(backdate_reason) > BACKDATE_REASON_LENGTH:
+        raise DomainError(f"backdate_reason: at most {BACKDATE_REASON_LENGTH} characters", code="invalid_reason")
+    paid_at = _paid_at_checked(paid_at, user=user, backdate_reason=backdate_reason, now=timezone.now())
+
+    try:
+        with transaction.atomic():
+            consumer = consumer_for_update(user, account_no)
+            if Payment.objects.filter(receipt_no=receipt_no).exists() or reference_taken(
+                    kind=EntryKind.PAYMENT, reference=receipt_no):
+                raise taken_error("receipt_no", "receipt number", receipt_no, "duplicate_receipt")
+            entry = ledger_entry_add(consumer=consumer, kind=EntryKind.PAYMENT, amount=amount,
+                                     entry_date=timezone.localdate(paid_at), reference=receipt_no,
+                                     user=user, source=source)
+            return Payment.objects.create(
+                consumer=consumer, ledger_entry=entry, amount=amount, mode=mode, receipt_no=receipt_no,
+                paid_at=paid_at, drive_stop_id=drive_stop_id, backdate_reason=backdate_reason,
+                balance_after=consumer.balance, arrears_after=consumer.arrears, taken_by=user, source=source,
+            )
+    except IntegrityError:
+        # Two requests with one receipt number at the same moment: the second loses.
+        raise taken_error("receipt_no", "receipt number", receipt_no, "duplicate_receipt") from None

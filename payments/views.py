@@ -1,0 +1,58 @@
+"""Web pages for money: the consumer's page with its payment form, taking a payment, the receipt.
+
+The consumer's page lives here, not in arrears, because it carries the payment form.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from arrears.selectors import consumer_get
+from arrears.views import consumer_page
+from core.errors import DomainError
+from core.models import Source
+from payments.forms import PaymentForm
+from payments.selectors import payments_visible_to
+from payments.services import PAYMENT_ROLES, payment_record
+
+
+def _require_role(user, roles) -> None:
+    if user.role not in roles:
+        raise PermissionDenied
+
+
+def _form_for(user, form):
+    return form if user.role in PAYMENT_ROLES else None
+
+
+@require_GET
+@login_required
+def consumer_detail(request, account_no):
+    consumer = consumer_get(request.user, account_no)
+    return consumer_page(request, consumer, payment_form=_form_for(request.user, PaymentForm()))
+
+
+@require_http_methods(["POST"])
+@login_required
+def payment_take(request, account_no):
+    consumer = consumer_get(request.user, account_no)
+    _require_role(request.user, PAYMENT_ROLES)
+    form = PaymentForm(request.POST)
+    if form.is_valid():
+        try:
+            payment = payment_record(user=request.user, account_no=consumer.account_no,
+                                     amount=form.cleaned_data["amount"], mode=form.cleaned_data["mode"],
+                                     receipt_no=form.cleaned_data["receipt_no"], source=Source.WEB)
+        except DomainError as exc:
+            form.add_domain_error(exc)
+        else:
+            return redirect("payment-receipt", pk=payment.pk)
+    return consumer_page(request, consumer, payment_form=form, status=400)
+
+
+@require_GET
+@login_required
+def payment_receipt(request, pk):
+    payment = get_object_or_404(payments_visible_to(request.user).select_related("consumer__division"), pk=pk)
+    return render(request, "payments/receipt.html", {"payment": payment})
