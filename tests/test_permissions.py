@@ -1,36 +1,395 @@
-"""Every API endpoint as every role: who may read or write what (404 outside the division)."""
+"""Every endpoint as every role: who may read or write what, and 404 outside the division.
 
+The rows cover every web page, every admin page and every API operation. Two completeness tests walk
+the URL conf and the OpenAPI schema and fail naming any URL pattern or operation without a row, so a
+new endpoint cannot escape the table. Nothing here imports the apps' modules: data comes from the
+factories, the commands and the API, and models are found by name (``model("DefaulterList")``), so the
+table survives modules moving between apps.
+"""
+
+import re
 from datetime import date
 
 import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.contrib.admin.utils import quote
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.test import Client
+from django.urls import URLResolver, get_resolver, resolve
+from drf_spectacular.generators import SchemaGenerator
 
 from tests.factories import add_entry, make_consumer
 
-ROLES = ["anonymous", "md", "it_admin", "officer", "clerk", "other_officer", "other_clerk"]
+# The fixed order of every row's expected statuses. A and B are two divisions: RTP (the rows' objects) and HSP.
+ROLES = ("anonymous", "clerk", "officer", "other_clerk", "other_officer", "md", "it_admin")
 
-# (method, path, body, expected status per role in ROLES order)
-TABLE = [
-    ("get", "/api/v1/divisions/", None, [401, 200, 200, 200, 200, 200, 200]),
-    ("get", "/api/v1/consumers/", None, [401, 200, 200, 200, 200, 200, 200]),
-    ("get", "/api/v1/consumers/00012345/", None, [401, 200, 200, 200, 200, 404, 404]),
-    ("get", "/api/v1/consumers/00012345/ledger/", None, [401, 200, 200, 200, 200, 404, 404]),
-    ("post", "/api/v1/payments/", {"account_no": "00012345", "amount": "100.00", "mode": "cash"},
-     [401, 403, 201, 201, 201, 404, 404]),
-]
+
+def model(name: str):
+    """The model class called ``name``, whichever app holds it today."""
+    found = [m for m in apps.get_models() if m.__name__ == name]
+    assert len(found) == 1, f"expected one model called {name}, found {found}"
+    return found[0]
+
+
+# --- the world: one object of each kind in division A (RTP), and in B (HSP) where scoped ------------------
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
 
 
 @pytest.fixture
-def world(rtp, hsp, md, it_admin, officer, clerk, other_officer, other_clerk):
-    consumer = make_consumer(rtp, account_no="00012345")
-    add_entry(consumer, "BILL", "20000.00", date(2026, 1, 1), due_date=date(2026, 1, 15))
-    return {"md": md, "it_admin": it_admin, "officer": officer, "clerk": clerk, "other_officer": other_officer,
-            "other_clerk": other_clerk}
+def world(rtp, hsp, md, it_admin, officer, clerk, other_officer, other_clerk, password, api_client):
+    users = {"md": md, "it_admin": it_admin, "officer": officer, "clerk": clerk, "other_officer": other_officer,
+             "other_clerk": other_clerk}
+    consumers = {}
+    for division, account_no, taker in ((rtp, "00012345", clerk), (hsp, "00067890", other_clerk)):
+        consumers[division.code] = make_consumer(division, account_no=account_no)
+        add_entry(consumers[division.code], "BILL", "20000.00", date(2026, 1, 1), due_date=date(2026, 1, 15))
+        api_client.force_authenticate(taker)
+        response = api_client.post("/api/v1/payments/", {"account_no": account_no, "amount": "100.00", "mode": "cash",
+                                                         "receipt_no": f"WORLD-{division.code}"}, format="json")
+        assert response.status_code == 201, response.content
+    api_client.force_authenticate(None)
+    call_command("build_defaulter_lists", verbosity=0)
+    call_command("check_positions", verbosity=0)
+    ImportJob = model("ImportJob")
+    for division, uploader in ((rtp, officer), (hsp, other_officer)):
+        ImportJob.objects.create(kind="consumers", original_name="consumers.csv", status="done", division=division,
+                                 created_by=uploader)
+    # Objects for the admin pages of the libraries' models (tokens, schedules, lock-out records, groups).
+    model("Token").objects.create(user=clerk)
+    model("Group").objects.create(name="auditors")
+    interval = model("IntervalSchedule").objects.create(every=1, period="days")
+    model("CrontabSchedule").objects.create(minute="0", hour="1")
+    model("SolarSchedule").objects.create(event="sunrise", latitude="26.45", longitude="80.33")
+    model("ClockedSchedule").objects.create(clocked_time="2026-01-01T00:00:00Z")
+    model("PeriodicTask").objects.create(name="probe", task="kesco.probe", interval=interval)
+    # A failed and a good login through the page: django-axes records the attempt, the failure and the access.
+    # (Two users: a good login clears that user's attempts.)
+    login = Client()
+    login.post("/login/", {"username": md.username, "password": "wrong"})
+    login.post("/login/", {"username": other_clerk.username, "password": password})
+    # The failure log is off in the settings (AXES_ENABLE_ACCESS_FAILURE_LOG) but its admin pages are there.
+    model("AccessFailureLog").objects.create(username=md.username, ip_address="127.0.0.1", user_agent="pytest",
+                                             http_accept="*/*", path_info="/login/")
+    payments, lists, jobs = model("Payment").objects, model("DefaulterList").objects, model("ImportJob").objects
+    keys = {**_static_keys(), "payment_a": payments.get(consumer__division=rtp).pk,
+            "list_a": lists.get(division=rtp).pk, "job_a": jobs.get(division=rtp).pk,
+            "consumer_type": ContentType.objects.get_for_model(model("Consumer")).pk}
+    for model_cls in admin.site._registry:
+        obj = _admin_object(model_cls, rtp)
+        assert obj is not None, f"the world has no {model_cls.__name__} in RTP for its admin pages: add one"
+        keys[model_cls.__name__] = quote(obj.pk)
+        if hasattr(model_cls, "history"):
+            versions = model_cls.history.filter(**{model_cls._meta.pk.attname: obj.pk})
+            keys[f"{model_cls.__name__}_version"] = versions.latest().history_id
+    return {"users": users, "password": password, "division_a": rtp, "keys": keys}
 
 
-@pytest.mark.parametrize("method, path, body, expected", TABLE, ids=[f"{m} {p}" for m, p, _b, _e in TABLE])
-def test_it_enforces_access_for_every_role(api_client, world, method, path, body, expected):
-    for role, status in zip(ROLES, expected, strict=True):
-        api_client.force_authenticate(world.get(role))
-        data = {**body, "receipt_no": f"PERM-{role}"} if body else None
-        response = getattr(api_client, method)(path, data, format="json")
-        assert response.status_code == status, f"{role}: {method.upper()} {path} -> {response.status_code}"
+def _admin_base(name: str) -> str:
+    """The admin address of the model called ``name``, in whichever app it is today."""
+    opts = model(name)._meta
+    return f"/admin/{opts.app_label}/{opts.model_name}/"
+
+
+def _static_keys() -> dict:
+    """The custom admin pages, found from their models (an address moves when its model changes app)."""
+    return {"admin_adjustment": _admin_base("LedgerEntry") + "adjustment/",
+            "admin_take": _admin_base("Payment") + "take/",
+            "admin_build": _admin_base("DefaulterRun") + "build/"}
+
+
+
+def _admin_object(model_cls, division):
+    """The model's object in ``division`` (the first one, for a model that has no division)."""
+    if model_cls is model("Division"):
+        return division
+    fields = {f.name for f in model_cls._meta.get_fields()}
+    queryset = model_cls._default_manager.order_by("pk")
+    if "division" in fields:
+        return queryset.filter(division=division).first()
+    if "consumer" in fields:
+        return queryset.filter(consumer__division=division).first()
+    return queryset.first()
+
+
+# --- the table ---------------------------------------------------------------------------------------------
+# A row: method, path (a template filled from the world: {payment_a}, {Consumer}, …), the body's name in BODIES
+# (or None) and the status each role in ROLES gets. Pages send the anonymous to the login page (302), the
+# API answers them 401; another division's object is a 404; a role without the right is a 403.
+
+def each(status: int) -> tuple:
+    return (status,) * len(ROLES)
+
+
+def staff(officer: int, other_officer: int, it_admin: int) -> tuple:
+    """An admin page: anonymous, clerks and HQ are not staff and are sent to the admin's login (302)."""
+    return (302, 302, officer, 302, other_officer, 302, it_admin)
+
+
+PAGES = [
+    ("get", "/", None, (302, 200, 200, 200, 200, 200, 200)),
+    ("get", "/consumers/", None, (302, 200, 200, 200, 200, 200, 200)),
+    ("get", "/consumers/00012345/", None, (302, 200, 200, 404, 404, 200, 200)),
+    # HQ reads every account but takes no money.
+    ("post", "/consumers/00012345/pay/", "payment", (302, 302, 302, 404, 404, 403, 302)),
+    ("get", "/payments/{payment_a}/receipt/", None, (302, 200, 200, 404, 404, 200, 200)),
+    # Clerks do not import; HQ watches the uploads but does not make them.
+    ("get", "/imports/", None, (302, 403, 200, 403, 200, 200, 200)),
+    ("get", "/imports/upload/", None, (302, 403, 200, 403, 200, 403, 200)),
+    ("post", "/imports/upload/", "upload", (302, 403, 302, 403, 302, 403, 302)),
+    ("get", "/imports/{job_a}/", None, (302, 403, 200, 403, 404, 200, 200)),
+    ("get", "/imports/{job_a}/status.json", None, (302, 403, 200, 403, 404, 200, 200)),
+    ("get", "/defaulters/", None, (302, 200, 200, 200, 200, 200, 200)),
+    ("get", "/defaulters/{list_a}/", None, (302, 200, 200, 404, 404, 200, 200)),
+    ("get", "/defaulters/{list_a}/print/", None, (302, 200, 200, 404, 404, 200, 200)),
+    ("get", "/defaulters/{list_a}/defaulters.csv", None, (302, 200, 200, 404, 404, 200, 200)),
+    ("get", "/defaulters/{list_a}/defaulters.xlsx", None, (302, 200, 200, 404, 404, 200, 200)),
+    ("get", "/api/schema/", None, (401, 200, 200, 200, 200, 200, 200)),
+    ("get", "/api/docs/", None, (302, 200, 200, 200, 200, 200, 200)),
+    ("get", "/favicon.ico", None, each(302)),
+    # Payments, imports and lists moved out of the arrears app: their old admin addresses redirect for everyone.
+    ("get", "/admin/arrears/payment/", None, each(301)),
+    # The admin's own pages; each model's pages come from ADMIN_POLICY below.
+    ("get", "/admin/", None, staff(200, 200, 200)),
+    ("get", "/admin/password_change/", None, staff(200, 200, 200)),
+    ("get", "/admin/password_change/done/", None, staff(200, 200, 200)),
+    ("get", "/admin/jsi18n/", None, staff(200, 200, 200)),
+    # Autocomplete answers only for a field with autocomplete; none is asked for here.
+    ("get", "/admin/autocomplete/", None, staff(403, 403, 403)),
+    ("get", "/admin/no-such-page/", None, staff(404, 404, 404)),
+    # "View on site": none of our models has a page of its own to send anyone to.
+    ("get", "/admin/r/{consumer_type}/{Consumer}/", None, staff(404, 404, 404)),
+    # A correction of the ledger and money at the counter: the division officer (own division) and IT.
+    ("get", "{admin_adjustment}", None, staff(200, 200, 200)),
+    ("post", "{admin_adjustment}", "adjustment", staff(302, 400, 302)),
+    ("get", "{admin_take}", None, staff(200, 200, 200)),
+    ("post", "{admin_take}", "admin_payment", staff(302, 400, 302)),
+    ("get", "{admin_build}", None, staff(200, 200, 200)),
+    # Another division's officer can't pick RTP: the form comes back with the choice refused.
+    ("post", "{admin_build}", "build", staff(302, 200, 302)),
+]
+
+API = [
+    # The token exchange is open by design: it is the log-in (tests/accounts/test_lockout.py).
+    ("post", "/api/v1/auth/token/", "token", each(200)),
+    ("get", "/api/v1/divisions/", None, (401, 200, 200, 200, 200, 200, 200)),
+    ("get", "/api/v1/consumers/", None, (401, 200, 200, 200, 200, 200, 200)),
+    ("get", "/api/v1/consumers/00012345/", None, (401, 200, 200, 404, 404, 200, 200)),
+    ("get", "/api/v1/consumers/00012345/ledger/", None, (401, 200, 200, 404, 404, 200, 200)),
+    ("post", "/api/v1/payments/", "api_payment", (401, 201, 201, 404, 404, 403, 201)),
+    ("get", "/api/v1/defaulter-lists/", None, (401, 200, 200, 200, 200, 200, 200)),
+    ("get", "/api/v1/defaulter-lists/{list_a}/", None, (401, 200, 200, 404, 404, 200, 200)),
+    ("get", "/api/v1/defaulter-lists/{list_a}/entries/", None, (401, 200, 200, 404, 404, 200, 200)),
+]
+
+
+def _upload():
+    return SimpleUploadedFile("consumers.csv", b"account_no,name,address,division_code,category,sanctioned_load_kw,"
+                              b"phone,meter_no,is_protected\n00012345,Ram Prasad,Ratanpur,RTP,domestic,2.00,,,0\n",
+                              content_type="text/csv")
+
+
+# The bodies of the rows that write; each role writes its own receipt or reference, so none is a duplicate.
+BODIES = {
+    "payment": lambda role, w: {"amount": "100.00", "mode": "cash", "receipt_no": f"PAGE-{role}"},
+    "upload": lambda role, w: {"kind": "consumers", "file": _upload(), "dry_run": "on"},
+    "adjustment": lambda role, w: {"account_no": "00012345", "amount": "-50.00", "entry_date": date.today(),
+                                   "reference": f"ADJ-{role}"},
+    "admin_payment": lambda role, w: {"account_no": "00012345", "amount": "100.00", "mode": "cash",
+                                      "receipt_no": f"ADMIN-{role}"},
+    "build": lambda role, w: {"divisions": [w["division_a"].pk], "as_of": date.today(), "threshold": "10000.00"},
+    "token": lambda role, w: {"username": "clerk_rtp", "password": w["password"]},
+    "api_payment": lambda role, w: {"account_no": "00012345", "amount": "100.00", "mode": "cash",
+                                    "receipt_no": f"API-{role}"},
+}
+
+
+# --- the admin's model pages, by rule ----------------------------------------------------------------------
+# Every registered model falls under one policy (a new one fails test_it_has_a_policy_for_every_admin_model).
+# Each policy gives (officer, other division's officer, IT) per page of the model's object in RTP.
+DIVISION = "division"  # role-based admin: officers read their division, HQ and IT all; no add or delete
+HQ = "hq"  # role-based, across divisions: HQ and IT only
+IT = "it"  # Django's model permissions: IT (superuser) only
+ADMIN_POLICY = {
+    "Consumer": DIVISION, "LedgerEntry": DIVISION, "Payment": DIVISION, "ImportJob": DIVISION,
+    "DefaulterRun": DIVISION, "DefaulterList": DIVISION,
+    "PositionCheck": HQ,
+    "Division": IT, "User": IT, "Group": IT, "TokenProxy": IT, "PeriodicTask": IT, "IntervalSchedule": IT,
+    "CrontabSchedule": IT, "SolarSchedule": IT, "ClockedSchedule": IT,
+    "AccessAttempt": IT, "AccessLog": IT, "AccessFailureLog": IT,
+}
+# Records nobody creates by hand, not even IT: they are written by the app (or by django-axes).
+NO_ADD = {"Consumer", "LedgerEntry", "Payment", "ImportJob", "DefaulterRun", "DefaulterList", "PositionCheck",
+          "AccessAttempt", "AccessLog", "AccessFailureLog"}
+# The ledger, money and their audit trail are never deleted.
+NO_DELETE = {"Consumer", "LedgerEntry", "Payment", "ImportJob", "DefaulterRun", "DefaulterList", "PositionCheck"}
+
+# (model, page, role): the status the app gives today where it should give the row's. Not expected: the test
+# xfails while one is met, and fails once it is fixed so that its entry goes.
+KNOWN_ANOMALIES = {
+    # simple_history's history pages find the object in any division, then refuse it: another division's
+    # consumer is a 403 where an unknown id is a 404 (302 on the admin's own pages), which tells an officer
+    # which consumer ids exist elsewhere. Should answer as for an unknown id.
+    ("Consumer", "history", "other_officer"): 403,
+    ("Consumer", "version", "other_officer"): 403,
+}
+
+
+def _admin_expected(name: str, page: str) -> tuple:
+    policy = ADMIN_POLICY[name]
+    it = 403 if (page == "add" and name in NO_ADD) or (page == "delete" and name in NO_DELETE) else 200
+    if policy == IT or policy == HQ:
+        return staff(403, 403, 403 if policy == HQ and page in ("add", "delete") else it)
+    if page == "changelist":
+        return staff(200, 200, 200)
+    if page in ("add", "delete"):
+        return staff(403, 403, 403)
+    # Another division's object: the admin says it does not exist and goes back to its index (302);
+    # a history version of one is a 404.
+    return staff(200, 404 if page == "version" else 302, 200)
+
+
+def _admin_rows():
+    """(model name, page, row) for every page of every registered model."""
+    for model_cls, model_admin in admin.site._registry.items():
+        name = model_cls.__name__
+        if name not in ADMIN_POLICY:
+            continue
+        base = f"/admin/{model_cls._meta.app_label}/{model_cls._meta.model_name}/"
+        obj = base + "{" + name + "}/"  # filled with the pk of the model's object in RTP
+        pages = {"changelist": base, "add": base + "add/", "change": obj + "change/", "history": obj + "history/",
+                 "delete": obj + "delete/"}
+        if hasattr(model_cls, "history") and hasattr(model_admin, "history_form_view"):
+            pages["version"] = obj + "history/{" + name + "_version}/"
+        if hasattr(model_admin, "user_change_password"):
+            pages["password"] = obj + "password/"
+        for page, path in pages.items():
+            yield name, page, ("get", path, None, _admin_expected(name, page))
+        # The old address of a change page, redirected by Django to the new one.
+        yield name, "old-change", ("get", obj, None, each(302))
+    for label in sorted({m._meta.app_label for m in admin.site._registry}):
+        shows_officers = any(ADMIN_POLICY.get(m.__name__) == DIVISION for m in apps.get_app_config(label).get_models()
+                             if m in admin.site._registry)
+        officer = 200 if shows_officers else 404
+        yield label, "app", ("get", f"/admin/{label}/", None, staff(officer, officer, 200))
+
+
+# --- the tests ---------------------------------------------------------------------------------------------
+
+def _clients(world, client_class):
+    """One client per role, logged in once (pages: a session; API: forced authentication)."""
+    clients = {}
+    for role in ROLES:
+        client = client_class()
+        user = world["users"].get(role)
+        if user is not None:
+            if hasattr(client, "force_authenticate"):
+                client.force_authenticate(user)
+            else:
+                client.force_login(user)
+        clients[role] = client
+    return clients
+
+
+def _run(clients, world, rows, *, api: bool, anomalies: dict | None = None):
+    """Every row as every role: the mismatches, and the known anomalies met (see KNOWN_ANOMALIES)."""
+    mismatches, known = [], []
+    for key, (method, template, body, expected) in rows:
+        path = template.format(**world["keys"])
+        for role, status in zip(ROLES, expected, strict=True):
+            data = BODIES[body](role, world) if body else None
+            kwargs = {"format": "json"} if api and data else {}
+            response = getattr(clients[role], method)(path, data, **kwargs)
+            today = (anomalies or {}).get((*key, role)) if key else None
+            line = f"{role}: {method.upper()} {path} -> {response.status_code}, expected {status}"
+            if today is not None and response.status_code == today:
+                known.append(f"{line} (known anomaly)")
+            elif today is not None:
+                mismatches.append(f"{line}: the known anomaly {key} is gone; remove it from KNOWN_ANOMALIES")
+            elif response.status_code != status:
+                mismatches.append(line)
+    assert not mismatches, "\n".join(mismatches)
+    if known:
+        pytest.xfail(f"{len(known)} known access anomalies: " + "; ".join(known))
+
+
+def test_it_answers_every_page_as_every_role(world):
+    _run(_clients(world, Client), world, [(None, row) for row in PAGES], api=False)
+
+
+def test_it_answers_every_admin_model_page_as_every_role(world):
+    rows = [((name, page), row) for name, page, row in _admin_rows()]
+    _run(_clients(world, Client), world, rows, api=False, anomalies=KNOWN_ANOMALIES)
+
+
+def test_it_answers_every_api_operation_as_every_role(world):
+    from rest_framework.test import APIClient
+
+    _run(_clients(world, APIClient), world, [(None, row) for row in API], api=True)
+
+
+# --- completeness: no URL and no API operation without a row -------------------------------------------------
+
+# Deliberately without a row, each for a reason:
+SKIPPED_URL_NAMES = {
+    "healthz",  # public by design, for the load balancer (tests/kesco/test_healthz.py)
+    "set_language",  # public: choosing English or Hindi before logging in
+    "login", "logout", "admin:login", "admin:logout",  # authentication itself (tests/accounts/)
+}
+
+
+def _url_patterns(patterns=None, prefix="", namespace=""):
+    """(route, name) of every URL pattern, names with their namespaces ("admin:index")."""
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _url_patterns(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+        else:
+            yield prefix + str(pattern.pattern), f"{namespace}{pattern.name}" if pattern.name else None
+
+
+def _route(route: str) -> str:
+    return route.replace("^", "").replace("$", "")
+
+
+def _all_rows():
+    return [*PAGES, *API, *(row for _name, _page, row in _admin_rows())]
+
+
+def test_it_has_a_row_for_every_url():
+    keys = {**_static_keys()}
+    filled = [row[1].format_map(_Defaults(keys)) for row in _all_rows()]
+    covered = set()
+    for path in filled:
+        match = resolve(path)
+        covered |= {match.view_name, _route(match.route)}
+    missing = [f"{route} ({name})" for route, name in _url_patterns()
+               if name not in SKIPPED_URL_NAMES and not ({name, _route(route)} & covered)]
+    assert not missing, "URL patterns without a row in tests/test_permissions.py:\n" + "\n".join(missing)
+
+
+class _Defaults(dict):
+    def __missing__(self, key):
+        return "1"  # any id resolves; the test with the world fills real ones
+
+
+def test_it_has_a_row_for_every_api_operation():
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    rows = [(method.upper(), path.format_map(_Defaults())) for method, path, _body, _expected in API]
+    missing = []
+    for template, operations in schema["paths"].items():
+        pattern = re.compile("^" + "[^/]+".join(re.escape(part) for part in re.split(r"\{[^}]+\}", template)) + "$")
+        for method in operations:
+            if not any(m == method.upper() and pattern.match(p) for m, p in rows):
+                missing.append(f"{method.upper()} {template}")
+    assert not missing, "API operations without a row in tests/test_permissions.py:\n" + "\n".join(missing)
+
+
+def test_it_has_a_policy_for_every_admin_model():
+    missing = sorted(m.__name__ for m in admin.site._registry if m.__name__ not in ADMIN_POLICY)
+    assert not missing, f"admin models without an ADMIN_POLICY entry: {missing}"
