@@ -5,7 +5,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
-from kesco.errors import DomainError
+from core.errors import DomainError
 
 
 def exception_handler(exc, context):

@@ -1,17 +1,28 @@
 from django.contrib import admin
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponsePermanentRedirect
 from django.templatetags.static import static
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.functional import lazy
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from kesco.health import healthz
 
+MOVED_TO = {"payment": "payments", "importjob": "imports", "defaulterrun": "defaulters",
+            "defaulterlist": "defaulters", "defaulterentry": "defaulters"}
+
+
+def moved_admin_redirect(request, rest):
+    model = rest.split("/", 1)[0]
+    query = request.META.get("QUERY_STRING", "")
+    return HttpResponsePermanentRedirect(f"/admin/{MOVED_TO[model]}/{rest}" + (f"?{query}" if query else ""))
+
 api_v1 = [
     path("", include("accounts.api_urls")),
     path("", include("arrears.api_urls")),
-    path("", include("arrears.defaulter_api_urls")),
+    path("", include("defaulters.api_urls")),
+    path("", include("payments.api_urls")),
 ]
 
 urlpatterns = [
@@ -19,6 +30,9 @@ urlpatterns = [
     # Browsers ask for /favicon.ico whatever the page links. A temporary redirect, as the static name is hashed;
     # lazy, as the manifest of hashed names is read on the first request, not when the URL conf loads.
     path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("favicon.svg")), name="favicon"),
+    # Payments, imports and defaulter lists left the arrears app: their old admin addresses still lead there.
+    re_path(r"^admin/arrears/(?P<rest>(?:payment|importjob|defaulterrun|defaulterlist|defaulterentry)/.*)$",
+            moved_admin_redirect),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include(api_v1)),
@@ -28,8 +42,11 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", login_required(SpectacularSwaggerSplitView.as_view(url_name="api-schema")), name="api-docs"),
     path("", include("arrears.urls")),
-    path("", include("arrears.defaulter_urls")),
+    path("", include("payments.urls")),
+    path("", include("imports.urls")),
+    path("", include("defaulters.urls")),
     path("", include("accounts.urls")),
+    path("", include("reports.urls")),
 ]
 
 # Under /api/ an unknown path, a refused request or a crash answers JSON like the rest of the API;
