@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from core.dates import india_today
 from defaulters.models import DefaulterList, DefaulterRun
-from tests.arrears.defaulter_data import defaulter_scene
+from tests.defaulters.defaulter_data import defaulter_scene
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from defaulters.models import DefaulterList, DefaulterRun
 from defaulters.selectors import defaulter_list_latest
 from defaulters.services import defaulter_list_build_division, defaulter_lists_build
 from defaulters.tasks import defaulter_lists_build_nightly_task
-from tests.arrears.defaulter_data import defaulter_scene
+from tests.defaulters.defaulter_data import defaulter_scene
 
 TODAY = india_today()
 

@@ -13,7 +13,7 @@ from django.db import OperationalError
 from core.dates import india_today
 from defaulters.models import DefaulterList, DefaulterRun
 from defaulters.tasks import defaulter_list_build_division_task, defaulter_lists_build_nightly_task
-from tests.arrears.defaulter_data import owe
+from tests.defaulters.defaulter_data import owe
 from tests.factories import make_consumer
 
 
@@ -130,7 +130,7 @@ def test_it_shows_run_history_in_the_admin_scoped_to_the_division(client, office
 
 def test_it_builds_now_from_the_admin_with_another_threshold(client, it_admin, rtp, hsp,
                                                              django_capture_on_commit_callbacks):
-    # IT's to do (tests/arrears/test_defaulters_official.py: an officer keeps to the official threshold).
+    # IT's to do (tests/defaulters/test_defaulters_official.py: an officer keeps to the official threshold).
     owe(make_consumer(rtp), "6000.00", days_overdue=10)
     client.force_login(it_admin)
     assert client.get("/admin/defaulters/defaulterrun/build/").status_code == 200

@@ -7,7 +7,7 @@ import pytest
 
 from core.dates import india_today
 from defaulters.models import DefaulterList, DefaulterRun
-from tests.arrears.defaulter_data import owe
+from tests.defaulters.defaulter_data import owe
 from tests.factories import make_consumer, make_division
 
 

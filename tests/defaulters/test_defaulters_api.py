@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.arrears.defaulter_data import defaulter_scene
+from tests.defaulters.defaulter_data import defaulter_scene
 
 
 @pytest.fixture
