@@ -5,7 +5,7 @@ import json
 import pytest
 from django.urls import reverse
 
-from tests.arrears.defaulter_data import defaulter_scene
+from tests.defaulters.defaulter_data import defaulter_scene
 
 # Every GET page and endpoint, with every parameter it reads (plus one it doesn't).
 GET_PARAMETERS = [

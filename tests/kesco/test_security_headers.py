@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings as django_settings
 from rest_framework.authtoken.models import Token
 
-from tests.arrears.defaulter_data import defaulter_scene
+from tests.defaulters.defaulter_data import defaulter_scene
 
 POLICY = {
     "default-src": "'self'",
