@@ -1,0 +1,57 @@
+"""The layout of DESIGN.md: one app per capability, each importing only the apps above it.
+
+Reads every module of every app (not migrations, not tests) and fails on an import that points
+down the chain or into the project package, so no circle between apps can come back.
+"""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+# The chain, top to bottom: an app may import only apps before it. drives/ comes with its issue.
+CHAIN = ["core", "accounts", "arrears", "defaulters", "imports", "drives", "payments", "reports"]
+APPS = [app for app in CHAIN if (ROOT / app / "apps.py").exists()]
+
+
+def imported_modules(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    names = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.append(node.module)
+    return names
+
+
+def modules_of(app: str) -> list[Path]:
+    return [path for path in sorted((ROOT / app).rglob("*.py"))
+            if "migrations" not in path.parts and "__pycache__" not in path.parts]
+
+
+def test_it_has_every_app_of_the_layout_so_far():
+    assert APPS[:5] == ["core", "accounts", "arrears", "defaulters", "imports"]
+    assert {"payments", "reports"} <= set(APPS)
+
+
+@pytest.mark.parametrize("app", APPS)
+def test_it_imports_only_apps_above(app):
+    wrong = []
+    for path in modules_of(app):
+        for module in imported_modules(path):
+            top = module.split(".")[0]
+            if top == "kesco" and module != "kesco.celery":
+                wrong.append(f"{path.relative_to(ROOT)}: {module} (apps take nothing from kesco/ but kesco.celery)")
+            elif top in CHAIN and top != app and CHAIN.index(top) > CHAIN.index(app):
+                wrong.append(f"{path.relative_to(ROOT)}: {module} is below {app}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_it_catches_an_upward_import(tmp_path):
+    # The check itself can fail: a module of accounts that imports payments is caught.
+    module = tmp_path / "views.py"
+    module.write_text("from payments.services import payment_record\nimport core.money\n")
+    tops = [name.split(".")[0] for name in imported_modules(module)]
+    assert [t for t in tops if CHAIN.index(t) > CHAIN.index("accounts")] == ["payments"]
