@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from arrears.models import ConnectionStatus
+from arrears.tariffs import CategoryGroup
 from core.forms import DomainErrorForm
 
 
@@ -13,6 +14,8 @@ class ConsumerSearchForm(forms.Form):
     q = forms.CharField(label=_("Account no., name, phone or meter no."), required=False, max_length=200)
     status = forms.ChoiceField(label=_("Status"), required=False,
                                choices=[("", _("any"))] + list(ConnectionStatus.choices))
+    category_group = forms.ChoiceField(label=_("Category"), required=False,
+                                       choices=[("", _("any"))] + list(CategoryGroup.choices))
     division = forms.ChoiceField(label=_("Division"), required=False)
 
     def __init__(self, *args, divisions=None, **kwargs):

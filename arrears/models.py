@@ -7,18 +7,12 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Division
+from arrears.tariffs import CATEGORY_CHOICES, CATEGORY_GROUPS, CategoryGroup, category_group_expression
 from core.models import MONEY, CodeField, Source  # noqa: F401  CodeField: named by migrations
 
+Category = CategoryGroup  # TEMP: imports.pipeline's check until it reads arrears.tariffs
+
 account_no_validator = RegexValidator(r"^[0-9]{8,12}$", _("8 to 12 digits (leading zeros are kept)"))
-
-
-class Category(models.TextChoices):
-    DOMESTIC = "domestic", _("Domestic")
-    COMMERCIAL = "commercial", _("Commercial")
-    INDUSTRIAL = "industrial", _("Industrial")
-    INSTITUTIONAL = "institutional", _("Institutional")
-    AGRICULTURAL = "agricultural", _("Agricultural")
-    GOVERNMENT = "government", _("Government")
 
 
 class ConnectionStatus(models.TextChoices):
@@ -33,7 +27,15 @@ class Consumer(models.Model):
     # No index of its own: every index below starts with the division.
     division = models.ForeignKey(Division, verbose_name=_("division"), on_delete=models.PROTECT,
                                  related_name="consumers", db_index=False)
-    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    # The rate schedule as the billing system wrote it (LMV-1 … HV-4) or a broad word (arrears.tariffs).
+    category = models.CharField(_("category"), max_length=20, choices=CATEGORY_CHOICES)
+    # Derived by the database as the row is written, however it is written (the import's
+    # INSERT … SELECT, the admin, a factory): filters, reports and charges read the group.
+    # No index: the group is filtered within a division (consumer_division_arrears finds
+    # its rows) or with a search that reads the table anyway; a report groups rows it reads.
+    category_group = models.GeneratedField(
+        expression=category_group_expression(), output_field=models.CharField(max_length=20),
+        db_persist=True, verbose_name=_("category group"), choices=CategoryGroup.choices)
     sanctioned_load_kw = models.DecimalField(_("sanctioned load (kW)"), max_digits=10, decimal_places=2)
     phone = models.CharField(_("phone"), max_length=15, blank=True)
     meter_no = models.CharField(_("meter no."), max_length=30, blank=True)
@@ -56,7 +58,8 @@ class Consumer(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords(
-        excluded_fields=["balance", "arrears", "oldest_due_date", "arrears_from", "arrears_until", "updated_at"])
+        excluded_fields=["category_group", "balance", "arrears", "oldest_due_date", "arrears_from", "arrears_until",
+                         "updated_at"])
 
     class Meta:
         ordering = ["account_no"]
@@ -73,6 +76,10 @@ class Consumer(models.Model):
             models.Index(fields=["division", "arrears_until", "arrears_from"], name="consumer_division_stale"),
             # No index on phone or meter no.: search matches them together with a part of the
             # name (arrears.selectors.consumers_search), which reads the table anyway.
+        ]
+        constraints = [
+            # The import refuses any other category by line; this holds every other writer to it.
+            models.CheckConstraint(name="consumer_category_known", condition=Q(category__in=list(CATEGORY_GROUPS))),
         ]
 
     def __str__(self) -> str:

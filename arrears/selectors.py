@@ -17,12 +17,15 @@ def consumer_get(user: User, account_no: str) -> Consumer:
     return get_object_or_404(consumers_visible_to(user), account_no=account_no)
 
 
-def consumers_search(user: User, *, q: str = "", division: str = "", status: str = "") -> QuerySet[Consumer]:
+def consumers_search(user: User, *, q: str = "", division: str = "", status: str = "",
+                     category_group: str = "") -> QuerySet[Consumer]:
     consumers = consumers_visible_to(user)
     if division:
         consumers = consumers.filter(division__code=division)
     if status:
         consumers = consumers.filter(status=status)
+    if category_group:
+        consumers = consumers.filter(category_group=category_group)
     if q:
         consumers = consumers.filter(Q(account_no=q) | Q(name__icontains=q) | Q(phone=q) | Q(meter_no=q))
     return consumers

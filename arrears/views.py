@@ -29,7 +29,7 @@ def consumer_list(request):
     if form.is_valid():
         data = form.cleaned_data
         consumers = consumers_search(request.user, q=data["q"].strip(), status=data["status"],
-                                     division=data.get("division", ""))
+                                     category_group=data["category_group"], division=data.get("division", ""))
     elif not request.GET:
         consumers = consumers_search(request.user)
     page = Paginator(consumers, CONSUMERS_PER_PAGE).get_page(request.GET.get("page"))

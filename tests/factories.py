@@ -24,7 +24,7 @@ def make_consumer(division: Division, *, account_no: str | None = None, name: st
 
     return Consumer.objects.create(
         account_no=account_no or f"{next(_account_counter):08d}", name=name, division=division,
-        address=fields.pop("address", "12/34 Ratanpur Colony, Kanpur"), category=fields.pop("category", "domestic"),
+        address=fields.pop("address", "12/34 Ratanpur Colony, Kanpur"), category=fields.pop("category", "LMV-1"),
         sanctioned_load_kw=fields.pop("sanctioned_load_kw", "2.00"), is_protected=is_protected, **fields)
 
 

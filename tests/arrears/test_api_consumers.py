@@ -26,9 +26,9 @@ def test_it_lists_only_the_callers_division(api_client, clerk, consumers):
     assert set(body) == {"count", "next", "previous", "results"}
     assert [c["account_no"] for c in body["results"]] == ["00012345", "00012346"]  # highest arrears first
     assert body["results"][0] == {
-        "account_no": "00012345", "name": "Ram Prasad", "division": "RTP", "category": "domestic",
-        "status": "connected", "is_protected": False, "balance": "11500.00", "arrears": "11500.00",
-        "oldest_due_date": "2026-01-15"}
+        "account_no": "00012345", "name": "Ram Prasad", "division": "RTP", "category": "LMV-1",
+        "category_group": "domestic", "status": "connected", "is_protected": False, "balance": "11500.00",
+        "arrears": "11500.00", "oldest_due_date": "2026-01-15"}
 
 
 def test_hq_sees_every_division_and_filters(api_client, md, consumers):
