@@ -20,6 +20,13 @@ MAX_REPORTED_ERRORS = 1000
 
 Progress = Callable[[int], None]
 
+# The columns of the billing system's files (DESIGN.md), in the staging table's order.
+CONSUMER_COLUMNS = ["account_no", "name", "address", "division_code", "category", "sanctioned_load_kw", "phone",
+                    "meter_no", "is_protected"]
+CONSUMER_REQUIRED = ["account_no", "name", "division_code", "category"]
+LEDGER_COLUMNS = ["account_no", "entry_date", "kind", "amount", "reference", "due_date"]
+LEDGER_REQUIRED = ["account_no", "entry_date", "kind", "amount", "reference"]
+
 # A real line of the billing system's files is a few hundred characters. A far longer one
 # is a broken or hostile file, not a row: it is refused before it is read whole, so that
 # one huge field can't take the worker's memory. Characters, its line end included.

@@ -220,7 +220,7 @@ def test_it_names_a_duplicate_in_an_otherwise_clean_file(loaded, tmp_path, capsy
 def test_a_large_load_rebuilds_the_ledgers_indexes_and_keys(loaded, tmp_path, monkeypatch):
     from django.db import connection
 
-    monkeypatch.setattr("imports.pipeline._BULK_ROWS", 1)
+    monkeypatch.setattr("imports.pipeline.bulk._BULK_ROWS", 1)
     rows = "".join(f"00012347,2026-10-01,BILL,10.00,BULK-{i},2026-10-15\n" for i in range(50))
     call_command("import_ledger", write(tmp_path, "bulk.csv", "account_no,entry_date,kind,amount,reference,"
                                                               "due_date\n" + rows))
@@ -255,7 +255,7 @@ def test_a_large_load_rebuilds_the_ledgers_indexes_and_keys(loaded, tmp_path, mo
 def test_a_large_consumers_load_keeps_the_account_number_unique(rtp, hsp, tmp_path, monkeypatch, capsys):
     from django.db import IntegrityError
 
-    monkeypatch.setattr("imports.pipeline._BULK_ROWS", 1)
+    monkeypatch.setattr("imports.pipeline.bulk._BULK_ROWS", 1)
     call_command("import_consumers", write(tmp_path, "consumers.csv", CONSUMERS))
     assert Consumer.objects.count() == 3
     assert Consumer.objects.get(account_no="00012345").arrears_from is not None  # nothing owed, from today

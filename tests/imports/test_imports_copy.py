@@ -135,7 +135,7 @@ def test_consumer_names_read_the_same_on_either_path(rtp, tmp_path, name_field, 
 @pytest.mark.needs_postgres
 def test_a_large_load_the_checked_write_refused_still_gets_its_ids_and_keys(rtp, tmp_path, monkeypatch):
     # The careful write, for a large load: ids from the reserved block, keys rebuilt.
-    monkeypatch.setattr("imports.pipeline._BULK_ROWS", 1)
+    monkeypatch.setattr("imports.pipeline.bulk._BULK_ROWS", 1)
     make_consumer(rtp, account_no="00012345")
     path = tmp_path / "ledger.csv"
     path.write_text(HEADER + "00012345,2026-09-01,BILL,08000.00,B-1,2026-09-15\n"

@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from arrears.ledger import positions_mismatches
 from arrears.models import Consumer, LedgerEntry
 from core.errors import ImportFailed
-from imports import pipeline as imports
+from imports.pipeline import first_load as first_load_path
 from imports.pipeline import ledger_import
 from imports.services import import_run
 from tests.factories import add_entry, make_consumer
@@ -55,9 +55,9 @@ class FirstLoads:
 
 @pytest.fixture
 def first_load(monkeypatch):
-    monkeypatch.setattr("imports.pipeline._BULK_ROWS", 1)
-    spy = FirstLoads(imports._first_load_write)
-    monkeypatch.setattr("imports.pipeline._first_load_write", spy)
+    monkeypatch.setattr("imports.pipeline.bulk._BULK_ROWS", 1)
+    spy = FirstLoads(first_load_path._first_load_write)
+    monkeypatch.setattr("imports.pipeline.first_load._first_load_write", spy)
     return spy
 
 

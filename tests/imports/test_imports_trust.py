@@ -14,8 +14,7 @@ import pytest
 from accounts.models import Division
 from arrears.models import Consumer, LedgerEntry
 from core.errors import ImportFailed
-from imports import pipeline as imports
-from imports.pipeline import consumers_import, ledger_import
+from imports.pipeline import consumers_import, ledger_import, staging
 from imports.pipeline.divisions import divisions_import
 from imports.pipeline.reader import MAX_LINE
 from imports.services import import_run
@@ -106,7 +105,8 @@ def test_it_lets_it_create_consumers_and_move_them(rtp, hsp, hsp_consumer, tmp_p
 @pytest.fixture
 def checks_miss(monkeypatch):
     """The checks let every row through: what the write does on its own."""
-    monkeypatch.setattr(imports, "_collect", lambda *args, **kwargs: None)
+    for module in ("consumers", "ledger"):
+        monkeypatch.setattr(f"imports.pipeline.{module}._collect", lambda *args, **kwargs: None)
 
 
 def test_an_officers_consumers_write_keeps_to_the_division_by_itself(officer, hsp_consumer, tmp_path, checks_miss):
@@ -134,7 +134,7 @@ def test_an_officers_ledger_write_keeps_to_the_division_by_itself(officer, hsp_c
 @pytest.mark.needs_postgres
 def test_an_officers_first_load_leaves_other_divisions_consumers_alone(officer, rtp, hsp_consumer, tmp_path,
                                                                        monkeypatch):
-    monkeypatch.setattr(imports, "_BULK_ROWS", 1)  # a small file takes the first-load path
+    monkeypatch.setattr("imports.pipeline.bulk._BULK_ROWS", 1)  # a small file takes the first-load path
     make_consumer(rtp, account_no="00012345")
     Consumer.objects.filter(pk=hsp_consumer.pk).update(arrears_from=date(2020, 1, 1))
     path = write(tmp_path, LEDGER_HEADER + "00012345,2026-01-01,BILL,800.00,B-1,2026-01-15\n")
@@ -160,7 +160,7 @@ HUGE = 15 * 1024 * 1024
     ("divisions", DIVISION_HEADER, 'RTP,"{}",\n'),
 ])
 def test_a_line_of_many_megabytes_is_refused_in_little_memory(rtp, tmp_path, kind, header, lines, monkeypatch):
-    monkeypatch.setattr(imports, "_BULK_ROWS", 1)  # the ledger's first-load path reads it first
+    monkeypatch.setattr("imports.pipeline.bulk._BULK_ROWS", 1)  # the ledger's first-load path reads it first
     make_consumer(rtp, account_no="00012345", name="Ram Prasad")
     path = write(tmp_path, header + lines.format("x" * HUGE))
     run = {"consumers": consumers_import, "ledger": ledger_import, "divisions": divisions_import}[kind]
@@ -193,7 +193,7 @@ def test_matching_a_plain_line_takes_no_memory_per_character():
     lines = [b'1,"' + b"x" * 1_000_000 + b'",2', b'1,"' + b'a""' * 300_000 + b'",2', b"1," + b"x" * 1_000_000]
     tracemalloc.start()
     try:
-        assert all(imports._PLAIN_LINE.fullmatch(line) for line in lines)
+        assert all(staging._PLAIN_LINE.fullmatch(line) for line in lines)
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()

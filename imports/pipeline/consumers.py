@@ -1,0 +1,134 @@
+"""Imports consumers.csv: staged, checked (the checks below), then written with one UPDATE … FROM
+and one INSERT … SELECT. All-or-nothing: one transaction per file."""
+
+from django.db import connection, transaction
+
+from arrears.models import Category
+from core.dates import india_today
+from imports.pipeline.bulk import _analyze_if_large, _bulk_load
+from imports.pipeline.checks import (
+    ACCOUNT_RE,
+    _as_decimal,
+    _collect,
+    _concat,
+    _control_check,
+    _duplicate_check,
+    _quote,
+    _regex,
+)
+from imports.pipeline.reader import (
+    ADDRESS_CONTROL_RE,
+    CONSUMER_COLUMNS,
+    CONSUMER_REQUIRED,
+    ImportResult,
+    Progress,
+    RowErrors,
+)
+from imports.pipeline.staging import Staged, _drop, _phase, _stage
+
+
+def consumers_import(*, file, dry_run: bool = False, progress: Progress | None = None,
+                     division_id: int | None = None) -> ImportResult:
+    """Imports consumers.csv. With ``division_id`` (an officer's upload) every row must be
+    a consumer of that division already, and stay in it: an officer corrects their
+    consumers' details; new connections and moves between divisions come from IT's
+    import of the billing system's file."""
+    errors = RowErrors()
+    with transaction.atomic():
+        staged = _stage(file, CONSUMER_COLUMNS, CONSUMER_REQUIRED, errors, progress)
+        t = staged.table
+        categories = ", ".join(_quote(c) for c in Category.values)
+        category_reason = "must be one of " + ", ".join(Category.values) + ": "
+        checks = [
+            f"SELECT line, 'account_no' AS col, {_concat(repr('must be 8 to 12 digits: '), 'account_no')} AS reason"
+            f" FROM {t} WHERE NOT {_regex('account_no', ACCOUNT_RE)}",
+            _duplicate_check(t, ["account_no"], "account_no"),
+            f"SELECT line, 'name' AS col, 'must not be blank' AS reason FROM {t} WHERE name = ''",
+            f"SELECT line, 'name' AS col, 'longer than 200 characters' AS reason FROM {t} WHERE length(name) > 200",
+            f"SELECT s.line, 'division_code' AS col, {_concat(repr('unknown division: '), 's.division_code')}"
+            f" AS reason FROM {t} s LEFT JOIN accounts_division d ON d.code = s.division_code WHERE d.id IS NULL",
+            f"SELECT line, 'category' AS col, {_concat(repr(category_reason), 'category')}"
+            f" AS reason FROM {t} WHERE category NOT IN ({categories})",
+            f"SELECT line, 'sanctioned_load_kw' AS col, {_concat(repr('not a load in kW: '), 'sanctioned_load_kw')}"
+            f" AS reason FROM {t} WHERE sanctioned_load_kw <> '' AND NOT"
+            f" {_regex('sanctioned_load_kw', '^[0-9]{1,8}([.][0-9]{1,2})?$')}",
+            f"SELECT line, 'phone' AS col, {_concat(repr('not a phone number: '), 'phone')} AS reason"
+            f" FROM {t} WHERE phone <> '' AND NOT {_regex('phone', '^([+]91|0)?[0-9]{10}$')}",
+            f"SELECT line, 'meter_no' AS col, 'longer than 30 characters' AS reason FROM {t}"
+            f" WHERE length(meter_no) > 30",
+            f"SELECT line, 'is_protected' AS col, {_concat(repr('must be 0 or 1 (blank = 0): '), 'is_protected')}"
+            f" AS reason FROM {t} WHERE is_protected NOT IN ('', '0', '1')",
+            _control_check(t, "name"),
+            _control_check(t, "address", ADDRESS_CONTROL_RE),
+            _control_check(t, "meter_no"),
+        ]
+        params = []
+        if division_id is not None:
+            checks += [
+                f"SELECT s.line, 'division_code' AS col, {_concat(repr('outside your division: '), 's.division_code')}"
+                f" AS reason FROM {t} s JOIN accounts_division d ON d.code = s.division_code WHERE d.id <> %s",
+                # One answer whether the account is another division's or no one's: the
+                # import is no way to learn which accounts exist elsewhere.
+                f"SELECT s.line, 'account_no' AS col, 'outside your division' AS reason FROM {t} s"
+                f" WHERE {_regex('s.account_no', ACCOUNT_RE)} AND NOT EXISTS (SELECT 1 FROM arrears_consumer c"
+                f" WHERE c.account_no = s.account_no AND c.division_id = %s)",
+            ]
+            params += [division_id, division_id]
+        with _phase("consumers import: checks"):
+            _collect(errors, checks, t, params)
+        errors.raise_if_any()
+        with _phase("consumers import: write"):
+            result = _consumers_write(staged, dry_run=dry_run, division_id=division_id)
+        _drop(staged)
+        if dry_run:
+            transaction.set_rollback(True)
+        return result
+
+
+def _consumers_write(staged: Staged, *, dry_run: bool, division_id: int | None) -> ImportResult:
+    """Writes a file that passed the checks. An officer's (``division_id``) only updates
+    that division's consumers, never moves one and never creates one: the checks refused
+    any other row already, and the write is confined to the division all the same."""
+    t = staged.table
+    load = ("CASE WHEN s.sanctioned_load_kw = '' THEN 0 ELSE " + _as_decimal("s.sanctioned_load_kw") + " END")
+    protected = "CASE WHEN s.is_protected = '1' THEN TRUE ELSE FALSE END" if connection.vendor == "postgresql" \
+        else "CASE WHEN s.is_protected = '1' THEN 1 ELSE 0 END"
+    differs = (f"c.name <> s.name OR c.address <> s.address OR c.division_id <> d.id OR c.category <> s.category"
+               f" OR c.sanctioned_load_kw <> {load} OR c.phone <> s.phone OR c.meter_no <> s.meter_no"
+               f" OR c.is_protected <> {protected}")
+    result = ImportResult(rows=staged.rows, dry_run=dry_run)
+    officer = division_id is not None
+    scope = " AND c.division_id = %s" if officer else ""
+    scope_params = [division_id] if officer else []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(c.id), COALESCE(SUM(CASE WHEN c.id IS NOT NULL AND ({differs}) THEN 1 ELSE 0 END), 0)"
+            f" FROM {t} s JOIN accounts_division d ON d.code = s.division_code"
+            f" LEFT JOIN arrears_consumer c ON c.account_no = s.account_no{scope}", scope_params)
+        existing, updated = cursor.fetchone()
+        result.created = staged.rows - existing
+        result.updated = updated
+        result.unchanged = existing - updated
+        if dry_run:
+            return result
+    with _bulk_load(result.created + result.updated, "arrears_consumer"), connection.cursor() as cursor:
+        now = "CURRENT_TIMESTAMP"
+        cursor.execute(
+            f"UPDATE arrears_consumer AS c SET name = s.name, address = s.address,"
+            f"{'' if officer else ' division_id = d.id,'}"
+            f" category = s.category, sanctioned_load_kw = {load}, phone = s.phone, meter_no = s.meter_no,"
+            f" is_protected = {protected}, updated_at = {now}"
+            f" FROM {t} s JOIN accounts_division d ON d.code = s.division_code"
+            f" WHERE c.account_no = s.account_no AND ({differs}){scope}", scope_params)
+        if not officer:
+            cursor.execute(
+                f"INSERT INTO arrears_consumer (account_no, name, address, division_id, category, sanctioned_load_kw,"
+                f" phone, meter_no, is_protected, status, balance, arrears, arrears_from, created_at, updated_at)"
+                f" SELECT s.account_no, s.name, s.address, d.id, s.category, {load}, s.phone, s.meter_no,"
+                # No ledger yet: nothing owed, for ever (arrears_until NULL) until an entry is written.
+                f" {protected}, 'connected', 0, 0, %s, {now}, {now}"
+                f" FROM {t} s JOIN accounts_division d ON d.code = s.division_code"
+                f" WHERE NOT EXISTS (SELECT 1 FROM arrears_consumer c WHERE c.account_no = s.account_no)"
+                f" ORDER BY s.line", [india_today()])
+    _analyze_if_large(result.created, ["arrears_consumer"])
+    return result
