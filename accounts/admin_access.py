@@ -1,61 +1,76 @@
 """Admin access by role: the mixins every app's admin stands on.
 
-Officers are staff but hold no Django model permissions: access follows the role,
-and every queryset starts from the scoping selectors, so another division's records
-cannot be reached by URL either.
+Officers are staff but hold no Django model permissions: access follows the role
+(accounts.permissions), and every queryset starts from the scoping selectors, so another
+division's records cannot be reached by URL either: a record is in scope when the model
+admin's own queryset holds it, the one scoping rule of the pages and the API.
 """
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.template.response import TemplateResponse
 
-from accounts.models import Role
+from accounts.permissions import may_use_admin
 from core.money import format_inr
-
-# Roles that may correct a ledger or take money in the admin: the division officer and IT.
-MONEY_ROLES = (Role.OFFICER, Role.ADMIN)
-
-
-def in_scope(user, obj) -> bool:
-    """Whether ``obj`` (anything with a division, or a consumer) is in the user's divisions."""
-    if obj is None or user.is_superuser or user.sees_all_divisions:
-        return True
-    division_id = getattr(obj, "division_id", None)
-    if division_id is None and hasattr(obj, "consumer"):
-        division_id = obj.consumer.division_id
-    return division_id is not None and division_id == user.division_id
 
 
 class RoleAccessMixin:
     """Admin access by role instead of Django model permissions.
 
-    ``view_roles`` may look (within their divisions), ``change_roles`` may edit.
-    Nobody adds or deletes through the admin unless a subclass says so.
+    ``view_action`` and ``change_action`` name rules of accounts.permissions: who may look (within
+    their divisions) and who may edit (None: nobody). Nobody adds or deletes through the admin
+    unless a subclass says so.
     """
 
-    view_roles: tuple = (Role.OFFICER, Role.MD, Role.ADMIN)
-    change_roles: tuple = ()
+    view_action: str = "admin_view"
+    change_action: str | None = None
 
-    def _active_staff(self, request) -> bool:
-        user = request.user
-        return user.is_active and user.is_staff
+    def in_scope(self, request, obj) -> bool:
+        """Whether ``obj`` is one of the records this admin's queryset (a scoping selector) gives the user."""
+        if obj is None:
+            return True
+        # A change page asks several times; the answer holds for the request.
+        answers = request.__dict__.setdefault("_admin_in_scope", {})
+        key = (obj._meta.label, obj.pk)
+        if key not in answers:
+            answers[key] = self.get_queryset(request).filter(pk=obj.pk).exists()
+        return answers[key]
 
     def has_module_permission(self, request):
-        return self._active_staff(request) and (request.user.is_superuser or request.user.role in self.view_roles)
+        return may_use_admin(request.user, self.view_action)
 
     def has_view_permission(self, request, obj=None):
-        return self.has_module_permission(request) and in_scope(request.user, obj)
+        return self.has_module_permission(request) and self.in_scope(request, obj)
 
     def has_change_permission(self, request, obj=None):
-        user = request.user
-        return (self._active_staff(request) and (user.is_superuser or user.role in self.change_roles)
-                and in_scope(user, obj))
+        return (self.change_action is not None and may_use_admin(request.user, self.change_action)
+                and self.in_scope(request, obj))
 
     def has_add_permission(self, request, obj=None):
         return False
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ScopedHistoryMixin:
+    """simple_history's pages for a RoleAccessMixin admin: another division's record answers as an unknown id.
+
+    simple_history finds the object in any division and then refuses it (403), which would tell an officer
+    which ids exist elsewhere; the admin's own pages go back to the index (302) and a version is a 404.
+    """
+
+    def history_view(self, request, object_id, extra_context=None):
+        if self.get_object(request, unquote(object_id)) is None:
+            return self._get_obj_does_not_exist_redirect(request, self.model._meta, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if self.get_object(request, unquote(object_id)) is None:
+            raise Http404
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class ReadOnlyAdmin(RoleAccessMixin, admin.ModelAdmin):
@@ -89,7 +104,8 @@ class AdminFormViewMixin:
         }
         return TemplateResponse(request, template, context, status=400 if form.errors else 200)
 
-    def _require_money_role(self, request):
+    def _require(self, request, may) -> None:
+        """Refuses unless the user is active staff and ``may(user)`` (a rule of accounts.permissions)."""
         user = request.user
-        if not (user.is_active and user.is_staff and (user.is_superuser or user.role in MONEY_ROLES)):
+        if not (may_use_admin(user) and may(user)):
             raise PermissionDenied

@@ -5,6 +5,7 @@ import os
 from django.db import transaction
 
 from accounts.models import Division, Role, User
+from accounts.permissions import STAFF_ROLES
 
 # (code, name, name in Hindi): KESCO's distribution divisions in Kanpur.
 DEMO_DIVISIONS = [
@@ -51,7 +52,7 @@ def demo_organisation_seed() -> list[tuple[str, str, str | None]]:
         user = User.objects.filter(username=username).first()
         if user is None:
             user = User(username=username, role=role, division=divisions.get(code), first_name=first,
-                        last_name=last, is_staff=role in (Role.ADMIN, Role.OFFICER),
+                        last_name=last, is_staff=role in STAFF_ROLES,
                         is_superuser=role == Role.ADMIN)
             user.set_password(password)
             user.save()

@@ -77,5 +77,7 @@ class User(AbstractUser):
 
     @property
     def sees_all_divisions(self) -> bool:
-        return self.role in (Role.MD, Role.ADMIN)
+        from accounts.permissions import may_see_all_divisions  # the role matrix; it imports this module
+
+        return may_see_all_divisions(self)
 

@@ -4,6 +4,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
 from accounts.models import DIVISION_ROLES, Division, Role, User
+from accounts.permissions import STAFF_ROLES
 from core.errors import DomainError
 
 
@@ -24,12 +25,12 @@ def user_create(*, username: str, password: str, role: str, division_code: str |
     elif division_code:
         raise DomainError(f"a {role} sees every division; give no --division", code="division_not_allowed")
     user = User(username=username, role=role, division=division, first_name=first_name, last_name=last_name,
-                is_staff=role in (Role.ADMIN, Role.OFFICER), is_superuser=role == Role.ADMIN)
+                is_staff=role in STAFF_ROLES, is_superuser=role == Role.ADMIN)
     if check_password:
         try:
             validate_password(password, user)
         except ValidationError as exc:
-            raise DomainError("password: " + " ".join(exc.messages), code="weak_password") from None
+            raise DomainError(" ".join(exc.messages), code="weak_password", field="password") from None
     user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()

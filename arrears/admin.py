@@ -18,8 +18,14 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from accounts.admin_access import MONEY_ROLES, AdminFormViewMixin, ReadOnlyAdmin, RoleAccessMixin, money_column
-from accounts.models import Role
+from accounts.admin_access import (
+    AdminFormViewMixin,
+    ReadOnlyAdmin,
+    RoleAccessMixin,
+    ScopedHistoryMixin,
+    money_column,
+)
+from accounts.permissions import may_adjust_ledger, user_may
 from arrears.forms import AdjustmentForm
 from arrears.models import Consumer, LedgerEntry, PositionCheck
 from arrears.selectors import consumers_visible_to, ledger_visible_to
@@ -48,6 +54,10 @@ class LedgerInline(RoleAccessMixin, admin.TabularInline):
     debit_inr = money_column("debit", _("debit"))
     credit_inr = money_column("credit", _("credit"))
 
+    def in_scope(self, request, obj) -> bool:
+        # An inline is asked about its parent: the consumer, already found through ConsumerAdmin's scoped queryset.
+        return True
+
     def get_queryset(self, request):
         # A long-standing consumer has hundreds of lines; the page shows recent ones.
         since = self._today() - timedelta(days=731)
@@ -61,8 +71,8 @@ class LedgerInline(RoleAccessMixin, admin.TabularInline):
 
 
 @admin.register(Consumer)
-class ConsumerAdmin(RoleAccessMixin, SimpleHistoryAdmin):
-    change_roles = (Role.OFFICER,)
+class ConsumerAdmin(RoleAccessMixin, ScopedHistoryMixin, SimpleHistoryAdmin):
+    change_action = "edit_consumer"
     list_display = ["account_no", "name", "division", "category", "category_group", "status", "is_protected",
                     "balance_inr", "arrears_inr", "oldest_due_date"]
     # By group, not by code: seventeen rate schedules and six words would be a long list
@@ -86,7 +96,8 @@ class ConsumerAdmin(RoleAccessMixin, SimpleHistoryAdmin):
                 "phone", "meter_no", "is_protected", "status", *POSITION_FIELDS, "ledger_actions"]
 
     def get_readonly_fields(self, request, obj=None):
-        editable = ADMIN_EDITABLE_FIELDS if request.user.is_superuser else OFFICER_EDITABLE_FIELDS
+        editable = (ADMIN_EDITABLE_FIELDS if user_may(request.user, "edit_consumer_billing_fields")
+                    else OFFICER_EDITABLE_FIELDS)
         if not self.has_change_permission(request, obj):
             editable = ()
         return [f for f in self.get_fields(request, obj) if f not in editable]
@@ -151,13 +162,12 @@ class LedgerEntryAdmin(AdminFormViewMixin, ReadOnlyAdmin):
         return [path("adjustment/", view, name="arrears_ledgerentry_adjustment"), *super().get_urls()]
 
     def changelist_view(self, request, extra_context=None):
-        extra_context = {**(extra_context or {}), "may_adjust": request.user.role in MONEY_ROLES
-                         or request.user.is_superuser}
+        extra_context = {**(extra_context or {}), "may_adjust": may_adjust_ledger(request.user)}
         return super().changelist_view(request, extra_context)
 
     def adjustment_view(self, request):
         """Corrects a ledger the only way it may be: a signed ADJUSTMENT entry."""
-        self._require_money_role(request)
+        self._require(request, may_adjust_ledger)
         initial = {"account_no": request.GET.get("account_no", "")}
         form = AdjustmentForm(request.POST or None, initial=initial)
         if request.method == "POST" and form.is_valid():
@@ -181,5 +191,5 @@ class LedgerEntryAdmin(AdminFormViewMixin, ReadOnlyAdmin):
 @admin.register(PositionCheck)
 class PositionCheckAdmin(ReadOnlyAdmin):
     # The nightly proof spans every division: HQ and IT only.
-    view_roles = (Role.MD, Role.ADMIN)
+    view_action = "admin_view_all_divisions"
     list_display = ["started_at", "finished_at", "consumers_checked", "mismatches", "source"]

@@ -2,27 +2,24 @@
 
 import logging
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import DataError, IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.models import Role, User
+from accounts.models import User
+from accounts.permissions import may_adjust_ledger
 from arrears.ledger import positions_mismatches, positions_refresh
 from arrears.models import Consumer, EntryKind, LedgerEntry, PositionCheck
 from arrears.selectors import consumers_visible_to
 from core.dates import india_today
 from core.errors import DomainError
 from core.models import Source
-from core.money import format_inr
+from core.money import MONEY_LIMIT, format_inr, money
 
 logger = logging.getLogger(__name__)
 
-CENT = Decimal("0.01")
-ADJUSTMENT_ROLES = (Role.OFFICER, Role.ADMIN)
-# The most a money column (numeric(14, 2)) holds: anything larger the database refuses.
-MONEY_LIMIT = Decimal("999999999999.99")
 # KESCO took over Kanpur's supply in 2000: a ledger line or payment dated before is a typing mistake.
 EARLIEST_ENTRY_DATE = date(2000, 1, 1)
 # A ledger date past this is a typing mistake too (the date arithmetic of arrears would overflow near 9999).
@@ -31,26 +28,11 @@ LATEST_ENTRY_DATE = date(2099, 12, 31)
 REFERENCE_LENGTH = 40
 
 
-def money(value, *, field: str = "amount") -> Decimal:
-    """A Decimal rupee amount with at most 2 places that a money column holds, or a DomainError naming the field."""
-    if isinstance(value, float):
-        raise DomainError(f"{field}: give the amount as a decimal string, not a float", code="invalid_amount")
-    try:
-        amount = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        raise DomainError(f"{field}: not an amount: {value!r}", code="invalid_amount") from None
-    if not amount.is_finite() or amount != amount.quantize(CENT):
-        raise DomainError(f"{field}: at most 2 decimal places: {value!r}", code="invalid_amount")
-    if abs(amount) > MONEY_LIMIT:
-        raise DomainError(f"{field}: at most {format_inr(MONEY_LIMIT)}", code="invalid_amount")
-    return amount.quantize(CENT)
-
-
 def entry_date_checked(value: date, *, field: str = "entry_date") -> date:
     """A ledger date between KESCO's first day and the end of the century, or a DomainError naming the field."""
     if not EARLIEST_ENTRY_DATE <= value <= LATEST_ENTRY_DATE:
-        raise DomainError(f"{field}: must be between {EARLIEST_ENTRY_DATE:%d.%m.%Y} and "
-                          f"{LATEST_ENTRY_DATE:%d.%m.%Y}", code="invalid_date")
+        raise DomainError(f"must be between {EARLIEST_ENTRY_DATE:%d.%m.%Y} and "
+                          f"{LATEST_ENTRY_DATE:%d.%m.%Y}", code="invalid_date", field=field)
     return value
 
 
@@ -85,8 +67,8 @@ NUMERIC_VALUE_OUT_OF_RANGE = "22003"  # PostgreSQL's SQLSTATE for a numeric(14, 
 
 
 def _balance_overflow() -> DomainError:
-    return DomainError(f"amount: the account's balance or arrears would pass {format_inr(MONEY_LIMIT)}, more than "
-                       "a ledger can hold; check the amount", code="balance_overflow")
+    return DomainError(f"the account's balance or arrears would pass {format_inr(MONEY_LIMIT)}, more than "
+                       "a ledger can hold; check the amount", code="balance_overflow", field="amount")
 
 
 def reference_taken(*, kind: str, reference: str) -> bool:
@@ -97,7 +79,7 @@ def reference_taken(*, kind: str, reference: str) -> bool:
 def taken_error(field: str, what: str, value: str, code: str) -> DomainError:
     # Unique across KESCO, so the refusal can't be avoided; it names only the number the
     # user typed and reads the same whichever division holds it, so it reveals nothing else.
-    return DomainError(f"{field}: {what} {value} is already recorded; {what}s are unique across KESCO", code=code)
+    return DomainError(f"{what} {value} is already recorded; {what}s are unique across KESCO", code=code, field=field)
 
 
 def adjustment_add(*, user: User, account_no: str, amount, entry_date: date, reference: str,
@@ -106,11 +88,11 @@ def adjustment_add(*, user: User, account_no: str, amount, entry_date: date, ref
 
     Only a division officer or IT may correct an account; a clerk takes payments.
     """
-    if user.role not in ADJUSTMENT_ROLES:
+    if not may_adjust_ledger(user):
         raise PermissionDenied("only officers and IT admins adjust a ledger")
     amount = money(amount)
     if amount == 0:
-        raise DomainError("amount: an adjustment must not be zero", code="invalid_amount")
+        raise DomainError("an adjustment must not be zero", code="invalid_amount", field="amount")
     entry_date = entry_date_checked(entry_date)
     reference = code_checked(reference, field="reference", required_code="reference_required")
     try:
@@ -129,9 +111,9 @@ def code_checked(value: str, *, field: str, required_code: str) -> str:
     """A receipt number or reference: given, and no longer than the ledger's reference column."""
     value = (value or "").strip()
     if not value:
-        raise DomainError(f"{field}: required", code=required_code)
+        raise DomainError("required", code=required_code, field=field)
     if len(value) > REFERENCE_LENGTH:
-        raise DomainError(f"{field}: at most {REFERENCE_LENGTH} characters", code=f"invalid_{field}")
+        raise DomainError(f"at most {REFERENCE_LENGTH} characters", code=f"invalid_{field}", field=field)
     return value
 
 
@@ -149,8 +131,4 @@ def positions_check(*, source: str = Source.TASK) -> PositionCheck:
     check.finished_at = timezone.now()
     check.save()
     return check
-
-
-# --- imports -------------------------------------------------------------------------
-
 

@@ -6,11 +6,16 @@ web page shows as a form error. Views never invent their own refusals.
 
 
 class DomainError(Exception):
+    """A refusal: ``detail`` says why, ``field`` names the input it is about (None: the request as a whole).
+
+    ``str(exc)`` is the whole sentence, "amount: must be more than zero", for logs, commands and the API.
+    """
+
     code = "domain_error"
 
-    def __init__(self, detail: str, *, code: str | None = None):
-        super().__init__(detail)
-        self.detail = detail
+    def __init__(self, detail: str, *, code: str | None = None, field: str | None = None):
+        self.detail, self.field = detail, field
+        super().__init__(f"{field}: {detail}" if field else detail)
         if code is not None:
             self.code = code
 

@@ -6,11 +6,10 @@ from core.errors import DomainError
 
 
 class DomainErrorForm(forms.Form):
-    """A form that shows a service's DomainError on the field it names ("receipt_no: …")."""
+    """A form that shows a service's DomainError on the field it names, or above the form."""
 
     def add_domain_error(self, exc: DomainError) -> None:
-        field, sep, reason = exc.detail.partition(": ")
-        if sep and field in self.fields:
-            self.add_error(field, reason)
+        if exc.field in self.fields:
+            self.add_error(exc.field, exc.detail)
         else:
-            self.add_error(None, exc.detail)
+            self.add_error(None, str(exc))

@@ -31,7 +31,8 @@ def idempotent(request, *, operation: str, handler: Callable[[], Response]) -> R
     if not key:
         return handler()
     if len(key) > 200:
-        raise DomainError(f"{HEADER}: at most 200 characters", code="idempotency_key_invalid")
+        # The input it is about is the header.
+        raise DomainError("at most 200 characters", code="idempotency_key_invalid", field=HEADER)
     fingerprint = _fingerprint(operation, request.data)
     try:
         with transaction.atomic():

@@ -23,26 +23,19 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_access import RoleAccessMixin
-from accounts.models import Division, Role
+from accounts.models import Division
+from accounts.permissions import may_build_lists, may_build_lists_off_rule
 from accounts.selectors import divisions_visible_to
 from core.dates import india_today
 from core.errors import DomainError
 from core.money import format_inr
 from defaulters.models import DefaulterList, DefaulterRun, DefaulterTrigger
 from defaulters.selectors import defaulter_lists_visible_to, defaulter_runs_visible_to
-from defaulters.services import defaulter_build_check, defaulter_build_may_differ
+from defaulters.services import defaulter_build_check
 
 logger = logging.getLogger(__name__)
 
-# Who may start a build by hand: the division officer (their division) and IT.
-BUILD_ROLES = (Role.OFFICER, Role.ADMIN)
-
-
 BUILD_NOT_QUEUED = "could not start: the task queue is unavailable; build again later"
-
-
-def _may_build(user) -> bool:
-    return user.is_superuser or user.role in BUILD_ROLES
 
 
 def defaulter_build_queue(*, user, as_of: date, threshold, division_codes: list[str],
@@ -95,7 +88,7 @@ class DefaulterBuildForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["divisions"].queryset = divisions_visible_to(user).order_by("code")
         self.fields["divisions"].initial = list(self.fields["divisions"].queryset)
-        if not defaulter_build_may_differ(user):
+        if not may_build_lists_off_rule(user):
             # The official list's day and threshold are the nightly rule's, not the officer's to choose.
             del self.fields["as_of"], self.fields["threshold"]
             self.fields["divisions"].help_text = _(
@@ -103,20 +96,13 @@ class DefaulterBuildForm(forms.Form):
                 "A list for another day or threshold is built by IT.") % {
                 "amount": format_inr(settings.DEFAULTER_THRESHOLD)}
 
-    def clean_as_of(self):
-        as_of = self.cleaned_data["as_of"]
-        if as_of > india_today():
-            raise forms.ValidationError(_("A list cannot be built for a day that has not come."))
-        return as_of
-
     def build_values(self, user) -> tuple[date, Decimal] | None:
         """The (day, threshold) to build, checked by the service's rule; None after adding its refusal."""
         try:
             return defaulter_build_check(user=user, as_of=self.cleaned_data.get("as_of"),
                                          threshold=self.cleaned_data.get("threshold"))
         except DomainError as exc:
-            self.add_error("threshold" if "threshold" in self.fields else None,
-                           capfirst(exc.detail.partition(": ")[2]))
+            self.add_error(exc.field if exc.field in self.fields else None, capfirst(exc.detail))
             return None
 
 
@@ -149,12 +135,12 @@ class DefaulterRunAdmin(RoleAccessMixin, admin.ModelAdmin):
                 *super().get_urls()]
 
     def changelist_view(self, request, extra_context=None):
-        extra_context = {**(extra_context or {}), "may_build": _may_build(request.user)}
+        extra_context = {**(extra_context or {}), "may_build": may_build_lists(request.user)}
         return super().changelist_view(request, extra_context)
 
     def build_view(self, request):
         """Build lists now, for a chosen day, threshold and divisions."""
-        if not (self.has_module_permission(request) and _may_build(request.user)):
+        if not (self.has_module_permission(request) and may_build_lists(request.user)):
             raise PermissionDenied
         form = DefaulterBuildForm(request.POST or None, user=request.user)
         if request.method == "POST" and form.is_valid() and (values := form.build_values(request.user)):
@@ -210,7 +196,7 @@ class DefaulterListAdmin(RoleAccessMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Rebuild the selected lists now (same day and threshold)"))
     def rebuild(self, request, queryset):
-        if not _may_build(request.user):
+        if not may_build_lists(request.user):
             raise PermissionDenied
         queued, refused = 0, []
         for defaulters in queryset.select_related("division"):
@@ -227,4 +213,4 @@ class DefaulterListAdmin(RoleAccessMixin, admin.ModelAdmin):
         if refused:
             self.message_user(request, _("Not rebuilt: %(lists)s. %(reason)s") % {
                 "lists": ", ".join(f"{d.division.code} {d.as_of}" for d, _exc in refused),
-                "reason": capfirst(refused[0][1].detail.partition(": ")[2])}, messages.ERROR)
+                "reason": capfirst(refused[0][1].detail)}, messages.ERROR)

@@ -27,7 +27,8 @@ from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from accounts.models import Division, Role, User
+from accounts.models import Division, User
+from accounts.permissions import may_build_lists_off_rule
 from accounts.selectors import divisions_visible_to
 from arrears.ledger import positions_roll, positions_select_sql
 from core.dates import india_today
@@ -164,7 +165,7 @@ def defaulter_threshold(value=None) -> Decimal:
         return settings.DEFAULTER_THRESHOLD
     amount = money(value, field="threshold")
     if amount < 0:
-        raise DomainError("threshold: must not be negative", code="invalid_threshold")
+        raise DomainError("must not be negative", code="invalid_threshold", field="threshold")
     return amount
 
 
@@ -176,7 +177,7 @@ def defaulter_divisions(*, division_codes: list[str] | None = None, started_by: 
         divisions = divisions.filter(code__in=division_codes)
         missing = sorted(set(division_codes) - set(divisions.values_list("code", flat=True)))
         if missing:
-            raise DomainError(f"division: no such division: {', '.join(missing)}", code="unknown_division")
+            raise DomainError(f"no such division: {', '.join(missing)}", code="unknown_division", field="division")
     return divisions.order_by("code")
 
 
@@ -185,25 +186,24 @@ def _as_of_checked(as_of: date | None) -> date:
     as_of = as_of or today
     if as_of > today:
         # Tomorrow's arrears depend on payments not made yet.
-        raise DomainError(f"as_of: {as_of} is in the future", code="as_of_in_future")
+        raise DomainError(f"{as_of} is in the future", code="as_of_in_future", field="as_of")
     return as_of
 
 
-def defaulter_build_may_differ(user: User | None) -> bool:
-    """Whether ``user`` may build a list other than the official one (another day or threshold):
-    IT and the command line (no user). The MD and the officers read today's list as the
-    nightly rule makes it, so nobody else may replace it with another."""
-    return user is None or user.is_superuser or user.role == Role.ADMIN
-
-
 def defaulter_build_check(*, user: User | None, as_of: date | None = None, threshold=None) -> tuple[date, Decimal]:
-    """The (day, threshold) of a build ``user`` may start, or a DomainError (official_list_rule)."""
+    """The (day, threshold) of a build ``user`` may start, or a DomainError: the one rule of every path
+    (the command, the nightly task before it fans out, each division's run, the admin's form and rebuild).
+
+    Not a day to come (as_of_in_future), a threshold of rupees ≥ 0 (invalid_threshold), and, unless ``user``
+    is IT or the command line (None), today's list at DEFAULTER_THRESHOLD: the MD and the officers read
+    today's list as the nightly rule makes it, so nobody else may replace it with another (official_list_rule).
+    """
     as_of, threshold = _as_of_checked(as_of), defaulter_threshold(threshold)
-    if not defaulter_build_may_differ(user) and (as_of != india_today()
+    if not may_build_lists_off_rule(user) and (as_of != india_today()
                                                  or threshold != settings.DEFAULTER_THRESHOLD):
-        raise DomainError(f"threshold: an officer rebuilds only today's list, at the official threshold of "
+        raise DomainError(f"an officer rebuilds only today's list, at the official threshold of "
                           f"{format_inr(settings.DEFAULTER_THRESHOLD)}; another day or threshold is IT's to build",
-                          code="official_list_rule")
+                          code="official_list_rule", field="threshold")
     return as_of, threshold
 
 

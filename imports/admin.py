@@ -3,14 +3,13 @@
 from django.contrib import admin
 
 from accounts.admin_access import ReadOnlyAdmin
-from accounts.models import Role
+from accounts.permissions import may_import
 from imports.models import ImportJob
 from imports.selectors import import_jobs_visible_to
 
 
 @admin.register(ImportJob)
 class ImportJobAdmin(ReadOnlyAdmin):
-    view_roles = (Role.OFFICER, Role.MD, Role.ADMIN)
     list_display = ["created_at", "kind", "original_name", "dry_run", "status", "created_by", "division", "summary"]
     list_filter = ["kind", "status", "source", "dry_run"]
     search_fields = ["original_name"]
@@ -18,3 +17,7 @@ class ImportJobAdmin(ReadOnlyAdmin):
 
     def get_queryset(self, request):
         return import_jobs_visible_to(request.user).select_related("division")
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "may_upload": may_import(request.user)}
+        return super().changelist_view(request, extra_context)

@@ -7,7 +7,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Role, User
+from accounts.models import User
+from accounts.permissions import may_import
 from core.errors import ImportFailed
 from core.models import Source
 from imports.models import ImportJob, ImportKind, ImportStatus
@@ -16,9 +17,6 @@ from imports.pipeline.divisions import divisions_import
 from imports.pipeline.reader import ImportResult
 
 logger = logging.getLogger(__name__)
-
-
-IMPORT_ROLES = (Role.OFFICER, Role.ADMIN)
 
 
 def import_run(*, kind: str, file, dry_run: bool = False, user: User | None = None, source: str,
@@ -61,10 +59,10 @@ def import_run(*, kind: str, file, dry_run: bool = False, user: User | None = No
 
 def import_job_create(*, user: User, kind: str, upload, dry_run: bool = False) -> ImportJob:
     """An officer's or IT admin's upload: saved now, imported by a Celery task after commit."""
-    if user.role not in IMPORT_ROLES:
+    if not may_import(user):
         raise PermissionDenied("only officers and IT admins import files")
-    if kind == ImportKind.DIVISIONS and not user.sees_all_divisions:
-        raise PermissionDenied("only HQ and IT import divisions")
+    if not may_import(user, kind):
+        raise PermissionDenied("only IT imports divisions")
     job = ImportJob(kind=kind, original_name=upload.name[:255], dry_run=dry_run, created_by=user,
                     division_id=None if user.sees_all_divisions else user.division_id, source=Source.WEB,
                     task_id=str(uuid.uuid4()))

@@ -13,42 +13,38 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.models import Role
+from accounts.permissions import may_import, may_view_imports
 from imports.forms import UploadForm
-from imports.models import ImportStatus
+from imports.models import ImportKind, ImportStatus
 from imports.selectors import import_jobs_visible_to
-from imports.services import IMPORT_ROLES, import_job_create
+from imports.services import import_job_create
 
 logger = logging.getLogger(__name__)
 
 
-def _require_role(user, roles) -> None:
-    if user.role not in roles:
+def _require(allowed: bool) -> None:
+    if not allowed:
         raise PermissionDenied
 
 
 JOBS_PER_PAGE = 25
 
 
-# Who may look at uploads: the importers, and HQ watching them. Clerks do not import.
-IMPORT_VIEW_ROLES = (*IMPORT_ROLES, Role.MD)
-
-
 @require_GET
 @login_required
 def import_job_list(request):
-    _require_role(request.user, IMPORT_VIEW_ROLES)
+    _require(may_view_imports(request.user))
     page = Paginator(import_jobs_visible_to(request.user).select_related("division"),
                      JOBS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "imports/import_job_list.html",
-                  {"page": page, "may_upload": request.user.role in IMPORT_ROLES})
+                  {"page": page, "may_upload": may_import(request.user)})
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
 def import_upload(request):
-    _require_role(request.user, IMPORT_ROLES)
-    may_import_divisions = request.user.sees_all_divisions
+    _require(may_import(request.user))
+    may_import_divisions = may_import(request.user, ImportKind.DIVISIONS)
     form = UploadForm(request.POST or None, request.FILES or None, may_import_divisions=may_import_divisions)
     if request.method == "POST" and form.is_valid():
         try:
@@ -62,7 +58,7 @@ def import_upload(request):
 
 
 def _job_for(request, pk):
-    _require_role(request.user, IMPORT_VIEW_ROLES)
+    _require(may_view_imports(request.user))
     return get_object_or_404(import_jobs_visible_to(request.user), pk=pk)
 
 
@@ -71,7 +67,7 @@ def _job_for(request, pk):
 def import_job_detail(request, pk):
     job = _job_for(request, pk)
     return render(request, "imports/import_job_detail.html",
-                  {"job": job, "progress": import_job_progress(job), "may_upload": request.user.role in IMPORT_ROLES})
+                  {"job": job, "progress": import_job_progress(job), "may_upload": may_import(request.user)})
 
 
 @require_GET

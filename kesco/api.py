@@ -9,10 +9,17 @@ from core.errors import DomainError
 
 
 def exception_handler(exc, context):
-    """DRF's handler, plus business-rule refusals as 409 {code, detail}."""
+    """DRF's handler, plus business-rule refusals as 409 {code, detail, field}.
+
+    ``detail`` stays the whole sentence ("amount: must be more than zero"), as clients that show it alone
+    read it; ``field`` names the input for those that place the message, and is left out when there is none.
+    """
     if isinstance(exc, DomainError):
         set_rollback()  # a refusal writes nothing, like any other error
-        return Response({"code": exc.code, "detail": exc.detail}, status=status.HTTP_409_CONFLICT)
+        body = {"code": exc.code, "detail": str(exc)}
+        if exc.field:
+            body["field"] = exc.field
+        return Response(body, status=status.HTTP_409_CONFLICT)
     return drf_exception_handler(exc, context)
 
 

@@ -5,7 +5,8 @@ from django.shortcuts import redirect
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from accounts.admin_access import MONEY_ROLES, AdminFormViewMixin, ReadOnlyAdmin, money_column
+from accounts.admin_access import AdminFormViewMixin, ReadOnlyAdmin, money_column
+from accounts.permissions import may_take_payment
 from arrears.models import Consumer
 from core.errors import DomainError
 from core.models import Source
@@ -37,13 +38,12 @@ class PaymentAdmin(AdminFormViewMixin, ReadOnlyAdmin):
         return [path("take/", view, name="payments_payment_take"), *super().get_urls()]
 
     def changelist_view(self, request, extra_context=None):
-        extra_context = {**(extra_context or {}), "may_take": request.user.role in MONEY_ROLES
-                         or request.user.is_superuser}
+        extra_context = {**(extra_context or {}), "may_take": may_take_payment(request.user)}
         return super().changelist_view(request, extra_context)
 
     def take_view(self, request):
         """Money at the counter: the same payment_record as the web page and the API."""
-        self._require_money_role(request)
+        self._require(request, may_take_payment)
         form = AdminPaymentForm(request.POST or None, initial={"account_no": request.GET.get("account_no", "")})
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data

@@ -8,7 +8,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.models import Role, User
+from accounts.models import User
+from accounts.permissions import may_backdate_payment, may_take_payment
 from arrears.models import EntryKind
 from arrears.services import (
     EARLIEST_ENTRY_DATE,
@@ -24,17 +25,6 @@ from core.money import format_inr, money
 from payments.models import Payment, PaymentMode
 
 logger = logging.getLogger(__name__)
-
-
-# Roles that may take money: the field clerk, the division officer, and IT at the counter.
-PAYMENT_ROLES = (Role.CLERK, Role.OFFICER, Role.ADMIN)
-
-
-# Who may date a payment further back than PAYMENT_BACKDATE_DAYS, giving a reason. A clerk
-# never may: a back-dated credit rewrites arrears already reported and lists already built.
-BACKDATE_ROLES = (Role.OFFICER, Role.ADMIN)
-
-
 
 
 # Ids of rows elsewhere (a drive stop) are positive and far below this; a larger one is no id.
@@ -56,19 +46,19 @@ def _paid_at_checked(paid_at: datetime | None, *, user: User, backdate_reason: s
         paid_on = timezone.localdate(paid_at)
         paid_at.astimezone(UTC)  # as the database stores it
     except (OverflowError, ValueError):
-        raise DomainError("paid_at: not a date and time a payment can have", code="invalid_paid_at") from None
+        raise DomainError("not a date and time a payment can have", code="invalid_paid_at", field="paid_at") from None
     if paid_at > now + timedelta(minutes=5):
-        raise DomainError("paid_at: cannot be in the future", code="paid_in_future")
+        raise DomainError("cannot be in the future", code="paid_in_future", field="paid_at")
     if paid_on < EARLIEST_ENTRY_DATE:
-        raise DomainError(f"paid_at: cannot be before {EARLIEST_ENTRY_DATE:%d.%m.%Y}", code="invalid_paid_at")
+        raise DomainError(f"cannot be before {EARLIEST_ENTRY_DATE:%d.%m.%Y}", code="invalid_paid_at", field="paid_at")
     days = settings.PAYMENT_BACKDATE_DAYS
     if paid_at < now - timedelta(days=days):
-        if user.role not in BACKDATE_ROLES:
-            raise DomainError(f"paid_at: a payment may be dated at most {days} days back; an officer can record "
-                              "an older one, with a reason", code="backdated")
+        if not may_backdate_payment(user):
+            raise DomainError(f"a payment may be dated at most {days} days back; an officer can record "
+                              "an older one, with a reason", code="backdated", field="paid_at")
         if not backdate_reason:
-            raise DomainError(f"backdate_reason: give the reason for dating a payment more than {days} days back",
-                              code="backdated")
+            raise DomainError(f"give the reason for dating a payment more than {days} days back",
+                              code="backdated", field="backdate_reason")
     return paid_at
 
 
@@ -82,22 +72,23 @@ def payment_record(*, user: User, account_no: str, amount, mode: str, receipt_no
     unless an officer gives ``backdate_reason``. Raises Consumer.DoesNotExist when the
     account is outside the user's division.
     """
-    if user.role not in PAYMENT_ROLES:
+    if not may_take_payment(user):
         raise PermissionDenied("only clerks, officers and IT admins take payments")
     amount = money(amount)
     if amount <= 0:
-        raise DomainError("amount: must be more than zero", code="invalid_amount")
+        raise DomainError("must be more than zero", code="invalid_amount", field="amount")
     if amount > settings.PAYMENT_MAX_AMOUNT:
-        raise DomainError(f"amount: more than {format_inr(settings.PAYMENT_MAX_AMOUNT)}, the most one payment may "
-                          "be", code="amount_too_large")
+        raise DomainError(f"more than {format_inr(settings.PAYMENT_MAX_AMOUNT)}, the most one payment may "
+                          "be", code="amount_too_large", field="amount")
     if mode not in PaymentMode.values:
-        raise DomainError(f"mode: one of {', '.join(PaymentMode.values)}", code="invalid_mode")
+        raise DomainError(f"one of {', '.join(PaymentMode.values)}", code="invalid_mode", field="mode")
     receipt_no = code_checked(receipt_no, field="receipt_no", required_code="receipt_required")
     if drive_stop_id is not None and not 1 <= drive_stop_id <= MAX_ID:
-        raise DomainError(f"drive_stop: no drive stop {drive_stop_id}", code="invalid_drive_stop")
+        raise DomainError(f"no drive stop {drive_stop_id}", code="invalid_drive_stop", field="drive_stop")
     backdate_reason = (backdate_reason or "").strip()
     if len(backdate_reason) > BACKDATE_REASON_LENGTH:
-        raise DomainError(f"backdate_reason: at most {BACKDATE_REASON_LENGTH} characters", code="invalid_reason")
+        raise DomainError(f"at most {BACKDATE_REASON_LENGTH} characters", code="invalid_reason",
+                          field="backdate_reason")
     paid_at = _paid_at_checked(paid_at, user=user, backdate_reason=backdate_reason, now=timezone.now())
 
     try:

@@ -8,22 +8,18 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.permissions import may_take_payment
 from arrears.selectors import consumer_get
 from arrears.views import consumer_page
 from core.errors import DomainError
 from core.models import Source
 from payments.forms import PaymentForm
 from payments.selectors import payments_visible_to
-from payments.services import PAYMENT_ROLES, payment_record
-
-
-def _require_role(user, roles) -> None:
-    if user.role not in roles:
-        raise PermissionDenied
+from payments.services import payment_record
 
 
 def _form_for(user, form):
-    return form if user.role in PAYMENT_ROLES else None
+    return form if may_take_payment(user) else None
 
 
 @require_GET
@@ -37,7 +33,8 @@ def consumer_detail(request, account_no):
 @login_required
 def payment_take(request, account_no):
     consumer = consumer_get(request.user, account_no)
-    _require_role(request.user, PAYMENT_ROLES)
+    if not may_take_payment(request.user):
+        raise PermissionDenied
     form = PaymentForm(request.POST)
     if form.is_valid():
         try:

@@ -3,6 +3,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
+from accounts.permissions import may_see_list_status
 from defaulters.selectors import defaulter_status_for
 
 # Each role lands on its own page: a clerk on today's work, an officer on the
@@ -15,14 +16,10 @@ HOME_TITLES = {
 }
 
 
-# Those who plan drives from the nightly defaulter lists see whether last night's lists are there.
-DEFAULTER_STATUS_ROLES = (Role.OFFICER, Role.MD)
-
-
 @login_required
 def home(request):
     context = {"home_title": HOME_TITLES.get(request.user.role, _("Home"))}
-    if request.user.role in DEFAULTER_STATUS_ROLES:
+    if may_see_list_status(request.user):
         statuses = defaulter_status_for(request.user)
         context.update(defaulter_status=statuses, defaulter_warnings=sum(not s.ok for s in statuses))
     return render(request, "accounts/home.html", context)

@@ -231,13 +231,7 @@ NO_DELETE = {"Consumer", "LedgerEntry", "Payment", "ImportJob", "DefaulterRun", 
 
 # (model, page, role): the status the app gives today where it should give the row's. Not expected: the test
 # xfails while one is met, and fails once it is fixed so that its entry goes.
-KNOWN_ANOMALIES = {
-    # simple_history's history pages find the object in any division, then refuse it: another division's
-    # consumer is a 403 where an unknown id is a 404 (302 on the admin's own pages), which tells an officer
-    # which consumer ids exist elsewhere. Should answer as for an unknown id.
-    ("Consumer", "history", "other_officer"): 403,
-    ("Consumer", "version", "other_officer"): 403,
-}
+KNOWN_ANOMALIES: dict = {}
 
 
 def _admin_expected(name: str, page: str) -> tuple:

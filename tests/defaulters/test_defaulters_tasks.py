@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 from django.db import OperationalError
 
 from core.dates import india_today
+from core.errors import DomainError
 from defaulters.models import DefaulterList, DefaulterRun
 from defaulters.tasks import defaulter_list_build_division_task, defaulter_lists_build_nightly_task
 from tests.defaulters.defaulter_data import owe
@@ -58,6 +59,20 @@ def test_it_builds_every_divisions_list_from_the_nightly_task(rtp, hsp):
     assert result == {"as_of": india_today().isoformat(), "divisions": 2}
     assert {(dl.division.code, dl.consumer_count) for dl in DefaulterList.objects.all()} == {("RTP", 1), ("HSP", 1)}
     assert set(DefaulterRun.objects.values_list("trigger", "status", "started_by")) == {("beat", "done", None)}
+
+
+@pytest.mark.parametrize(("as_of", "threshold", "code"), [
+    ((india_today() + timedelta(days=1)).isoformat(), None, "as_of_in_future"),
+    (None, "-1.00", "invalid_threshold"),
+    (None, "lots", "invalid_amount"),
+])
+def test_it_refuses_a_day_to_come_or_a_bad_threshold_before_fanning_out(rtp, hsp, as_of, threshold, code):
+    with mock.patch("defaulters.tasks.group") as fan_out, pytest.raises(DomainError) as refused:
+        defaulter_lists_build_nightly_task.delay(as_of=as_of, threshold=threshold)
+
+    assert refused.value.code == code
+    fan_out.assert_not_called()
+    assert not DefaulterRun.objects.exists() and not DefaulterList.objects.exists()
 
 
 def test_it_records_the_user_who_asked_through_the_task(rtp, officer):

@@ -79,8 +79,9 @@ def test_it_refuses_a_payment_that_would_overflow_the_balance(api_client, debtor
     response = pay(api_client, officer, {**BODY, "amount": "990000000.00"})
 
     assert response.status_code == 409
-    assert response.json()["code"] == "balance_overflow"
-    assert "amount" in response.json()["detail"]
+    body = response.json()
+    assert (body["code"], body["field"]) == ("balance_overflow", "amount")
+    assert body["detail"].startswith("amount: the account's balance or arrears would pass ₹9,99,99,99,99,999.99")
     assert not Payment.objects.exists()
 
 
@@ -174,12 +175,14 @@ def test_it_never_lets_a_clerk_back_date_beyond_the_limit(api_client, debtor, cl
     assert debtor.balance == Decimal("30000.00")
 
 
-def test_it_asks_an_officer_for_the_reason_to_back_date(api_client, debtor, officer):
+def test_it_asks_an_officer_for_the_reason_to_back_date(api_client, debtor, officer, settings):
+    settings.PAYMENT_BACKDATE_DAYS = 30
     response = pay(api_client, officer, {**BODY, "paid_at": days_ago(40)})
 
     assert response.status_code == 409
-    assert response.json()["code"] == "backdated"
-    assert "backdate_reason" in response.json()["detail"]
+    assert response.json() == {"code": "backdated", "field": "backdate_reason",
+                               "detail": "backdate_reason: give the reason for dating a payment more than "
+                                         "30 days back"}
     assert not Payment.objects.exists()
 
 

@@ -27,6 +27,6 @@ class Command(BaseCommand):
         try:
             user = user_create(username=username, password=password, role=role, division_code=division)
         except DomainError as exc:
-            raise CommandError(exc.detail) from None
+            raise CommandError(str(exc)) from None
         where = f" in {user.division.code}" if user.division else ""
         self.stdout.write(self.style.SUCCESS(f"created {user.username} ({user.get_role_display()}{where})"))

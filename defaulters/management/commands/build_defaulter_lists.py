@@ -37,7 +37,7 @@ class Command(BaseCommand):
             runs = defaulter_lists_build(as_of=as_of, threshold=threshold, division_codes=division,
                                          trigger=DefaulterTrigger.COMMAND, progress=progress)
         except DomainError as exc:
-            raise CommandError(exc.detail) from None
+            raise CommandError(str(exc)) from None
         failed = [run for run in runs if run.status != DefaulterRunStatus.DONE]
         if failed:
             raise CommandError(f"{len(failed)} of {len(runs)} divisions failed; their previous lists are unchanged")

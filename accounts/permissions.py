@@ -1,0 +1,103 @@
+"""Who may do what: the role matrix, and the rules every page, API view, admin, service and template asks.
+
+Nobody keeps a tuple of roles of their own: they call a rule here, so the matrix below is the whole
+answer to "may a clerk…?". Which rows a user may reach (their division or every one) is the scoping
+selectors' business (accounts.selectors); this module says only what a role may do.
+
+A superuser is IT, whatever role the row holds. The command line (no user) is IT on the server.
+"""
+
+from accounts.models import DIVISION_ROLES, Role
+
+CLERK, OFFICER, MD, IT = Role.CLERK, Role.OFFICER, Role.MD, Role.ADMIN
+
+# action → the roles that may do it.
+ROLE_MATRIX: dict[str, frozenset[str]] = {
+    # Scoping: HQ and IT see every division; officers and clerks belong to one (DIVISION_ROLES).
+    "see_all_divisions": frozenset(Role) - frozenset(DIVISION_ROLES),
+    # Money. A clerk never dates a payment further back than PAYMENT_BACKDATE_DAYS: a back-dated
+    # credit rewrites arrears already reported and lists already built.
+    "take_payment": frozenset({CLERK, OFFICER, IT}),
+    "backdate_payment": frozenset({OFFICER, IT}),
+    "adjust_ledger": frozenset({OFFICER, IT}),
+    # Uploads of the billing system's files. Divisions are KESCO-wide: IT only.
+    "import": frozenset({OFFICER, IT}),
+    "import_divisions": frozenset({IT}),
+    "view_imports": frozenset({OFFICER, MD, IT}),
+    # Defaulter lists. An officer rebuilds today's official list of their division; only IT builds
+    # another day or threshold. Those who plan drives see whether last night's lists are there.
+    "build_lists": frozenset({OFFICER, IT}),
+    "build_lists_off_rule": frozenset({IT}),
+    "see_list_status": frozenset({OFFICER, MD}),
+    # The Django admin (staff only: officers and IT, see STAFF_ROLES).
+    "admin_view": frozenset({OFFICER, MD, IT}),
+    "admin_view_all_divisions": frozenset({MD, IT}),  # records spanning every division (the nightly check)
+    "edit_consumer": frozenset({OFFICER, IT}),
+    "edit_consumer_billing_fields": frozenset({IT}),  # name, category, load: otherwise the billing import's
+}
+
+# Who gets a staff account (the Django admin): the division officer and IT.
+STAFF_ROLES = frozenset({OFFICER, IT})
+
+
+def role_of(user) -> str | None:
+    """The role whose rules apply to ``user``: IT for a superuser, None for an anonymous user."""
+    if user is None or not user.is_authenticated:
+        return None
+    return IT if user.is_superuser else user.role
+
+
+def role_may(role: str | None, action: str) -> bool:
+    return role in ROLE_MATRIX[action]
+
+
+def user_may(user, action: str) -> bool:
+    return role_may(role_of(user), action)
+
+
+def may_see_all_divisions(user) -> bool:
+    return user_may(user, "see_all_divisions")
+
+
+def may_take_payment(user) -> bool:
+    return user_may(user, "take_payment")
+
+
+def may_backdate_payment(user) -> bool:
+    return user_may(user, "backdate_payment")
+
+
+def may_adjust_ledger(user) -> bool:
+    return user_may(user, "adjust_ledger")
+
+
+# imports.models.ImportKind.DIVISIONS: imports stands above accounts, so its value is named here.
+DIVISIONS_KIND = "divisions"
+
+
+def may_import(user, kind: str | None = None) -> bool:
+    """Whether ``user`` may upload a file (of ``kind``: the divisions file is IT's)."""
+    return user_may(user, "import_divisions" if kind == DIVISIONS_KIND else "import")
+
+
+def may_view_imports(user) -> bool:
+    return user_may(user, "view_imports")
+
+
+def may_build_lists(user) -> bool:
+    return user_may(user, "build_lists")
+
+
+def may_build_lists_off_rule(user) -> bool:
+    """Whether ``user`` may build a list other than the official one (another day or threshold).
+    ``None`` is the command line."""
+    return user is None or user_may(user, "build_lists_off_rule")
+
+
+def may_see_list_status(user) -> bool:
+    return user_may(user, "see_list_status")
+
+
+def may_use_admin(user, action: str = "admin_view") -> bool:
+    """Whether ``user`` may do ``action`` in the Django admin: an active staff member whose role may."""
+    return user is not None and user.is_active and user.is_staff and user_may(user, action)
