@@ -3,9 +3,9 @@ exports and reports all start from these, so another division's rows are
 unreachable rather than merely hidden. Out of scope is a 404, not a 403."""
 
 from django.db.models import QuerySet
-from django.shortcuts import get_object_or_404
 
 from accounts.models import Division, User
+from accounts.permissions import may_see_all_divisions
 
 
 def division_scope(queryset: QuerySet, user: User, *, field: str = "division") -> QuerySet:
@@ -16,7 +16,7 @@ def division_scope(queryset: QuerySet, user: User, *, field: str = "division") -
     """
     if not user.is_authenticated or not user.is_active:
         return queryset.none()
-    if user.sees_all_divisions:
+    if may_see_all_divisions(user):
         return queryset
     if user.division_id is None:
         return queryset.none()
@@ -26,14 +26,9 @@ def division_scope(queryset: QuerySet, user: User, *, field: str = "division") -
 def divisions_visible_to(user: User) -> QuerySet[Division]:
     if not user.is_authenticated or not user.is_active:
         return Division.objects.none()
-    if user.sees_all_divisions:
+    if may_see_all_divisions(user):
         return Division.objects.all()
     return Division.objects.filter(pk=user.division_id)
-
-
-def division_get(user: User, code: str) -> Division:
-    """The division with this code, if the user may see it; else 404."""
-    return get_object_or_404(divisions_visible_to(user), code=code)
 
 
 def users_visible_to(user: User) -> QuerySet[User]:

@@ -15,7 +15,6 @@ class DefaulterTrigger(models.TextChoices):
     BEAT = "beat", _("nightly schedule")
     COMMAND = "command", _("command")
     ADMIN = "admin", _("admin")
-    API = "api", _("API")
 
 
 class DefaulterRunStatus(models.TextChoices):

@@ -17,7 +17,6 @@ from defaulters.models import DefaulterEntry, DefaulterList, DefaulterRun, Defau
 # Sort keys the list page offers: name in the URL → ORDER BY.
 ENTRY_ORDERINGS = {
     "rank": ["rank"],
-    "-arrears": ["rank"],
     "arrears": ["-rank"],
     "-days": ["-days_overdue", "rank"],
     "days": ["days_overdue", "rank"],

@@ -1,8 +1,5 @@
-import pytest
-from django.http import Http404
-
 from accounts.models import User
-from accounts.selectors import division_get, division_scope, divisions_visible_to
+from accounts.selectors import division_scope, divisions_visible_to
 
 
 def test_it_shows_officers_and_clerks_only_their_division(officer, clerk, hsp):
@@ -13,12 +10,6 @@ def test_it_shows_officers_and_clerks_only_their_division(officer, clerk, hsp):
 def test_it_shows_hq_and_it_every_division(md, it_admin, rtp, hsp):
     for user in (md, it_admin):
         assert set(divisions_visible_to(user).values_list("code", flat=True)) == {"RTP", "HSP"}
-
-
-def test_it_answers_404_for_another_division(clerk, hsp):
-    assert division_get(clerk, "RTP").code == "RTP"
-    with pytest.raises(Http404):
-        division_get(clerk, "HSP")
 
 
 def test_it_scopes_any_queryset_by_a_division_path(clerk, other_clerk, md):
