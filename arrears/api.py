@@ -42,7 +42,6 @@ class ConsumerListApi(generics.ListAPIView):
     """Consumers of the caller's division (every division for HQ and IT), highest arrears first."""
 
     serializer_class = ConsumerOutput
-    filter_backends = []
 
     def get_queryset(self):
         params = ConsumerListInput(data=self.request.query_params)
@@ -70,7 +69,6 @@ class ConsumerLedgerApi(generics.ListAPIView):
     """The consumer's ledger, oldest first. Append-only: corrections are ADJUSTMENT entries."""
 
     serializer_class = LedgerEntryOutput
-    filter_backends = []
 
     def get_queryset(self):
         consumer = consumer_get(self.request.user, self.kwargs["account_no"])

@@ -34,7 +34,6 @@ class DefaulterListListApi(generics.ListAPIView):
     """Defaulter lists of the caller's division (every division for HQ and IT), newest first."""
 
     serializer_class = DefaulterListOutput
-    filter_backends = []
 
     def get_queryset(self):
         params = DefaulterListListInput(data=self.request.query_params)
@@ -73,7 +72,6 @@ class DefaulterEntryListApi(generics.ListAPIView):
     """The consumers on a list, by rank (highest arrears first)."""
 
     serializer_class = DefaulterEntryOutput
-    filter_backends = []
 
     def get_queryset(self):
         defaulters = defaulter_list_get(self.request.user, self.kwargs["pk"])
