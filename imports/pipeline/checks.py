@@ -3,6 +3,7 @@ reason), and the SQL dialect helpers they are written with (PostgreSQL and SQLit
 
 from django.db import connection
 
+from core.sql import sql_text
 from imports.pipeline.reader import CONTROL_RE, RowErrors
 
 MAX_ERRORS = 1000
@@ -10,7 +11,7 @@ MAX_ERRORS = 1000
 
 def _regex(column: str, pattern: str) -> str:
     op = "~" if connection.vendor == "postgresql" else "REGEXP"
-    return f"({column} {op} '{pattern}')"
+    return f"({column} {op} {sql_text(pattern)})"
 
 
 def _is_date(column: str) -> str:
@@ -46,10 +47,6 @@ def _safe_date(column: str) -> str:
     return f"(CASE WHEN {_is_date(column)} THEN {_as_date(column)} END)"
 
 
-def _quote(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
 def _collect(errors: RowErrors, checks: list[str], table: str, params: list | None = None) -> None:
     """Runs each check (SELECT line, column, reason …) and adds what it finds, in line order."""
     sql = " UNION ALL ".join(f"SELECT * FROM ({check}) AS c{i}" for i, check in enumerate(checks))
@@ -71,11 +68,13 @@ def _concat(*parts: str) -> str:
 def _control_check(table: str, column: str, pattern: str = CONTROL_RE) -> str:
     """A free-text column's control characters (see CONTROL_RE). The other columns have a
     grammar (digits, codes, dates, amounts) that no control character passes."""
-    return f"SELECT line, '{column}' AS col, 'control character' AS reason FROM {table} WHERE {_regex(column, pattern)}"
+    return (f"SELECT line, {sql_text(column)} AS col, 'control character' AS reason FROM {table}"
+            f" WHERE {_regex(column, pattern)}")
 
 
 def _duplicate_check(table: str, key: list[str], column: str) -> str:
     on = " AND ".join(f"d.{k} = s.{k}" for k in key)
-    return (f"SELECT s.line, '{column}' AS col, {_concat(repr('duplicate of line '), 'CAST(d.first_line AS TEXT)')}"
-            f" AS reason FROM {table} s JOIN (SELECT {', '.join(key)}, MIN(line) AS first_line FROM {table}"
+    return (f"SELECT s.line, {sql_text(column)} AS col,"
+            f" {_concat(sql_text('duplicate of line '), 'CAST(d.first_line AS TEXT)')} AS reason"
+            f" FROM {table} s JOIN (SELECT {', '.join(key)}, MIN(line) AS first_line FROM {table}"
             f" GROUP BY {', '.join(key)} HAVING COUNT(*) > 1) d ON {on} WHERE s.line > d.first_line")

@@ -13,6 +13,7 @@ from django.db import DataError, IntegrityError, connection, transaction
 
 from arrears.ledger import positions_refresh
 from core.dates import india_today
+from core.sql import sql_text
 from imports.pipeline.bulk import _analyze_if_large, _bulk_load, _ledger_ids, _refresh_all_positions
 from imports.pipeline.checks import (
     AMOUNT_RE,
@@ -75,32 +76,35 @@ def _ledger_row_rules() -> list[tuple[str, str, str]]:
     """(column, reason, condition) for the checks that read one staged row alone."""
     amount_ok = _regex("amount", AMOUNT_RE)
     return [
-        ("entry_date", _concat(repr("not a date in YYYY-MM-DD form: "), "entry_date"), f"NOT {_is_date('entry_date')}"),
-        ("kind", _concat(repr("must be BILL, SURCHARGE, PAYMENT or ADJUSTMENT: "), "kind"),
+        ("entry_date", _concat(sql_text("not a date in YYYY-MM-DD form: "), "entry_date"),
+         f"NOT {_is_date('entry_date')}"),
+        ("kind", _concat(sql_text("must be BILL, SURCHARGE, PAYMENT or ADJUSTMENT: "), "kind"),
          "kind NOT IN ('BILL', 'SURCHARGE', 'PAYMENT', 'ADJUSTMENT')"),
-        ("amount", _concat(repr("not an amount with at most 2 decimal places: "), "amount"), f"NOT {amount_ok}"),
-        ("amount", _concat(repr("must be more than zero for "), "kind"),
+        ("amount", _concat(sql_text("not an amount with at most 2 decimal places: "), "amount"),
+         f"NOT {amount_ok}"),
+        ("amount", _concat(sql_text("must be more than zero for "), "kind"),
          f"kind IN ('BILL', 'SURCHARGE', 'PAYMENT') AND {_safe_decimal('amount')} <= 0"),
-        ("amount", "'an adjustment must not be zero'", f"kind = 'ADJUSTMENT' AND {_safe_decimal('amount')} = 0"),
-        ("due_date", "'required for a BILL'", "kind = 'BILL' AND due_date = ''"),
-        ("due_date", _concat(repr("not a date in YYYY-MM-DD form: "), "due_date"),
+        ("amount", sql_text("an adjustment must not be zero"),
+         f"kind = 'ADJUSTMENT' AND {_safe_decimal('amount')} = 0"),
+        ("due_date", sql_text("required for a BILL"), "kind = 'BILL' AND due_date = ''"),
+        ("due_date", _concat(sql_text("not a date in YYYY-MM-DD form: "), "due_date"),
          f"kind = 'BILL' AND due_date <> '' AND NOT {_is_date('due_date')}"),
-        ("due_date", "'only a BILL has a due date'",
+        ("due_date", sql_text("only a BILL has a due date"),
          "kind IN ('SURCHARGE', 'PAYMENT', 'ADJUSTMENT') AND due_date <> ''"),
-        ("reference", "'must not be blank'", "reference = ''"),
-        ("reference", "'longer than 40 characters'", "length(reference) > 40"),
-        ("reference", "'control character'", _regex("reference", CONTROL_RE)),
+        ("reference", sql_text("must not be blank"), "reference = ''"),
+        ("reference", sql_text("longer than 40 characters"), "length(reference) > 40"),
+        ("reference", sql_text("control character"), _regex("reference", CONTROL_RE)),
     ]
 
 
 def _ledger_checks(t: str, division_id: int | None) -> list[str]:
     """The detailed checks of a ledger file: every bad value of every line, named."""
-    checks = [f"SELECT line, '{column}' AS col, {reason} AS reason FROM {t} WHERE {condition}"
+    checks = [f"SELECT line, {sql_text(column)} AS col, {reason} AS reason FROM {t} WHERE {condition}"
               for column, reason, condition in _ledger_row_rules()]
     checks.append(_duplicate_check(t, ["kind", "reference"], "reference"))
     if division_id is None:
         checks.append(
-            f"SELECT s.line, 'account_no' AS col, {_concat(repr('unknown account: '), 's.account_no')} AS reason"
+            f"SELECT s.line, 'account_no' AS col, {_concat(sql_text('unknown account: '), 's.account_no')} AS reason"
             f" FROM {t} s LEFT JOIN arrears_consumer c ON c.account_no = s.account_no WHERE c.id IS NULL")
     else:
         # For an officer one answer whether the account is another division's or no one's:
@@ -110,8 +114,9 @@ def _ledger_checks(t: str, division_id: int | None) -> list[str]:
             f" (SELECT 1 FROM arrears_consumer c WHERE c.account_no = s.account_no AND c.division_id = %s)")
     checks += [
         # Already on the ledger with other values: the ledger is append-only.
-        f"SELECT s.line, 'reference' AS col, {_concat(repr('already imported with other values: '), 's.reference')}"
-        f" AS reason FROM {t} s JOIN arrears_ledgerentry l ON l.kind = s.kind AND l.reference = s.reference"
+        f"SELECT s.line, 'reference' AS col,"
+        f" {_concat(sql_text('already imported with other values: '), 's.reference')} AS reason"
+        f" FROM {t} s JOIN arrears_ledgerentry l ON l.kind = s.kind AND l.reference = s.reference"
         f" JOIN arrears_consumer c ON c.id = l.consumer_id"
         f" WHERE c.account_no <> s.account_no OR l.entry_date <> {_safe_date('s.entry_date')}"
         f" OR l.amount <> {_safe_decimal('s.amount')}"
