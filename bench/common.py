@@ -1,6 +1,7 @@
 """What every part of the benchmark shares: the database, child processes, figures."""
 
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -90,6 +91,15 @@ def _drain(child: subprocess.Popen) -> tuple[str, str]:
 
 def manage(ctx: Context, *args: str) -> Timed:
     return run_timed([sys.executable, "manage.py", *args], env=ctx.env())
+
+
+# A line of an import's own log of its steps (imports.pipeline and its modules, INFO).
+_STEP_LINE = re.compile(r" INFO imports\.pipeline\S* (.*)$")
+
+
+def import_steps(timed: Timed) -> list[str]:
+    """The steps an import logged ("ledger import: INSERT … SELECT: 5.7 s"), in order."""
+    return [found.group(1) for line in timed.stderr.splitlines() if (found := _STEP_LINE.search(line))]
 
 
 def database_recreate(ctx: Context) -> None:

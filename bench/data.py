@@ -16,6 +16,7 @@ Lines are made with string formatting and written in blocks of joined text
 per core, each a range of consumers, and the parts are joined.
 """
 
+import datetime
 import json
 import os
 import shutil
@@ -196,3 +197,49 @@ def data_set(size: str, *, root: Path = ROOT, workers: int | None = None) -> Dat
                    credit_paise=credit)
     manifest.write_text(json.dumps(asdict(data), indent=1))
     return data
+
+
+# One day's billing file (bench "daily"): a bill for every BILL_EVERY-th consumer (a
+# monthly cycle billed a thirtieth a day) and a payment from every PAY_EVERY-th.
+BILL_EVERY = 30
+PAY_EVERY = 29
+DUE_IN_DAYS = 15
+
+
+@dataclass
+class DayFile:
+    """One day's ledger file and what a correct import of it adds."""
+
+    path: Path
+    day: datetime.date
+    rows: int
+    bills: int
+    payments: int
+    debit_paise: int
+    credit_paise: int
+
+
+def day_file(data: DataSet, day: datetime.date) -> DayFile:
+    """The ledger file of ``day`` for this data set (written next to it, the same every time
+    for the same day): bills dated ``day``, due DUE_IN_DAYS later, and payments of a month's
+    bill dated ``day``. Its references ("B20261202-…") have a form of their own, so they never
+    meet the year's ("B202610-…")."""
+    stamp = day.strftime("%Y%m%d")
+    due = (day + datetime.timedelta(days=DUE_IN_DAYS)).isoformat()
+    lines, bills, payments, debit, credit = [HEADERS["ledger"]], 0, 0, 0, 0
+    billed, paying = range(BILL_EVERY, data.consumers + 1, BILL_EVERY), range(PAY_EVERY, data.consumers + 1, PAY_EVERY)
+    for i in sorted({*billed, *paying}):
+        _category, bill, _defaulter = _consumer(i)
+        acc = f"{i:08d}"
+        if i % BILL_EVERY == 0:
+            lines.append(f"{acc},{day.isoformat()},BILL,{_rupees(bill)},B{stamp}-{acc},{due}\n")
+            bills += 1
+            debit += bill
+        if i % PAY_EVERY == 0:
+            lines.append(f"{acc},{day.isoformat()},PAYMENT,{_rupees(bill)},R{stamp}-{acc},\n")
+            payments += 1
+            credit += bill
+    path = Path(data.directory) / f"day-{day.isoformat()}.csv"
+    path.write_text("".join(lines), encoding="utf-8")
+    return DayFile(path=path, day=day, rows=bills + payments, bills=bills, payments=payments, debit_paise=debit,
+                   credit_paise=credit)

@@ -10,7 +10,7 @@ import os
 import sys
 from pathlib import Path
 
-from bench.common import Context, Figure, manage, run_timed
+from bench.common import Context, Figure, import_steps, manage, run_timed
 
 TARGET_SECONDS = 120
 TARGET_MB = 500
@@ -19,11 +19,12 @@ SAMPLE_ROWS = {"full": 10_000, "small": 500}
 _COPY_TABLE = "bench_ledger_copy"
 
 
-def copy_baseline(ctx: Context) -> float:
-    """A plain COPY of ledger.csv into an unindexed table of the same columns (psql \\copy), in seconds."""
+def copy_baseline(ctx: Context, path: Path | None = None) -> float:
+    """A plain COPY of a ledger file (ledger.csv unless given) into an unindexed table of the same
+    columns (psql \\copy), in seconds."""
     create = (f"CREATE TABLE {_COPY_TABLE} (account_no text, entry_date date, kind text, amount numeric(14, 2),"
               f" reference text, due_date date)")
-    copy = f"\\copy {_COPY_TABLE} FROM '{ctx.data.path('ledger')}' WITH (FORMAT csv, HEADER)"
+    copy = f"\\copy {_COPY_TABLE} FROM '{path or ctx.data.path('ledger')}' WITH (FORMAT csv, HEADER)"
     psql = ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", ctx.database_url]
     run_timed([*psql, "-c", f"DROP TABLE IF EXISTS {_COPY_TABLE}", "-c", create], env=ctx.env())
     timed = run_timed([*psql, "-c", copy], env=ctx.env())
@@ -97,9 +98,8 @@ def run(ctx: Context) -> list[Figure]:
 def _import(ctx: Context, command: str, path: Path):
     timed = manage(ctx, command, str(path), "-v", "0")
     print(f"  {command}: {timed.seconds:.1f} s, {timed.peak_rss_mb:.0f} MB", flush=True)
-    for line in timed.stderr.splitlines():  # the import's own log of its steps
-        if " arrears.imports " in line:
-            print("    " + line.split(" arrears.imports ", 1)[1], flush=True)
+    for step in import_steps(timed):
+        print("    " + step, flush=True)
     return timed
 
 
