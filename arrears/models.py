@@ -10,8 +10,6 @@ from accounts.models import Division
 from arrears.tariffs import CATEGORY_CHOICES, CATEGORY_GROUPS, CategoryGroup, category_group_expression
 from core.models import MONEY, CodeField, Source  # noqa: F401  CodeField: named by migrations
 
-Category = CategoryGroup  # TEMP: imports.pipeline's check until it reads arrears.tariffs
-
 account_no_validator = RegexValidator(r"^[0-9]{8,12}$", _("8 to 12 digits (leading zeros are kept)"))
 
 

@@ -25,7 +25,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 # Bump when the generated files change, so stale files on disk are not reused.
-VERSION = 1
+VERSION = 2
 
 SIZES = {"full": 1_000_000, "small": 2_000}
 ROOT = Path(__file__).resolve().parent.parent / "bench-data"
@@ -42,14 +42,21 @@ FIRST = ["Ram", "Sita", "Mohan", "Geeta", "Suresh", "Anita", "Rakesh", "Sunita",
          "Pooja", "Manoj", "Rekha", "Sanjay", "Neha", "Dinesh", "Meena", "Amit", "Shalini"]
 LAST = ["Sharma", "Verma", "Gupta", "Yadav", "Mishra", "Tiwari", "Srivastava", "Singh", "Pandey", "Shukla",
         "Dwivedi", "Agarwal", "Kushwaha", "Saxena", "Tripathi", "Nigam"]
-# (category, share in per cent, monthly bill range in rupees, sanctioned load range in kW)
+# (category as the billing system writes it, share in per cent, monthly bill range in rupees,
+# sanctioned load range in kW): mostly homes, a few shops, tube wells, factories and institutions.
 CATEGORIES = [
-    ("domestic", 70, (250, 2_500), (1, 5)),
-    ("commercial", 15, (1_000, 8_000), (3, 20)),
-    ("agricultural", 7, (300, 2_000), (3, 10)),
-    ("industrial", 3, (5_000, 40_000), (20, 200)),
-    ("institutional", 3, (2_000, 15_000), (10, 50)),
-    ("government", 2, (2_000, 20_000), (10, 100)),
+    ("LMV-1", 68, (250, 2_500), (1, 5)),
+    ("LMV-10", 2, (250, 2_500), (1, 5)),
+    ("LMV-2", 14, (1_000, 8_000), (3, 20)),
+    ("LMV-9", 1, (1_000, 8_000), (3, 20)),
+    ("LMV-5", 6, (300, 2_000), (3, 10)),
+    ("LMV-8", 1, (2_000, 10_000), (10, 30)),
+    ("LMV-6", 2, (5_000, 40_000), (20, 75)),
+    ("HV-2", 1, (40_000, 400_000), (100, 1_000)),
+    ("LMV-4A", 2, (2_000, 15_000), (10, 50)),
+    ("LMV-4B", 1, (2_000, 15_000), (10, 50)),
+    ("LMV-3", 1, (2_000, 20_000), (10, 100)),
+    ("LMV-7", 1, (2_000, 20_000), (10, 100)),
 ]
 _CATEGORY_BY_PERCENT = [c for c in CATEGORIES for _ in range(c[1])]
 
@@ -110,7 +117,7 @@ def _consumers_write(path: Path, count: int) -> None:
             load = load_low + (h >> 11) % (load_high - load_low + 1)
             code, division, _hi = DIVISIONS[i % len(DIVISIONS)]
             phone = "" if (h >> 13) % 5 == 0 else f"{6 + (h >> 5) % 4}{(h * 7919) % 1_000_000_000:09d}"
-            protected = "1" if category == "institutional" and (h >> 17) % 10 == 0 else "0"
+            protected = "1" if category in ("LMV-4A", "LMV-4B") and (h >> 17) % 10 == 0 else "0"
             lines.append(f"{i:08d},{FIRST[(h >> 9) % 20]} {LAST[(h >> 15) % 16]},\"{1 + (h >> 3) % 400}, "
                          f"Sector {1 + (h >> 19) % 12}, {division}\",{code},{category},{load}.00,{phone},"
                          f"M{i:09d},{protected}\n")

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from accounts.demo import DEMO_DIVISIONS
 from arrears.models import Consumer, LedgerEntry
+from arrears.tariffs import CategoryGroup, category_group_of
 from core.models import Source
 from imports.pipeline import CONSUMER_COLUMNS, LEDGER_COLUMNS
 from imports.services import import_run
@@ -60,12 +61,15 @@ LOCALITIES = {
             ("Barra", "बर्रा", "208027"), ("Fazalganj", "फजलगंज", "208012")],
 }
 # Essential services: protected from disconnection, arrears or not.
-PROTECTED_NAMES = ["Community Health Centre, {locality}", "Jal Sansthan Water Works, {locality}",
-                   "Primary Health Centre, {locality}"]
+# (name, rate schedule): health centres are public institutions, the water works is on its own schedule.
+PROTECTED = [("Community Health Centre, {locality}", "LMV-4A"), ("Jal Sansthan Water Works, {locality}", "LMV-7"),
+             ("Primary Health Centre, {locality}", "LMV-4A")]
+# Everyone else, by rate schedule as the billing system writes it, with its share: mostly homes.
+SCHEDULES = [("LMV-1", 70), ("LMV-10", 2), ("LMV-2", 16), ("LMV-9", 1), ("LMV-6", 6), ("HV-2", 1), ("LMV-5", 4)]
 
 # How a consumer pays, with its share: most pay on time, a good share fall behind.
 PAYERS = [("regular", 62), ("late", 18), ("stopped", 14), ("never", 6)]
-MONTHLY_BILL = {  # rupees a month per kW of sanctioned load, roughly
+MONTHLY_BILL = {  # rupees a month per kW of sanctioned load, roughly, by category group
     "domestic": (350, 650), "commercial": (900, 1500), "industrial": (1400, 2200),
     "institutional": (900, 1400), "government": (900, 1400), "agricultural": (200, 400),
 }
@@ -116,22 +120,25 @@ def _demo_consumer(account_no: str, code: str, index: int) -> DemoConsumer:
     house = f"{rng.randint(1, 133)}/{rng.randint(1, 250)}"
     protected = index in (7, 29, 51)
     if protected:
-        category = rng.choice(["institutional", "government"])
-        name = PROTECTED_NAMES[(index // 22) % len(PROTECTED_NAMES)].format(locality=locality)
+        name, category = PROTECTED[(index // 22) % len(PROTECTED)]
+        name = name.format(locality=locality)
         load = Decimal(rng.choice([25, 40, 60, 75]))
     else:
-        category = rng.choices(["domestic", "commercial", "industrial", "agricultural"], [72, 18, 7, 3])[0]
+        category = rng.choices([c for c, _w in SCHEDULES], [w for _c, w in SCHEDULES])[0]
         person = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
-        if category == "commercial":
+        if category_group_of(category) == CategoryGroup.COMMERCIAL:
             name = f"{person} {rng.choice(SHOP_KINDS)}" if rng.random() < 0.5 else person
             load = Decimal(rng.choice([3, 5, 7, 10, 15]))
-        elif category == "industrial":
+        elif category == "HV-2":  # above 75 kW
             name = f"{rng.choice(LAST_NAMES)} {rng.choice(WORKS_KINDS)}"
-            load = Decimal(rng.choice([20, 35, 50, 75, 100]))
+            load = Decimal(rng.choice([100, 150, 200, 300]))
+        elif category == "LMV-6":
+            name = f"{rng.choice(LAST_NAMES)} {rng.choice(WORKS_KINDS)}"
+            load = Decimal(rng.choice([20, 35, 50, 75]))
         else:
             name = person
             load = Decimal(rng.choice([1, 2, 2, 3, 4, 5]))
-    hindi = not protected and category == "domestic" and rng.random() < 0.2
+    hindi = not protected and category_group_of(category) == CategoryGroup.DOMESTIC and rng.random() < 0.2
     if hindi:
         name = rng.choice(HINDI_NAMES)
         address = f"{house} {locality_hi}, कानपुर {pin}"
@@ -158,7 +165,7 @@ def _month_starts(today: date) -> list[date]:
 def demo_ledger_rows(consumer: DemoConsumer, today: date) -> list[dict]:
     """A year of monthly bills (due 15 days after) and the payments made up to ``today``."""
     rows = []
-    low, high = MONTHLY_BILL[consumer.category]
+    low, high = MONTHLY_BILL[category_group_of(consumer.category)]
     for n, billed in enumerate(_month_starts(today)):
         period = f"{billed:%Y%m}"
         rng = _rng(consumer.account_no, period)

@@ -112,8 +112,8 @@ def test_it_reports_every_bad_consumer_line_and_writes_nothing(rtp, tmp_path, ca
         "line 4: account_no: duplicate of line 2",
         "line 5: name: must not be blank",
         "line 6: division_code: unknown division: ZZZ",
-        "line 7: category: must be one of domestic, commercial, industrial, institutional, agricultural,"
-        " government: palace",
+        "line 7: category: not a UPPCL rate schedule (LMV-1 to LMV-11, LMV-4A, LMV-4B, HV-1 to HV-4) or a broad"
+        " group (domestic, commercial, industrial, institutional, agricultural, government): palace",
         "line 8: sanctioned_load_kw: not a load in kW: two",
         "line 9: phone: not a phone number: 12345",
         "line 10: is_protected: must be 0 or 1 (blank = 0): yes",
