@@ -21,8 +21,17 @@ class DomainError(Exception):
 
 
 class ImportFailed(Exception):
-    """A CSV file had bad rows; nothing was written. ``errors`` are `line N: column: reason`."""
+    """A CSV file had bad rows; nothing was written. ``rows`` are the first of them as (line, column,
+    reason), ``more`` counts those not listed; ``errors`` is their text as the contract writes it."""
 
-    def __init__(self, errors: list[str]):
-        super().__init__(f"{len(errors)} bad row(s); nothing was written")
-        self.errors = errors
+    def __init__(self, rows: list[tuple[int, str, str]], *, more: int = 0):
+        super().__init__(f"{len(rows) + more} bad row(s); nothing was written")
+        self.rows, self.more = list(rows), more
+
+    @property
+    def errors(self) -> list[str]:
+        """`line N: column: reason` per row, then "… and N more bad rows not shown" if any were left out."""
+        errors = [f"line {line}: {column}: {reason}" for line, column, reason in self.rows]
+        if self.more:
+            errors.append(f"… and {self.more} more bad row{'' if self.more == 1 else 's'} not shown")
+        return errors

@@ -4,9 +4,7 @@ reason), and the SQL dialect helpers they are written with (PostgreSQL and SQLit
 from django.db import connection
 
 from core.sql import sql_text
-from imports.pipeline.reader import CONTROL_RE, RowErrors
-
-MAX_ERRORS = 1000
+from imports.pipeline.reader import CONTROL_RE, MAX_REPORTED_ERRORS, RowErrors
 
 
 def _regex(column: str, pattern: str) -> str:
@@ -48,17 +46,15 @@ def _safe_date(column: str) -> str:
 
 
 def _collect(errors: RowErrors, checks: list[str], table: str, params: list | None = None) -> None:
-    """Runs each check (SELECT line, column, reason …) and adds what it finds, in line order."""
+    """Runs each check (SELECT line, column, reason …) and adds what it finds, in line order:
+    the first MAX_REPORTED_ERRORS, and how many there are in all."""
     sql = " UNION ALL ".join(f"SELECT * FROM ({check}) AS c{i}" for i, check in enumerate(checks))
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT line, col, reason FROM ({sql}) AS found ORDER BY line, col LIMIT {MAX_ERRORS}",
-                       params or [])
+        cursor.execute(f"SELECT line, col, reason, COUNT(*) OVER () FROM ({sql}) AS found"
+                       f" ORDER BY line, col, reason LIMIT {MAX_REPORTED_ERRORS}", params or [])
         found = cursor.fetchall()
-    merged = sorted(
-        [(int(m.split(":")[0][5:]), m) for m in errors.messages]
-        + [(line, f"line {line}: {column}: {reason}") for line, column, reason in found]
-    )
-    errors.messages = [message for _line, message in merged][:MAX_ERRORS]
+    errors.merge([(line, column, reason) for line, column, reason, _total in found],
+                 total=found[0][3] if found else 0)
 
 
 def _concat(*parts: str) -> str:

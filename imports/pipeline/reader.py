@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 
 from core.errors import ImportFailed
 
-# Stop collecting after this many: a wholly wrong file should not print a million lines.
+# List no more than this many (the rest are counted): a wholly wrong file should not print a million lines.
 MAX_REPORTED_ERRORS = 1000
 
 Progress = Callable[[int], None]
@@ -65,27 +65,32 @@ class ImportResult:
 
 
 class RowErrors:
-    """Collects `line N: column: reason` messages for a whole file."""
+    """A whole file's bad values as (line, column, reason): the first MAX_REPORTED_ERRORS kept,
+    the rest counted."""
 
     def __init__(self) -> None:
-        self.messages: list[str] = []
-        self.truncated = False
+        self.found: list[tuple[int, str, str]] = []
+        self.not_kept = 0
 
     def add(self, line: int, column: str, reason: str) -> None:
-        if len(self.messages) < MAX_REPORTED_ERRORS:
-            self.messages.append(f"line {line}: {column}: {reason}")
+        if len(self.found) < MAX_REPORTED_ERRORS:
+            self.found.append((line, column, reason))
         else:
-            self.truncated = True
+            self.not_kept += 1
+
+    def merge(self, found: list[tuple[int, str, str]], *, total: int) -> None:
+        """Adds ``found``, the first (in line order) of ``total`` bad values a check found; the
+        first MAX_REPORTED_ERRORS of all are kept, in line order."""
+        merged = sorted(self.found + found)
+        self.found = merged[:MAX_REPORTED_ERRORS]
+        self.not_kept += total - len(found) + len(merged) - len(self.found)
 
     def __bool__(self) -> bool:
-        return bool(self.messages)
+        return bool(self.found)
 
     def raise_if_any(self) -> None:
-        if self.messages:
-            messages = list(self.messages)
-            if self.truncated:
-                messages.append(f"(more errors not shown; the first {MAX_REPORTED_ERRORS} are listed)")
-            raise ImportFailed(messages)
+        if self.found:
+            raise ImportFailed(self.found, more=self.not_kept)
 
 
 def open_text(file) -> io.TextIOBase:
@@ -103,7 +108,7 @@ def bounded_lines(stream) -> Iterator[str]:
     while line := stream.readline(MAX_LINE + 1):
         number += 1
         if len(line) > MAX_LINE:
-            raise ImportFailed([f"line {number}: file: longer than {MAX_LINE} characters"])
+            raise ImportFailed([(number, "file", f"longer than {MAX_LINE} characters")])
         yield line
 
 
@@ -114,19 +119,19 @@ def read_rows(stream, *, required: list[str], optional: list[str] = ()) -> Itera
     try:
         header = next(reader)
     except StopIteration:
-        raise ImportFailed(["line 1: header: the file is empty; expected " + ",".join(required)]) from None
+        raise ImportFailed([(1, "header", "the file is empty; expected " + ",".join(required))]) from None
     except UnicodeDecodeError:
-        raise ImportFailed(["line 1: file: not UTF-8 text"]) from None
+        raise ImportFailed([(1, "file", "not UTF-8 text")]) from None
     if any("\x00" in name for name in header):
-        raise ImportFailed(["line 1: header: NUL byte"])
+        raise ImportFailed([(1, "header", "NUL byte")])
     header = [name.strip().lower() for name in header]
     missing = [name for name in required if name not in header]
     if missing:
-        raise ImportFailed([f"line 1: {name}: column missing from the header" for name in missing])
+        raise ImportFailed([(1, name, "column missing from the header") for name in missing])
     known = set(required) | set(optional)
     unknown = [name for name in header if name not in known]
     if unknown:
-        raise ImportFailed([f"line 1: {name}: unknown column" for name in unknown])
+        raise ImportFailed([(1, name, "unknown column") for name in unknown])
     line = 1
     try:
         for values in reader:
@@ -143,9 +148,9 @@ def read_rows(stream, *, required: list[str], optional: list[str] = ()) -> Itera
                 continue
             yield line, {name: value.strip() for name, value in zip(header, values, strict=True)}
     except UnicodeDecodeError:
-        raise ImportFailed([f"line {line + 1}: file: not UTF-8 text"]) from None
+        raise ImportFailed([(line + 1, "file", "not UTF-8 text")]) from None
     except csv.Error as exc:
-        raise ImportFailed([f"line {reader.line_num}: file: {exc}"]) from None
+        raise ImportFailed([(reader.line_num, "file", str(exc))]) from None
 
 
 def count_lines(path) -> int | None:
