@@ -45,7 +45,7 @@ def _safe_date(column: str) -> str:
     return f"(CASE WHEN {_is_date(column)} THEN {_as_date(column)} END)"
 
 
-def _collect(errors: RowErrors, checks: list[str], table: str, params: list | None = None) -> None:
+def _collect(errors: RowErrors, checks: list[str], params: list | None = None) -> None:
     """Runs each check (SELECT line, column, reason …) and adds what it finds, in line order:
     the first MAX_REPORTED_ERRORS, and how many there are in all."""
     sql = " UNION ALL ".join(f"SELECT * FROM ({check}) AS c{i}" for i, check in enumerate(checks))

@@ -79,7 +79,7 @@ def consumers_import(*, file, dry_run: bool = False, progress: Progress | None =
             ]
             params += [division_id, division_id]
         with _phase("consumers import: checks"):
-            _collect(errors, checks, t, params)
+            _collect(errors, checks, params)
         errors.raise_if_any()
         with _phase("consumers import: write"):
             result = _consumers_write(staged, dry_run=dry_run, division_id=division_id)

@@ -6,8 +6,6 @@ from django.db import transaction
 from accounts.models import Division, division_code_validator
 from imports.pipeline.reader import ROW_ERRORS, ImportResult, Progress, RowErrors, has_control, open_text, read_rows
 
-DIVISION_COLUMNS = ["code", "name", "name_hi"]
-
 
 def divisions_import(*, file, dry_run: bool = False, progress: Progress | None = None) -> ImportResult:
     """Imports divisions.csv (code,name,name_hi): all-or-nothing, re-import changes nothing."""

@@ -63,7 +63,7 @@ def ledger_import(*, file, dry_run: bool = False, progress: Progress | None = No
             result = _ledger_write_checked(staged, division_id=division_id, user_id=user_id, source=source)
         if result is None:
             with _phase("ledger import: detailed checks"):
-                _collect(errors, _ledger_checks(t, division_id), t, params)
+                _collect(errors, _ledger_checks(t, division_id), params)
             errors.raise_if_any()
             result = _ledger_write(staged, dry_run=dry_run, division_id=division_id, user_id=user_id, source=source)
         _drop(staged)

@@ -9,7 +9,7 @@ import csv
 import io
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -54,7 +54,6 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     dry_run: bool = False
-    errors: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         verb = "checked (dry run, nothing written)" if self.dry_run else "imported"
@@ -186,12 +185,4 @@ def parse_amount(value: str, *, allow_negative: bool = False, allow_zero: bool =
     if abs(amount) >= Decimal("1e12"):
         raise ValueError(f"too large: {value!r}")
     return amount.quantize(Decimal("0.01"))
-
-
-def parse_flag(value: str) -> bool:
-    if value in ("", "0"):
-        return False
-    if value == "1":
-        return True
-    raise ValueError(f"must be 0 or 1 (blank = 0): {value!r}")
 
