@@ -57,6 +57,31 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+CHARGE_GROUPS = ("domestic", "commercial", "industrial", "institutional", "agricultural", "government")
+
+
+def env_charges(name: str, default: str) -> dict[str, Decimal]:
+    """Rupees per broad category group, as "domestic=300,commercial=600,…": every group, each once."""
+    charges = {}
+    for item in env_list(name, default):
+        group, sep, amount = item.partition("=")
+        group = group.strip()
+        if not sep or group not in CHARGE_GROUPS or group in charges:
+            raise ImproperlyConfigured(f"{name}: each item is GROUP=RUPEES, GROUP one of {', '.join(CHARGE_GROUPS)}"
+                                       f" once; got {item!r}")
+        try:
+            value = Decimal(amount.strip())
+        except InvalidOperation:
+            raise ImproperlyConfigured(f"{name}: {group}: not an amount: {amount!r}") from None
+        if not value.is_finite() or value < 0 or value != value.quantize(Decimal("0.01")):
+            raise ImproperlyConfigured(f"{name}: {group}: a non-negative amount with at most 2 places: {amount!r}")
+        charges[group] = value
+    missing = [group for group in CHARGE_GROUPS if group not in charges]
+    if missing:
+        raise ImproperlyConfigured(f"{name}: no charge for {', '.join(missing)}")
+    return charges
+
+
 DEBUG = env_bool("DEBUG", True)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -92,6 +117,7 @@ INSTALLED_APPS = [
     "arrears",
     "defaulters",
     "imports",
+    "drives",
     "payments",
     "reports",
 ]
@@ -335,6 +361,20 @@ DEFAULTER_THRESHOLD = env_decimal("DEFAULTER_THRESHOLD", "10000.00")
 # dated at most this many days back (an officer may back-date further, with a reason).
 PAYMENT_MAX_AMOUNT = env_decimal("PAYMENT_MAX_AMOUNT", "10000000.00")
 PAYMENT_BACKDATE_DAYS = env_int("PAYMENT_BACKDATE_DAYS", 3)
+
+# Disconnection drives (DESIGN.md, domain rules). A disconnected consumer who pays at least
+# the reconnection minimum (this share of the arrears when cut, and at least the amount) gets a
+# reconnection order at once, due within RECONNECTION_DUE_HOURS.
+RECONNECTION_MIN_SHARE = env_decimal("RECONNECTION_MIN_SHARE", "0.25")
+RECONNECTION_MIN_AMOUNT = env_decimal("RECONNECTION_MIN_AMOUNT", "1000.00")
+RECONNECTION_DUE_HOURS = env_int("RECONNECTION_DUE_HOURS", 24)
+# Charges per job, by the consumer's broad category group, added to the ledger as SURCHARGE entries.
+DISCONNECTION_CHARGES = env_charges("DISCONNECTION_CHARGES", "domestic=300,commercial=600,industrial=1000,"
+                                    "institutional=600,agricultural=300,government=600")
+RECONNECTION_CHARGES = env_charges("RECONNECTION_CHARGES", "domestic=300,commercial=600,industrial=1000,"
+                                   "institutional=600,agricultural=300,government=600")
+# A stop's photo (evidence of a cut or of theft) is kept as media; larger uploads are refused.
+STOP_PHOTO_MAX_BYTES = env_int("STOP_PHOTO_MAX_BYTES", 5 * 1024 * 1024)
 
 # --- Housekeeping --------------------------------------------------------------
 # Uploaded billing files hold personal data: deleted this many days after their import ended.

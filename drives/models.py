@@ -1,0 +1,319 @@
+"""Disconnection drives: notices, drives and their stops, outcomes, disconnections,
+reconnection orders, disputes and theft cases (DESIGN.md, domain rules).
+
+Scoping: a drive belongs to a division; everything else reaches its division through
+its consumer (a consumer's division may change by IT's import; the record follows it).
+Every row says who made it, when and through what (`Source`); rows whose status
+changes keep their history (django-simple-history).
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from accounts.models import Division
+from arrears.models import Consumer, LedgerEntry
+from core.models import MONEY, Source
+
+# Electricity Act 2003, s. 56(1): "not less than fifteen clear days" of notice. Clear days
+# exclude the day of service and the day of disconnection: served 1 March, lawful from 17 March.
+NOTICE_CLEAR_DAYS = 15
+
+
+class NoticeMode(models.TextChoices):
+    HAND = "hand", _("by hand")
+    POST = "post", _("by post")
+    SMS = "sms", _("SMS")
+    BILL = "bill", _("on the bill")
+
+
+class Notice(models.Model):
+    """A section 56 notice served on a consumer (recorded when served, also days later from paper)."""
+
+    consumer = models.ForeignKey(Consumer, verbose_name=_("consumer"), on_delete=models.PROTECT,
+                                 related_name="notices")
+    served_on = models.DateField(_("served on"))
+    mode = models.CharField(_("mode"), max_length=10, choices=NoticeMode.choices)
+    amount_demanded = models.DecimalField(_("amount demanded"), **MONEY)
+    # Section 56(2): the part of the arrears first due more than two years before service,
+    # shown so the officer checks it was carried as arrears before demanding it.
+    time_barred_amount = models.DecimalField(_("first due over two years ago"), default=0, **MONEY)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"),
+                                    on_delete=models.PROTECT, related_name="+")
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-served_on", "-id"]
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+        constraints = [models.CheckConstraint(name="notice_amount_positive", condition=Q(amount_demanded__gt=0))]
+        indexes = [
+            # "Has this consumer a notice that permits a cut today?": the latest notice per consumer.
+            models.Index(fields=["consumer", "-served_on"], name="notice_consumer_served"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.consumer_id} {self.served_on}"
+
+    @property
+    def lawful_from(self):
+        """The first day a disconnection on this notice is lawful."""
+        return self.served_on + timedelta(days=NOTICE_CLEAR_DAYS + 1)
+
+
+class DriveStatus(models.TextChoices):
+    PLANNED = "planned", _("planned")
+    IN_PROGRESS = "in_progress", _("in progress")
+    CLOSED = "closed", _("closed")
+
+
+class Drive(models.Model):
+    """A division's disconnection drive on one day: its stops come from the division's latest list."""
+
+    division = models.ForeignKey(Division, verbose_name=_("division"), on_delete=models.PROTECT,
+                                 related_name="drives")
+    date = models.DateField(_("date"))
+    name = models.CharField(_("name"), max_length=100)
+    officer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("officer"), on_delete=models.PROTECT,
+                                related_name="drives_led")
+    clerks = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("clerks"), related_name="drives")
+    status = models.CharField(_("status"), max_length=12, choices=DriveStatus.choices, default=DriveStatus.PLANNED)
+    # What the stops were drawn with, kept to explain the list.
+    min_arrears = models.DecimalField(_("minimum arrears"), **MONEY)
+    locality = models.CharField(_("locality"), max_length=100, blank=True)
+    max_stops = models.PositiveIntegerField(_("maximum stops"))
+    defaulter_list = models.ForeignKey("defaulters.DefaulterList", verbose_name=_("defaulter list"), null=True,
+                                       on_delete=models.SET_NULL, related_name="drives")
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    created_at = models.DateTimeField(_("planned at"), auto_now_add=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["created_at"])
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = _("drive")
+        verbose_name_plural = _("drives")
+        indexes = [models.Index(fields=["division", "-date"], name="drive_division_date")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.date})"
+
+
+class StopStatus(models.TextChoices):
+    OPEN = "open", _("open")
+    DONE = "done", _("outcome logged")
+    SETTLED = "settled", _("settled by a payment")
+
+
+class Outcome(models.TextChoices):
+    DISCONNECTED = "disconnected", _("disconnected")
+    PAID = "paid", _("paid on the spot")
+    PREMISES_LOCKED = "premises_locked", _("premises locked")
+    NOT_FOUND = "not_found", _("not found")
+    REFUSED_ACCESS = "refused_access", _("refused access")
+    DISPUTED = "disputed", _("disputed")
+    THEFT_DETECTED = "theft_detected", _("theft detected")
+
+
+class DisconnectionMethod(models.TextChoices):
+    CABLE_REMOVED = "cable_removed", _("cable removed")
+    METER_REMOVED = "meter_removed", _("meter removed")
+    FUSE_PULLED = "fuse_pulled", _("fuse pulled")
+    REMOTE = "remote", _("remote")
+
+
+class Stop(models.Model):
+    """One consumer on a drive, assigned to a clerk, in the order the clerk walks."""
+
+    drive = models.ForeignKey(Drive, verbose_name=_("drive"), on_delete=models.CASCADE, related_name="stops")
+    consumer = models.ForeignKey(Consumer, verbose_name=_("consumer"), on_delete=models.PROTECT,
+                                 related_name="stops")
+    clerk = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("clerk"), on_delete=models.PROTECT,
+                              related_name="stops")
+    sequence = models.PositiveIntegerField(_("order"))
+    locality = models.CharField(_("locality"), max_length=100, blank=True)
+    # As planned (from the list); the consumer's live arrears are on the consumer.
+    arrears = models.DecimalField(_("arrears when planned"), **MONEY)
+    rank = models.PositiveIntegerField(_("rank"))
+    time_barred_amount = models.DecimalField(_("first due over two years ago"), default=0, **MONEY)
+    status = models.CharField(_("status"), max_length=10, choices=StopStatus.choices, default=StopStatus.OPEN)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
+    method = models.CharField(_("method"), max_length=20, choices=DisconnectionMethod.choices, blank=True)
+    outcome_at = models.DateTimeField(_("logged at"), null=True, blank=True)
+    outcome_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("logged by"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    outcome_source = models.CharField(_("source"), max_length=10, choices=Source.choices, blank=True)
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    photo = models.FileField(_("photo"), upload_to="stops/%Y/%m/", blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    settled_at = models.DateTimeField(_("settled at"), null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["photo"])
+
+    class Meta:
+        ordering = ["drive", "clerk", "sequence"]
+        verbose_name = _("stop")
+        verbose_name_plural = _("stops")
+        constraints = [
+            models.UniqueConstraint(fields=["drive", "consumer"], name="stop_drive_consumer_unique"),
+            # A clerk's stops in walking order: the clerk's page reads this index.
+            models.UniqueConstraint(fields=["drive", "clerk", "sequence"], name="stop_drive_clerk_sequence_unique"),
+        ]
+        indexes = [
+            # A payment settles the consumer's open stops (drives.services.stops_settle).
+            models.Index(fields=["consumer", "status"], name="stop_consumer_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.drive_id}/{self.sequence} {self.consumer_id}"
+
+
+class Disconnection(models.Model):
+    """A connection cut: in the field at a stop, or recorded by an officer."""
+
+    consumer = models.ForeignKey(Consumer, verbose_name=_("consumer"), on_delete=models.PROTECT,
+                                 related_name="disconnections")
+    stop = models.OneToOneField(Stop, verbose_name=_("stop"), null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="disconnection")
+    notice = models.ForeignKey(Notice, verbose_name=_("notice"), on_delete=models.PROTECT, related_name="+")
+    method = models.CharField(_("method"), max_length=20, choices=DisconnectionMethod.choices)
+    disconnected_at = models.DateTimeField(_("disconnected at"))
+    # The reconnection minimum is a share of this (RECONNECTION_MIN_SHARE).
+    arrears_at_disconnection = models.DecimalField(_("arrears when cut"), **MONEY)
+    charge = models.OneToOneField(LedgerEntry, verbose_name=_("charge"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT,
+                           related_name="+")
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+
+    class Meta:
+        ordering = ["-disconnected_at", "-id"]
+        verbose_name = _("disconnection")
+        verbose_name_plural = _("disconnections")
+        indexes = [models.Index(fields=["consumer", "-disconnected_at"], name="disconnection_consumer_at")]
+
+    def __str__(self) -> str:
+        return f"{self.consumer_id} {self.disconnected_at:%Y-%m-%d}"
+
+
+class ReconnectionStatus(models.TextChoices):
+    OPEN = "open", _("open")
+    DONE = "done", _("done")
+
+
+class ReconnectionOrder(models.Model):
+    """An order to restore a connection, made the moment a disconnected consumer pays enough."""
+
+    consumer = models.ForeignKey(Consumer, verbose_name=_("consumer"), on_delete=models.PROTECT,
+                                 related_name="reconnection_orders")
+    disconnection = models.OneToOneField(Disconnection, verbose_name=_("disconnection"), on_delete=models.PROTECT,
+                                         related_name="reconnection_order")
+    ordered_at = models.DateTimeField(_("ordered at"))
+    due_at = models.DateTimeField(_("due by"))
+    minimum = models.DecimalField(_("reconnection minimum"), **MONEY)
+    paid = models.DecimalField(_("paid since the cut"), **MONEY)
+    # An officer may approve a reconnection on less than the minimum, with a reason.
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("approved below the minimum by"),
+                                    null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    approval_reason = models.CharField(_("reason for the approval"), max_length=200, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=ReconnectionStatus.choices,
+                              default=ReconnectionStatus.OPEN)
+    done_at = models.DateTimeField(_("reconnected at"), null=True, blank=True)
+    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reconnected by"), null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="+")
+    notes = models.TextField(_("notes"), blank=True)
+    charge = models.OneToOneField(LedgerEntry, verbose_name=_("charge"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        verbose_name = _("reconnection order")
+        verbose_name_plural = _("reconnection orders")
+        # Open and overdue orders: the dashboard and `GET reconnections/?status=` read this.
+        indexes = [models.Index(fields=["status", "due_at"], name="reconnection_status_due")]
+
+    def __str__(self) -> str:
+        return f"{self.consumer_id} {self.status}"
+
+
+class DisputeStatus(models.TextChoices):
+    OPEN = "open", _("open")
+    RESOLVED = "resolved", _("resolved")
+
+
+class Dispute(models.Model):
+    """A bill disputed by the consumer. Section 56(1): while it is pending and the deposit under protest
+    is made, the connection may not be cut."""
+
+    consumer = models.ForeignKey(Consumer, verbose_name=_("consumer"), on_delete=models.PROTECT,
+                                 related_name="disputes")
+    raised_on = models.DateField(_("raised on"))
+    amount_disputed = models.DecimalField(_("amount disputed"), **MONEY)
+    deposit_amount = models.DecimalField(_("deposit under protest"), default=0, **MONEY)
+    deposit_receipt_no = models.CharField(_("deposit receipt no."), max_length=40, blank=True)
+    # The deposit the law asks for (the lesser of the sum claimed and the average monthly
+    # charge of the last six months), worked out when the dispute was recorded.
+    deposit_required = models.DecimalField(_("deposit required"), **MONEY)
+    notes = models.TextField(_("notes"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=DisputeStatus.choices, default=DisputeStatus.OPEN)
+    resolved_on = models.DateField(_("resolved on"), null=True, blank=True)
+    resolution = models.TextField(_("resolution"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"),
+                                    on_delete=models.PROTECT, related_name="+")
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("resolved by"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-raised_on", "-id"]
+        verbose_name = _("dispute")
+        verbose_name_plural = _("disputes")
+        indexes = [models.Index(fields=["consumer", "status"], name="dispute_consumer_status")]
+
+    def __str__(self) -> str:
+        return f"{self.consumer_id} {self.raised_on} {self.status}"
+
+    @property
+    def holds_disconnection(self) -> bool:
+        return self.status == DisputeStatus.OPEN and self.deposit_amount >= self.deposit_required
+
+
+class TheftStatus(models.TextChoices):
+    OPEN = "open", _("open")
+    ASSESSED = "assessed", _("assessed")
+    FIR_FILED = "fir_filed", _("FIR filed")
+    CLOSED = "closed", _("closed")
+
+
+class TheftCase(models.Model):
+    """Power theft found at a stop (Electricity Act s. 135): assessment, FIR, outcome."""
+
+    consumer = models.ForeignKey(Consumer, verbose_name=_("consumer"), on_delete=models.PROTECT,
+                                 related_name="theft_cases")
+    stop = models.OneToOneField(Stop, verbose_name=_("stop"), null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="theft_case")
+    assessment_amount = models.DecimalField(_("assessment"), null=True, blank=True, **MONEY)
+    fir_number = models.CharField(_("FIR no."), max_length=40, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=TheftStatus.choices, default=TheftStatus.OPEN)
+    notes = models.TextField(_("notes"), blank=True)
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("opened by"), on_delete=models.PROTECT,
+                                  related_name="+")
+    opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-opened_at", "-id"]
+        verbose_name = _("theft case")
+        verbose_name_plural = _("theft cases")
+
+    def __str__(self) -> str:
+        return f"{self.consumer_id} {self.status}"
