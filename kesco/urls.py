@@ -22,6 +22,7 @@ api_v1 = [
     path("", include("accounts.api_urls")),
     path("", include("arrears.api_urls")),
     path("", include("defaulters.api_urls")),
+    path("", include("drives.api_urls")),
     path("", include("payments.api_urls")),
 ]
 
@@ -45,6 +46,8 @@ urlpatterns = [
     path("", include("payments.urls")),
     path("", include("imports.urls")),
     path("", include("defaulters.urls")),
+    path("", include("drives.urls")),
+    path("", include("drives.field_urls")),
     path("", include("accounts.urls")),
     path("", include("reports.urls")),
 ]

@@ -1,0 +1,3 @@
+"""Filled by the drives issue; included by kesco/urls.py."""
+
+urlpatterns = []
