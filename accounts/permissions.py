@@ -34,6 +34,15 @@ ROLE_MATRIX: dict[str, frozenset[str]] = {
     "admin_view_all_divisions": frozenset({MD, IT}),  # records spanning every division (the nightly check)
     "edit_consumer": frozenset({OFFICER, IT}),
     "edit_consumer_billing_fields": frozenset({IT}),  # name, category, load: otherwise the billing import's
+    # Disconnection drives. The officer plans and decides (disputes, reconnection below the minimum);
+    # the clerk in the field serves notices, logs what happened at each stop and restores supply.
+    "record_notice": frozenset({OFFICER, CLERK, IT}),
+    "plan_drive": frozenset({OFFICER, IT}),
+    "log_outcome": frozenset({CLERK, OFFICER, IT}),
+    "record_dispute": frozenset({OFFICER, IT}),
+    "approve_reconnection": frozenset({OFFICER, IT}),
+    "reconnect": frozenset({CLERK, OFFICER, IT}),
+    "view_drives": frozenset({OFFICER, CLERK, MD, IT}),
 }
 
 # Who gets a staff account (the Django admin): the division officer and IT.
@@ -101,3 +110,31 @@ def may_see_list_status(user) -> bool:
 def may_use_admin(user, action: str = "admin_view") -> bool:
     """Whether ``user`` may do ``action`` in the Django admin: an active staff member whose role may."""
     return user is not None and user.is_active and user.is_staff and user_may(user, action)
+
+
+def may_record_notice(user) -> bool:
+    return user_may(user, "record_notice")
+
+
+def may_plan_drive(user) -> bool:
+    return user_may(user, "plan_drive")
+
+
+def may_log_outcome(user) -> bool:
+    return user_may(user, "log_outcome")
+
+
+def may_record_dispute(user) -> bool:
+    return user_may(user, "record_dispute")
+
+
+def may_approve_reconnection(user) -> bool:
+    return user_may(user, "approve_reconnection")
+
+
+def may_reconnect(user) -> bool:
+    return user_may(user, "reconnect")
+
+
+def may_view_drives(user) -> bool:
+    return user_may(user, "view_drives")
