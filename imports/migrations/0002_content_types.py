@@ -2,23 +2,17 @@
 
 from django.db import migrations
 
+from core.moved_models import content_types_relabel
+
 MODELS = ["importjob"]
 
 
 def forwards(apps, schema_editor):
-    _relabel(apps, "arrears", "imports")
+    content_types_relabel(apps, old="arrears", new="imports", models=MODELS)
 
 
 def backwards(apps, schema_editor):
-    _relabel(apps, "imports", "arrears")
-
-
-def _relabel(apps, old: str, new: str) -> None:
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    for model in MODELS:
-        # Only where the new label is not taken (a database where the app's content type was made already).
-        if not ContentType.objects.filter(app_label=new, model=model).exists():
-            ContentType.objects.filter(app_label=old, model=model).update(app_label=new)
+    content_types_relabel(apps, old="imports", new="arrears", models=MODELS)
 
 
 class Migration(migrations.Migration):
