@@ -36,6 +36,8 @@ class ImportJob(models.Model):
     rows_done = models.PositiveIntegerField(default=0)
     summary = models.TextField(blank=True)
     errors = models.JSONField(default=list, blank=True)
+    # Every bad row of a failed import, also those past the first 1,000 listed in `errors`.
+    bad_rows = models.PositiveIntegerField(_("bad rows"), default=0)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+", help_text="none for the command line")
     division = models.ForeignKey(Division, null=True, blank=True, on_delete=models.PROTECT, related_name="+",

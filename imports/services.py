@@ -45,6 +45,7 @@ def import_run(*, kind: str, file, dry_run: bool = False, user: User | None = No
             raise ValueError(f"unknown import kind {kind!r}")
     except ImportFailed as exc:
         ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.FAILED, errors=exc.errors,
+                                                   bad_rows=len(exc.rows) + exc.more,
                                                    summary=str(exc), finished_at=timezone.now())
         raise
     except Exception as exc:

@@ -109,5 +109,5 @@ def import_job_progress(job) -> dict:
         "rows_done": rows_done,
         "rows_total": job.rows_total,
         "summary": job.summary,
-        "error_count": len(job.errors or []),
+        "error_count": job.bad_rows,
     }

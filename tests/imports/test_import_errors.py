@@ -58,6 +58,20 @@ def test_it_counts_the_readers_bad_rows_and_the_checks_together(rtp, tmp_path):
     assert job.errors[MAX_REPORTED_ERRORS - 1] == f"line {MAX_REPORTED_ERRORS + 1}: row: expected 9 values, found 7"
     assert job.errors[-1] == "… and 1000 more bad rows not shown"
     assert job.summary == "2000 bad row(s); nothing was written"
+    assert job.bad_rows == 2000
+
+
+def test_it_heads_the_job_page_with_every_bad_row_counted(client, it_admin, tmp_path):
+    with pytest.raises(ImportFailed):
+        import_run(kind="consumers", file=consumers_file(tmp_path, bad_phones=1500), user=it_admin, source="web")
+    client.force_login(it_admin)
+    job = ImportJob.objects.get()
+
+    page = client.get(f"/imports/{job.pk}/").content.decode()
+    status = client.get(f"/imports/{job.pk}/status.json").json()
+
+    assert "1500 problems found; nothing was written" in page
+    assert status["error_count"] == 1500
 
 
 def test_it_counts_a_single_row_not_shown_as_one(rtp, tmp_path):
