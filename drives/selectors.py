@@ -1,0 +1,160 @@
+"""Reads of drives and their records, always for the user who asks.
+
+A drive belongs to a division; notices, stops, disputes, orders and cases reach theirs through
+the consumer or the drive. Out of scope is unreachable (a 404), as everywhere.
+"""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.apps import apps
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from accounts.models import Role, User
+from accounts.permissions import role_of
+from accounts.selectors import division_scope
+from arrears.models import Consumer
+from core.dates import india_today
+from drives.models import (
+    NOTICE_CLEAR_DAYS,
+    Disconnection,
+    Dispute,
+    Drive,
+    DriveStatus,
+    Notice,
+    Outcome,
+    ReconnectionOrder,
+    ReconnectionStatus,
+    Stop,
+    StopStatus,
+    TheftCase,
+)
+
+
+def _is_clerk(user: User) -> bool:
+    return role_of(user) == Role.CLERK
+
+
+def notices_visible_to(user: User) -> QuerySet[Notice]:
+    return division_scope(Notice.objects.select_related("consumer", "recorded_by"), user,
+                          field="consumer__division")
+
+
+def served_by(on: date) -> date:
+    """The last service date of a notice that makes a cut lawful on ``on`` (15 clear days between)."""
+    return on - timedelta(days=NOTICE_CLEAR_DAYS + 1)
+
+
+def notice_valid_for(consumer: Consumer, *, on: date) -> Notice | None:
+    """The consumer's latest notice whose lawful_from is on or before ``on`` (index notice_consumer_served)."""
+    return Notice.objects.filter(consumer=consumer, served_on__lte=served_by(on)).order_by("-served_on", "-id").first()
+
+
+def notice_valid_exists(on: date) -> Exists:
+    """Annotation: the row's consumer has a notice making a cut lawful on ``on`` (OuterRef "consumer")."""
+    return Exists(Notice.objects.filter(consumer=OuterRef("consumer"), served_on__lte=served_by(on)))
+
+
+def drives_visible_to(user: User) -> QuerySet[Drive]:
+    drives = division_scope(Drive.objects.select_related("division", "officer"), user)
+    if _is_clerk(user):
+        # A clerk works the drives they are on, not the division's others.
+        drives = drives.filter(clerks=user)
+    return drives
+
+
+def drive_get(user: User, pk: int) -> Drive:
+    """The drive with this id, if the user may see it; else 404."""
+    return get_object_or_404(drives_visible_to(user), pk=pk)
+
+
+def stops_visible_to(user: User) -> QuerySet[Stop]:
+    stops = division_scope(Stop.objects.select_related("drive", "consumer", "clerk"), user, field="drive__division")
+    if _is_clerk(user):
+        stops = stops.filter(clerk=user)
+    return stops
+
+
+def stops_of_drive(user: User, drive: Drive) -> QuerySet[Stop]:
+    """The drive's stops in walking order per clerk, with whether a notice permits a cut on the drive's day
+    (``notice_valid``) and the consumer's arrears now (``live_arrears``)."""
+    return (stops_visible_to(user).filter(drive=drive)
+            .annotate(notice_valid=notice_valid_exists(drive.date), live_arrears=F("consumer__arrears"))
+            .order_by("clerk__username", "sequence"))
+
+
+def clerk_stops_today(user: User) -> QuerySet[Stop]:
+    """The clerk's open stops on today's drives (planned or under way), in walking order
+    (index stop_drive_clerk_sequence_unique)."""
+    today = india_today()
+    return (stops_visible_to(user)
+            .filter(clerk=user, status=StopStatus.OPEN, drive__date=today,
+                    drive__status__in=[DriveStatus.PLANNED, DriveStatus.IN_PROGRESS])
+            .annotate(notice_valid=notice_valid_exists(today), live_arrears=F("consumer__arrears"))
+            .order_by("drive_id", "sequence"))
+
+
+RECONNECTION_FILTERS = ("open", "overdue", "done")
+
+
+def reconnections_visible_to(user: User, *, status: str | None = None) -> QuerySet[ReconnectionOrder]:
+    """Orders of the user's division: ``open``, ``overdue`` (open past due_at), ``done``, or all."""
+    orders = division_scope(ReconnectionOrder.objects.select_related("consumer", "disconnection", "done_by"), user,
+                            field="consumer__division")
+    if status == "open":
+        orders = orders.filter(status=ReconnectionStatus.OPEN)
+    elif status == "overdue":
+        orders = orders.filter(status=ReconnectionStatus.OPEN, due_at__lt=timezone.now())
+    elif status == "done":
+        orders = orders.filter(status=ReconnectionStatus.DONE)
+    return orders
+
+
+def disconnections_visible_to(user: User) -> QuerySet[Disconnection]:
+    return division_scope(Disconnection.objects.select_related("consumer", "stop", "by"), user,
+                          field="consumer__division")
+
+
+def disputes_visible_to(user: User) -> QuerySet[Dispute]:
+    return division_scope(Dispute.objects.select_related("consumer", "recorded_by"), user,
+                          field="consumer__division")
+
+
+def theft_cases_visible_to(user: User) -> QuerySet[TheftCase]:
+    return division_scope(TheftCase.objects.select_related("consumer", "stop", "opened_by"), user,
+                          field="consumer__division")
+
+
+def drive_progress(drive: Drive) -> dict:
+    """The day so far: per clerk stops done and left, counts by outcome, cuts, and money taken at its stops.
+
+    The caller holds a drive it may see (drive_get). Payments stand above drives in the layout:
+    read through the app registry, never imported.
+    """
+    stops = Stop.objects.filter(drive=drive)
+    clerks = [
+        {"clerk_id": row["clerk_id"], "clerk": row["clerk__username"],
+         "clerk_name": row["clerk__first_name"] or row["clerk__username"],
+         "done": row["total"] - row["left"], "left": row["left"]}
+        for row in stops.values("clerk_id", "clerk__username", "clerk__first_name")
+        .annotate(total=Count("id"), left=Count("id", filter=Q(status=StopStatus.OPEN)))
+        .order_by("clerk__username")
+    ]
+    by_outcome = {value: 0 for value in Outcome.values}
+    for row in stops.exclude(outcome="").values("outcome").annotate(n=Count("id")):
+        by_outcome[row["outcome"]] = row["n"]
+    payment = apps.get_model("payments", "Payment")
+    paid = payment.objects.filter(drive_stop_id__in=stops.values("pk")).aggregate(count=Count("id"),
+                                                                                    amount=Sum("amount"))
+    return {
+        "clerks": clerks,
+        "stops": sum(c["done"] + c["left"] for c in clerks),
+        "left": sum(c["left"] for c in clerks),
+        "settled": stops.filter(status=StopStatus.SETTLED).count(),
+        "outcomes": by_outcome,
+        "disconnections": Disconnection.objects.filter(stop__drive=drive).count(),
+        "payments": paid["count"],
+        "collected": paid["amount"] or Decimal("0.00"),
+    }

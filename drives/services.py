@@ -1,0 +1,639 @@
+"""Writes of disconnection drives: notices, planning, outcomes, disconnections, disputes, theft cases.
+
+The rules of DESIGN.md (section 56 of the Electricity Act 2003, protected consumers) are enforced
+here, so the web, the API, the admin and commands all obey them. Reconnection and settlement by a
+payment are in drives.reconnections. Every write says who, when and through what (``source``).
+"""
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Case, DecimalField, Sum, Value, When
+from django.utils import timezone
+
+from accounts.models import Division, Role, User
+from accounts.permissions import (
+    may_log_outcome,
+    may_plan_drive,
+    may_record_dispute,
+    may_record_notice,
+)
+from accounts.selectors import divisions_visible_to
+from arrears.models import ConnectionStatus, Consumer, EntryKind, LedgerEntry
+from arrears.selectors import consumers_visible_to
+from arrears.services import EARLIEST_ENTRY_DATE, consumer_for_update, ledger_entry_add
+from core.dates import india_today
+from core.errors import DomainError
+from core.models import MONEY, Source
+from core.money import format_inr, money
+from defaulters.selectors import defaulter_list_latest
+from drives.locality import locality_key, locality_of
+from drives.models import (
+    Disconnection,
+    DisconnectionMethod,
+    Dispute,
+    DisputeStatus,
+    Drive,
+    DriveStatus,
+    Notice,
+    NoticeMode,
+    Outcome,
+    Stop,
+    StopStatus,
+    TheftCase,
+    TheftStatus,
+)
+from drives.selectors import (
+    disputes_visible_to,
+    drives_visible_to,
+    notice_valid_for,
+    served_by,
+    stops_visible_to,
+    theft_cases_visible_to,
+)
+
+# Section 56(2): no sum is recoverable after two years from when it first fell due,
+# unless shown continuously as arrears. The officer checks that part before demanding it.
+TIME_BAR_YEARS = 2
+# Section 56(1): the deposit under protest is the lesser of the sum claimed and the
+# average monthly charge of the preceding six months.
+DEPOSIT_MONTHS = 6
+MAX_STOPS = 20_000  # a division's whole list on one day is a few thousand; more is a typing mistake
+NAME_LENGTH = 100  # Drive.name
+NOTES_LENGTH = 2000
+FIR_LENGTH = 40  # TheftCase.fir_number
+RECEIPT_LENGTH = 40  # Dispute.deposit_receipt_no
+CHUNK = 500  # consumers per query when figures are read for a whole drive
+
+
+# --- Small checks --------------------------------------------------------------
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def _months_before(day: date, months: int) -> date:
+    month_index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(month_index, 12)
+    month += 1
+    for last_day in (day.day, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, last_day))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def _day_checked(value: date, *, field: str) -> date:
+    """A day that has happened: not in the future, not before KESCO (409 invalid_date)."""
+    if not isinstance(value, date) or isinstance(value, datetime):
+        raise DomainError("not a date", code="invalid_date", field=field)
+    if value > india_today():
+        raise DomainError("cannot be in the future", code="invalid_date", field=field)
+    if value < EARLIEST_ENTRY_DATE:
+        raise DomainError(f"cannot be before {EARLIEST_ENTRY_DATE:%d.%m.%Y}", code="invalid_date", field=field)
+    return value
+
+
+def _at_checked(at: datetime | None) -> datetime:
+    now = timezone.now()
+    if at is None:
+        return now
+    if timezone.is_naive(at):
+        at = timezone.make_aware(at)
+    # A phone's clock drifts a little; a queued submission is older, never newer.
+    if at > now + timedelta(minutes=5):
+        raise DomainError("cannot be in the future", code="invalid_date", field="at")
+    if timezone.localdate(at) < EARLIEST_ENTRY_DATE:
+        raise DomainError(f"cannot be before {EARLIEST_ENTRY_DATE:%d.%m.%Y}", code="invalid_date", field="at")
+    return at
+
+
+def _amount_checked(value, *, field: str, allow_zero: bool = False) -> Decimal:
+    amount = money(value, field=field)
+    if amount < 0 or (amount == 0 and not allow_zero):
+        raise DomainError("must be zero or more" if allow_zero else "must be more than zero",
+                          code="invalid_amount", field=field)
+    return amount
+
+
+def _text_checked(value: str, *, field: str, limit: int, code: str) -> str:
+    value = (value or "").strip()
+    if len(value) > limit:
+        raise DomainError(f"at most {limit} characters", code=code, field=field)
+    return value
+
+
+def _consumer_get(user: User, account_no: str) -> Consumer:
+    """The consumer, if in the user's division; else Consumer.DoesNotExist (the view's 404)."""
+    return consumers_visible_to(user).get(account_no=account_no)
+
+
+def _history_by(instance, user: User):
+    # simple_history records who made a change from this attribute when no request is at hand.
+    instance._history_user = user
+    return instance
+
+
+# --- Section 56(2): the time-barred part of the arrears --------------------------
+
+
+def time_barred_amounts(*, consumer_ids, on: date) -> dict[int, Decimal]:
+    """time_barred_amount for many consumers in a few grouped queries (a drive's stops):
+    consumer id → amount, for those with any. Index ledger_consumer_due_on."""
+    cutoff = _years_before(on, TIME_BAR_YEARS)
+    zero = Value(Decimal("0"), output_field=DecimalField(**MONEY))
+    amounts = {}
+    ids = sorted(set(consumer_ids))
+    for start in range(0, len(ids), CHUNK):
+        rows = (LedgerEntry.objects.filter(consumer_id__in=ids[start:start + CHUNK])
+                .values("consumer_id")
+                .annotate(old=Sum(Case(When(due_on__lt=cutoff, then="debit"), default=zero)),
+                          paid=Sum(Case(When(entry_date__lte=on, then="credit"), default=zero))))
+        for row in rows:
+            # Credits pay the oldest debits first (as arrears.ledger does): what they leave
+            # unpaid of the debits due before the cutoff is the time-barred part. It can't
+            # pass the arrears, which count those debits and every later one.
+            unpaid = money(Decimal(str(row["old"] or 0)) - Decimal(str(row["paid"] or 0)))
+            if unpaid > 0:
+                amounts[row["consumer_id"]] = unpaid
+    return amounts
+
+
+def time_barred_amount(*, consumer: Consumer, on: date) -> Decimal:
+    """Section 56(2): the part of the consumer's arrears on ``on`` first due more than two
+    years before ``on``, credits applied to the oldest debits first."""
+    return time_barred_amounts(consumer_ids=[consumer.pk], on=on).get(consumer.pk, Decimal("0.00"))
+
+
+# --- Notices ---------------------------------------------------------------------
+
+
+def _notice_create(*, user: User, consumer: Consumer, served_on: date, mode: str, amount_demanded: Decimal,
+                   source: str) -> Notice:
+    return Notice.objects.create(
+        consumer=consumer, served_on=served_on, mode=mode, amount_demanded=amount_demanded,
+        time_barred_amount=time_barred_amount(consumer=consumer, on=served_on), recorded_by=user, source=source)
+
+
+def _notice_checks(*, user: User, served_on: date, mode: str) -> date:
+    if not may_record_notice(user):
+        raise PermissionDenied("only clerks, officers and IT admins record notices")
+    if mode not in NoticeMode.values:
+        raise DomainError(f"one of {', '.join(NoticeMode.values)}", code="invalid_mode", field="mode")
+    return _day_checked(served_on, field="served_on")
+
+
+def notice_record(*, user: User, account_no: str, served_on: date, mode: str, amount_demanded,
+                  source: str = Source.WEB) -> Notice:
+    """Records a section 56 notice served on a consumer (also days later, from the paper copy).
+
+    Raises Consumer.DoesNotExist when the account is outside the user's division.
+    """
+    served_on = _notice_checks(user=user, served_on=served_on, mode=mode)
+    amount_demanded = _amount_checked(amount_demanded, field="amount_demanded")
+    consumer = _consumer_get(user, account_no)
+    return _notice_create(user=user, consumer=consumer, served_on=served_on, mode=mode,
+                          amount_demanded=amount_demanded, source=source)
+
+
+def notices_record_bulk(*, user: User, account_nos: list[str], served_on: date, mode: str,
+                        source: str = Source.WEB) -> list[Notice]:
+    """Notices served on many consumers at once, each demanding its current arrears. All or nothing:
+    one account outside the division or owing nothing refuses the whole batch."""
+    served_on = _notice_checks(user=user, served_on=served_on, mode=mode)
+    account_nos = list(dict.fromkeys(a.strip() for a in account_nos if a and a.strip()))
+    if not account_nos:
+        raise DomainError("name at least one account", code="invalid_account_nos", field="account_nos")
+    consumers = {c.account_no: c for c in consumers_visible_to(user).filter(account_no__in=account_nos)}
+    missing = [a for a in account_nos if a not in consumers]
+    if missing:
+        raise Consumer.DoesNotExist(f"no consumer {missing[0]} in your division")
+    owing_nothing = [a for a in account_nos if consumers[a].arrears <= 0]
+    if owing_nothing:
+        raise DomainError(f"{owing_nothing[0]} has no arrears to demand", code="invalid_amount",
+                          field="account_nos")
+    with transaction.atomic():
+        return [_notice_create(user=user, consumer=consumers[a], served_on=served_on, mode=mode,
+                               amount_demanded=consumers[a].arrears, source=source) for a in account_nos]
+
+
+# --- Planning --------------------------------------------------------------------
+
+
+def _plan_checks(*, user: User, division: Division, date_: date, min_arrears, max_stops, clerks) -> tuple:
+    if not may_plan_drive(user):
+        raise PermissionDenied("only officers and IT admins plan drives")
+    # Another division's planning is unreachable, as its rows are.
+    division = divisions_visible_to(user).get(pk=division.pk)
+    if date_ < india_today():
+        raise DomainError("a drive is planned for today or later", code="drive_date_past", field="date")
+    min_arrears = _amount_checked(min_arrears, field="min_arrears", allow_zero=True)
+    if isinstance(max_stops, bool) or not isinstance(max_stops, int) or not 1 <= max_stops <= MAX_STOPS:
+        raise DomainError(f"between 1 and {MAX_STOPS}", code="invalid_max_stops", field="max_stops")
+    clerks = list(dict.fromkeys(clerks))
+    if not clerks:
+        raise DomainError("assign at least one clerk", code="invalid_clerk", field="clerks")
+    for clerk in clerks:
+        if clerk.role != Role.CLERK or not clerk.is_active or clerk.division_id != division.pk:
+            raise DomainError(f"{clerk.username} is not a clerk of {division.code}", code="invalid_clerk",
+                              field="clerks")
+    return division, min_arrears, clerks
+
+
+def _split(groups: list[list[dict]], clerks: list[User]) -> list[tuple[User, list[dict]]]:
+    """Each clerk a contiguous run of locality groups, the runs as even as the groups allow.
+
+    A locality bigger than an even share is cut into pieces of at most that share (one
+    clerk can't walk it alone); otherwise a locality stays with one clerk. Each clerk in turn
+    takes pieces while that brings their count nearer an even share of what is left.
+    """
+    total = sum(len(g) for g in groups)
+    share = -(-total // len(clerks))  # ceil
+    pieces = [g[i:i + share] for g in groups for i in range(0, len(g), share)]
+    runs, at = [], 0
+    for index, clerk in enumerate(clerks):
+        left_clerks = len(clerks) - index
+        if left_clerks == 1:
+            taken = pieces[at:]
+        else:
+            aim = sum(len(p) for p in pieces[at:]) / left_clerks
+            taken, count = [], 0
+            # Leave at least one piece for each clerk after this one, when there are enough.
+            while at < len(pieces) and len(pieces) - at > left_clerks - 1 and (
+                    not taken or abs(count + len(pieces[at]) - aim) <= abs(count - aim)):
+                taken.append(pieces[at])
+                count += len(pieces[at])
+                at += 1
+        runs.append((clerk, [stop for piece in taken for stop in piece]))
+    return runs
+
+
+def _plan(*, user: User, division: Division, date_: date, min_arrears, locality: str, max_stops, clerks):
+    division, min_arrears, clerks = _plan_checks(user=user, division=division, date_=date_,
+                                                 min_arrears=min_arrears, max_stops=max_stops, clerks=clerks)
+    defaulters = defaulter_list_latest(user, division)
+    if defaulters is None:
+        raise DomainError(f"{division.code} has no defaulter list yet; build one first", code="no_defaulter_list")
+    locality = (locality or "").strip()
+    entries = defaulters.entries.filter(
+        arrears__gte=min_arrears,
+        # As the consumer stands now, not as listed: protected since, cut since, paid since,
+        # or moved to another division by the billing import are not this drive's.
+        is_protected=False, consumer__is_protected=False, consumer__status=ConnectionStatus.CONNECTED,
+        consumer__arrears__gt=settings.DEFAULTER_THRESHOLD, consumer__division=division,
+    )
+    if locality:
+        entries = entries.filter(consumer__address__icontains=locality)
+    # Index defaulterentry_list_rank_unique: the first max_stops by rank.
+    rows = list(entries.order_by("rank").values(
+        "rank", "consumer_id", "account_no", "arrears", "consumer__name", "consumer__address", "consumer__arrears",
+    )[:max_stops])
+    today = india_today()
+    barred = time_barred_amounts(consumer_ids=[r["consumer_id"] for r in rows], on=today)
+    noticed = _noticed_in_chunks([r["consumer_id"] for r in rows], date_)
+    groups: dict[str, list[dict]] = {}
+    for row in rows:
+        name = locality_of(row["consumer__address"])
+        groups.setdefault(locality_key(name), []).append({
+            "consumer_id": row["consumer_id"], "account_no": row["account_no"], "name": row["consumer__name"],
+            "address": row["consumer__address"], "locality": name, "rank": row["rank"],
+            "listed_arrears": row["arrears"], "arrears": row["consumer__arrears"],
+            "time_barred_amount": barred.get(row["consumer_id"], Decimal("0.00")),
+            "notice_valid": row["consumer_id"] in noticed,
+        })
+    # Localities in the order of their highest-ranked defaulter (dict order: first seen by rank).
+    preview = []
+    for clerk, stops in _split(list(groups.values()), clerks):
+        for sequence, stop in enumerate(stops, start=1):
+            preview.append({**stop, "clerk": clerk, "clerk_id": clerk.pk, "sequence": sequence})
+    return division, defaulters, preview
+
+
+def _noticed_in_chunks(consumer_ids: list[int], day: date) -> set[int]:
+    noticed = set()
+    for start in range(0, len(consumer_ids), CHUNK):
+        noticed.update(Notice.objects.filter(consumer_id__in=consumer_ids[start:start + CHUNK],
+                                             served_on__lte=served_by(day)).values_list("consumer_id", flat=True))
+    return noticed
+
+
+def drive_plan_preview(*, user: User, division: Division, date: date, min_arrears, locality: str = "",
+                       max_stops: int, clerks: list[User]) -> list[dict]:
+    """The stops a drive would have, without writing anything: from the division's latest defaulter
+    list, never a protected or disconnected consumer nor one whose arrears are now within the threshold,
+    grouped by locality and split among ``clerks``; in each clerk's walking order.
+
+    Each stop: consumer_id, account_no, name, address, locality, rank, listed_arrears, arrears (now),
+    time_barred_amount, notice_valid (on the drive's date), clerk, clerk_id, sequence.
+    """
+    return _plan(user=user, division=division, date_=date, min_arrears=min_arrears, locality=locality,
+                 max_stops=max_stops, clerks=clerks)[2]
+
+
+def drive_plan(*, user: User, division: Division, date: date, name: str, min_arrears, locality: str = "",
+               max_stops: int, clerks: list[User], source: str = Source.WEB) -> Drive:
+    """Plans a drive: the preview's stops written, the clerks assigned, the user its officer."""
+    name = _text_checked(name, field="name", limit=NAME_LENGTH, code="invalid_name")
+    if not name:
+        raise DomainError("required", code="invalid_name", field="name")
+    with transaction.atomic():
+        division, defaulters, preview = _plan(user=user, division=division, date_=date, min_arrears=min_arrears,
+                                              locality=locality, max_stops=max_stops, clerks=clerks)
+        if not preview:
+            raise DomainError("no defaulter on the latest list matches; lower the minimum or widen the locality",
+                              code="no_stops")
+        drive = Drive.objects.create(
+            division=division, date=date, name=name, officer=user, min_arrears=money(min_arrears),
+            locality=(locality or "").strip()[:100], max_stops=max_stops, defaulter_list=defaulters, source=source)
+        drive.clerks.set(dict.fromkeys(clerks))
+        Stop.objects.bulk_create([
+            Stop(drive=drive, consumer_id=s["consumer_id"], clerk=s["clerk"], sequence=s["sequence"],
+                 locality=s["locality"], arrears=s["listed_arrears"], rank=s["rank"],
+                 time_barred_amount=s["time_barred_amount"])
+            for s in preview
+        ], batch_size=1000)
+    return drive
+
+
+def _drive_for_update(user: User, drive: Drive) -> Drive:
+    return drives_visible_to(user).select_for_update(of=("self",)).get(pk=drive.pk)
+
+
+def drive_start(*, user: User, drive: Drive, source: str = Source.WEB) -> Drive:
+    """A planned drive goes under way (409 invalid_status otherwise)."""
+    if not may_plan_drive(user):
+        raise PermissionDenied("only officers and IT admins start drives")
+    with transaction.atomic():
+        drive = _drive_for_update(user, drive)
+        if drive.status != DriveStatus.PLANNED:
+            raise DomainError(f"the drive is {drive.get_status_display()}", code="invalid_status", field="status")
+        drive.status = DriveStatus.IN_PROGRESS
+        _history_by(drive, user).save(update_fields=["status"])
+    return drive
+
+
+def drive_close(*, user: User, drive: Drive, source: str = Source.WEB) -> Drive:
+    """Closes a drive (its open stops are left as not visited); 409 invalid_status if already closed."""
+    if not may_plan_drive(user):
+        raise PermissionDenied("only officers and IT admins close drives")
+    with transaction.atomic():
+        drive = _drive_for_update(user, drive)
+        if drive.status == DriveStatus.CLOSED:
+            raise DomainError("the drive is already closed", code="invalid_status", field="status")
+        drive.status, drive.closed_at = DriveStatus.CLOSED, timezone.now()
+        _history_by(drive, user).save(update_fields=["status", "closed_at"])
+    return drive
+
+
+# --- Outcomes and disconnections ---------------------------------------------------
+
+
+# What a photo file starts with: JPEG, PNG, WebP, HEIC/HEIF (a phone camera's formats).
+def _is_image(head: bytes) -> bool:
+    return (head.startswith(b"\xff\xd8\xff") or head.startswith(b"\x89PNG\r\n\x1a\n")
+            or (head[:4] == b"RIFF" and head[8:12] == b"WEBP")
+            or (head[4:8] == b"ftyp" and head[8:12] in (b"heic", b"heix", b"mif1", b"msf1", b"heif")))
+
+
+def _photo_checked(photo):
+    if photo is None:
+        return None
+    if photo.size > settings.STOP_PHOTO_MAX_BYTES:
+        raise DomainError(f"at most {settings.STOP_PHOTO_MAX_BYTES // (1024 * 1024)} MB", code="invalid_photo",
+                          field="photo")
+    photo.seek(0)
+    head = photo.read(12)
+    photo.seek(0)
+    if not _is_image(head):
+        raise DomainError("a JPEG, PNG, WebP or HEIC picture", code="invalid_photo", field="photo")
+    return photo
+
+
+def _position_checked(latitude, longitude) -> tuple[Decimal | None, Decimal | None]:
+    if latitude is None and longitude is None:
+        return None, None
+    if latitude is None or longitude is None:
+        raise DomainError("give latitude and longitude together", code="invalid_position",
+                          field="latitude" if latitude is None else "longitude")
+    values = []
+    for field, value, limit in (("latitude", latitude, 90), ("longitude", longitude, 180)):
+        try:
+            value = Decimal(str(value)).quantize(Decimal("0.000001"))
+        except ArithmeticError:
+            raise DomainError("not a number", code="invalid_position", field=field) from None
+        if not value.is_finite() or not -limit <= value <= limit:
+            raise DomainError(f"between -{limit} and {limit}", code="invalid_position", field=field)
+        values.append(value)
+    return values[0], values[1]
+
+
+def _cut_checks(consumer: Consumer, *, on: date, notice: Notice | None = None) -> Notice:
+    """The law's conditions for cutting ``consumer`` on ``on`` (the consumer row locked); the notice it rests on."""
+    if consumer.is_protected:
+        raise DomainError("a protected consumer (hospital or essential service) is never disconnected",
+                          code="protected_consumer")
+    if consumer.status == ConnectionStatus.DISCONNECTED:
+        raise DomainError("already disconnected", code="already_disconnected")
+    if notice is not None and (notice.consumer_id != consumer.pk or notice.lawful_from > on):
+        raise DomainError(f"this notice permits a disconnection from {notice.lawful_from:%d.%m.%Y}",
+                          code="notice_required", field="notice")
+    notice = notice or notice_valid_for(consumer, on=on)
+    if notice is None:
+        raise DomainError(f"no notice served by {served_by(on):%d.%m.%Y}: section 56 asks for 15 clear days",
+                          code="notice_required")
+    held = consumer.disputes.filter(status=DisputeStatus.OPEN).order_by("raised_on")
+    if any(dispute.holds_disconnection for dispute in held):
+        raise DomainError("a dispute is pending with its deposit made", code="dispute_pending")
+    if consumer.arrears <= settings.DEFAULTER_THRESHOLD:
+        raise DomainError(f"arrears now {format_inr(consumer.arrears)}: the consumer has paid", code="settled")
+    return notice
+
+
+def _disconnect(*, user: User, consumer: Consumer, method: str, at: datetime, source: str,
+                stop: Stop | None = None, notice: Notice | None = None) -> Disconnection:
+    """Cuts a locked consumer: the Disconnection, its charge on the ledger, the status."""
+    notice = _cut_checks(consumer, on=timezone.localdate(at), notice=notice)
+    disconnection = Disconnection.objects.create(
+        consumer=consumer, stop=stop, notice=notice, method=method, disconnected_at=at,
+        arrears_at_disconnection=consumer.arrears, by=user, source=source)
+    charge = settings.DISCONNECTION_CHARGES.get(consumer.category_group, Decimal("0"))
+    if charge > 0:
+        disconnection.charge = ledger_entry_add(
+            consumer=consumer, kind=EntryKind.SURCHARGE, amount=charge, entry_date=timezone.localdate(at),
+            reference=f"DISC-{disconnection.pk}", user=user, source=source)
+        disconnection.save(update_fields=["charge"])
+    consumer.status = ConnectionStatus.DISCONNECTED
+    _history_by(consumer, user).save(update_fields=["status", "updated_at"])
+    return disconnection
+
+
+def _method_checked(method: str) -> str:
+    if not method:
+        raise DomainError("say how the connection was cut", code="method_required", field="method")
+    if method not in DisconnectionMethod.values:
+        raise DomainError(f"one of {', '.join(DisconnectionMethod.values)}", code="invalid_method", field="method")
+    return method
+
+
+def stop_outcome_log(*, user: User, stop: Stop, outcome: str, method: str = "", notes: str = "",
+                     latitude=None, longitude=None, photo=None, at: datetime | None = None,
+                     source: str = Source.WEB) -> Stop:
+    """Records what happened at a stop, by its clerk or an officer or IT of the division.
+
+    ``disconnected`` cuts the connection under the rules of section 56 (notice, dispute,
+    protection, arrears still owed) and charges for it; ``theft_detected`` opens a theft case.
+    ``paid`` is logged by payments.services.payment_record when a payment names the stop.
+    Raises Stop.DoesNotExist for a stop the user may not reach.
+    """
+    if not may_log_outcome(user):
+        raise PermissionDenied("only clerks, officers and IT admins log outcomes")
+    if outcome not in Outcome.values:
+        raise DomainError(f"one of {', '.join(Outcome.values)}", code="invalid_outcome", field="outcome")
+    method = _method_checked(method) if outcome == Outcome.DISCONNECTED else ""
+    notes = _text_checked(notes, field="notes", limit=NOTES_LENGTH, code="invalid_notes")
+    latitude, longitude = _position_checked(latitude, longitude)
+    photo = _photo_checked(photo)
+    at = _at_checked(at)
+    account_no = stops_visible_to(user).values_list("consumer__account_no", flat=True).get(pk=stop.pk)
+    with transaction.atomic():
+        # The consumer first, as a payment locks it: a cut and a payment on one account queue here.
+        consumer = consumer_for_update(user, account_no)
+        stop = stops_visible_to(user).select_for_update(of=("self",)).get(pk=stop.pk)
+        if stop.status != StopStatus.OPEN:
+            raise DomainError(f"this stop is already {stop.get_status_display()}"
+                              + (f" ({stop.get_outcome_display()})" if stop.outcome else ""), code="stop_closed")
+        if stop.drive.status == DriveStatus.CLOSED:
+            raise DomainError("the drive is closed", code="stop_closed")
+        if outcome == Outcome.PAID and not _payment_names(stop):
+            raise DomainError("take the payment; it marks the stop paid", code="payment_required", field="outcome")
+        if outcome == Outcome.DISCONNECTED:
+            _disconnect(user=user, consumer=consumer, method=method, at=at, source=source, stop=stop)
+        elif outcome == Outcome.THEFT_DETECTED:
+            TheftCase.objects.create(consumer=consumer, stop=stop, notes=notes, opened_by=user, source=source)
+        stop.status, stop.outcome, stop.method = StopStatus.DONE, outcome, method
+        stop.outcome_at, stop.outcome_by, stop.outcome_source = at, user, source
+        stop.latitude, stop.longitude, stop.notes = latitude, longitude, notes
+        if photo is not None:
+            stop.photo = photo
+        _history_by(stop, user).save()
+        if stop.drive.status == DriveStatus.PLANNED:
+            # The first outcome in the field is the drive under way.
+            Drive.objects.filter(pk=stop.drive_id, status=DriveStatus.PLANNED).update(status=DriveStatus.IN_PROGRESS)
+    return stop
+
+
+def _payment_names(stop: Stop) -> bool:
+    from django.apps import apps  # payments stands above drives: read through the registry
+
+    return apps.get_model("payments", "Payment").objects.filter(drive_stop_id=stop.pk).exists()
+
+
+def disconnection_record(*, user: User, account_no: str, method: str, notice: Notice | None = None,
+                         at: datetime | None = None, source: str = Source.WEB) -> Disconnection:
+    """A cut outside a drive, recorded by the officer who ordered it; the same rules as in the field.
+
+    Raises Consumer.DoesNotExist for an account outside the user's division.
+    """
+    if not may_plan_drive(user):  # who plans the division's cuts orders one outside a drive
+        raise PermissionDenied("only officers and IT admins record a disconnection outside a drive")
+    method = _method_checked(method)
+    at = _at_checked(at)
+    with transaction.atomic():
+        consumer = consumer_for_update(user, account_no)
+        return _disconnect(user=user, consumer=consumer, method=method, at=at, source=source, notice=notice)
+
+
+# --- Disputes and theft ---------------------------------------------------------------
+
+
+def deposit_required_for(*, consumer: Consumer, raised_on: date, amount_disputed: Decimal) -> Decimal:
+    """Section 56(1): the lesser of the sum claimed and the average monthly charge of the six months
+    before ``raised_on`` (the bills entered then, over six)."""
+    billed = LedgerEntry.objects.filter(
+        consumer=consumer, kind=EntryKind.BILL,
+        entry_date__gte=_months_before(raised_on, DEPOSIT_MONTHS), entry_date__lt=raised_on,
+    ).aggregate(total=Sum("amount"))["total"] or Decimal("0")
+    return min(amount_disputed, money(Decimal(str(billed)) / DEPOSIT_MONTHS))
+
+
+def dispute_record(*, user: User, account_no: str, raised_on: date, amount_disputed, deposit_amount=Decimal("0"),
+                   deposit_receipt_no: str = "", notes: str = "", source: str = Source.WEB) -> Dispute:
+    """A bill disputed by the consumer. While it is open with its deposit made, no cut.
+
+    Raises Consumer.DoesNotExist for an account outside the user's division.
+    """
+    if not may_record_dispute(user):
+        raise PermissionDenied("only officers and IT admins record disputes")
+    raised_on = _day_checked(raised_on, field="raised_on")
+    amount_disputed = _amount_checked(amount_disputed, field="amount_disputed")
+    deposit_amount = _amount_checked(deposit_amount, field="deposit_amount", allow_zero=True)
+    deposit_receipt_no = _text_checked(deposit_receipt_no, field="deposit_receipt_no", limit=RECEIPT_LENGTH,
+                                       code="invalid_deposit_receipt_no")
+    if deposit_amount > 0 and not deposit_receipt_no:
+        raise DomainError("give the receipt number of the deposit", code="receipt_required",
+                          field="deposit_receipt_no")
+    notes = _text_checked(notes, field="notes", limit=NOTES_LENGTH, code="invalid_notes")
+    consumer = _consumer_get(user, account_no)
+    return Dispute.objects.create(
+        consumer=consumer, raised_on=raised_on, amount_disputed=amount_disputed, deposit_amount=deposit_amount,
+        deposit_receipt_no=deposit_receipt_no,
+        deposit_required=deposit_required_for(consumer=consumer, raised_on=raised_on, amount_disputed=amount_disputed),
+        notes=notes, recorded_by=user, source=source)
+
+
+def dispute_resolve(*, user: User, dispute: Dispute, resolved_on: date, resolution: str, notes: str = "",
+                    source: str = Source.WEB) -> Dispute:
+    """Closes a dispute with its resolution; the hold on a cut ends. 409 invalid_status if already resolved."""
+    if not may_record_dispute(user):
+        raise PermissionDenied("only officers and IT admins resolve disputes")
+    resolved_on = _day_checked(resolved_on, field="resolved_on")
+    resolution = _text_checked(resolution, field="resolution", limit=NOTES_LENGTH, code="invalid_resolution")
+    if not resolution:
+        raise DomainError("say how it was resolved", code="invalid_resolution", field="resolution")
+    notes = _text_checked(notes, field="notes", limit=NOTES_LENGTH, code="invalid_notes")
+    with transaction.atomic():
+        dispute = disputes_visible_to(user).select_for_update(of=("self",)).get(pk=dispute.pk)
+        if dispute.status != DisputeStatus.OPEN:
+            raise DomainError("the dispute is already resolved", code="invalid_status", field="status")
+        if resolved_on < dispute.raised_on:
+            raise DomainError("cannot be before the dispute was raised", code="invalid_date", field="resolved_on")
+        dispute.status, dispute.resolved_on, dispute.resolution = DisputeStatus.RESOLVED, resolved_on, resolution
+        dispute.resolved_by = user
+        if notes:
+            dispute.notes = f"{dispute.notes}\n{notes}".strip()
+        _history_by(dispute, user).save()
+    return dispute
+
+
+def theft_case_update(*, user: User, case: TheftCase, assessment_amount=None, fir_number: str | None = None,
+                      status: str | None = None, notes: str | None = None) -> TheftCase:
+    """The officer's work on a theft case: the assessment, the FIR, its status. A closed case stays closed.
+    The case's history keeps each change with who made it."""
+    if not may_plan_drive(user):  # whoever runs the division's drives follows up what they found
+        raise PermissionDenied("only officers and IT admins work theft cases")
+    if status is not None and status not in TheftStatus.values:
+        raise DomainError(f"one of {', '.join(TheftStatus.values)}", code="invalid_status", field="status")
+    with transaction.atomic():
+        case = theft_cases_visible_to(user).select_for_update(of=("self",)).get(pk=case.pk)
+        if case.status == TheftStatus.CLOSED:
+            raise DomainError("the case is closed", code="invalid_status", field="status")
+        if assessment_amount is not None:
+            case.assessment_amount = _amount_checked(assessment_amount, field="assessment_amount", allow_zero=True)
+        if fir_number is not None:
+            case.fir_number = _text_checked(fir_number, field="fir_number", limit=FIR_LENGTH, code="invalid_fir_number")
+        if status is not None:
+            if status == TheftStatus.FIR_FILED and not case.fir_number:
+                raise DomainError("give the FIR number", code="fir_required", field="fir_number")
+            case.status = status
+        if notes is not None:
+            case.notes = _text_checked(notes, field="notes", limit=NOTES_LENGTH, code="invalid_notes")
+        _history_by(case, user).save()
+    return case
