@@ -61,7 +61,7 @@ def test_it_counts_the_readers_bad_rows_and_the_checks_together(rtp, tmp_path):
     assert job.bad_rows == 2000
 
 
-def test_it_heads_the_job_page_with_every_bad_row_counted(client, it_admin, tmp_path):
+def test_it_heads_the_job_page_with_every_bad_row_counted(client, rtp, it_admin, tmp_path):
     with pytest.raises(ImportFailed):
         import_run(kind="consumers", file=consumers_file(tmp_path, bad_phones=1500), user=it_admin, source="web")
     client.force_login(it_admin)
