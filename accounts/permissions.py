@@ -43,6 +43,8 @@ ROLE_MATRIX: dict[str, frozenset[str]] = {
     "approve_reconnection": frozenset({OFFICER, IT}),
     "reconnect": frozenset({CLERK, OFFICER, IT}),
     "view_drives": frozenset({OFFICER, CLERK, MD, IT}),
+    # The payments list (GET payments/): a clerk sees the payments they took, these roles every one in scope.
+    "see_others_payments": frozenset({OFFICER, MD, IT}),
 }
 
 # Who gets a staff account (the Django admin): the division officer and IT.
@@ -138,3 +140,7 @@ def may_reconnect(user) -> bool:
 
 def may_view_drives(user) -> bool:
     return user_may(user, "view_drives")
+
+
+def may_see_others_payments(user) -> bool:
+    return user_may(user, "see_others_payments")

@@ -3,16 +3,22 @@
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers, status
+from rest_framework import generics, serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from arrears.models import Consumer
-from core.idempotency import HEADER, idempotent
+from core.api_docs import IDEMPOTENCY_KEY, responses
+from core.idempotency import idempotent
 from core.models import MONEY, Source
 from payments.models import PaymentMode
+from payments.selectors import payments_listed
 from payments.services import BACKDATE_REASON_LENGTH, MAX_ID, payment_record
+
+# The refusals of POST payments/ (409 codes), as payment_record raises them: documented in the schema.
+PAYMENT_CODES = ("invalid_amount", "amount_too_large", "invalid_mode", "receipt_required", "invalid_receipt_no",
+                 "duplicate_receipt", "invalid_drive_stop", "invalid_reason", "invalid_paid_at", "paid_in_future",
+                 "backdated", "balance_overflow")
 
 
 class DateTimeInput(serializers.DateTimeField):
@@ -52,17 +58,45 @@ class PaymentOutput(serializers.Serializer):
     reconnection_order = serializers.IntegerField(allow_null=True, source="reconnection_order_id", default=None)
 
 
-class PaymentCreateApi(APIView):
-    """Take a payment: a PAYMENT on the ledger, a receipt, and the consumer's new balance and arrears.
+class PaymentListInput(serializers.Serializer):
+    division = serializers.CharField(required=False, allow_blank=True, max_length=10)
+    date = serializers.DateField(required=False)
 
-    Honours `Idempotency-Key`: a retried request replays the first answer and never pays twice.
+
+class PaymentListOutput(PaymentOutput):
+    division = serializers.CharField(source="consumer.division.code")
+    taken_by = serializers.CharField(source="taken_by.username")
+    drive_stop = serializers.IntegerField(allow_null=True, source="drive_stop_id")
+    source = serializers.CharField()
+
+
+class PaymentApi(generics.ListAPIView):
+    """`GET`: payments for reconciliation: a clerk's own, an officer's division's, every division's for HQ
+    and IT. `POST`: take a payment: a PAYMENT on the ledger, a receipt, and the consumer's new balance and
+    arrears; the reconnection order it brought about, if the consumer was disconnected and has now paid the
+    minimum.
+
+    `POST` honours `Idempotency-Key`: a retried request replays the first answer and never pays twice.
     """
 
-    @extend_schema(
-        request=PaymentInput,
-        responses={201: PaymentOutput},
-        parameters=[OpenApiParameter(HEADER, OpenApiTypes.STR, OpenApiParameter.HEADER, required=False)],
-    )
+    serializer_class = PaymentListOutput
+
+    @extend_schema(parameters=[
+        OpenApiParameter("division", str, description="division code, e.g. RTP"),
+        OpenApiParameter("date", OpenApiTypes.DATE, description="the India day paid (YYYY-MM-DD)"),
+    ], responses=responses({200: PaymentListOutput(many=True)}, name="PaymentList", statuses=(400, 401)))
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        params = PaymentListInput(data=self.request.query_params)
+        params.is_valid(raise_exception=True)
+        return payments_listed(self.request.user, division=params.validated_data.get("division", ""),
+                               on=params.validated_data.get("date")).select_related("consumer__division")
+
+    @extend_schema(request=PaymentInput, parameters=[IDEMPOTENCY_KEY],
+                   responses=responses({201: PaymentOutput}, name="PaymentCreate", codes=PAYMENT_CODES,
+                                       idempotent=True))
     def post(self, request):
         return idempotent(request, operation="payments.create", handler=lambda: self._create(request))
 

@@ -3,5 +3,5 @@ from django.urls import path
 from payments import api
 
 urlpatterns = [
-    path("payments/", api.PaymentCreateApi.as_view(), name="api-payments"),
+    path("payments/", api.PaymentApi.as_view(), name="api-payments"),
 ]

@@ -27,8 +27,13 @@ class Payment(models.Model):
     mode = models.CharField(_("mode"), max_length=10, choices=PaymentMode.choices)
     receipt_no = models.CharField(_("receipt no."), max_length=40, unique=True)
     paid_at = models.DateTimeField(_("paid at"))
-    # Drives come with a later issue; a payment taken at a drive stop points to it.
-    drive_stop_id = models.BigIntegerField(null=True, blank=True)
+    # A payment taken at a drive stop (payments.services.payment_record logs the stop's outcome as paid).
+    drive_stop = models.ForeignKey("drives.Stop", verbose_name=_("drive stop"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="payments")
+    # The reconnection order this payment brought about (its consumer was disconnected and has now
+    # paid the minimum since the cut); returned by `POST payments/`.
+    reconnection_order = models.ForeignKey("drives.ReconnectionOrder", verbose_name=_("reconnection order"),
+                                           null=True, blank=True, on_delete=models.PROTECT, related_name="payments")
     # Why a payment is dated more than PAYMENT_BACKDATE_DAYS back (an officer's word; payment_record asks).
     backdate_reason = models.CharField(_("reason for the back-dating"), max_length=200, blank=True)
     balance_after = models.DecimalField(**MONEY)

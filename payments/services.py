@@ -22,6 +22,7 @@ from arrears.services import (
 from core.errors import DomainError
 from core.models import Source
 from core.money import format_inr, money
+from drives.reconnections import reconnection_order_for_payment, stop_for_payment, stop_paid_log, stops_settle
 from payments.models import Payment, PaymentMode
 
 logger = logging.getLogger(__name__)
@@ -70,7 +71,9 @@ def payment_record(*, user: User, account_no: str, amount, mode: str, receipt_no
     The one service behind the web page, the API and the admin, so its bounds hold
     everywhere: at most PAYMENT_MAX_AMOUNT, dated at most PAYMENT_BACKDATE_DAYS back
     unless an officer gives ``backdate_reason``. Raises Consumer.DoesNotExist when the
-    account is outside the user's division.
+    account is outside the user's division. ``drive_stop_id``: the open stop of this consumer
+    where the money was taken (409 invalid_drive_stop for any other). Sets ``reconnection_order``
+    to the order the payment brought about, if any (drives.reconnections).
     """
     if not may_take_payment(user):
         raise PermissionDenied("only clerks, officers and IT admins take payments")
@@ -97,12 +100,23 @@ def payment_record(*, user: User, account_no: str, amount, mode: str, receipt_no
             if Payment.objects.filter(receipt_no=receipt_no).exists() or reference_taken(
                     kind=EntryKind.PAYMENT, reference=receipt_no):
                 raise taken_error("receipt_no", "receipt number", receipt_no, "duplicate_receipt")
+            stop = None
+            if drive_stop_id is not None:
+                stop = stop_for_payment(user=user, consumer=consumer, stop_id=drive_stop_id)
             entry = ledger_entry_add(consumer=consumer, kind=EntryKind.PAYMENT, amount=amount,
                                      entry_date=timezone.localdate(paid_at), reference=receipt_no,
                                      user=user, source=source)
+            # The payment takes effect at once: the stop it names is paid, and every other open stop of
+            # the consumer settles when the arrears are now at most the threshold, so no team cuts
+            # someone who has just paid; a disconnected consumer who has now paid the minimum is
+            # ordered reconnected.
+            if stop is not None:
+                stop_paid_log(stop=stop, user=user, at=paid_at, source=source)
+            stops_settle(consumer=consumer, at=timezone.now(), user=user)
+            order = reconnection_order_for_payment(consumer=consumer, user=user, source=source)
             return Payment.objects.create(
                 consumer=consumer, ledger_entry=entry, amount=amount, mode=mode, receipt_no=receipt_no,
-                paid_at=paid_at, drive_stop_id=drive_stop_id, backdate_reason=backdate_reason,
+                paid_at=paid_at, drive_stop=stop, reconnection_order=order, backdate_reason=backdate_reason,
                 balance_after=consumer.balance, arrears_after=consumer.arrears, taken_by=user, source=source,
             )
     except IntegrityError:

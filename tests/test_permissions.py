@@ -212,6 +212,8 @@ BODIES = {
 # --- the admin's model pages, by rule ----------------------------------------------------------------------
 # Every registered model falls under one policy (a new one fails test_it_has_a_policy_for_every_admin_model).
 # Each policy gives (officer, other division's officer, IT) per page of the model's object in RTP.
+    # A clerk lists their own payments, an officer the division's (tests/payments/test_payments_drives.py).
+    ("get", "/api/v1/payments/", None, (401, 200, 200, 200, 200, 200, 200)),
 DIVISION = "division"  # role-based admin: officers read their division, HQ and IT all; no add or delete
 HQ = "hq"  # role-based, across divisions: HQ and IT only
 IT = "it"  # Django's model permissions: IT (superuser) only

@@ -12,9 +12,10 @@ import logging
 from django.db import DataError, IntegrityError, connection, transaction
 
 from arrears.ledger import positions_refresh
+from arrears.signals import ledger_credited_send
 from core.dates import india_today
 from core.sql import sql_text
-from imports.pipeline.bulk import _analyze_if_large, _bulk_load, _ledger_ids, _refresh_all_positions
+from imports.pipeline.bulk import _BULK_ROWS, _analyze_if_large, _bulk_load, _ledger_ids, _refresh_all_positions
 from imports.pipeline.checks import (
     AMOUNT_RE,
     _as_date,
@@ -66,10 +67,32 @@ def ledger_import(*, file, dry_run: bool = False, progress: Progress | None = No
                 _collect(errors, _ledger_checks(t, division_id), params)
             errors.raise_if_any()
             result = _ledger_write(staged, dry_run=dry_run, division_id=division_id, user_id=user_id, source=source)
+        if not dry_run and result.created:
+            _credits_announce(staged, division_id=division_id, user_id=user_id, source=source)
         _drop(staged)
         if dry_run:
             transaction.set_rollback(True)
         return result
+
+
+def _credits_announce(staged: Staged, *, division_id: int | None, user_id: int | None, source: str) -> None:
+    """Tells the apps that care (drives: an online payment settles a stop) which consumers the file
+    credited, through arrears.signals: imports may not import the apps above it. A file's rows already
+    on the ledger are named too: the receivers act only on what the ledger now says, so naming a
+    consumer twice changes nothing. A bulk load names none (None: any consumer may have been credited)
+    rather than read its millions of rows again."""
+    consumer_ids = None
+    if staged.rows < _BULK_ROWS:
+        scope = " AND c.division_id = %s" if division_id is not None else ""
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT DISTINCT c.id FROM {staged.table} s"
+                           f" JOIN arrears_consumer c ON c.account_no = s.account_no{scope}"
+                           f" WHERE s.kind = 'PAYMENT' OR (s.kind = 'ADJUSTMENT' AND s.amount LIKE '-%%')",
+                           [division_id] if scope else None)
+            consumer_ids = [row[0] for row in cursor.fetchall()]
+        if not consumer_ids:
+            return
+    ledger_credited_send(sender=ledger_import, consumer_ids=consumer_ids, user_id=user_id, source=source)
 
 
 def _ledger_row_rules() -> list[tuple[str, str, str]]:

@@ -1,0 +1,34 @@
+"""Signals of the ledger, for apps above the writer that must react to its writes.
+
+The ledger import (imports) writes credits but may not import the apps that care about
+them (drives sits below imports in the layout, and a drive's stops must drop off the moment
+a consumer pays). The import announces what it wrote here, one level below both; drives
+listens (drives.apps.DrivesConfig.ready).
+"""
+
+import logging
+
+from django.dispatch import Signal
+
+logger = logging.getLogger(__name__)
+
+# Sent inside the transaction that wrote the credits (PAYMENT or negative ADJUSTMENT entries),
+# after the consumers' cached positions were refreshed, with ``consumer_ids``: the consumers
+# credited, or None when a bulk load credited too many to name (then: any consumer may have been).
+ledger_credited = Signal()
+
+
+def ledger_credited_send(*, sender, consumer_ids: list[int] | None, user_id: int | None, source: str) -> None:
+    """Announces credits written in the current transaction.
+
+    Sent inside the writer's transaction, not on commit: a stop is settled in the same commit as the
+    payment that settles it, so no list ever shows a consumer as paid on the ledger and still to be
+    cut, and a rolled-back import settles nothing. A receiver's failure must not undo the credits
+    (the money was paid): each receiver works in a savepoint of its own, and send_robust hands its
+    exception back to be logged instead of raising it into the writer.
+    """
+    for receiver, result in ledger_credited.send_robust(sender=sender, consumer_ids=consumer_ids,
+                                                        user_id=user_id, source=source):
+        if isinstance(result, Exception):
+            logger.error("ledger_credited: %r failed for %s consumer(s): %r", receiver,
+                         "every" if consumer_ids is None else len(consumer_ids), result, exc_info=result)

@@ -1,0 +1,221 @@
+"""What a credit sets off on a drive, and reconnection.
+
+A payment takes effect at once (DESIGN.md, domain rules): a consumer whose arrears fall to the
+threshold or below drops off every open stop, so no team cuts someone who has just paid at the
+counter; a disconnected consumer who has paid the reconnection minimum since the cut gets an
+order to be reconnected, due within RECONNECTION_DUE_HOURS. payments.services.payment_record calls
+these inside its transaction, the consumer row locked; credits imported from the billing system
+reach them through the arrears.signals.ledger_credited signal (ledger_credited_receive below).
+"""
+
+import logging
+from datetime import datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
+
+from accounts.models import User
+from accounts.permissions import may_approve_reconnection, may_reconnect
+from accounts.selectors import division_scope
+from arrears.models import ConnectionStatus, Consumer, EntryKind, LedgerEntry
+from arrears.services import consumer_for_update, ledger_entry_add
+from core.errors import DomainError
+from core.models import Source
+from drives.models import Disconnection, Outcome, ReconnectionOrder, ReconnectionStatus, Stop, StopStatus
+
+logger = logging.getLogger(__name__)
+
+CENT = Decimal("0.01")
+APPROVAL_REASON_LENGTH = 200
+
+
+# --- stops ----------------------------------------------------------------------------------------------
+
+def stop_for_payment(*, user: User, consumer: Consumer, stop_id: int) -> Stop:
+    """The open stop of ``consumer`` that a payment names, locked; 409 invalid_drive_stop for any other
+    (another division's, another consumer's, one already done or settled, none at all): one answer
+    for all, so a payment is no way to learn which stops exist elsewhere."""
+    stop = (division_scope(Stop.objects.select_for_update(of=("self",)), user, field="drive__division")
+            .filter(pk=stop_id, consumer=consumer, status=StopStatus.OPEN).first())
+    if stop is None:
+        raise DomainError(_("no open drive stop %(id)s for this consumer") % {"id": stop_id},
+                          code="invalid_drive_stop", field="drive_stop")
+    return stop
+
+
+def stop_paid_log(*, stop: Stop, user: User, at: datetime, source: str) -> Stop:
+    """The outcome of a stop whose consumer paid there: a payment that names the stop logs it."""
+    stop.status, stop.outcome = StopStatus.DONE, Outcome.PAID
+    stop.outcome_at, stop.outcome_by, stop.outcome_source = at, user, source
+    stop._history_user = user
+    stop.save(update_fields=["status", "outcome", "outcome_at", "outcome_by", "outcome_source"])
+    return stop
+
+
+def stops_settle(*, consumer: Consumer, at: datetime, user: User | None = None) -> int:
+    """After a credit: when the consumer's arrears are now at most DEFAULTER_THRESHOLD, every open stop
+    of the consumer is settled. Returns the number of stops settled."""
+    return stops_settle_for(consumer_ids=[consumer.pk], at=at, user=user)
+
+
+def stops_settle_for(*, consumer_ids: list[int] | None, at: datetime, user: User | None = None) -> int:
+    """stops_settle for many consumers at once (None: every consumer), as set-based work: one SELECT
+    of the open stops whose consumer's cached arrears are at most the threshold, one UPDATE, one
+    INSERT of their history rows. Open stops are few (today's drives); index stop_consumer_status
+    finds a consumer's."""
+    stops = Stop.objects.filter(status=StopStatus.OPEN, consumer__arrears__lte=settings.DEFAULTER_THRESHOLD)
+    if consumer_ids is not None:
+        stops = stops.filter(consumer_id__in=consumer_ids)
+    settled = list(stops.select_for_update(of=("self",)))
+    for stop in settled:
+        stop.status, stop.settled_at = StopStatus.SETTLED, at
+    if settled:
+        bulk_update_with_history(settled, Stop, ["status", "settled_at"], default_user=user,
+                                 default_change_reason="settled by a payment")
+    return len(settled)
+
+
+# --- reconnection orders --------------------------------------------------------------------------------
+
+def reconnection_minimum(disconnection: Disconnection) -> Decimal:
+    """What a disconnected consumer pays before an order is made: RECONNECTION_MIN_SHARE of the arrears
+    when cut, at least RECONNECTION_MIN_AMOUNT, in paise."""
+    share = (settings.RECONNECTION_MIN_SHARE * disconnection.arrears_at_disconnection).quantize(
+        CENT, rounding=ROUND_HALF_UP)
+    return max(settings.RECONNECTION_MIN_AMOUNT, share)
+
+
+def credits_since(disconnection: Disconnection) -> Decimal:
+    """Payments and negative adjustments written to the consumer's ledger after the cut (by when they were
+    written, not the date they carry: a payment back-dated at the counter is still money after the cut).
+    Index ledger_consumer_due_on, which starts with the consumer, finds the consumer's entries."""
+    total = (LedgerEntry.objects.filter(consumer_id=disconnection.consumer_id,
+                                        created_at__gt=disconnection.disconnected_at)
+             .aggregate(total=Sum("credit"))["total"])
+    return total or Decimal("0.00")
+
+
+def _last_disconnection(consumer: Consumer) -> Disconnection | None:
+    return consumer.disconnections.order_by("-disconnected_at", "-id").first()
+
+
+def reconnection_order_for_payment(*, consumer: Consumer, user: User | None, source: str,
+                                   approved_by: User | None = None,
+                                   approval_reason: str = "") -> ReconnectionOrder | None:
+    """After a credit: an order to reconnect a disconnected consumer who has paid the minimum since the
+    last cut (or whom ``approved_by``, an officer, lets off with less, giving ``approval_reason``), due
+    at now + RECONNECTION_DUE_HOURS. None when the consumer is connected, the cut already has its
+    order (one per disconnection), or too little has been paid. The caller holds the consumer row lock."""
+    if consumer.status != ConnectionStatus.DISCONNECTED:
+        return None
+    disconnection = _last_disconnection(consumer)
+    # Cut before drives were recorded here (the billing system's status): no cut to reconnect from.
+    if disconnection is None or ReconnectionOrder.objects.filter(disconnection=disconnection).exists():
+        return None
+    minimum, paid = reconnection_minimum(disconnection), credits_since(disconnection)
+    below = paid < minimum
+    if below and approved_by is None:
+        return None
+    now = timezone.now()
+    order = ReconnectionOrder(
+        consumer=consumer, disconnection=disconnection, ordered_at=now,
+        due_at=now + timedelta(hours=settings.RECONNECTION_DUE_HOURS), minimum=minimum, paid=paid,
+        approved_by=approved_by if below else None, approval_reason=approval_reason if below else "", source=source)
+    order._history_user = user
+    order.save()
+    return order
+
+
+def reconnection_approve(*, user: User, account_no: str, reason: str, source: str = Source.WEB) -> ReconnectionOrder:
+    """An officer orders a disconnected consumer reconnected on less than the minimum, saying why.
+
+    Raises Consumer.DoesNotExist outside the officer's division.
+    """
+    if not may_approve_reconnection(user):
+        raise PermissionDenied(_("only officers and IT admins approve a reconnection below the minimum"))
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("give the reason for reconnecting below the minimum"), code="reason_required",
+                          field="reason")
+    if len(reason) > APPROVAL_REASON_LENGTH:
+        raise DomainError(_("at most %(n)s characters") % {"n": APPROVAL_REASON_LENGTH}, code="invalid_reason",
+                          field="reason")
+    with transaction.atomic():
+        consumer = consumer_for_update(user, account_no)
+        disconnection = _last_disconnection(consumer)
+        if consumer.status != ConnectionStatus.DISCONNECTED or disconnection is None:
+            raise DomainError(_("the consumer is not disconnected"), code="not_disconnected")
+        if ReconnectionOrder.objects.filter(disconnection=disconnection).exists():
+            raise DomainError(_("the consumer already has a reconnection order"), code="order_exists")
+        return reconnection_order_for_payment(consumer=consumer, user=user, source=source, approved_by=user,
+                                              approval_reason=reason)
+
+
+def reconnection_done(*, user: User, order: ReconnectionOrder, reconnected_at: datetime | None = None,
+                      notes: str = "", source: str = Source.WEB) -> ReconnectionOrder:
+    """The connection is restored: the order is done, RECONNECTION_CHARGES of the consumer's category
+    group goes to the ledger as a SURCHARGE ("RECN-<order id>"), the consumer is connected again.
+
+    A clerk or officer of the consumer's division (Consumer.DoesNotExist outside it); 409 invalid_status
+    when the order is already done.
+    """
+    if not may_reconnect(user):
+        raise PermissionDenied(_("only clerks, officers and IT admins record a reconnection"))
+    now = timezone.now()
+    reconnected_at = reconnected_at or now
+    if timezone.is_naive(reconnected_at):
+        reconnected_at = timezone.make_aware(reconnected_at)
+    with transaction.atomic():
+        # The consumer first, then the order: the order in which a payment takes them.
+        consumer = consumer_for_update(user, order.consumer.account_no)
+        order = ReconnectionOrder.objects.select_for_update().select_related("disconnection").get(
+            pk=order.pk, consumer=consumer)
+        if order.status == ReconnectionStatus.DONE:
+            raise DomainError(_("the connection was already restored"), code="invalid_status")
+        if reconnected_at > now + timedelta(minutes=5):
+            raise DomainError(_("cannot be in the future"), code="invalid_date", field="reconnected_at")
+        if reconnected_at < order.disconnection.disconnected_at:
+            raise DomainError(_("cannot be before the disconnection"), code="invalid_date", field="reconnected_at")
+        charge = settings.RECONNECTION_CHARGES.get(consumer.category_group, Decimal("0.00"))
+        if charge > 0:
+            order.charge = ledger_entry_add(consumer=consumer, kind=EntryKind.SURCHARGE, amount=charge,
+                                            entry_date=timezone.localdate(reconnected_at),
+                                            reference=f"RECN-{order.pk}", user=user, source=source)
+        order.status, order.done_at, order.done_by, order.notes = (ReconnectionStatus.DONE, reconnected_at, user,
+                                                                   (notes or "").strip())
+        order._history_user = user
+        order.save()
+        consumer.status = ConnectionStatus.CONNECTED
+        consumer._history_user = user
+        consumer.save(update_fields=["status", "updated_at"])
+    return order
+
+
+# --- credits imported from the billing system -----------------------------------------------------------
+
+def ledger_credited_receive(sender, *, consumer_ids: list[int] | None, user_id: int | None = None,
+                            source: str = Source.IMPORT, **kwargs) -> None:
+    """arrears.signals.ledger_credited: credits imported from the billing system (online payments) settle
+    stops and order reconnections as a counter payment does. A signal, because imports stands above
+    drives in the layout and may not import it.
+
+    Runs inside the import's transaction (the import holds the ledger locked, so no payment interleaves),
+    in a savepoint of its own: a failure here rolls back only this work and is logged by the sender;
+    the import's credits stand.
+    """
+    user = User.objects.filter(pk=user_id).first() if user_id is not None else None
+    now = timezone.now()
+    with transaction.atomic():
+        stops_settle_for(consumer_ids=consumer_ids, at=now, user=user)
+        # Disconnected consumers are few: each is taken on its own, locked as a payment locks it.
+        disconnected = Consumer.objects.filter(status=ConnectionStatus.DISCONNECTED)
+        if consumer_ids is not None:
+            disconnected = disconnected.filter(pk__in=consumer_ids)
+        for consumer in disconnected.select_for_update(of=("self",)).order_by("pk"):
+            reconnection_order_for_payment(consumer=consumer, user=user, source=source)
