@@ -76,10 +76,15 @@ def world(rtp, hsp, md, it_admin, officer, clerk, other_officer, other_clerk, pa
     # The failure log is off in the settings (AXES_ENABLE_ACCESS_FAILURE_LOG) but its admin pages are there.
     model("AccessFailureLog").objects.create(username=md.username, ip_address="127.0.0.1", user_agent="pytest",
                                              http_accept="*/*", path_info="/login/")
+    drives = {division.code: _drive_world(division, consumers[division.code], officer=leader, clerk=walker)
+              for division, leader, walker in ((rtp, officer, clerk), (hsp, other_officer, other_clerk))}
     payments, lists, jobs = model("Payment").objects, model("DefaulterList").objects, model("ImportJob").objects
     keys = {**_static_keys(), "payment_a": payments.get(consumer__division=rtp).pk,
             "list_a": lists.get(division=rtp).pk, "job_a": jobs.get(division=rtp).pk,
-            "consumer_type": ContentType.objects.get_for_model(model("Consumer")).pk}
+            "consumer_type": ContentType.objects.get_for_model(model("Consumer")).pk,
+            # A drive's records in RTP (…_a) and in HSP (…_b): {drive_a}, {stop_a}, {notice_a}, {reconnection_a}, …
+            **{f"{name}_{side}": obj.pk for side, code in (("a", "RTP"), ("b", "HSP"))
+               for name, obj in drives[code].items()}}
     for model_cls in admin.site._registry:
         obj = _admin_object(model_cls, rtp)
         assert obj is not None, f"the world has no {model_cls.__name__} in RTP for its admin pages: add one"
@@ -88,6 +93,31 @@ def world(rtp, hsp, md, it_admin, officer, clerk, other_officer, other_clerk, pa
             versions = model_cls.history.filter(**{model_cls._meta.pk.attname: obj.pk})
             keys[f"{model_cls.__name__}_version"] = versions.latest().history_id
     return {"users": users, "password": password, "division_a": rtp, "keys": keys}
+
+
+def _drive_world(division, consumer, *, officer, clerk) -> dict:
+    """A drive of ``division`` with one stop at ``consumer``, cut and paid for, a notice, a dispute and a theft
+    case: one record of each drives model, written directly (the rules are tested in tests/drives)."""
+    from django.utils import timezone
+
+    now = timezone.now()
+    notice = model("Notice").objects.create(consumer=consumer, served_on=date(2026, 1, 20), mode="hand",
+                                            amount_demanded="20000.00", recorded_by=officer, source="web")
+    drive = model("Drive").objects.create(division=division, date=timezone.localdate(), name="Morning drive",
+                                          officer=officer, min_arrears="10000.00", max_stops=10, source="web")
+    drive.clerks.add(clerk)
+    stop = model("Stop").objects.create(drive=drive, consumer=consumer, clerk=clerk, sequence=1, arrears="19900.00",
+                                        rank=1)
+    cut = model("Disconnection").objects.create(consumer=consumer, notice=notice, method="cable_removed",
+                                                disconnected_at=now, arrears_at_disconnection="19900.00", by=clerk,
+                                                source="web")
+    order = model("ReconnectionOrder").objects.create(consumer=consumer, disconnection=cut, ordered_at=now,
+                                                      due_at=now, minimum="4975.00", paid="5000.00", source="web")
+    dispute = model("Dispute").objects.create(consumer=consumer, raised_on=date(2026, 2, 1), amount_disputed="500.00",
+                                              deposit_required="500.00", recorded_by=officer, source="web")
+    theft = model("TheftCase").objects.create(consumer=consumer, stop=stop, opened_by=clerk, source="web")
+    return {"notice": notice, "drive": drive, "stop": stop, "disconnection": cut, "reconnection": order,
+            "dispute": dispute, "theft": theft}
 
 
 def _admin_base(name: str) -> str:
@@ -182,6 +212,8 @@ API = [
     ("get", "/api/v1/consumers/00012345/", None, (401, 200, 200, 404, 404, 200, 200)),
     ("get", "/api/v1/consumers/00012345/ledger/", None, (401, 200, 200, 404, 404, 200, 200)),
     ("post", "/api/v1/payments/", "api_payment", (401, 201, 201, 404, 404, 403, 201)),
+    # A clerk lists their own payments, an officer the division's (tests/payments/test_payments_drives.py).
+    ("get", "/api/v1/payments/", None, (401, 200, 200, 200, 200, 200, 200)),
     ("get", "/api/v1/defaulter-lists/", None, (401, 200, 200, 200, 200, 200, 200)),
     ("get", "/api/v1/defaulter-lists/{list_a}/", None, (401, 200, 200, 404, 404, 200, 200)),
     ("get", "/api/v1/defaulter-lists/{list_a}/entries/", None, (401, 200, 200, 404, 404, 200, 200)),
@@ -212,14 +244,14 @@ BODIES = {
 # --- the admin's model pages, by rule ----------------------------------------------------------------------
 # Every registered model falls under one policy (a new one fails test_it_has_a_policy_for_every_admin_model).
 # Each policy gives (officer, other division's officer, IT) per page of the model's object in RTP.
-    # A clerk lists their own payments, an officer the division's (tests/payments/test_payments_drives.py).
-    ("get", "/api/v1/payments/", None, (401, 200, 200, 200, 200, 200, 200)),
 DIVISION = "division"  # role-based admin: officers read their division, HQ and IT all; no add or delete
 HQ = "hq"  # role-based, across divisions: HQ and IT only
 IT = "it"  # Django's model permissions: IT (superuser) only
 ADMIN_POLICY = {
     "Consumer": DIVISION, "LedgerEntry": DIVISION, "Payment": DIVISION, "ImportJob": DIVISION,
     "DefaulterRun": DIVISION, "DefaulterList": DIVISION,
+    "Notice": DIVISION, "Drive": DIVISION, "Stop": DIVISION, "Disconnection": DIVISION, "ReconnectionOrder": DIVISION,
+    "Dispute": DIVISION, "TheftCase": DIVISION,
     "PositionCheck": HQ,
     "Division": IT, "User": IT, "Group": IT, "TokenProxy": IT, "PeriodicTask": IT, "IntervalSchedule": IT,
     "CrontabSchedule": IT, "SolarSchedule": IT, "ClockedSchedule": IT,
@@ -227,9 +259,11 @@ ADMIN_POLICY = {
 }
 # Records nobody creates by hand, not even IT: they are written by the app (or by django-axes).
 NO_ADD = {"Consumer", "LedgerEntry", "Payment", "ImportJob", "DefaulterRun", "DefaulterList", "PositionCheck",
+          "Notice", "Drive", "Stop", "Disconnection", "ReconnectionOrder", "Dispute", "TheftCase",
           "AccessAttempt", "AccessLog", "AccessFailureLog"}
 # The ledger, money and their audit trail are never deleted.
-NO_DELETE = {"Consumer", "LedgerEntry", "Payment", "ImportJob", "DefaulterRun", "DefaulterList", "PositionCheck"}
+NO_DELETE = {"Consumer", "LedgerEntry", "Payment", "ImportJob", "DefaulterRun", "DefaulterList", "PositionCheck",
+             "Notice", "Drive", "Stop", "Disconnection", "ReconnectionOrder", "Dispute", "TheftCase"}
 
 # (model, page, role): the status the app gives today where it should give the row's. Not expected: the test
 # xfails while one is met, and fails once it is fixed so that its entry goes.

@@ -1,0 +1,182 @@
+"""Admin of drives: notices, drives, stops, disconnections, reconnection orders, disputes and theft cases.
+
+Read-only, scoped by division through the drives selectors: the pages, the API and the services write these
+records (each through its rule); the admin is where an officer or IT looks one up and reads its history.
+"""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from accounts.admin_access import ReadOnlyAdmin, RoleAccessMixin, ScopedHistoryMixin, money_column
+from drives.models import Disconnection, Dispute, Drive, Notice, ReconnectionOrder, Stop, TheftCase
+from drives.selectors import (
+    disconnections_visible_to,
+    disputes_visible_to,
+    drives_visible_to,
+    notices_visible_to,
+    reconnections_visible_to,
+    stops_visible_to,
+    theft_cases_visible_to,
+)
+
+
+class ReadOnlyHistoryAdmin(RoleAccessMixin, ScopedHistoryMixin, SimpleHistoryAdmin):
+    """A record whose status changes: shown with its history, never edited here."""
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+
+def _account(obj) -> str:
+    return obj.consumer.account_no
+
+
+@admin.register(Notice)
+class NoticeAdmin(ReadOnlyAdmin):
+    list_display = ["served_on", "consumer_account", "mode", "amount_demanded_inr", "time_barred_inr", "lawful_from",
+                    "recorded_by", "source"]
+    list_filter = ["mode", "source", ("consumer__division", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["=consumer__account_no"]
+    date_hierarchy = "served_on"
+    list_select_related = ["consumer", "recorded_by"]
+
+    amount_demanded_inr = money_column("amount_demanded", _("amount demanded"))
+    time_barred_inr = money_column("time_barred_amount", _("first due over two years ago"))
+
+    @admin.display(description=_("account no."), ordering="consumer__account_no")
+    def consumer_account(self, obj):
+        return _account(obj)
+
+    @admin.display(description=_("disconnection lawful from"))
+    def lawful_from(self, obj):
+        return obj.lawful_from
+
+    def get_queryset(self, request):
+        return notices_visible_to(request.user)
+
+
+class StopInline(RoleAccessMixin, admin.TabularInline):
+    model = Stop
+    fields = ["sequence", "clerk", "consumer", "locality", "arrears", "status", "outcome", "method", "outcome_at"]
+    readonly_fields = fields
+    ordering = ["clerk", "sequence"]
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def in_scope(self, request, obj):
+        return True  # asked about the drive, which the drive admin's scoped queryset already found
+
+
+@admin.register(Drive)
+class DriveAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["date", "name", "division", "officer", "status", "max_stops", "min_arrears_inr", "closed_at"]
+    list_filter = ["status", ("division", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["name"]
+    date_hierarchy = "date"
+    list_select_related = ["division", "officer"]
+    inlines = [StopInline]
+
+    min_arrears_inr = money_column("min_arrears", _("minimum arrears"))
+
+    def get_queryset(self, request):
+        return drives_visible_to(request.user)
+
+
+@admin.register(Stop)
+class StopAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["drive", "sequence", "clerk", "consumer_account", "locality", "arrears_inr", "status", "outcome",
+                    "method", "outcome_at"]
+    list_filter = ["status", "outcome", "method", ("drive__division", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["=consumer__account_no", "locality"]
+    list_select_related = ["drive", "clerk", "consumer"]
+
+    arrears_inr = money_column("arrears", _("arrears when planned"))
+
+    @admin.display(description=_("account no."), ordering="consumer__account_no")
+    def consumer_account(self, obj):
+        return _account(obj)
+
+    def get_queryset(self, request):
+        return stops_visible_to(request.user)
+
+
+@admin.register(Disconnection)
+class DisconnectionAdmin(ReadOnlyAdmin):
+    list_display = ["disconnected_at", "consumer_account", "method", "arrears_inr", "by", "source"]
+    list_filter = ["method", "source", ("consumer__division", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["=consumer__account_no"]
+    date_hierarchy = "disconnected_at"
+    list_select_related = ["consumer", "by"]
+
+    arrears_inr = money_column("arrears_at_disconnection", _("arrears when cut"))
+
+    @admin.display(description=_("account no."), ordering="consumer__account_no")
+    def consumer_account(self, obj):
+        return _account(obj)
+
+    def get_queryset(self, request):
+        return disconnections_visible_to(request.user)
+
+
+@admin.register(ReconnectionOrder)
+class ReconnectionOrderAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["due_at", "consumer_account", "status", "minimum_inr", "paid_inr", "approved_by", "done_at",
+                    "done_by"]
+    list_filter = ["status", ("consumer__division", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["=consumer__account_no"]
+    list_select_related = ["consumer", "approved_by", "done_by"]
+
+    minimum_inr = money_column("minimum", _("reconnection minimum"))
+    paid_inr = money_column("paid", _("paid since the cut"))
+
+    @admin.display(description=_("account no."), ordering="consumer__account_no")
+    def consumer_account(self, obj):
+        return _account(obj)
+
+    def get_queryset(self, request):
+        return reconnections_visible_to(request.user)
+
+
+@admin.register(Dispute)
+class DisputeAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["raised_on", "consumer_account", "status", "amount_disputed_inr", "deposit_inr",
+                    "deposit_required_inr", "resolved_on"]
+    list_filter = ["status", ("consumer__division", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["=consumer__account_no", "=deposit_receipt_no"]
+    list_select_related = ["consumer"]
+
+    amount_disputed_inr = money_column("amount_disputed", _("amount disputed"))
+    deposit_inr = money_column("deposit_amount", _("deposit under protest"))
+    deposit_required_inr = money_column("deposit_required", _("deposit required"))
+
+    @admin.display(description=_("account no."), ordering="consumer__account_no")
+    def consumer_account(self, obj):
+        return _account(obj)
+
+    def get_queryset(self, request):
+        return disputes_visible_to(request.user)
+
+
+@admin.register(TheftCase)
+class TheftCaseAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["opened_at", "consumer_account", "status", "assessment_inr", "fir_number", "opened_by"]
+    list_filter = ["status", ("consumer__division", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["=consumer__account_no", "=fir_number"]
+    list_select_related = ["consumer", "opened_by"]
+
+    assessment_inr = money_column("assessment_amount", _("assessment"))
+
+    @admin.display(description=_("account no."), ordering="consumer__account_no")
+    def consumer_account(self, obj):
+        return _account(obj)
+
+    def get_queryset(self, request):
+        return theft_cases_visible_to(request.user)
