@@ -6,7 +6,7 @@ payment are in drives.reconnections. Every write says who, when and through what
 """
 
 from datetime import date, datetime, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -91,6 +91,11 @@ def _months_before(day: date, months: int) -> date:
     raise AssertionError("unreachable")
 
 
+def _paise(value) -> Decimal:
+    # SQLite hands sums back as floats; an average has more places than money keeps.
+    return Decimal(str(value or 0)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
 def _day_checked(value: date, *, field: str) -> date:
     """A day that has happened: not in the future, not before KESCO (409 invalid_date)."""
     if not isinstance(value, date) or isinstance(value, datetime):
@@ -161,7 +166,7 @@ def time_barred_amounts(*, consumer_ids, on: date) -> dict[int, Decimal]:
             # Credits pay the oldest debits first (as arrears.ledger does): what they leave
             # unpaid of the debits due before the cutoff is the time-barred part. It can't
             # pass the arrears, which count those debits and every later one.
-            unpaid = money(Decimal(str(row["old"] or 0)) - Decimal(str(row["paid"] or 0)))
+            unpaid = _paise(row["old"]) - _paise(row["paid"])
             if unpaid > 0:
                 amounts[row["consumer_id"]] = unpaid
     return amounts
@@ -560,8 +565,8 @@ def deposit_required_for(*, consumer: Consumer, raised_on: date, amount_disputed
     billed = LedgerEntry.objects.filter(
         consumer=consumer, kind=EntryKind.BILL,
         entry_date__gte=_months_before(raised_on, DEPOSIT_MONTHS), entry_date__lt=raised_on,
-    ).aggregate(total=Sum("amount"))["total"] or Decimal("0")
-    return min(amount_disputed, money(Decimal(str(billed)) / DEPOSIT_MONTHS))
+    ).aggregate(total=Sum("amount"))["total"]
+    return min(amount_disputed, _paise(_paise(billed) / DEPOSIT_MONTHS))
 
 
 def dispute_record(*, user: User, account_no: str, raised_on: date, amount_disputed, deposit_amount=Decimal("0"),

@@ -1,0 +1,174 @@
+"""The field clerk's pages through the test client: today's stops, outcomes, the payment at a stop, the
+receipt, the day's collections and reconnections (the JavaScript queue is the browser journey's)."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+
+from core.dates import india_today
+from core.models import Source
+from drives.models import ReconnectionOrder, ReconnectionStatus, Stop, StopStatus
+from drives.services import stop_outcome_log
+from payments.models import Payment
+from payments.services import payment_record
+from tests.drives.drive_data import build_list, defaulter, plan, served
+
+pytestmark = pytest.mark.django_db
+
+
+def logged_in(user, password) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def day(rtp, officer, clerk):
+    """Today's drive: Shyam Lal (notice served a month ago) and Geeta Devi (no notice), both the clerk's."""
+    shyam = defaulter(rtp, "250000.00", name="Shyam Lal", phone="9839012345", address="7 Lal Bangla, Kanpur")
+    geeta = defaulter(rtp, "40000.00", name="Geeta Devi", address="22 Juhi Kalan, Kanpur")
+    served(officer, shyam)
+    build_list(rtp)
+    drive = plan(officer, rtp, [clerk])
+    stops = {stop.consumer.name: stop for stop in Stop.objects.filter(drive=drive).select_related("consumer")}
+    return {"drive": drive, "shyam": shyam, "geeta": geeta, "stops": stops}
+
+
+def test_it_shows_the_clerk_today_s_stops_with_arrears_notice_and_a_number_to_call(day, clerk, password):
+    page = logged_in(clerk, password).get("/field/").content.decode()
+
+    assert page.index("Shyam Lal") < page.index("Geeta Devi")  # walking order: the list's rank
+    assert "₹2,50,000.00" in page and "₹40,000.00" in page
+    assert 'href="tel:9839012345"' in page
+    assert "Notice valid" in page and "No notice" in page
+
+
+def test_it_is_the_clerk_s_home_page(day, clerk, password):
+    page = logged_in(clerk, password).get("/").content.decode()
+    assert "Today&#x27;s work" in page and "Shyam Lal" in page
+
+
+def test_it_shows_the_day_from_which_a_recent_notice_allows_a_cut(day, officer, clerk, password):
+    served(officer, day["geeta"], on=india_today() - timedelta(days=3))
+    lawful = india_today() + timedelta(days=13)
+    page = logged_in(clerk, password).get("/field/").content.decode()
+    assert f"cut allowed from {lawful.day} {lawful:%b}" in page
+
+
+def test_it_shows_no_stops_to_a_clerk_of_another_division(day, other_clerk, password):
+    client = logged_in(other_clerk, password)
+    assert "Shyam Lal" not in client.get("/field/").content.decode()
+    assert client.get(f"/field/stops/{day['stops']['Shyam Lal'].pk}/").status_code == 404
+
+
+def test_it_drops_a_stop_settled_by_a_payment_at_the_counter(day, officer, clerk, password):
+    payment_record(user=officer, account_no=day["geeta"].account_no, amount=Decimal("40000.00"), mode="cash",
+                   receipt_no="CTR-1", source=Source.WEB)
+
+    page = logged_in(clerk, password).get("/field/").content.decode()
+    assert "Geeta Devi" not in page
+    assert "Shyam Lal" in page
+
+
+def test_it_records_a_disconnection_with_one_tap(day, clerk, password):
+    stop = day["stops"]["Shyam Lal"]
+    client = logged_in(clerk, password)
+    assert "Meter removed" in client.get(f"/field/stops/{stop.pk}/").content.decode()
+
+    response = client.post(f"/field/stops/{stop.pk}/outcome/", {"outcome": "disconnected:meter_removed",
+                                                               "notes": "meter taken to the sub-station"})
+
+    assert response.status_code == 302 and response["Location"] == "/field/"
+    stop.refresh_from_db()
+    day["shyam"].refresh_from_db()
+    assert (stop.status, stop.outcome, stop.method, stop.notes) == (
+        StopStatus.DONE, "disconnected", "meter_removed", "meter taken to the sub-station")
+    assert day["shyam"].status == "disconnected"
+    assert "Shyam Lal" not in client.get("/field/").content.decode()
+
+
+def test_it_shows_why_a_cut_is_refused_at_the_top_of_the_stop_page(day, clerk, password):
+    stop = day["stops"]["Geeta Devi"]  # no notice
+    client = logged_in(clerk, password)
+
+    response = client.post(f"/field/stops/{stop.pk}/outcome/", {"outcome": "disconnected:fuse_pulled"}, follow=True)
+
+    assert response.redirect_chain[-1][0] == f"/field/stops/{stop.pk}/"
+    assert 'class="error"' in response.content.decode() and "notice" in response.content.decode()
+    stop.refresh_from_db()
+    assert stop.status == StopStatus.OPEN
+
+
+def test_it_proposes_the_next_receipt_number_of_the_division_series(day, clerk, password):
+    year = india_today().year
+    client = logged_in(clerk, password)
+    stop = day["stops"]["Geeta Devi"]
+    assert f'value="RTP-{year}-1"' in client.get(f"/field/stops/{stop.pk}/pay/").content.decode()
+
+    payment_record(user=clerk, account_no=day["shyam"].account_no, amount=Decimal("100.00"), mode="cash",
+                   receipt_no=f"RTP-{year}-41", source=Source.WEB)
+    assert f'value="RTP-{year}-42"' in client.get(f"/field/stops/{stop.pk}/pay/").content.decode()
+
+
+def test_it_takes_a_payment_at_the_stop_and_shows_the_receipt_in_words(day, clerk, password):
+    stop = day["stops"]["Geeta Devi"]
+    client = logged_in(clerk, password)
+
+    response = client.post(f"/field/stops/{stop.pk}/pay/", {"amount": "40000.00", "mode": "cash",
+                                                           "receipt_no": "RTP-F-1"}, follow=True)
+
+    payment = Payment.objects.get()
+    assert response.redirect_chain[-1][0] == f"/field/receipts/{payment.pk}/"
+    receipt = response.content.decode()
+    assert "RTP-F-1" in receipt
+    assert "Rupees forty thousand only" in receipt and "चालीस हज़ार रुपये मात्र" in receipt
+    stop.refresh_from_db()
+    assert (stop.status, stop.outcome) == (StopStatus.DONE, "paid")
+
+
+def test_it_asks_the_cheque_number_and_bank_for_a_cheque(day, clerk, password):
+    stop = day["stops"]["Geeta Devi"]
+    response = logged_in(clerk, password).post(f"/field/stops/{stop.pk}/pay/", {
+        "amount": "100.00", "mode": "cheque", "receipt_no": "RTP-F-2"})
+    assert response.status_code == 400
+    assert "Needed for a cheque or demand draft." in response.content.decode()
+    assert not Payment.objects.exists()
+
+
+def test_it_lists_my_collections_of_today_only(day, clerk, officer, password):
+    payment_record(user=clerk, account_no=day["geeta"].account_no, amount=Decimal("1500.00"), mode="upi",
+                   receipt_no="RTP-C-1", source=Source.WEB)
+    payment_record(user=officer, account_no=day["shyam"].account_no, amount=Decimal("999.00"), mode="cash",
+                   receipt_no="RTP-C-2", source=Source.WEB)
+
+    page = logged_in(clerk, password).get("/field/collections/").content.decode()
+
+    assert "RTP-C-1" in page and "₹1,500.00" in page
+    assert "RTP-C-2" not in page  # the officer's, not the clerk's
+
+
+def test_it_marks_a_reconnection_done(day, clerk, password):
+    stop = day["stops"]["Shyam Lal"]
+    stop_outcome_log(user=clerk, stop=stop, outcome="disconnected", method="fuse_pulled", source=Source.WEB)
+    payment = payment_record(user=clerk, account_no=day["shyam"].account_no, amount=Decimal("250000.00"),
+                             mode="cash", receipt_no="RTP-R-1", source=Source.WEB)
+    order = ReconnectionOrder.objects.get(consumer=day["shyam"])
+    assert payment.reconnection_order_id == order.pk
+    client = logged_in(clerk, password)
+    assert "Shyam Lal" in client.get("/field/reconnections/").content.decode()
+
+    response = client.post(f"/field/reconnections/{order.pk}/done/", {"notes": "fuse back"})
+
+    assert response.status_code == 302
+    order.refresh_from_db()
+    day["shyam"].refresh_from_db()
+    assert (order.status, order.notes, day["shyam"].status) == (ReconnectionStatus.DONE, "fuse back", "connected")
+    assert "Shyam Lal" not in client.get("/field/reconnections/").content.decode()
+
+
+def test_it_keeps_the_field_pages_from_hq(day, md, password):
+    client = logged_in(md, password)
+    assert client.get("/field/").status_code == 403
+    assert client.get("/field/collections/").status_code == 403
