@@ -1,3 +1,13 @@
-"""Filled by the drives issue; included by kesco/urls.py."""
+"""The field clerk's pages (drives/field_views.py); the payment at a stop is in payments/urls.py."""
 
-urlpatterns = []
+from django.urls import path
+
+from drives import field_views
+
+urlpatterns = [
+    path("field/", field_views.field_stops, name="field-stops"),
+    path("field/stops/<int:pk>/", field_views.field_stop, name="field-stop"),
+    path("field/stops/<int:pk>/outcome/", field_views.field_stop_outcome, name="field-stop-outcome"),
+    path("field/reconnections/", field_views.field_reconnections, name="field-reconnections"),
+    path("field/reconnections/<int:pk>/done/", field_views.field_reconnection_done, name="field-reconnection-done"),
+]

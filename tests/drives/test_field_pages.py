@@ -69,7 +69,7 @@ def test_it_drops_a_stop_settled_by_a_payment_at_the_counter(day, officer, clerk
 
     page = logged_in(clerk, password).get("/field/").content.decode()
     assert "Geeta Devi" not in page
-    assert "Shyam Lal" in page
+    assert f'data-stop="{day["stops"]["Shyam Lal"].pk}"' in page
 
 
 def test_it_records_a_disconnection_with_one_tap(day, clerk, password):
@@ -86,7 +86,9 @@ def test_it_records_a_disconnection_with_one_tap(day, clerk, password):
     assert (stop.status, stop.outcome, stop.method, stop.notes) == (
         StopStatus.DONE, "disconnected", "meter_removed", "meter taken to the sub-station")
     assert day["shyam"].status == "disconnected"
-    assert "Shyam Lal" not in client.get("/field/").content.decode()
+    page = client.get("/field/").content.decode()
+    assert "Shyam Lal: disconnected." in page  # the message
+    assert f'data-stop="{stop.pk}"' not in page
 
 
 def test_it_shows_why_a_cut_is_refused_at_the_top_of_the_stop_page(day, clerk, password):
@@ -165,7 +167,7 @@ def test_it_marks_a_reconnection_done(day, clerk, password):
     order.refresh_from_db()
     day["shyam"].refresh_from_db()
     assert (order.status, order.notes, day["shyam"].status) == (ReconnectionStatus.DONE, "fuse back", "connected")
-    assert "Shyam Lal" not in client.get("/field/reconnections/").content.decode()
+    assert f'data-order="{order.pk}"' not in client.get("/field/reconnections/").content.decode()
 
 
 def test_it_keeps_the_field_pages_from_hq(day, md, password):

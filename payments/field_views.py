@@ -1,0 +1,111 @@
+"""The field clerk's money pages: a payment at a drive stop, its printable receipt (amount in words, English and
+Hindi), and the clerk's collections of the day. They live in payments, not drives, because they write and read
+payments; payments stands below drives and may read its stops.
+
+static/js/field_queue.js posts the payment form as JSON to POST /api/v1/payments/ with an Idempotency-Key, so a
+payment taken with no network waits on the phone and is recorded once; the plain POST below serves a phone
+without JavaScript.
+"""
+
+from decimal import Decimal
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Sum
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.permissions import may_take_payment
+from core.errors import DomainError
+from core.models import Source
+from core.words import amount_in_words_en, amount_in_words_hi
+from drives.models import StopStatus
+from drives.selectors import stops_visible_to
+from payments.forms import PaymentForm
+from payments.models import PaymentMode
+from payments.selectors import payments_listed, payments_visible_to, receipt_no_next
+from payments.services import payment_record
+
+
+class FieldPaymentForm(PaymentForm):
+    """The payment form at a stop; the mode's own details (UPI reference, cheque or DD number and bank) are
+    asked for, though a Payment has no field for them yet (see the report)."""
+
+    mode = forms.ChoiceField(label=_("Mode"), choices=[(m.value, m.label) for m in (
+        PaymentMode.CASH, PaymentMode.UPI, PaymentMode.CHEQUE, PaymentMode.DD, PaymentMode.CARD)],
+        initial=PaymentMode.CASH, widget=forms.RadioSelect)
+    upi_reference = forms.CharField(label=_("UPI reference"), max_length=40, required=False)
+    instrument_no = forms.CharField(label=_("Cheque or DD number"), max_length=20, required=False)
+    bank = forms.CharField(label=_("Bank"), max_length=100, required=False)
+
+    def clean(self):
+        data = super().clean()
+        mode = data.get("mode")
+        if mode == PaymentMode.UPI and not data.get("upi_reference"):
+            self.add_error("upi_reference", _("Give the UPI reference."))
+        if mode in (PaymentMode.CHEQUE, PaymentMode.DD):
+            for name in ("instrument_no", "bank"):
+                if not data.get(name):
+                    self.add_error(name, _("Needed for a cheque or demand draft."))
+        return data
+
+
+def _open_stop_for(user, pk):
+    if not may_take_payment(user):
+        raise PermissionDenied
+    return get_object_or_404(stops_visible_to(user).select_related("consumer__division", "drive"), pk=pk)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def field_pay(request, stop):
+    stop = _open_stop_for(request.user, stop)
+    consumer = stop.consumer
+    if request.method == "POST":
+        form = FieldPaymentForm(request.POST)
+        if form.is_valid():
+            try:
+                payment = payment_record(user=request.user, account_no=consumer.account_no,
+                                         amount=form.cleaned_data["amount"], mode=form.cleaned_data["mode"],
+                                         receipt_no=form.cleaned_data["receipt_no"], drive_stop_id=stop.pk,
+                                         source=Source.WEB)
+            except DomainError as exc:
+                form.add_domain_error(exc)
+            else:
+                return redirect("field-receipt", pk=payment.pk)
+        status = 400
+    else:
+        form = FieldPaymentForm(initial={"amount": consumer.arrears if consumer.arrears > 0 else None,
+                                         "receipt_no": receipt_no_next(division=consumer.division)})
+        status = 200
+    return render(request, "drives/field/pay.html", {"stop": stop, "consumer": consumer, "form": form,
+                                                     "stop_open": stop.status == StopStatus.OPEN}, status=status)
+
+
+@require_GET
+@login_required
+def field_receipt(request, pk):
+    payment = get_object_or_404(payments_visible_to(request.user).select_related("consumer__division"), pk=pk)
+    return render(request, "drives/field/receipt.html", {
+        "payment": payment, "words_en": amount_in_words_en(payment.amount),
+        "words_hi": amount_in_words_hi(payment.amount)})
+
+
+@require_GET
+@login_required
+def field_collections(request):
+    """What the clerk took today: the list to hand over with the cash at the end of the day."""
+    if not may_take_payment(request.user):
+        raise PermissionDenied
+    today = timezone.localdate()
+    # The day as a range of instants on index payment_paid_at (payments_listed); only what this user took.
+    payments = payments_listed(request.user, on=today).filter(taken_by=request.user).order_by("paid_at")
+    totals = payments.aggregate(count=Count("id"), amount=Sum("amount"))
+    by_mode = payments.order_by().values("mode").annotate(count=Count("id"), amount=Sum("amount")).order_by("mode")
+    labels = dict(PaymentMode.choices)
+    return render(request, "drives/field/collections.html", {
+        "payments": payments, "today": today, "count": totals["count"], "total": totals["amount"] or Decimal("0"),
+        "by_mode": [{**row, "label": labels.get(row["mode"], row["mode"])} for row in by_mode]})
