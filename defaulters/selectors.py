@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -48,8 +48,11 @@ def defaulter_entries(defaulters: DefaulterList, *, min_arrears: Decimal | None 
     """The entries of a list the caller already holds (from a scoped selector), filtered.
 
     ``q`` is text in the address (a locality, a street) or the name, or an account number.
+    Each entry carries the consumer's arrears and connection status now (``live_arrears``, ``live_status``),
+    so a page shows who has paid or been cut since the list was built (a join on the consumer's primary key).
     """
-    entries = DefaulterEntry.objects.filter(list=defaulters)
+    entries = DefaulterEntry.objects.filter(list=defaulters).annotate(
+        live_arrears=F("consumer__arrears"), live_status=F("consumer__status"))
     if min_arrears is not None:
         entries = entries.filter(arrears__gte=min_arrears)
     if max_arrears is not None:

@@ -1,3 +1,21 @@
-"""Filled by the drives issue; included by kesco/urls.py."""
+"""The division officer's drive pages (drives.views); the clerk's are in drives/field_urls.py."""
 
-urlpatterns = []
+from django.urls import path
+
+from drives import views
+
+urlpatterns = [
+    path("drives/", views.drive_list, name="drive-list"),
+    path("drives/plan/", views.drive_plan_page, name="drive-plan"),
+    path("drives/<int:pk>/", views.drive_detail, name="drive-detail"),
+    path("drives/<int:pk>/progress.json", views.drive_progress_json, name="drive-progress"),
+    path("drives/<int:pk>/start/", views.drive_start_page, name="drive-start"),
+    path("drives/<int:pk>/close/", views.drive_close_page, name="drive-close"),
+    path("drives/<int:pk>/notices/", views.drive_notices, name="drive-notices"),
+    path("drives/<int:pk>/letters/", views.drive_letters, name="drive-letters"),
+    path("drives/<int:pk>/sheet/", views.drive_stop_sheet, name="drive-stop-sheet"),
+    path("reconnections/overdue/", views.reconnections_overdue, name="reconnections-overdue"),
+    path("reconnections/approve/", views.reconnection_approve_page, name="reconnection-approve"),
+    path("disputes/", views.dispute_list, name="dispute-list"),
+    path("disputes/<int:pk>/resolve/", views.dispute_resolve_page, name="dispute-resolve"),
+]

@@ -190,10 +190,10 @@ def test_it_lists_overdue_reconnections_and_approves_one_below_the_minimum(clien
     assert refused.status_code == 400
     order = ReconnectionOrder.objects.get()
     assert response.status_code == 302 and order.approved_by == officer
-    assert "01000001" not in client.get("/reconnections/overdue/").content.decode()
+    assert "No reconnection is overdue." in client.get("/reconnections/overdue/").content.decode()
     ReconnectionOrder.objects.filter(pk=order.pk).update(due_at=timezone.now() - timedelta(hours=2))
     page = client.get("/reconnections/overdue/").content.decode()
-    assert "01000001" in page and "Widow&#x27;s pension delayed" in page
+    assert '<a href="/consumers/01000001/">' in page and "Widow&#x27;s pension delayed" in page
 
 
 def test_it_records_a_dispute_with_its_deposit_and_resolves_it(client, officer, scene):

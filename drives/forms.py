@@ -1,0 +1,88 @@
+"""The division officer's forms for drives: planning, notices in bulk, disputes, approvals.
+The services decide and write (drives.services, drives.reconnections); these only read the input."""
+
+from decimal import Decimal
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role, User
+from core.dates import india_today
+from core.forms import DomainErrorForm
+from drives.models import NoticeMode
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+MONEY_FIELD = {"max_digits": 14, "decimal_places": 2}
+
+
+class ClerkChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, user):
+        return user.get_full_name() or user.username
+
+
+class DrivePlanForm(DomainErrorForm):
+    date = forms.DateField(label=_("Date of the drive"), widget=DATE_WIDGET)
+    name = forms.CharField(label=_("Name"), max_length=100, required=False,
+                           help_text=_("Needed to create the drive, e.g. \"Ratanpur, morning\"."))
+    min_arrears = forms.DecimalField(label=_("Minimum arrears (₹)"), min_value=Decimal("0"), **MONEY_FIELD)
+    locality = forms.CharField(label=_("Locality"), max_length=100, required=False,
+                               help_text=_("Part of the address, e.g. \"Ratanpur\". Empty: the whole division."))
+    max_stops = forms.IntegerField(label=_("Maximum stops"), min_value=1, initial=50)
+    clerks = ClerkChoiceField(label=_("Clerks"), queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, division, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The division's active clerks; drive_plan checks them again (invalid_clerk).
+        self.fields["clerks"].queryset = User.objects.filter(division=division, role=Role.CLERK,
+                                                             is_active=True).order_by("first_name", "username")
+        self.fields["date"].initial = india_today()
+        self.fields["min_arrears"].initial = settings.DEFAULTER_THRESHOLD
+
+
+class NoticesBulkForm(DomainErrorForm):
+    account_nos = forms.MultipleChoiceField(label=_("Consumers"), widget=forms.CheckboxSelectMultiple,
+                                            error_messages={"required": _("Tick at least one consumer.")})
+    served_on = forms.DateField(label=_("Served on"), widget=DATE_WIDGET)
+    mode = forms.ChoiceField(label=_("Mode"), choices=NoticeMode.choices, initial=NoticeMode.HAND)
+
+    def __init__(self, *args, account_nos: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["account_nos"].choices = [(a, a) for a in account_nos]
+        self.fields["served_on"].initial = india_today()
+
+
+class LettersForm(forms.Form):
+    """Which letters to print: the date they will be served on decides the date a cut becomes lawful."""
+
+    served_on = forms.DateField(label=_("To be served on"), widget=DATE_WIDGET, required=False)
+    everyone = forms.BooleanField(label=_("Every stop, not only those without a valid notice"), required=False)
+
+
+class DisputeForm(DomainErrorForm):
+    account_no = forms.CharField(label=_("Account no."), max_length=12)
+    raised_on = forms.DateField(label=_("Raised on"), widget=DATE_WIDGET)
+    amount_disputed = forms.DecimalField(label=_("Amount disputed (₹)"), min_value=Decimal("0.01"), **MONEY_FIELD)
+    deposit_amount = forms.DecimalField(label=_("Deposit under protest (₹)"), min_value=Decimal("0"),
+                                        initial=Decimal("0"), **MONEY_FIELD)
+    deposit_receipt_no = forms.CharField(label=_("Deposit receipt no."), max_length=40, required=False)
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["raised_on"].initial = india_today()
+
+
+class DisputeResolveForm(DomainErrorForm):
+    resolved_on = forms.DateField(label=_("Resolved on"), widget=DATE_WIDGET)
+    resolution = forms.CharField(label=_("Resolution"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["resolved_on"].initial = india_today()
+
+
+class ReconnectionApproveForm(DomainErrorForm):
+    account_no = forms.CharField(label=_("Account no."), max_length=12)
+    reason = forms.CharField(label=_("Reason for reconnecting below the minimum"), max_length=200)
