@@ -8,7 +8,7 @@ table survives modules moving between apps.
 """
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.apps import apps
@@ -217,6 +217,22 @@ API = [
     ("get", "/api/v1/defaulter-lists/", None, (401, 200, 200, 200, 200, 200, 200)),
     ("get", "/api/v1/defaulter-lists/{list_a}/", None, (401, 200, 200, 404, 404, 200, 200)),
     ("get", "/api/v1/defaulter-lists/{list_a}/entries/", None, (401, 200, 200, 404, 404, 200, 200)),
+    # Drives (tests/drives/test_api.py). HQ watches but does not serve, plan, cut or reconnect.
+    ("post", "/api/v1/notices/", "api_notice", (401, 201, 201, 404, 404, 403, 201)),
+    ("get", "/api/v1/notices/", None, (401, 200, 200, 200, 200, 200, 200)),
+    # Clerks don't plan; RTP is no division of HSP's officer.
+    ("post", "/api/v1/drives/", "api_drive", (401, 403, 201, 403, 404, 403, 201)),
+    ("get", "/api/v1/drives/", None, (401, 200, 200, 200, 200, 200, 200)),
+    ("get", "/api/v1/drives/{drive_a}/", None, (401, 200, 200, 404, 404, 200, 200)),
+    ("get", "/api/v1/drives/{drive_a}/stops/", None, (401, 200, 200, 404, 404, 200, 200)),
+    # The stop's clerk logs first; after that the stop is closed for the officer and IT (409 stop_closed).
+    ("post", "/api/v1/drives/{drive_a}/stops/{stop_a}/outcome/", "api_outcome", (401, 200, 409, 404, 404, 403, 409)),
+    ("get", "/api/v1/reconnections/", None, (401, 200, 200, 200, 200, 200, 200)),
+    # The clerk restores supply first; then the order is done (409 invalid_status).
+    ("post", "/api/v1/reconnections/{reconnection_a}/done/", "api_reconnected", (401, 200, 409, 404, 404, 403, 409)),
+    ("post", "/api/v1/disputes/", "api_dispute", (401, 403, 201, 403, 404, 403, 201)),
+    # IT comes after the officer, who has resolved it: 409 invalid_status.
+    ("post", "/api/v1/disputes/{dispute_a}/resolve/", "api_resolve", (401, 403, 200, 403, 404, 403, 409)),
 ]
 
 
@@ -238,6 +254,15 @@ BODIES = {
     "token": lambda role, w: {"username": "clerk_rtp", "password": w["password"]},
     "api_payment": lambda role, w: {"account_no": "00012345", "amount": "100.00", "mode": "cash",
                                     "receipt_no": f"API-{role}"},
+    "api_notice": lambda role, w: {"account_no": "00012345", "served_on": date.today(), "mode": "hand",
+                                   "amount_demanded": "19900.00"},
+    # Tomorrow: never in the past in India, whatever the machine's time zone.
+    "api_drive": lambda role, w: {"division": "RTP", "date": date.today() + timedelta(days=1), "name": f"API {role}",
+                                  "min_arrears": "0.00", "clerks": ["clerk_rtp"], "max_stops": 10},
+    "api_outcome": lambda role, w: {"outcome": "premises_locked", "notes": f"logged by {role}"},
+    "api_reconnected": lambda role, w: {"notes": f"restored by {role}"},
+    "api_dispute": lambda role, w: {"account_no": "00012345", "raised_on": date.today(), "amount_disputed": "100.00"},
+    "api_resolve": lambda role, w: {"resolved_on": date.today(), "resolution": f"settled by {role}"},
 }
 
 
