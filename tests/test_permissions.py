@@ -202,6 +202,28 @@ PAGES = [
     ("get", "{admin_build}", None, staff(200, 200, 200)),
     # Another division's officer can't pick RTP: the form comes back with the choice refused.
     ("post", "{admin_build}", "build", staff(302, 200, 302)),
+    # The division officer's drive pages (and IT's): clerks and HQ are refused, another division's drive is a 404.
+    ("get", "/drives/", None, (302, 403, 200, 403, 200, 403, 200)),
+    ("get", "/drives/plan/", None, (302, 403, 200, 403, 200, 403, 200)),
+    # A preview writes nothing; RTP is another division's for HSP's officer.
+    ("post", "/drives/plan/", "drive_preview", (302, 403, 200, 403, 404, 403, 200)),
+    ("get", "/drives/{drive_a}/", None, (302, 403, 200, 403, 404, 403, 200)),
+    ("get", "/drives/{drive_a}/progress.json", None, (302, 403, 200, 403, 404, 403, 200)),
+    # HSP's drive, so RTP's stays open for the other rows; a refused transition comes back to the drive's page.
+    ("post", "/drives/{drive_b}/start/", None, (302, 403, 404, 403, 302, 403, 302)),
+    ("post", "/drives/{drive_b}/close/", None, (302, 403, 404, 403, 302, 403, 302)),
+    ("get", "/drives/{drive_a}/notices/", None, (302, 403, 200, 403, 404, 403, 200)),
+    # The world's stop has a valid notice: not a choice on the form (400).
+    ("post", "/drives/{drive_a}/notices/", "notices_bulk", (302, 403, 400, 403, 404, 403, 400)),
+    ("get", "/drives/{drive_a}/letters/", None, (302, 403, 200, 403, 404, 403, 200)),
+    ("get", "/drives/{drive_a}/sheet/", None, (302, 403, 200, 403, 404, 403, 200)),
+    ("get", "/reconnections/overdue/", None, (302, 403, 200, 403, 200, 403, 200)),
+    # The world's consumer is connected (not_disconnected), and unknown to HSP's officer: form errors.
+    ("post", "/reconnections/approve/", "reconnection_approve", (302, 403, 400, 403, 400, 403, 400)),
+    ("get", "/disputes/", None, (302, 403, 200, 403, 200, 403, 200)),
+    ("post", "/disputes/", "dispute", (302, 403, 302, 403, 400, 403, 302)),
+    # IT comes after the officer, who has resolved it: invalid_status (400).
+    ("post", "/disputes/{dispute_a}/resolve/", "dispute_resolve", (302, 403, 302, 403, 404, 403, 400)),
 ]
 
 API = [
@@ -263,6 +285,13 @@ BODIES = {
     "api_reconnected": lambda role, w: {"notes": f"restored by {role}"},
     "api_dispute": lambda role, w: {"account_no": "00012345", "raised_on": date.today(), "amount_disputed": "100.00"},
     "api_resolve": lambda role, w: {"resolved_on": date.today(), "resolution": f"settled by {role}"},
+    "drive_preview": lambda role, w: {"division": "RTP", "date": date.today(), "min_arrears": "0", "max_stops": "10",
+                                      "clerks": [w["users"]["clerk"].pk], "preview": "1"},
+    "notices_bulk": lambda role, w: {"account_nos": ["00012345"], "served_on": date.today(), "mode": "hand"},
+    "reconnection_approve": lambda role, w: {"account_no": "00012345", "reason": f"approved by {role}"},
+    "dispute": lambda role, w: {"account_no": "00012345", "raised_on": date.today(), "amount_disputed": "100.00",
+                                "deposit_amount": "0"},
+    "dispute_resolve": lambda role, w: {"resolved_on": date.today(), "resolution": f"settled by {role}"},
 }
 
 
