@@ -66,9 +66,10 @@ def stops_page(request, *, title: str):
     stops = list(_latest_notice(clerk_stops_today(request.user)))
     for stop in stops:
         stop.notice_status = _notice_status(stop)
-    done = stops_visible_to(request.user).filter(drive__date=today, clerk=request.user).exclude(
-        status=StopStatus.OPEN).count()
-    return render(request, "drives/field/stops.html", {"title": title, "stops": stops, "done_count": done,
+    # Done today stays reachable: a consumer who was cut may pay later in the day.
+    done = (stops_visible_to(request.user).filter(drive__date=today, clerk=request.user)
+            .exclude(status=StopStatus.OPEN).order_by("-outcome_at", "-settled_at"))
+    return render(request, "drives/field/stops.html", {"title": title, "stops": stops, "done": done,
                                                        "today": today})
 
 

@@ -70,7 +70,9 @@ def field_pay(request, stop):
             try:
                 payment = payment_record(user=request.user, account_no=consumer.account_no,
                                          amount=form.cleaned_data["amount"], mode=form.cleaned_data["mode"],
-                                         receipt_no=form.cleaned_data["receipt_no"], drive_stop_id=stop.pk,
+                                         receipt_no=form.cleaned_data["receipt_no"],
+                                         # A stop closed by its cut is no longer paid at; the consumer is.
+                                         drive_stop_id=stop.pk if stop.status == StopStatus.OPEN else None,
                                          source=Source.WEB)
             except DomainError as exc:
                 form.add_domain_error(exc)

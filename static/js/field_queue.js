@@ -67,7 +67,7 @@
   // An API refusal in words: {code, detail, field} (409) or {field: [messages]} (400).
   function refusal(body) {
     if (!body || typeof body !== "object") { return ""; }
-    if (body.detail) { return (body.field ? body.field + ": " : "") + body.detail; }
+    if (body.detail) { return body.detail; }
     return Object.keys(body).map(function (field) {
       var value = body[field];
       return field + ": " + (Array.isArray(value) ? value.join(" ") : String(value));
@@ -179,7 +179,7 @@
     },
     payment: function (form) {
       var data = { account_no: value(form, "account_no"), amount: value(form, "amount"), mode: value(form, "mode"),
-                   receipt_no: value(form, "receipt_no"), drive_stop: parseInt(value(form, "drive_stop"), 10) };
+                   receipt_no: value(form, "receipt_no"), drive_stop: value(form, "drive_stop") ? parseInt(value(form, "drive_stop"), 10) : null };
       ["upi_reference", "instrument_no", "bank"].forEach(function (name) {
         if (value(form, name)) { data[name] = value(form, name); }
       });
