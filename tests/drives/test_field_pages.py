@@ -68,7 +68,8 @@ def test_it_drops_a_stop_settled_by_a_payment_at_the_counter(day, officer, clerk
                    receipt_no="CTR-1", source=Source.WEB)
 
     page = logged_in(clerk, password).get("/field/").content.decode()
-    assert "Geeta Devi" not in page
+    assert f'data-stop="{day["stops"]["Geeta Devi"].pk}"' not in page
+    assert "Geeta Devi · settled by a payment" in page  # under "Done today"
     assert f'data-stop="{day["stops"]["Shyam Lal"].pk}"' in page
 
 
