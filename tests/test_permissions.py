@@ -224,6 +224,17 @@ PAGES = [
     ("post", "/disputes/", "dispute", (302, 403, 302, 403, 400, 403, 302)),
     # IT comes after the officer, who has resolved it: invalid_status (400).
     ("post", "/disputes/{dispute_a}/resolve/", "dispute_resolve", (302, 403, 302, 403, 404, 403, 400)),
+    # The field clerk's pages (tests/drives/test_field_pages.py): clerks, officers and IT; HQ neither cuts nor
+    # takes money. A refused outcome or reconnection (the stop closed, the order done) comes back as a message.
+    ("get", "/field/", None, (302, 200, 200, 200, 200, 403, 200)),
+    ("get", "/field/stops/{stop_a}/", None, (302, 200, 200, 404, 404, 403, 200)),
+    ("get", "/field/stops/{stop_a}/pay/", None, (302, 200, 200, 404, 404, 403, 200)),
+    ("post", "/field/stops/{stop_a}/outcome/", "field_outcome", (302, 302, 302, 404, 404, 403, 302)),
+    ("post", "/field/stops/{stop_a}/pay/", "field_payment", (302, 302, 302, 404, 404, 403, 302)),
+    ("get", "/field/receipts/{payment_a}/", None, (302, 200, 200, 404, 404, 200, 200)),
+    ("get", "/field/collections/", None, (302, 200, 200, 200, 200, 403, 200)),
+    ("get", "/field/reconnections/", None, (302, 200, 200, 200, 200, 403, 200)),
+    ("post", "/field/reconnections/{reconnection_a}/done/", "field_reconnected", (302, 302, 302, 404, 404, 403, 302)),
 ]
 
 API = [
@@ -292,6 +303,9 @@ BODIES = {
     "dispute": lambda role, w: {"account_no": "00012345", "raised_on": date.today(), "amount_disputed": "100.00",
                                 "deposit_amount": "0"},
     "dispute_resolve": lambda role, w: {"resolved_on": date.today(), "resolution": f"settled by {role}"},
+    "field_outcome": lambda role, w: {"outcome": "premises_locked", "notes": f"logged by {role}"},
+    "field_payment": lambda role, w: {"amount": "100.00", "mode": "cash", "receipt_no": f"FIELD-{role}"},
+    "field_reconnected": lambda role, w: {"notes": f"restored by {role}"},
 }
 
 
