@@ -2,6 +2,7 @@
 work with, never a crash (tests/api/test_fuzz.py sends anything the schema allows)."""
 
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 
 from rest_framework import serializers
 
@@ -40,6 +41,24 @@ class DateTimeInput(serializers.DateTimeField):
         if not EARLIEST_INPUT_DATE.year <= parsed.year <= LATEST_INPUT_DATE.year:
             self.fail("out_of_range")
         return parsed
+
+
+class CoordinateInput(serializers.DecimalField):
+    """Degrees of latitude (``limit`` 90) or longitude (180), rounded to six places (about 10 cm): a phone's
+    GPS gives more places than that, which is no reason to lose the outcome it came with."""
+
+    default_error_messages = {"out_of_range": "Between -{limit} and {limit}."}
+    PLACES = Decimal("0.000001")
+
+    def __init__(self, *, limit: int, **kwargs):
+        self.limit = Decimal(limit)
+        super().__init__(max_digits=9, decimal_places=6, min_value=-self.limit, max_value=self.limit, **kwargs)
+
+    def validate_precision(self, value):
+        # DRF counts the places before it would round: round first, once the value is known to be small.
+        if not -self.limit <= value <= self.limit:
+            self.fail("out_of_range", limit=self.limit)
+        return super().validate_precision(value.quantize(self.PLACES, rounding=ROUND_HALF_UP))
 
 
 def notes_field(**kwargs) -> serializers.CharField:
