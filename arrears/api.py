@@ -9,6 +9,7 @@ from rest_framework import generics, serializers
 
 from arrears.models import ConnectionStatus, Consumer, LedgerEntry
 from arrears.selectors import consumer_get, consumers_search, ledger_visible_to
+from core.api_docs import responses
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -37,7 +38,7 @@ class ConsumerListInput(serializers.Serializer):
     OpenApiParameter("division", str, description="division code, e.g. RTP"),
     OpenApiParameter("q", str, description="account no., phone or meter no. (exact) or part of the name"),
     OpenApiParameter("status", str, enum=ConnectionStatus.values),
-])
+], responses=responses({200: ConsumerOutput(many=True)}, name="ConsumerList", statuses=(400, 401)))
 class ConsumerListApi(generics.ListAPIView):
     """Consumers of the caller's division (every division for HQ and IT), highest arrears first."""
 
@@ -49,6 +50,7 @@ class ConsumerListApi(generics.ListAPIView):
         return consumers_search(self.request.user, **params.validated_data).order_by("-arrears", "account_no")
 
 
+@extend_schema(responses=responses({200: ConsumerDetailOutput}, name="ConsumerDetail", statuses=(401, 404)))
 class ConsumerDetailApi(generics.RetrieveAPIView):
     serializer_class = ConsumerDetailOutput
 
@@ -65,6 +67,7 @@ class LedgerEntryOutput(serializers.ModelSerializer):
                   "source"]
 
 
+@extend_schema(responses=responses({200: LedgerEntryOutput(many=True)}, name="ConsumerLedger", statuses=(401, 404)))
 class ConsumerLedgerApi(generics.ListAPIView):
     """The consumer's ledger, oldest first. Append-only: corrections are ADJUSTMENT entries."""
 
