@@ -271,9 +271,9 @@ def _split(groups: list[list[dict]], clerks: list[User]) -> list[tuple[User, lis
         else:
             aim = sum(len(p) for p in pieces[at:]) / left_clerks
             taken, count = [], 0
-            # Leave at least one piece for each clerk after this one, when there are enough.
-            while at < len(pieces) and len(pieces) - at > left_clerks - 1 and (
-                    not taken or abs(count + len(pieces[at]) - aim) <= abs(count - aim)):
+            # At least one piece each, first come first; more only while the later clerks keep one each.
+            while at < len(pieces) and (not taken or (
+                    len(pieces) - at > left_clerks - 1 and abs(count + len(pieces[at]) - aim) <= abs(count - aim))):
                 taken.append(pieces[at])
                 count += len(pieces[at])
                 at += 1

@@ -147,3 +147,13 @@ def test_it_needs_a_defaulter_list(rtp, officer, clerk):
     with pytest.raises(DomainError) as refusal:
         plan(officer, rtp, [clerk])
     assert refusal.value.code == "no_defaulter_list"
+
+
+def test_it_gives_the_stops_to_the_first_clerks_when_there_are_fewer_than_clerks(rtp, officer, clerks):
+    defaulter(rtp, "30000.00", address="1 Lal Bangla, Kanpur")
+    defaulter(rtp, "20000.00", address="2 Juhi Kalan, Kanpur")
+    build_list(rtp)
+
+    stops = preview(officer, rtp, clerks)
+
+    assert [(s["clerk_id"], s["sequence"]) for s in stops] == [(clerks[0].pk, 1), (clerks[1].pk, 1)]
