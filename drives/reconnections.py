@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
@@ -38,11 +38,13 @@ APPROVAL_REASON_LENGTH = 200
 # --- stops ----------------------------------------------------------------------------------------------
 
 def stop_for_payment(*, user: User, consumer: Consumer, stop_id: int) -> Stop:
-    """The open stop of ``consumer`` that a payment names, locked; 409 invalid_drive_stop for any other
-    (another division's, another consumer's, one already done or settled, none at all): one answer
-    for all, so a payment is no way to learn which stops exist elsewhere."""
+    """The stop of ``consumer`` that a payment names, locked: an open one, or one where the consumer was
+    just cut (the team takes the reconnection money there). 409 invalid_drive_stop for any other
+    (another division's, another consumer's, one settled or with another outcome, none at all): one
+    answer for all, so a payment is no way to learn which stops exist elsewhere."""
+    takes_money = Q(status=StopStatus.OPEN) | Q(status=StopStatus.DONE, outcome=Outcome.DISCONNECTED)
     stop = (division_scope(Stop.objects.select_for_update(of=("self",)), user, field="drive__division")
-            .filter(pk=stop_id, consumer=consumer, status=StopStatus.OPEN).first())
+            .filter(takes_money, pk=stop_id, consumer=consumer).first())
     if stop is None:
         raise DomainError(_("no open drive stop %(id)s for this consumer") % {"id": stop_id},
                           code="invalid_drive_stop", field="drive_stop")
@@ -50,7 +52,10 @@ def stop_for_payment(*, user: User, consumer: Consumer, stop_id: int) -> Stop:
 
 
 def stop_paid_log(*, stop: Stop, user: User, at: datetime, source: str) -> Stop:
-    """The outcome of a stop whose consumer paid there: a payment that names the stop logs it."""
+    """The outcome of a stop whose consumer paid there: a payment that names the stop logs it. A stop
+    already cut keeps its outcome (the payment, naming it, counts as paid on the spot all the same)."""
+    if stop.status != StopStatus.OPEN:
+        return stop
     stop.status, stop.outcome = StopStatus.DONE, Outcome.PAID
     stop.outcome_at, stop.outcome_by, stop.outcome_source = at, user, source
     stop._history_user = user
@@ -94,11 +99,16 @@ def reconnection_minimum(disconnection: Disconnection) -> Decimal:
 def credits_since(disconnection: Disconnection) -> Decimal:
     """Payments and negative adjustments written to the consumer's ledger after the cut (by when they were
     written, not the date they carry: a payment back-dated at the counter is still money after the cut).
+
+    After the cut's charge where it has one: ledger ids rise, and the consumer row lock orders a cut and
+    a payment on one account, so this holds even inside one transaction (whose created_at is one instant).
     Index ledger_consumer_due_on, which starts with the consumer, finds the consumer's entries."""
-    total = (LedgerEntry.objects.filter(consumer_id=disconnection.consumer_id,
-                                        created_at__gt=disconnection.disconnected_at)
-             .aggregate(total=Sum("credit"))["total"])
-    return total or Decimal("0.00")
+    entries = LedgerEntry.objects.filter(consumer_id=disconnection.consumer_id)
+    if disconnection.charge_id is not None:
+        entries = entries.filter(pk__gt=disconnection.charge_id)
+    else:
+        entries = entries.filter(created_at__gt=disconnection.disconnected_at)
+    return entries.aggregate(total=Sum("credit"))["total"] or Decimal("0.00")
 
 
 def _last_disconnection(consumer: Consumer) -> Disconnection | None:

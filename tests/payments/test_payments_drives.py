@@ -139,3 +139,18 @@ def test_the_list_says_who_took_each_payment_and_where(api_client, three_payment
         "receipt_no": "CLERK-2", "division": "RTP", "taken_by": clerk.username, "drive_stop": stop.pk,
         "amount": "100.00"}
     assert Decimal(row["arrears_after"]) == Decimal("39700.00")  # 40,000 less three payments of 100
+
+
+def test_the_team_takes_the_reconnection_money_at_the_stop_just_cut(api_client, stop, officer, clerk):
+    from drives.models import Notice
+    from drives.services import stop_outcome_log
+
+    Notice.objects.create(consumer=stop.consumer, served_on=timezone.localdate() - timedelta(days=30), mode="hand",
+                          amount_demanded="40000.00", recorded_by=officer, source="web")
+    stop_outcome_log(user=clerk, stop=stop, outcome="disconnected", method="cable_removed")
+    response = pay(api_client, clerk, body("10000.00", drive_stop=stop.pk))  # the minimum: 25% of 40,000
+    assert response.status_code == 201, response.json()
+    assert response.json()["reconnection_order"] == ReconnectionOrder.objects.get().pk
+    stop.refresh_from_db()
+    assert (stop.status, stop.outcome) == (StopStatus.DONE, "disconnected")
+    assert Payment.objects.get().drive_stop == stop
