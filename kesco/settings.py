@@ -278,6 +278,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several outputs have a "status" of their own: each its own enum, named for what it is.
+    "ENUM_NAME_OVERRIDES": {
+        "ConnectionStatusEnum": "arrears.models.ConnectionStatus",
+        "DriveStatusEnum": "drives.models.DriveStatus",
+        "StopStatusEnum": "drives.models.StopStatus",
+        "ReconnectionStatusEnum": "drives.models.ReconnectionStatus",
+    },
 }
 
 # --- Content-Security-Policy (django-csp) --------------------------------------
