@@ -418,14 +418,15 @@ def test_it_runs_a_drives_whole_day_through_the_api(day, officer, clerk, clerk2)
     assert paid.status_code == 201, paid.content
     assert paid.json()["arrears_after"] == "0.00" and paid.json()["reconnection_order"] is None
 
-    # Harrisganj: both cut; the first then pays the reconnection minimum and gets an order at once. (Not
-    # against its stop: payments.services takes a drive_stop only while the stop is open; see the xfail below.)
+    # Harrisganj: both cut; the first then pays the reconnection minimum to the team at the stop and gets an
+    # order at once.
     for account_no in ("00010003", "00010004"):
         assert log(har, drive["id"], stops[account_no]["id"], outcome="disconnected",
                    method="fuse_pulled").status_code == 200
     minimum = reconnection_minimum_of("00010003")
     reconnecting = har.post("/api/v1/payments/", {"account_no": "00010003", "amount": str(minimum), "mode": "upi",
-                                                  "receipt_no": "RTP-2026-2"}, format="json")
+                                                  "receipt_no": "RTP-2026-2", "drive_stop": stops["00010003"]["id"]},
+                       format="json")
     assert reconnecting.status_code == 201, reconnecting.content
     order_id = reconnecting.json()["reconnection_order"]
     assert order_id is not None
@@ -441,7 +442,7 @@ def test_it_runs_a_drives_whole_day_through_the_api(day, officer, clerk, clerk2)
     progress = officer_api.get(f"/api/v1/drives/{drive['id']}/").json()["progress"]
     assert progress["disconnections"] == 3
     assert progress["outcomes"]["disconnected"] == 3 and progress["outcomes"]["paid"] == 1
-    assert progress["payments"] == 1 and progress["collected"] == "40000.00"  # paid on the spot
+    assert progress["payments"] == 2 and progress["collected"] == str(Decimal("40000.00") + minimum)
     assert progress["left"] == 0
     assert {c["clerk"]: (c["done"], c["left"]) for c in progress["clerks"]} == {"clerk_rtp": (2, 0),
                                                                                 "clerk2_rtp": (2, 0)}
@@ -449,8 +450,6 @@ def test_it_runs_a_drives_whole_day_through_the_api(day, officer, clerk, clerk2)
     assert officer_api.get("/api/v1/reconnections/", {"status": "open"}).json()["count"] == 0
 
 
-@pytest.mark.xfail(strict=True, reason="payments.services takes a drive_stop only while the stop is open, so a "
-                   "consumer cut at a stop can't pay there: the reported drive's 38 paid on the spot after the cut")
 def test_it_takes_the_reconnection_payment_at_the_stop_just_cut(day, officer, clerk):
     drive = plan(client_for(officer), [clerk]).json()
     stop = stop_of(drive, "00010001")
