@@ -4,6 +4,7 @@ from django.views.decorators.cache import never_cache
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -34,6 +35,17 @@ class TokenOutput(serializers.Serializer):
 LockedOut = inline_serializer("LockedOut", {"code": serializers.CharField(), "detail": serializers.CharField()})
 
 
+
+
+class TokenInput(AuthTokenSerializer):
+    """A username and password of bounded length: a longer one is a 400 before any login is tried (django-axes
+    would record it in a column of 255 characters, and the database refuse it)."""
+
+    username = serializers.CharField(max_length=150, write_only=True)
+    password = serializers.CharField(max_length=128, write_only=True, trim_whitespace=False,
+                                     style={"input_type": "password"})
+
+
 @method_decorator(never_cache, name="dispatch")  # the answer is a credential
 class TokenApi(ObtainAuthToken):
     """Exchange a username and password for an API token (`Authorization: Token …`).
@@ -43,6 +55,7 @@ class TokenApi(ObtainAuthToken):
     """
 
     parser_classes = api_settings.DEFAULT_PARSER_CLASSES
+    serializer_class = TokenInput
 
     @extend_schema(responses={200: TokenOutput, 429: LockedOut})
     def post(self, request, *args, **kwargs):

@@ -84,3 +84,10 @@ def test_it_ignores_a_forged_left_most_forwarded_address(client, clerk, password
     response = token_login(client, clerk.username, password, REMOTE_ADDR=PROXY,
                            HTTP_X_FORWARDED_FOR="198.51.100.7, 203.0.113.5")
     assert response.status_code == 429
+
+
+@pytest.mark.django_db
+def test_it_refuses_an_overlong_username_before_trying_a_login(api_client):
+    response = api_client.post("/api/v1/auth/token/", {"username": "u" * 5000, "password": "x"}, format="json")
+
+    assert response.status_code == 400 and "username" in response.json()
