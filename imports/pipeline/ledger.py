@@ -11,7 +11,7 @@ import logging
 
 from django.db import DataError, IntegrityError, connection, transaction
 
-from arrears.ledger import positions_refresh
+from arrears.ledger import positions_append
 from arrears.signals import ledger_credited_send
 from core.dates import india_today
 from core.sql import sql_text
@@ -255,9 +255,8 @@ def _ledger_write(staged: Staged, *, dry_run: bool, division_id: int | None, use
 
 def _ledger_insert(staged: Staged, *, sql: str, params: list, division_id: int | None) -> ImportResult:
     """Runs the INSERT … SELECT of new ledger rows (``sql`` marks where a bulk load puts
-    the ids: /*id*/ and /*new id*/), then refreshes the cached figures of the consumers
-    it touched (of ``division_id`` only, for an officer), as of today."""
-    t = staged.table
+    the ids: /*id*/ and /*new id*/), then brings up to date the cached figures of the
+    consumers it wrote to (of ``division_id`` only, for an officer: the rows are), as of today."""
     result = ImportResult(rows=staged.rows)
     with _bulk_load(staged.rows, primary_key=True) as bulk, connection.cursor() as cursor:
         if bulk:
@@ -267,6 +266,11 @@ def _ledger_insert(staged: Staged, *, sql: str, params: list, division_id: int |
             cursor.execute("SELECT setval(%s, %s)", [sequence, base + staged.rows])
             sql = sql.replace("/*id*/", "id, ").replace("/*new id*/", "%s + ROW_NUMBER() OVER (), ")
             params = [base, *params]
+        else:
+            # Every id above this one is this import's: it holds the ledger locked (PostgreSQL;
+            # SQLite's transactions are serializable, a write after another's commit fails).
+            cursor.execute("SELECT COALESCE(MAX(id), 0) FROM arrears_ledgerentry")
+            after_id = cursor.fetchone()[0]
         with _phase("ledger import: INSERT … SELECT"):
             cursor.execute(sql, params)
         result.created = cursor.rowcount
@@ -276,18 +280,11 @@ def _ledger_insert(staged: Staged, *, sql: str, params: list, division_id: int |
     if bulk:
         _refresh_all_positions(result.created, division_id=division_id)
         return result
-    with _phase("ledger import: consumers touched"), connection.cursor() as cursor:
-        scope = " AND c.division_id = %s" if division_id is not None else ""
-        cursor.execute(f"CREATE TEMP TABLE {t}_touched AS SELECT DISTINCT c.id AS consumer_id"
-                       f" FROM {t} s JOIN arrears_consumer c ON c.account_no = s.account_no{scope}",
-                       [division_id] if scope else None)
     # Before the refresh reads the new rows: planned for the ledger's old size, it nests loops.
-    _analyze_if_large(result.created, ["arrears_ledgerentry", f"{t}_touched"])
-    try:
-        with _phase("ledger import: positions refresh"):
-            positions_refresh(as_of=india_today(), in_table=f"{t}_touched")
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"DROP TABLE IF EXISTS {t}_touched")
+    _analyze_if_large(result.created, ["arrears_ledgerentry"])
+    with _phase("ledger import: positions of the consumers written to"):
+        # From each one's cached figures and its new entries; its whole ledger only when an
+        # entry is due before the day the cache was made for (positions_append).
+        positions_append(as_of=india_today(), after_id=after_id)
     _analyze_if_large(result.created, ["arrears_consumer"])
     return result

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from arrears.ledger import positions_refresh, positions_roll
+from arrears.ledger import positions_append, positions_refresh, positions_roll
 from arrears.models import Consumer, LedgerEntry
 from tests.factories import add_entry, make_consumer
 
@@ -158,7 +158,7 @@ def test_the_roll_finds_the_oldest_unpaid_bill_when_an_advance_runs_out(consumer
                                        date(2026, 12, 2))
 
 
-def test_the_roll_leaves_to_the_full_refresh_a_credit_that_paid_older_debt(consumer):
+def test_the_roll_walks_back_past_its_tail_when_a_credit_paid_older_debt(consumer):
     add_entry(consumer, "BILL", "9000.00", date(2026, 6, 1), due_date=date(2026, 6, 15))
     add_entry(consumer, "BILL", "9000.00", date(2026, 7, 1), due_date=date(2026, 7, 15))
     add_entry(consumer, "ADJUSTMENT", "-10000.00", date(2026, 11, 20))  # dated after the cache was made
@@ -181,6 +181,97 @@ def test_the_roll_equals_a_full_refresh_on_random_ledgers(rtp, entries, cached_o
             add_entry(consumer, kind, str(value), entry_date, due_date=due)
         after_roll, refreshed = rolled_and_refreshed(consumer, cached_on, cached_on + timedelta(days=days_later))
         assert after_roll == refreshed
+    finally:
+        LedgerEntry.objects.filter(consumer=consumer).delete()
+        Consumer.objects.filter(pk=consumer.pk).delete()
+
+
+# --- after an import: from the cache, the new entries and the tail, the same figures ------
+
+def written_as_an_import(consumer, kind, value, entry_date, due_date=None):
+    """An entry written as the import writes it (INSERT … SELECT): the cached figures left alone."""
+    return LedgerEntry.objects.create(consumer=consumer, kind=kind, amount=Decimal(value), entry_date=entry_date,
+                                      due_date=due_date, reference=f"IMP-{LedgerEntry.objects.count()}",
+                                      source="import")
+
+
+def appended_and_refreshed(consumer, cached_on, as_of, new_entries):
+    """(figures after positions_append of ``new_entries`` onto the cache made on ``cached_on``,
+    figures recomputed from the whole ledger on ``as_of``)."""
+    positions_refresh(as_of=cached_on, consumer_ids=[consumer.pk])
+    after_id = LedgerEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    for entry in new_entries:
+        written_as_an_import(consumer, *entry)
+    positions_append(as_of=as_of, after_id=after_id)
+    after_append = cached(consumer)
+    positions_refresh(as_of=as_of, consumer_ids=[consumer.pk])
+    return after_append, cached(consumer)
+
+
+def test_an_import_of_todays_bill_and_payment_moves_the_cache_on(consumer):
+    add_entry(consumer, "BILL", "5000.00", date(2026, 10, 1), due_date=date(2026, 10, 16))
+    after, refreshed = appended_and_refreshed(consumer, TODAY, TODAY, [
+        ("PAYMENT", "3000.00", TODAY), ("BILL", "700.00", TODAY, TODAY + timedelta(days=15))])
+    # The payment is counted today; the new bill only from the day after it falls due.
+    assert after == refreshed == (Decimal("2700.00"), Decimal("2000.00"), date(2026, 10, 16),
+                                  TODAY + timedelta(days=16))
+
+
+def test_an_imported_payment_pays_the_oldest_bills_first(consumer):
+    for month in (6, 7, 8):
+        add_entry(consumer, "BILL", "1000.00", date(2026, month, 1), due_date=date(2026, month, 15))
+    # Today's payment covers June's bill and half of July's: July is the oldest unpaid.
+    after, refreshed = appended_and_refreshed(consumer, TODAY - timedelta(days=3), TODAY,
+                                              [("PAYMENT", "1500.00", TODAY - timedelta(days=3))])
+    assert after == refreshed == (Decimal("1500.00"), Decimal("1500.00"), date(2026, 7, 15), None)
+
+
+def test_an_imported_entry_due_before_the_cache_was_made_is_counted_from_the_whole_ledger(consumer):
+    add_entry(consumer, "BILL", "4000.00", date(2026, 9, 1), due_date=date(2026, 9, 15))
+    after, refreshed = appended_and_refreshed(consumer, TODAY, TODAY, [
+        ("BILL", "2500.00", date(2026, 8, 1), date(2026, 8, 15))])  # a bill the billing system sent late
+    assert after == refreshed == (Decimal("6500.00"), Decimal("6500.00"), date(2026, 8, 15), None)
+
+
+def test_an_import_changes_only_the_consumers_it_wrote_to(rtp, consumer):
+    other = make_consumer(rtp)
+    add_entry(other, "BILL", "900.00", date(2026, 10, 1), due_date=date(2026, 10, 16))
+    positions_refresh(as_of=TODAY - timedelta(days=1), consumer_ids=[consumer.pk, other.pk])
+    after_id = LedgerEntry.objects.order_by("-id").values_list("id", flat=True).first()
+    written_as_an_import(consumer, "PAYMENT", "100.00", TODAY)
+
+    assert positions_append(as_of=TODAY, after_id=after_id) == 1
+    other.refresh_from_db()
+    assert (other.arrears_from, other.arrears) == (TODAY - timedelta(days=1), Decimal("900.00"))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(entries=st.lists(st.tuples(st.sampled_from(["BILL", "BILL", "SURCHARGE", "PAYMENT", "ADJUSTMENT",
+                                                   "ADJUSTMENT-"]),
+                                  amount, day, st.integers(min_value=0, max_value=40)), max_size=10),
+       new=st.lists(st.tuples(st.sampled_from(["BILL", "SURCHARGE", "PAYMENT", "PAYMENT", "ADJUSTMENT",
+                                               "ADJUSTMENT-"]),
+                              amount, st.integers(min_value=-20, max_value=40), st.integers(min_value=0, max_value=40)),
+                    min_size=1, max_size=4),
+       cached_on=day, days_later=st.integers(min_value=0, max_value=60))
+def test_an_import_equals_a_full_refresh_on_random_ledgers(rtp, entries, new, cached_on, days_later):
+    """Old entries, a cache made on some day, then entries an import adds (most dated on or
+    after that day; some before, which the append must recompute from the whole ledger)."""
+    consumer = make_consumer(rtp)
+
+    def entry(kind, value, entry_date, due_in):
+        if kind == "ADJUSTMENT-":
+            kind, value = "ADJUSTMENT", -value
+        return kind, str(value), entry_date, entry_date + timedelta(days=due_in) if kind == "BILL" else None
+
+    try:
+        for kind, value, entry_date, due_in in entries:
+            add_entry(consumer, *entry(kind, value, entry_date, due_in))
+        added = [entry(kind, value, cached_on + timedelta(days=offset), due_in)
+                 for kind, value, offset, due_in in new]
+        after_append, refreshed = appended_and_refreshed(consumer, cached_on, cached_on + timedelta(days=days_later),
+                                                         added)
+        assert after_append == refreshed
     finally:
         LedgerEntry.objects.filter(consumer=consumer).delete()
         Consumer.objects.filter(pk=consumer.pk).delete()
