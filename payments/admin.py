@@ -18,9 +18,11 @@ from payments.services import payment_record
 
 @admin.register(Payment)
 class PaymentAdmin(AdminFormViewMixin, ReadOnlyAdmin):
-    list_display = ["paid_at", "receipt_no", "consumer_account", "amount_inr", "mode", "taken_by", "source"]
+    list_display = ["paid_at", "receipt_no", "consumer_account", "amount_inr", "mode", "instrument_no", "bank",
+                    "taken_by", "source"]
     list_filter = ["mode", "source", ("consumer__division", admin.RelatedOnlyFieldListFilter)]
-    search_fields = ["=receipt_no", "=consumer__account_no"]
+    # A cheque, DD or UPI reference is how the bank's statement names a payment: searchable too.
+    search_fields = ["=receipt_no", "=consumer__account_no", "=instrument_no"]
     date_hierarchy = "paid_at"
     change_list_template = "payments/admin/payment_change_list.html"
 
@@ -50,7 +52,8 @@ class PaymentAdmin(AdminFormViewMixin, ReadOnlyAdmin):
             try:
                 payment = payment_record(user=request.user, account_no=data["account_no"], amount=data["amount"],
                                          mode=data["mode"], receipt_no=data["receipt_no"], paid_at=data["paid_at"],
-                                         backdate_reason=data["backdate_reason"], source=Source.ADMIN)
+                                         backdate_reason=data["backdate_reason"],
+                                         instrument_no=data["instrument_no"], bank=data["bank"], source=Source.ADMIN)
             except Consumer.DoesNotExist:
                 form.add_error("account_no", _("No consumer with this account number in your division."))
             except DomainError as exc:

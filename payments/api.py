@@ -13,12 +13,12 @@ from core.idempotency import idempotent
 from core.models import MONEY, Source
 from payments.models import PaymentMode
 from payments.selectors import payments_listed
-from payments.services import BACKDATE_REASON_LENGTH, MAX_ID, payment_record
+from payments.services import BACKDATE_REASON_LENGTH, BANK_LENGTH, INSTRUMENT_NO_LENGTH, MAX_ID, payment_record
 
 # The refusals of POST payments/ (409 codes), as payment_record raises them: documented in the schema.
 PAYMENT_CODES = ("invalid_amount", "amount_too_large", "invalid_mode", "receipt_required", "invalid_receipt_no",
                  "duplicate_receipt", "invalid_drive_stop", "invalid_reason", "invalid_paid_at", "paid_in_future",
-                 "backdated", "balance_overflow")
+                 "backdated", "balance_overflow", "instrument_required", "invalid_instrument_no", "invalid_bank")
 
 
 class DateTimeInput(serializers.DateTimeField):
@@ -44,6 +44,13 @@ class PaymentInput(serializers.Serializer):
     backdate_reason = serializers.CharField(
         required=False, allow_blank=True, max_length=BACKDATE_REASON_LENGTH,
         help_text="why paid_at is further back than the PAYMENT_BACKDATE_DAYS setting allows; officers and IT only")
+    instrument_no = serializers.CharField(
+        required=False, allow_blank=True, max_length=INSTRUMENT_NO_LENGTH,
+        help_text="the UPI reference (mode upi) or the cheque or DD number (cheque, dd): required for those modes; "
+                  "dropped for cash, card and online")
+    bank = serializers.CharField(
+        required=False, allow_blank=True, max_length=BANK_LENGTH,
+        help_text="the bank a cheque or DD is drawn on: required for cheque and dd; dropped for the other modes")
 
 
 class PaymentOutput(serializers.Serializer):
@@ -53,6 +60,8 @@ class PaymentOutput(serializers.Serializer):
     mode = serializers.CharField()
     receipt_no = serializers.CharField()
     paid_at = serializers.DateTimeField()
+    instrument_no = serializers.CharField()
+    bank = serializers.CharField()
     balance_after = serializers.DecimalField(**MONEY)
     arrears_after = serializers.DecimalField(**MONEY)
     reconnection_order = serializers.IntegerField(allow_null=True, source="reconnection_order_id", default=None)
@@ -109,6 +118,7 @@ class PaymentApi(generics.ListAPIView):
                 user=request.user, account_no=values["account_no"], amount=values["amount"], mode=values["mode"],
                 receipt_no=values["receipt_no"], paid_at=values.get("paid_at"),
                 drive_stop_id=values.get("drive_stop"), backdate_reason=values.get("backdate_reason", ""),
+                instrument_no=values.get("instrument_no", ""), bank=values.get("bank", ""),
                 source=Source.API,
             )
         except Consumer.DoesNotExist:

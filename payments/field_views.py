@@ -22,24 +22,24 @@ from accounts.permissions import may_take_payment
 from core.errors import DomainError
 from core.models import Source
 from core.words import amount_in_words_en, amount_in_words_hi
-from drives.models import StopStatus
+from drives.models import Outcome, Stop, StopStatus
 from drives.selectors import stops_visible_to
 from payments.forms import PaymentForm
 from payments.models import PaymentMode
 from payments.selectors import payments_listed, payments_visible_to, receipt_no_next
-from payments.services import payment_record
+from payments.services import BANK_LENGTH, INSTRUMENT_NO_LENGTH, payment_record
 
 
 class FieldPaymentForm(PaymentForm):
-    """The payment form at a stop; the mode's own details (UPI reference, cheque or DD number and bank) are
-    asked for, though a Payment has no field for them yet (see the report)."""
+    """The payment form at a stop. The UPI reference has its own box (shown for UPI, the cheque or DD number's
+    for a cheque or DD) and is recorded as the payment's instrument_no, as field_queue.js sends it to the API."""
 
     mode = forms.ChoiceField(label=_("Mode"), choices=[(m.value, m.label) for m in (
         PaymentMode.CASH, PaymentMode.UPI, PaymentMode.CHEQUE, PaymentMode.DD, PaymentMode.CARD)],
         initial=PaymentMode.CASH, widget=forms.RadioSelect)
-    upi_reference = forms.CharField(label=_("UPI reference"), max_length=40, required=False)
-    instrument_no = forms.CharField(label=_("Cheque or DD number"), max_length=20, required=False)
-    bank = forms.CharField(label=_("Bank"), max_length=100, required=False)
+    upi_reference = forms.CharField(label=_("UPI reference"), max_length=INSTRUMENT_NO_LENGTH, required=False)
+    instrument_no = forms.CharField(label=_("Cheque or DD number"), max_length=INSTRUMENT_NO_LENGTH, required=False)
+    bank = forms.CharField(label=_("Bank"), max_length=BANK_LENGTH, required=False)
 
     def clean(self):
         data = super().clean()
@@ -51,6 +51,25 @@ class FieldPaymentForm(PaymentForm):
                 if not data.get(name):
                     self.add_error(name, _("Needed for a cheque or demand draft."))
         return data
+
+    def details(self) -> dict:
+        """The mode's details as payment_record takes them."""
+        data = self.cleaned_data
+        upi = data["mode"] == PaymentMode.UPI
+        return {"instrument_no": data["upi_reference"] if upi else data["instrument_no"], "bank": data["bank"]}
+
+    def add_domain_error(self, exc: DomainError) -> None:
+        if exc.field == "instrument_no" and self.cleaned_data.get("mode") == PaymentMode.UPI:
+            self.add_error("upi_reference", exc.detail)
+        else:
+            super().add_domain_error(exc)
+
+
+def takes_money(stop: Stop) -> bool:
+    """Whether a payment here names the stop: an open one, or one where the consumer was just cut (the team
+    takes the reconnection money there), as drives.reconnections.stop_for_payment accepts. A payment at a stop
+    closed otherwise (locked premises, paid before) is the consumer's, not the stop's."""
+    return stop.status == StopStatus.OPEN or (stop.status == StopStatus.DONE and stop.outcome == Outcome.DISCONNECTED)
 
 
 def _open_stop_for(user, pk):
@@ -70,10 +89,8 @@ def field_pay(request, stop):
             try:
                 payment = payment_record(user=request.user, account_no=consumer.account_no,
                                          amount=form.cleaned_data["amount"], mode=form.cleaned_data["mode"],
-                                         receipt_no=form.cleaned_data["receipt_no"],
-                                         # A stop closed by its cut is no longer paid at; the consumer is.
-                                         drive_stop_id=stop.pk if stop.status == StopStatus.OPEN else None,
-                                         source=Source.WEB)
+                                         receipt_no=form.cleaned_data["receipt_no"], **form.details(),
+                                         drive_stop_id=stop.pk if takes_money(stop) else None, source=Source.WEB)
             except DomainError as exc:
                 form.add_domain_error(exc)
             else:
@@ -84,7 +101,7 @@ def field_pay(request, stop):
                                          "receipt_no": receipt_no_next(division=consumer.division)})
         status = 200
     return render(request, "drives/field/pay.html", {"stop": stop, "consumer": consumer, "form": form,
-                                                     "stop_open": stop.status == StopStatus.OPEN}, status=status)
+                                                     "stop_takes_money": takes_money(stop)}, status=status)
 
 
 @require_GET

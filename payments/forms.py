@@ -8,13 +8,18 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import DomainErrorForm
 from payments.models import PaymentMode
-from payments.services import BACKDATE_REASON_LENGTH
+from payments.services import BACKDATE_REASON_LENGTH, BANK_LENGTH, INSTRUMENT_NO_LENGTH
 
 
 class PaymentForm(DomainErrorForm):
     amount = forms.DecimalField(label=_("Amount (₹)"), max_digits=14, decimal_places=2, min_value=Decimal("0.01"))
     mode = forms.ChoiceField(label=_("Mode"), choices=PaymentMode.choices, initial=PaymentMode.CASH)
     receipt_no = forms.CharField(label=_("Receipt no."), max_length=40)
+    # Optional here: payment_record asks for them by mode (UPI: the reference; cheque, DD: number and bank).
+    instrument_no = forms.CharField(label=_("UPI reference or cheque/DD no."), max_length=INSTRUMENT_NO_LENGTH,
+                                    required=False, help_text=_("Needed for UPI, a cheque or a demand draft."))
+    bank = forms.CharField(label=_("Bank"), max_length=BANK_LENGTH, required=False,
+                           help_text=_("Needed for a cheque or demand draft."))
 
 
 class AdminPaymentForm(PaymentForm):
@@ -26,7 +31,8 @@ class AdminPaymentForm(PaymentForm):
                                   help_text=_("Empty: now."))
     backdate_reason = forms.CharField(label=_("Reason for the back-dating"), required=False,
                                       max_length=BACKDATE_REASON_LENGTH)
-    field_order = ["account_no", "amount", "mode", "receipt_no", "paid_at", "backdate_reason"]
+    field_order = ["account_no", "amount", "mode", "instrument_no", "bank", "receipt_no", "paid_at",
+                   "backdate_reason"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

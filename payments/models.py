@@ -34,6 +34,10 @@ class Payment(models.Model):
     # paid the minimum since the cut); returned by `POST payments/`.
     reconnection_order = models.ForeignKey("drives.ReconnectionOrder", verbose_name=_("reconnection order"),
                                            null=True, blank=True, on_delete=models.PROTECT, related_name="payments")
+    # The mode's own details, for matching the bank's statement: the UPI reference or the cheque or DD
+    # number, and the bank a cheque or DD is drawn on (payment_record asks for them by mode).
+    instrument_no = models.CharField(_("UPI reference or cheque/DD no."), max_length=40, blank=True)
+    bank = models.CharField(_("bank"), max_length=100, blank=True)
     # Why a payment is dated more than PAYMENT_BACKDATE_DAYS back (an officer's word; payment_record asks).
     backdate_reason = models.CharField(_("reason for the back-dating"), max_length=200, blank=True)
     balance_after = models.DecimalField(**MONEY)

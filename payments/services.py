@@ -33,6 +33,29 @@ MAX_ID = 2**31 - 1
 
 
 BACKDATE_REASON_LENGTH = 200
+INSTRUMENT_NO_LENGTH = 40
+BANK_LENGTH = 100
+
+# The modes whose money is matched later against the bank's statement by what the instrument says: a UPI
+# payment by its reference, a cheque or DD by its number and the bank it is drawn on.
+NEEDS_INSTRUMENT_NO = (PaymentMode.UPI, PaymentMode.CHEQUE, PaymentMode.DD)
+NEEDS_BANK = (PaymentMode.CHEQUE, PaymentMode.DD)
+
+
+def _detail_checked(value: str, *, mode: str, field: str, needed_by: tuple, length: int, what: str) -> str:
+    """One of the mode's details: given when the mode needs it (409 instrument_required), at most ``length``
+    characters. A detail the mode does not use is dropped, not refused: a form where the clerk typed a cheque
+    number and then chose cash records the cash."""
+    if mode not in needed_by:
+        return ""
+    value = " ".join((value or "").split())  # a reference pasted from a message keeps no line break or tab
+    if not value:
+        raise DomainError(f"give the {what}", code="instrument_required", field=field)
+    if len(value) > length:
+        raise DomainError(f"at most {length} characters", code=f"invalid_{field}", field=field)
+    if not value.isprintable():
+        raise DomainError("letters, digits and signs only", code=f"invalid_{field}", field=field)
+    return value
 
 
 def _paid_at_checked(paid_at: datetime | None, *, user: User, backdate_reason: str, now: datetime) -> datetime:
@@ -65,7 +88,7 @@ def _paid_at_checked(paid_at: datetime | None, *, user: User, backdate_reason: s
 
 def payment_record(*, user: User, account_no: str, amount, mode: str, receipt_no: str,
                    paid_at: datetime | None = None, drive_stop_id: int | None = None, backdate_reason: str = "",
-                   source: str = Source.WEB) -> Payment:
+                   instrument_no: str = "", bank: str = "", source: str = Source.WEB) -> Payment:
     """Takes money from a consumer: a PAYMENT on the ledger, a receipt, the new position.
 
     The one service behind the web page, the API and the admin, so its bounds hold
@@ -73,7 +96,9 @@ def payment_record(*, user: User, account_no: str, amount, mode: str, receipt_no
     unless an officer gives ``backdate_reason``. Raises Consumer.DoesNotExist when the
     account is outside the user's division. ``drive_stop_id``: the open stop of this consumer
     where the money was taken (409 invalid_drive_stop for any other). Sets ``reconnection_order``
-    to the order the payment brought about, if any (drives.reconnections).
+    to the order the payment brought about, if any (drives.reconnections). The mode's details: ``instrument_no``
+    (the UPI reference, or the cheque or DD number) for upi, cheque and dd, and ``bank`` for cheque and dd
+    (409 instrument_required without them); cash, card and online keep neither (given ones are dropped).
     """
     if not may_take_payment(user):
         raise PermissionDenied("only clerks, officers and IT admins take payments")
@@ -86,6 +111,11 @@ def payment_record(*, user: User, account_no: str, amount, mode: str, receipt_no
     if mode not in PaymentMode.values:
         raise DomainError(f"one of {', '.join(PaymentMode.values)}", code="invalid_mode", field="mode")
     receipt_no = code_checked(receipt_no, field="receipt_no", required_code="receipt_required")
+    instrument_no = _detail_checked(instrument_no, mode=mode, field="instrument_no", needed_by=NEEDS_INSTRUMENT_NO,
+                                    length=INSTRUMENT_NO_LENGTH,
+                                    what="UPI reference" if mode == PaymentMode.UPI else "cheque or DD number")
+    bank = _detail_checked(bank, mode=mode, field="bank", needed_by=NEEDS_BANK, length=BANK_LENGTH,
+                           what="bank the cheque or DD is drawn on")
     if drive_stop_id is not None and not 1 <= drive_stop_id <= MAX_ID:
         raise DomainError(f"no drive stop {drive_stop_id}", code="invalid_drive_stop", field="drive_stop")
     backdate_reason = (backdate_reason or "").strip()
@@ -117,6 +147,7 @@ def payment_record(*, user: User, account_no: str, amount, mode: str, receipt_no
             return Payment.objects.create(
                 consumer=consumer, ledger_entry=entry, amount=amount, mode=mode, receipt_no=receipt_no,
                 paid_at=paid_at, drive_stop=stop, reconnection_order=order, backdate_reason=backdate_reason,
+                instrument_no=instrument_no, bank=bank,
                 balance_after=consumer.balance, arrears_after=consumer.arrears, taken_by=user, source=source,
             )
     except IntegrityError:

@@ -40,7 +40,9 @@ def payment_take(request, account_no):
         try:
             payment = payment_record(user=request.user, account_no=consumer.account_no,
                                      amount=form.cleaned_data["amount"], mode=form.cleaned_data["mode"],
-                                     receipt_no=form.cleaned_data["receipt_no"], source=Source.WEB)
+                                     receipt_no=form.cleaned_data["receipt_no"],
+                                     instrument_no=form.cleaned_data["instrument_no"], bank=form.cleaned_data["bank"],
+                                     source=Source.WEB)
         except DomainError as exc:
             form.add_domain_error(exc)
         else:

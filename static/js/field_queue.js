@@ -180,9 +180,14 @@
     payment: function (form) {
       var data = { account_no: value(form, "account_no"), amount: value(form, "amount"), mode: value(form, "mode"),
                    receipt_no: value(form, "receipt_no"), drive_stop: value(form, "drive_stop") ? parseInt(value(form, "drive_stop"), 10) : null };
-      ["upi_reference", "instrument_no", "bank"].forEach(function (name) {
-        if (value(form, name)) { data[name] = value(form, name); }
-      });
+      // The mode's details as the API names them: the UPI reference is the payment's instrument_no too; a
+      // detail of another mode (typed before the clerk changed the mode) is not sent.
+      var mode = data.mode;
+      if (mode === "upi") { data.instrument_no = value(form, "upi_reference"); }
+      if (mode === "cheque" || mode === "dd") {
+        data.instrument_no = value(form, "instrument_no");
+        data.bank = value(form, "bank");
+      }
       return data;
     },
     reconnection: function (form) { return { notes: value(form, "notes") }; }

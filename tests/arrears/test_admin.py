@@ -161,7 +161,8 @@ def test_it_lets_only_officers_and_it_adjust(client, md, rtp_consumer):
 def test_it_takes_a_payment_in_the_admin(client, officer, rtp_consumer):
     client.force_login(officer)
     response = client.post(reverse("admin:payments_payment_take"), {
-        "account_no": "01000001", "amount": "2500.00", "mode": "upi", "receipt_no": "ADM-1"})
+        "account_no": "01000001", "amount": "2500.00", "mode": "upi", "receipt_no": "ADM-1",
+        "instrument_no": "412345678901"})
     payment = Payment.objects.get()
     assert response.status_code == 302 and response.url == reverse("payment-receipt", args=[payment.pk])
     assert (payment.source, payment.taken_by) == ("admin", officer)

@@ -63,6 +63,7 @@ def test_a_clerk_takes_a_payment_on_a_phone_and_gets_a_receipt(phone, live_serve
 
     phone.fill("input[name=amount]", "6650")
     phone.select_option("select[name=mode]", "upi")
+    phone.fill("input[name=instrument_no]", "412345678901")
     phone.fill("input[name=receipt_no]", "RTP-0001")
     phone.click("text=Record payment and issue receipt")
     phone.wait_for_load_state()

@@ -425,7 +425,8 @@ def test_it_runs_a_drives_whole_day_through_the_api(day, officer, clerk, clerk2)
                    method="fuse_pulled").status_code == 200
     minimum = reconnection_minimum_of("00010003")
     reconnecting = har.post("/api/v1/payments/", {"account_no": "00010003", "amount": str(minimum), "mode": "upi",
-                                                  "receipt_no": "RTP-2026-2", "drive_stop": stops["00010003"]["id"]},
+                                                  "instrument_no": "412345678901", "receipt_no": "RTP-2026-2",
+                                                  "drive_stop": stops["00010003"]["id"]},
                        format="json")
     assert reconnecting.status_code == 201, reconnecting.content
     order_id = reconnecting.json()["reconnection_order"]

@@ -140,9 +140,35 @@ def test_it_asks_the_cheque_number_and_bank_for_a_cheque(day, clerk, password):
     assert not Payment.objects.exists()
 
 
+def test_it_keeps_the_upi_reference_and_prints_it_on_the_receipt(day, clerk, password):
+    stop = day["stops"]["Geeta Devi"]
+    response = logged_in(clerk, password).post(f"/field/stops/{stop.pk}/pay/", {
+        "amount": "100.00", "mode": "upi", "upi_reference": "412345678901", "instrument_no": "typed before UPI",
+        "receipt_no": "RTP-F-3"}, follow=True)
+
+    assert Payment.objects.get().instrument_no == "412345678901"
+    assert '<dd class="instrument-no">412345678901</dd>' in response.content.decode()
+
+
+def test_it_names_the_stop_just_cut_when_the_consumer_pays_there(day, clerk, password):
+    stop = day["stops"]["Shyam Lal"]
+    stop_outcome_log(user=clerk, stop=stop, outcome="disconnected", method="fuse_pulled", source=Source.WEB)
+    client = logged_in(clerk, password)
+    page = client.get(f"/field/stops/{stop.pk}/pay/").content.decode()
+    assert f'name="drive_stop" value="{stop.pk}"' in page  # what field_queue.js sends to the API
+    assert "This stop is closed" not in page
+
+    client.post(f"/field/stops/{stop.pk}/pay/", {"amount": "5000.00", "mode": "cash", "receipt_no": "RTP-F-4"})
+
+    payment = Payment.objects.get()
+    assert payment.drive_stop == stop  # counted as paid on the spot
+    stop.refresh_from_db()
+    assert stop.outcome == "disconnected"
+
+
 def test_it_lists_my_collections_of_today_only(day, clerk, officer, password):
     payment_record(user=clerk, account_no=day["geeta"].account_no, amount=Decimal("1500.00"), mode="upi",
-                   receipt_no="RTP-C-1", source=Source.WEB)
+                   receipt_no="RTP-C-1", instrument_no="412345678901", source=Source.WEB)
     payment_record(user=officer, account_no=day["shyam"].account_no, amount=Decimal("999.00"), mode="cash",
                    receipt_no="RTP-C-2", source=Source.WEB)
 

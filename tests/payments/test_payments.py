@@ -32,7 +32,8 @@ BODY = {"account_no": "00054321", "amount": "6650.00", "mode": "cash", "receipt_
 
 
 def test_it_lowers_balance_and_arrears_at_once(debtor, clerk):
-    payment = payment_record(user=clerk, account_no="00054321", amount="6650.00", mode="upi", receipt_no="R1")
+    payment = payment_record(user=clerk, account_no="00054321", amount="6650.00", mode="upi", receipt_no="R1",
+                             instrument_no="412345678901")
     debtor.refresh_from_db()
     assert (payment.balance_after, payment.arrears_after) == (Decimal("23350.00"), Decimal("23350.00"))
     assert (debtor.balance, debtor.arrears) == (Decimal("23350.00"), Decimal("23350.00"))

@@ -204,7 +204,7 @@ def test_it_lets_an_officer_back_date_in_the_admin_with_a_reason(client, officer
     paid_at = (timezone.localtime() - timedelta(days=10)).strftime("%Y-%m-%dT%H:%M")
     response = client.post(reverse("admin:payments_payment_take"), {
         "account_no": "00054321", "amount": "100.00", "mode": "cheque", "receipt_no": "A-7", "paid_at": paid_at,
-        "backdate_reason": "posted late by the bank"})
+        "instrument_no": "004417", "bank": "State Bank of India", "backdate_reason": "posted late by the bank"})
 
     assert response.status_code == 302
     assert Payment.objects.get().backdate_reason == "posted late by the bank"
