@@ -179,6 +179,7 @@ def data_set(size: str, *, root: Path = ROOT, workers: int | None = None) -> Dat
     manifest = directory / "manifest.json"
     if manifest.exists():
         known = DataSet(**json.loads(manifest.read_text()))
+        known.directory = str(directory)  # where it is now (a copied data set records where it was made)
         if known.version == VERSION and known.consumers == count and all(
                 known.path(n).exists() for n in HEADERS):
             return known
