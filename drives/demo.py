@@ -1,0 +1,53 @@
+"""Demo drives for `make run`: each demo division's defaulters served a notice 20 days ago and a drive
+planned for today, so the officer and the clerk of each division have a day to work through.
+
+Through the services, as an officer would do it; idempotent (a division with a drive today is left alone).
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+
+from accounts.demo import DEMO_DIVISIONS
+from accounts.models import Division, User
+from core.dates import india_today
+from core.models import Source
+from defaulters.selectors import defaulter_entries, defaulter_list_latest
+from drives.models import Drive
+from drives.services import drive_plan, notices_record_bulk
+
+NOTICE_DAYS_AGO = 20  # served long enough ago (15 clear days) that the demo's cuts are lawful
+STOPS_PER_DRIVE = 12
+
+
+@dataclass
+class DemoDrives:
+    drives: int = 0
+    notices: int = 0
+
+
+def demo_drives_seed() -> DemoDrives:
+    today = india_today()
+    result = DemoDrives()
+    for code, _name, _hi in DEMO_DIVISIONS:
+        division = Division.objects.get(code=code)
+        officer = User.objects.get(username=f"officer_{code.lower()}")
+        clerk = User.objects.get(username=f"clerk_{code.lower()}")
+        if Drive.objects.filter(division=division, date=today).exists():
+            continue
+        defaulters = defaulter_list_latest(officer, division)
+        if defaulters is None:
+            continue
+        entries = [e for e in defaulter_entries(defaulters) if not e.is_protected][:STOPS_PER_DRIVE]
+        # Two in three served a notice: the rest show the officer which stops still need one.
+        served = [e.account_no for i, e in enumerate(entries) if i % 3 != 2]
+        if served:
+            result.notices += len(notices_record_bulk(user=officer, account_nos=served,
+                                                      served_on=today - timedelta(days=NOTICE_DAYS_AGO),
+                                                      mode="hand", source=Source.COMMAND))
+        drive_plan(user=officer, division=division, date=today, name=f"{division.name}: morning drive",
+                   min_arrears=settings.DEFAULTER_THRESHOLD, max_stops=STOPS_PER_DRIVE, clerks=[clerk],
+                   source=Source.COMMAND)
+        result.drives += 1
+    return result

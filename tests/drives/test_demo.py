@@ -1,0 +1,41 @@
+"""`make run`'s demo drives: each division's clerk has a day of stops, some with a notice that allows a cut."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from drives.models import Drive, Notice, Stop
+
+
+def _seed_all() -> str:
+    call_command("seed_demo", force=True, stdout=StringIO())
+    call_command("build_defaulter_lists", stdout=StringIO())
+    out = StringIO()
+    call_command("seed_demo_drives", force=True, stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_it_gives_each_demo_clerk_a_day_of_stops(client):
+    output = _seed_all()
+
+    drives = Drive.objects.all()
+    assert drives.count() == 6 and "6 planned for today" in output
+    assert not Stop.objects.filter(consumer__is_protected=True).exists()
+    assert Notice.objects.exists() and Stop.objects.count() > Notice.objects.count()
+    client.force_login(Stop.objects.order_by("pk").first().clerk)
+    page = client.get("/field/").content.decode()
+    assert "Notice valid" in page and "No notice" in page
+
+
+@pytest.mark.django_db
+def test_it_plans_nothing_more_when_run_twice():
+    _seed_all()
+    before = (Drive.objects.count(), Stop.objects.count(), Notice.objects.count())
+
+    out = StringIO()
+    call_command("seed_demo_drives", force=True, stdout=out)
+
+    assert (Drive.objects.count(), Stop.objects.count(), Notice.objects.count()) == before
+    assert "0 planned for today" in out.getvalue()
