@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench import daily, defaulters, imports
+from bench import daily, defaulters, drives, imports
 from bench.common import DEFAULT_SERVER, PROJECT, Context, Figure, database_recreate
 from bench.data import SIZES, data_set
 
@@ -28,6 +28,7 @@ PARTS: list[tuple[str, str, Callable[[Context], list[Figure]]]] = [
     ("imports", "Imports: 1M consumers and 20M ledger rows", imports.run),
     ("defaulters", defaulters.HEADING, defaulters.run),
     ("daily", daily.HEADING, daily.run),
+    ("drives", drives.HEADING, drives.run),
 ]
 
 DOCS = PROJECT / "docs" / "BENCHMARKS.md"

@@ -1,0 +1,56 @@
+"""`make bench`'s drives part at the small size: plan a drive on the loaded data set, time a clerk's pages."""
+
+import pytest
+from django.conf import settings
+
+from bench import drives, imports
+from bench.common import Context, database_recreate
+from bench.data import data_set
+from bench.run import table
+
+
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory):
+    """The small data set loaded by the "imports" part into a database of this module's own."""
+    db = settings.DATABASES["default"]
+    if db["ENGINE"] != "django.db.backends.postgresql":
+        pytest.skip("needs PostgreSQL: set DATABASE_URL")
+    server = f"postgres://{db['USER']}{':' + db['PASSWORD'] if db.get('PASSWORD') else ''}@{db['HOST']}:{db['PORT']}"
+    ctx = Context(size="small", data=data_set("small", root=tmp_path_factory.mktemp("bench-data")), server=server,
+                  database=f"{db['NAME']}_bench_drives")
+    database_recreate(ctx)
+    imports.run(ctx)
+    return ctx
+
+
+def _state(ctx):
+    """What the part must leave as it found it: consumers per division, drives, notices, today's lists."""
+    with ctx.connect() as conn, conn.cursor() as cursor:
+        cursor.execute("SELECT division_id, COUNT(*), SUM(arrears) FROM arrears_consumer GROUP BY 1 ORDER BY 1")
+        divisions = cursor.fetchall()
+        cursor.execute("SELECT (SELECT COUNT(*) FROM drives_drive), (SELECT COUNT(*) FROM drives_stop),"
+                       " (SELECT COUNT(*) FROM drives_notice)")
+        written = cursor.fetchone()
+        cursor.execute("SELECT threshold FROM arrears_defaulterlist")
+        thresholds = {row[0] for row in cursor.fetchall()}
+    conn.close()
+    return divisions, written, thresholds
+
+
+@pytest.mark.needs_postgres
+def test_it_plans_the_drive_and_times_the_clerks_pages_then_leaves_the_data_set_as_it_was(loaded):
+    divisions, _written, _thresholds = _state(loaded)
+
+    figures = drives.run(loaded)
+
+    by_name = {f.name.split(":")[0].split(" (")[0]: f for f in figures}
+    plan = by_name["drive_plan"]
+    assert "40 stops among 2 clerks" in plan.name and plan.ok
+    assert plan.baseline.startswith("plain SELECT of the same 40 list entries")
+    field = by_name["clerk's stop page GET /field/"]
+    assert "(20 stops), 30 requests" in field.name and field.measured.startswith("p95 ")
+    api = by_name["GET /api/v1/drives/{id}/stops/ as the clerk, its 1 pages of 50 in turn, 30 requests"]
+    assert api.ok is not None and api.baseline.startswith("plain SELECT of one page")
+    assert "| drive_plan: 40 stops" in table(figures)
+    # Consumers back in their own divisions, the drive and notices gone, the list at the official threshold.
+    assert _state(loaded) == (divisions, (0, 0, 0), {settings.DEFAULTER_THRESHOLD})
