@@ -66,28 +66,27 @@ def _timed_get(client, paths: list[str]) -> list[float]:
     return samples
 
 
-def _division_gathered(stops: int) -> tuple:
-    """The first division with the owing consumers of the next ones moved in, until 5 % more than
-    ``stops`` owe anything: (division, {consumer id: its own division id}, threshold)."""
+def _division_gathered(division, *, stops: int, moved: dict[int, int]):
+    """``division`` with the owing consumers of the next divisions moved in, until 5 % more than
+    ``stops`` owe anything; the threshold that lists them. ``moved`` gets {consumer id: its own
+    division id} as each division's are moved, for the clean-up to move back whatever happens."""
     from decimal import Decimal
 
     from accounts.models import Division
     from arrears.models import ConnectionStatus, Consumer
 
     owing = Consumer.objects.filter(arrears__gt=0, is_protected=False, status=ConnectionStatus.CONNECTED)
-    divisions = list(Division.objects.order_by("code"))
-    division, wanted = divisions[0], math.ceil(stops * 1.05)
-    moved: dict[int, int] = {}
-    for other in divisions[1:]:
+    wanted = math.ceil(stops * 1.05)
+    for other in Division.objects.exclude(pk=division.pk).order_by("code"):
         if owing.filter(division=division).count() >= wanted:
             break
         rows = dict(owing.filter(division=other).values_list("pk", "division_id"))
-        Consumer.objects.filter(pk__in=rows).update(division=division)
         moved.update(rows)
+        Consumer.objects.filter(pk__in=rows).update(division=division)
     amounts = list(owing.filter(division=division).order_by("-arrears").values_list("arrears", flat=True)[:wanted])
     # Strictly above the threshold is on the list: a paisa under the last wanted consumer's arrears.
     threshold = max(Decimal("0.00"), amounts[-1] - Decimal("0.01")) if amounts else Decimal("0.00")
-    return division, moved, threshold
+    return threshold
 
 
 def _measure(stops: int, clerk_count: int, requests: int) -> dict:
@@ -102,7 +101,7 @@ def _measure(stops: int, clerk_count: int, requests: int) -> dict:
     from django.db import connection
     from django.test import Client
 
-    from accounts.models import Role, User
+    from accounts.models import Division, Role, User
     from arrears.models import Consumer
     from core.dates import india_today
     from core.models import Source
@@ -116,16 +115,20 @@ def _measure(stops: int, clerk_count: int, requests: int) -> dict:
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     today = india_today()
     official = settings.DEFAULTER_THRESHOLD
-    division, moved, threshold = _division_gathered(stops)
+    moved: dict[int, int] = {}
+    mine = {"officer__username": f"{USERNAME}-officer"}
+
+    division = Division.objects.order_by("code").first()
 
     def user(name: str, role: str) -> User:
         found, _ = User.objects.update_or_create(username=f"{USERNAME}-{name}", defaults={
             "role": role, "division": division, "is_active": True, "is_staff": role == Role.OFFICER})
         return found
 
-    officer = user("officer", Role.OFFICER)
-    clerks = [user(f"clerk-{n:02d}", Role.CLERK) for n in range(1, clerk_count + 1)]
     try:
+        threshold = _division_gathered(division, stops=stops, moved=moved)
+        officer = user("officer", Role.OFFICER)
+        clerks = [user(f"clerk-{n:02d}", Role.CLERK) for n in range(1, clerk_count + 1)]
         Drive.objects.filter(officer=officer).delete()  # an earlier run's, if it stopped half-way
         Notice.objects.filter(recorded_by=officer).delete()
         settings.DEFAULTER_THRESHOLD = threshold  # the planner's "still a defaulter now" reads it too
@@ -179,12 +182,13 @@ def _measure(stops: int, clerk_count: int, requests: int) -> dict:
         }
     finally:
         connection.close()  # a failed request's transaction is not this clean-up's
-        Drive.objects.filter(officer=officer).delete()
-        Notice.objects.filter(recorded_by=officer).delete()
-        # Today's list at the official threshold again, from the consumers back in their divisions.
-        for division_id in sorted({division.pk, *moved.values()}):
+        # The consumers back in their divisions first: nothing after this may leave them moved.
+        for division_id in sorted(set(moved.values())):
             Consumer.objects.filter(pk__in=[c for c, d in moved.items() if d == division_id]).update(
                 division_id=division_id)
+        Drive.objects.filter(**mine).delete()
+        Notice.objects.filter(recorded_by__username=mine["officer__username"]).delete()
+        # Today's list at the official threshold again (the other divisions' were not rebuilt).
         defaulter_list_build_division(division_id=division.pk, as_of=today, threshold=official, trigger="command")
 
 
