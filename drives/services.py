@@ -158,7 +158,8 @@ def time_barred_amounts(*, consumer_ids, on: date) -> dict[int, Decimal]:
     amounts = {}
     ids = sorted(set(consumer_ids))
     for start in range(0, len(ids), CHUNK):
-        rows = (LedgerEntry.objects.filter(consumer_id__in=ids[start:start + CHUNK])
+        # order_by(): the ledger's default ordering (consumer's account number) would join every consumer row.
+        rows = (LedgerEntry.objects.filter(consumer_id__in=ids[start:start + CHUNK]).order_by()
                 .values("consumer_id")
                 .annotate(old=Sum(Case(When(due_on__lt=cutoff, then="debit"), default=zero)),
                           paid=Sum(Case(When(entry_date__lte=on, then="credit"), default=zero))))
