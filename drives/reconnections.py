@@ -77,7 +77,8 @@ def stops_settle_for(*, consumer_ids: list[int] | None, at: datetime, user: User
     stops = Stop.objects.filter(status=StopStatus.OPEN, consumer__arrears__lte=settings.DEFAULTER_THRESHOLD)
     if consumer_ids is not None:
         stops = stops.filter(consumer_id__in=consumer_ids)
-    settled = list(stops.select_for_update(of=("self",)))
+    # By id, not the default ordering: that joins every stop's drive only to sort.
+    settled = list(stops.select_for_update(of=("self",)).order_by("pk"))
     for stop in settled:
         stop.status, stop.settled_at = StopStatus.SETTLED, at
     if settled:
@@ -223,9 +224,13 @@ def ledger_credited_receive(sender, *, consumer_ids: list[int] | None, user_id: 
     now = timezone.now()
     with transaction.atomic():
         stops_settle_for(consumer_ids=consumer_ids, at=now, user=user)
-        # Disconnected consumers are few: each is taken on its own, locked as a payment locks it.
-        disconnected = Consumer.objects.filter(status=ConnectionStatus.DISCONNECTED)
+        # Disconnected consumers are few: each is taken on its own, locked as a payment locks it. Found from
+        # their disconnections (few rows, by consumer): filtering the consumers by status and thousands of
+        # ids scans every consumer. One cut before drives were recorded here has no order to get anyway.
+        cut = Disconnection.objects.all()
         if consumer_ids is not None:
-            disconnected = disconnected.filter(pk__in=consumer_ids)
+            cut = cut.filter(consumer_id__in=consumer_ids)
+        cut_ids = set(cut.values_list("consumer_id", flat=True))
+        disconnected = Consumer.objects.filter(status=ConnectionStatus.DISCONNECTED, pk__in=sorted(cut_ids))
         for consumer in disconnected.select_for_update(of=("self",)).order_by("pk"):
             reconnection_order_for_payment(consumer=consumer, user=user, source=source)

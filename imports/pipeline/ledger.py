@@ -57,6 +57,11 @@ def ledger_import(*, file, dry_run: bool = False, progress: Progress | None = No
         t = staged.table
         params = [division_id] if division_id is not None else []
         result = None
+        # Every ledger id above this one is this file's (for _credits_announce): the import holds the
+        # ledger locked on PostgreSQL; on SQLite a write after another connection's commit fails.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT COALESCE(MAX(id), 0) FROM arrears_ledgerentry")
+            after_id = cursor.fetchone()[0]
         if not dry_run and not errors and connection.vendor == "postgresql":
             # A clean file (the usual case) is checked as it is written: one scan, where a
             # bad value stops the write. Only then (or for a dry run) do the detailed
@@ -68,27 +73,25 @@ def ledger_import(*, file, dry_run: bool = False, progress: Progress | None = No
             errors.raise_if_any()
             result = _ledger_write(staged, dry_run=dry_run, division_id=division_id, user_id=user_id, source=source)
         if not dry_run and result.created:
-            _credits_announce(staged, division_id=division_id, user_id=user_id, source=source)
+            _credits_announce(staged, after_id=after_id, user_id=user_id, source=source)
         _drop(staged)
         if dry_run:
             transaction.set_rollback(True)
         return result
 
 
-def _credits_announce(staged: Staged, *, division_id: int | None, user_id: int | None, source: str) -> None:
+def _credits_announce(staged: Staged, *, after_id: int, user_id: int | None, source: str) -> None:
     """Tells the apps that care (drives: an online payment settles a stop) which consumers the file
-    credited, through arrears.signals: imports may not import the apps above it. A file's rows already
-    on the ledger are named too: the receivers act only on what the ledger now says, so naming a
-    consumer twice changes nothing. A bulk load names none (None: any consumer may have been credited)
-    rather than read its millions of rows again."""
+    credited, through arrears.signals: imports may not import the apps above it. Only the credits this
+    import wrote (ledger ids above ``after_id``) are named: a row already on the ledger (a re-import) was
+    announced when it was first written. Read from the new rows by primary key, not by joining the file
+    to every consumer. A bulk load names none (None: any consumer may have been credited) rather than
+    read its millions of rows again."""
     consumer_ids = None
     if staged.rows < _BULK_ROWS:
-        scope = " AND c.division_id = %s" if division_id is not None else ""
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT DISTINCT c.id FROM {staged.table} s"
-                           f" JOIN arrears_consumer c ON c.account_no = s.account_no{scope}"
-                           f" WHERE s.kind = 'PAYMENT' OR (s.kind = 'ADJUSTMENT' AND s.amount LIKE '-%%')",
-                           [division_id] if scope else None)
+            cursor.execute("SELECT DISTINCT consumer_id FROM arrears_ledgerentry WHERE id > %s AND credit > 0",
+                           [after_id])
             consumer_ids = [row[0] for row in cursor.fetchall()]
         if not consumer_ids:
             return
