@@ -7,6 +7,8 @@ selectors' business (accounts.selectors); this module says only what a role may 
 A superuser is IT, whatever role the row holds. The command line (no user) is IT on the server.
 """
 
+from django.core.exceptions import PermissionDenied
+
 from accounts.models import DIVISION_ROLES, Role
 
 CLERK, OFFICER, MD, IT = Role.CLERK, Role.OFFICER, Role.MD, Role.ADMIN
@@ -49,6 +51,12 @@ ROLE_MATRIX: dict[str, frozenset[str]] = {
 
 # Who gets a staff account (the Django admin): the division officer and IT.
 STAFF_ROLES = frozenset({OFFICER, IT})
+
+
+def require(allowed: bool) -> None:
+    """A page's refusal (403) when the rule it asked says no: ``require(may_import(request.user))``."""
+    if not allowed:
+        raise PermissionDenied
 
 
 def role_of(user) -> str | None:

@@ -34,6 +34,7 @@ from arrears.ledger import positions_roll, positions_select_sql
 from core.dates import india_today
 from core.errors import DomainError
 from core.money import format_inr, money
+from core.sql import sql_text
 from defaulters.models import (
     AccountabilityBand,
     AgeBucket,
@@ -65,8 +66,8 @@ BAND_OVER = AccountabilityBand.SE
 
 def _case_sql(column: str, limits, over) -> str:
     # The limits are constants of this module, never user input.
-    whens = " ".join(f"WHEN {column} <= {limit} THEN '{value}'" for limit, value in limits)
-    return f"CASE {whens} ELSE '{over}' END"
+    whens = " ".join(f"WHEN {column} <= {limit} THEN {sql_text(value)}" for limit, value in limits)
+    return f"CASE {whens} ELSE {sql_text(over)} END"
 
 
 def _days_since_sql(column: str) -> str:

@@ -38,14 +38,24 @@ APPROVAL_REASON_LENGTH = 200
 
 # --- stops ----------------------------------------------------------------------------------------------
 
+# The stops a payment may name: an open one, or one where the consumer was just cut (the team takes the
+# reconnection money there). A payment at a stop closed otherwise (locked premises, paid before) is the
+# consumer's, not the stop's.
+TAKES_MONEY = Q(status=StopStatus.OPEN) | Q(status=StopStatus.DONE, outcome=Outcome.DISCONNECTED)
+
+
+def stop_takes_money(stop: Stop) -> bool:
+    """Whether a payment taken at ``stop`` names it (TAKES_MONEY, for a stop already read)."""
+    return stop.status == StopStatus.OPEN or (stop.status == StopStatus.DONE and stop.outcome == Outcome.DISCONNECTED)
+
+
 def stop_for_payment(*, user: User, consumer: Consumer, stop_id: int) -> Stop:
     """The stop of ``consumer`` that a payment names, locked: an open one, or one where the consumer was
     just cut (the team takes the reconnection money there). 409 invalid_drive_stop for any other
     (another division's, another consumer's, one settled or with another outcome, none at all): one
     answer for all, so a payment is no way to learn which stops exist elsewhere."""
-    takes_money = Q(status=StopStatus.OPEN) | Q(status=StopStatus.DONE, outcome=Outcome.DISCONNECTED)
     stop = (division_scope(Stop.objects.select_for_update(of=("self",)), user, field="drive__division")
-            .filter(takes_money, pk=stop_id, consumer=consumer).first())
+            .filter(TAKES_MONEY, pk=stop_id, consumer=consumer).first())
     if stop is None:
         raise DomainError(_("no open drive stop %(id)s for this consumer") % {"id": stop_id},
                           code="invalid_drive_stop", field="drive_stop")

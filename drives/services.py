@@ -226,9 +226,11 @@ def notices_record_bulk(*, user: User, account_nos: list[str], served_on: date, 
     if owing_nothing:
         raise DomainError(f"{owing_nothing[0]} has no arrears to demand", code="invalid_amount",
                           field="account_nos")
-    with transaction.atomic():
-        return [_notice_create(user=user, consumer=consumers[a], served_on=served_on, mode=mode,
-                               amount_demanded=consumers[a].arrears, source=source) for a in account_nos]
+    barred = time_barred_amounts(consumer_ids=[c.pk for c in consumers.values()], on=served_on)
+    return Notice.objects.bulk_create([
+        Notice(consumer=consumers[a], served_on=served_on, mode=mode, amount_demanded=consumers[a].arrears,
+               time_barred_amount=barred.get(consumers[a].pk, Decimal("0.00")), recorded_by=user, source=source)
+        for a in account_nos])
 
 
 # --- Planning --------------------------------------------------------------------

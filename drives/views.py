@@ -11,7 +11,6 @@ from itertools import groupby
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,7 +21,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.permissions import may_approve_reconnection, may_plan_drive, may_record_dispute, may_record_notice
+from accounts.permissions import (
+    may_approve_reconnection,
+    may_plan_drive,
+    may_record_dispute,
+    may_record_notice,
+    require,
+)
 from accounts.selectors import divisions_visible_to
 from arrears.models import Consumer
 from core.dates import india_today
@@ -63,14 +68,9 @@ DRIVES_PER_PAGE = 50
 DISPUTES_PER_PAGE = 50
 
 
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
 def _officer_drive(request, pk: int):
     """The drive, for a user who plans drives: a clerk is refused (403), another division's drive is a 404."""
-    _require(may_plan_drive(request.user))
+    require(may_plan_drive(request.user))
     return drive_get(request.user, pk)
 
 
@@ -79,7 +79,7 @@ def _officer_drive(request, pk: int):
 @require_GET
 @login_required
 def drive_list(request):
-    _require(may_plan_drive(request.user))
+    require(may_plan_drive(request.user))
     drives = drives_visible_to(request.user).select_related("division", "officer")
     page = Paginator(drives, DRIVES_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "drives/drive_list.html", {"page": page})
@@ -115,7 +115,7 @@ def _preview_groups(stops: list[dict]) -> list[dict]:
 @login_required
 def drive_plan_page(request):
     """Preview the stops a drive would get, then create it: the same form posted with either button."""
-    _require(may_plan_drive(request.user))
+    require(may_plan_drive(request.user))
     division, divisions = _plan_division(request)
     if request.method == "GET":
         form = DrivePlanForm(division=division)
@@ -207,7 +207,7 @@ def _stops_without_notice(user, drive):
 def drive_notices(request, pk: int):
     """The drive's stops that lack a notice making a cut lawful, and the form recording notices for them."""
     drive = _officer_drive(request, pk)
-    _require(may_record_notice(request.user))
+    require(may_record_notice(request.user))
     stops = list(_stops_without_notice(request.user, drive))
     account_nos = [s.consumer.account_no for s in stops]
     form = NoticesBulkForm(request.POST or None, account_nos=account_nos)
@@ -272,7 +272,7 @@ def _reconnections_page(request, form, *, status: int = 200):
 @require_GET
 @login_required
 def reconnections_overdue(request):
-    _require(may_approve_reconnection(request.user))
+    require(may_approve_reconnection(request.user))
     return _reconnections_page(request, ReconnectionApproveForm())
 
 
@@ -280,7 +280,7 @@ def reconnections_overdue(request):
 @login_required
 def reconnection_approve_page(request):
     """An officer orders a reconnection on less than the minimum, with a reason."""
-    _require(may_approve_reconnection(request.user))
+    require(may_approve_reconnection(request.user))
     form = ReconnectionApproveForm(request.POST)
     if form.is_valid():
         try:
@@ -314,7 +314,7 @@ def _disputes_page(request, form, *, resolving=None, resolve_form=None, status: 
 @login_required
 def dispute_list(request):
     """The division's disputes and the form recording one (with its deposit under protest)."""
-    _require(may_record_dispute(request.user))
+    require(may_record_dispute(request.user))
     if request.method == "GET":
         return _disputes_page(request, DisputeForm())
     form = DisputeForm(request.POST)
@@ -344,7 +344,7 @@ def dispute_list(request):
 @require_POST
 @login_required
 def dispute_resolve_page(request, pk: int):
-    _require(may_record_dispute(request.user))
+    require(may_record_dispute(request.user))
     dispute = get_object_or_404(disputes_visible_to(request.user), pk=pk)
     form = DisputeResolveForm(request.POST)
     if form.is_valid():

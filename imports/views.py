@@ -13,7 +13,7 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.permissions import may_import, may_view_imports
+from accounts.permissions import may_import, may_view_imports, require
 from imports.forms import UploadForm
 from imports.models import ImportKind, ImportStatus
 from imports.selectors import import_jobs_visible_to
@@ -22,18 +22,13 @@ from imports.services import import_job_create
 logger = logging.getLogger(__name__)
 
 
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
 JOBS_PER_PAGE = 25
 
 
 @require_GET
 @login_required
 def import_job_list(request):
-    _require(may_view_imports(request.user))
+    require(may_view_imports(request.user))
     page = Paginator(import_jobs_visible_to(request.user).select_related("division"),
                      JOBS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "imports/import_job_list.html",
@@ -43,7 +38,7 @@ def import_job_list(request):
 @require_http_methods(["GET", "POST"])
 @login_required
 def import_upload(request):
-    _require(may_import(request.user))
+    require(may_import(request.user))
     may_import_divisions = may_import(request.user, ImportKind.DIVISIONS)
     form = UploadForm(request.POST or None, request.FILES or None, may_import_divisions=may_import_divisions)
     if request.method == "POST" and form.is_valid():
@@ -58,7 +53,7 @@ def import_upload(request):
 
 
 def _job_for(request, pk):
-    _require(may_view_imports(request.user))
+    require(may_view_imports(request.user))
     return get_object_or_404(import_jobs_visible_to(request.user), pk=pk)
 
 

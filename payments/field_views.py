@@ -22,7 +22,7 @@ from accounts.permissions import may_take_payment
 from core.errors import DomainError
 from core.models import Source
 from core.words import amount_in_words_en, amount_in_words_hi
-from drives.models import Outcome, Stop, StopStatus
+from drives.reconnections import stop_takes_money
 from drives.selectors import stops_visible_to
 from payments.forms import PaymentForm
 from payments.models import PaymentMode
@@ -65,13 +65,6 @@ class FieldPaymentForm(PaymentForm):
             super().add_domain_error(exc)
 
 
-def takes_money(stop: Stop) -> bool:
-    """Whether a payment here names the stop: an open one, or one where the consumer was just cut (the team
-    takes the reconnection money there), as drives.reconnections.stop_for_payment accepts. A payment at a stop
-    closed otherwise (locked premises, paid before) is the consumer's, not the stop's."""
-    return stop.status == StopStatus.OPEN or (stop.status == StopStatus.DONE and stop.outcome == Outcome.DISCONNECTED)
-
-
 def _open_stop_for(user, pk):
     if not may_take_payment(user):
         raise PermissionDenied
@@ -90,7 +83,7 @@ def field_pay(request, stop):
                 payment = payment_record(user=request.user, account_no=consumer.account_no,
                                          amount=form.cleaned_data["amount"], mode=form.cleaned_data["mode"],
                                          receipt_no=form.cleaned_data["receipt_no"], **form.details(),
-                                         drive_stop_id=stop.pk if takes_money(stop) else None, source=Source.WEB)
+                                         drive_stop_id=stop.pk if stop_takes_money(stop) else None, source=Source.WEB)
             except DomainError as exc:
                 form.add_domain_error(exc)
             else:
@@ -101,7 +94,7 @@ def field_pay(request, stop):
                                          "receipt_no": receipt_no_next(division=consumer.division)})
         status = 200
     return render(request, "drives/field/pay.html", {"stop": stop, "consumer": consumer, "form": form,
-                                                     "stop_takes_money": takes_money(stop)}, status=status)
+                                                     "stop_takes_money": stop_takes_money(stop)}, status=status)
 
 
 @require_GET
