@@ -363,3 +363,27 @@ def positions_select_sql(*, where: str = "") -> str:
         scope += f" WHERE {where}"
     return (positions_sql(scope)
             + "SELECT consumer_id, as_of, balance, arrears, oldest_due_date FROM positions")
+
+
+def ledger_days_mismatches() -> list[tuple]:
+    """The day book (LedgerDay) recounted from the ledger: each (division, day, kind) whose
+    entries or amount differ, as (division_id, day, kind, book entries, book amount, ledger
+    entries, ledger amount); empty when the triggers kept it. A full scan: for checks."""
+    with connection.cursor() as cursor:
+        cursor.execute("""
+            WITH ledger AS (
+                SELECT c.division_id, e.entry_date AS day, e.kind, COUNT(*) AS entries, SUM(e.amount) AS amount
+                FROM arrears_ledgerentry e JOIN arrears_consumer c ON c.id = e.consumer_id
+                GROUP BY c.division_id, e.entry_date, e.kind
+            ), book AS (
+                SELECT division_id, day, kind, entries, amount FROM arrears_ledgerday
+                WHERE entries <> 0 OR amount <> 0
+            )
+            SELECT COALESCE(l.division_id, b.division_id), COALESCE(l.day, b.day), COALESCE(l.kind, b.kind),
+                   b.entries, b.amount, l.entries, l.amount
+            FROM ledger l FULL OUTER JOIN book b
+              ON b.division_id = l.division_id AND b.day = l.day AND b.kind = l.kind
+            WHERE l.entries IS DISTINCT FROM b.entries OR l.amount IS DISTINCT FROM b.amount
+            ORDER BY 1, 2, 3
+        """)
+        return cursor.fetchall()

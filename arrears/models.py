@@ -163,6 +163,34 @@ class LedgerEntry(models.Model):
         return f"{self.kind} {self.reference} {self.amount}"
 
 
+class LedgerDay(models.Model):
+    """The day book: each division's ledger entries of one day and kind, counted and summed.
+
+    Kept by the database as entries are written, whatever writes them (the imports, a payment,
+    a charge, the admin): the triggers of migration 0013 add every inserted row to its
+    (division, day, kind), take out deleted ones, and empty the book with the ledger. The
+    division is the consumer's when the entry was written. Reports sum collections over a
+    range from here (at most divisions × days rows), not from the 20M-row ledger.
+    ``ledger_days_mismatches`` (arrears.ledger) recounts it from the ledger.
+    """
+
+    division = models.ForeignKey(Division, verbose_name=_("division"), on_delete=models.PROTECT,
+                                 related_name="+", db_index=False)
+    day = models.DateField(_("day"))
+    kind = CodeField(_("kind"), max_length=10, choices=EntryKind.choices)
+    entries = models.BigIntegerField(_("entries"), default=0)
+    amount = models.DecimalField(_("amount"), max_digits=18, decimal_places=2, default=0)
+
+    class Meta:
+        verbose_name = _("ledger day")
+        verbose_name_plural = _("ledger days")
+        constraints = [models.UniqueConstraint(fields=["division", "day", "kind"], name="ledgerday_division_day_kind")]
+        indexes = [models.Index(fields=["kind", "day"], name="ledgerday_kind_day")]
+
+    def __str__(self) -> str:
+        return f"{self.division_id} {self.day} {self.kind}"
+
+
 class PositionCheck(models.Model):
     """A run of the nightly check that cached balances and arrears equal the ledger."""
 
