@@ -2,12 +2,18 @@ from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 division_code_validator = RegexValidator(
     r"^[A-Z0-9]{2,10}$", _("2 to 10 capital letters or digits, e.g. RTP")
 )
+
+
+def local_name(name: str, name_hi: str) -> str:
+    """``name_hi`` when the active language is Hindi and it is set, else ``name``."""
+    return name_hi if name_hi and (get_language() or "").startswith("hi") else name
 
 
 class Division(models.Model):
@@ -25,6 +31,11 @@ class Division(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
+
+    @property
+    def local_name(self) -> str:
+        """The name in the page's language: the Hindi name on a Hindi page, when there is one."""
+        return local_name(self.name, self.name_hi)
 
 
 class Role(models.TextChoices):

@@ -47,6 +47,10 @@ ROLE_MATRIX: dict[str, frozenset[str]] = {
     "view_drives": frozenset({OFFICER, CLERK, MD, IT}),
     # The payments list (GET payments/): a clerk sees the payments they took, these roles every one in scope.
     "see_others_payments": frozenset({OFFICER, MD, IT}),
+    # Dashboards and the summary (reports/summary/, its exports). A clerk's home is the day's stops.
+    "see_reports": frozenset({OFFICER, MD, IT}),
+    # The daily summary e-mail at 07:00 goes to HQ only.
+    "receive_daily_summary": frozenset({MD}),
 }
 
 # Who gets a staff account (the Django admin): the division officer and IT.
@@ -115,6 +119,14 @@ def may_build_lists_off_rule(user) -> bool:
 
 def may_see_list_status(user) -> bool:
     return user_may(user, "see_list_status")
+
+
+def may_see_reports(user) -> bool:
+    return user_may(user, "see_reports")
+
+
+def may_receive_daily_summary(user) -> bool:
+    return user_may(user, "receive_daily_summary")
 
 
 def may_use_admin(user, action: str = "admin_view") -> bool:

@@ -24,6 +24,7 @@ api_v1 = [
     path("", include("defaulters.api_urls")),
     path("", include("drives.api_urls")),
     path("", include("payments.api_urls")),
+    path("", include("reports.api_urls")),
 ]
 
 urlpatterns = [

@@ -1,29 +1,262 @@
+"""The home dashboards and the MD's summary, its drill-down, exports and the all-divisions defaulters page.
+
+Every figure comes from reports.selectors, the same functions as the API and the daily e-mail.
+"""
+
+from datetime import date, timedelta
+
+from django import forms
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import F
+from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
-from accounts.permissions import may_see_list_status, role_of
-from defaulters.selectors import defaulter_status_for
+from accounts.permissions import may_see_list_status, may_see_reports, require, role_of
+from core.dates import india_today
+from core.errors import DomainError
+from core.exports import csv_response, xlsx_response
+from core.money import format_inr_short
+from defaulters.models import AccountabilityBand, AgeBucket, DefaulterEntry
+from defaulters.selectors import defaulter_lists_visible_to, defaulter_status_for
 from drives.field_views import stops_page
+from reports.formats import MONEY_KEYS, figure_text
+from reports.ranges import summary_range
+from reports.selectors import FIGURES, division_dashboard, summary, summary_days, summary_divisions
 
-# Each role lands on its own page: a clerk on today's work, an officer on the
-# division dashboard, HQ on the summary. Later issues fill these pages in.
 HOME_TITLES = {
     Role.CLERK: _("Today's work"),
     Role.OFFICER: _("Division dashboard"),
     Role.MD: _("Division summary"),
-    Role.ADMIN: _("Administration"),
+    Role.ADMIN: _("Division summary"),
 }
+
+# The summary's columns, in the contract's order: (key, heading). The page, CSV, XLSX and PDF use these.
+COLUMNS = [
+    ("defaulters", _("Defaulters")),
+    ("arrears", _("Arrears")),
+    ("notices_served", _("Notices served")),
+    ("disconnections", _("Disconnections")),
+    ("paid_on_spot_count", _("Paid on the spot")),
+    ("paid_on_spot_amount", _("Paid on the spot (₹)")),
+    ("collections", _("Collections")),
+    ("reconnections", _("Reconnections")),
+    ("target", _("Target")),
+    ("achievement_pct", _("Achievement %")),
+]
+assert [key for key, _heading in COLUMNS] == list(FIGURES)
+TREND_DAYS = 30
 
 
 @login_required
 def home(request):
-    if role_of(request.user) == Role.CLERK:
+    role = role_of(request.user)
+    if role == Role.CLERK:
         # A clerk's day is the drive: the home page is today's stops in walking order.
         return stops_page(request, title=HOME_TITLES[Role.CLERK])
-    context = {"home_title": HOME_TITLES.get(request.user.role, _("Home"))}
+    if role == Role.OFFICER and request.user.division_id:
+        return _division_page(request, request.user.division, title=HOME_TITLES[Role.OFFICER], home=True)
+    if may_see_reports(request.user):
+        return summary_page(request)
+    context = {"home_title": _("Home")}
     if may_see_list_status(request.user):
         statuses = defaulter_status_for(request.user)
         context.update(defaulter_status=statuses, defaulter_warnings=sum(not s.ok for s in statuses))
     return render(request, "accounts/home.html", context)
+
+
+class RangeForm(forms.Form):
+    # "from" is a Python keyword: the field is added under its own name below.
+    to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields = {"from": forms.DateField(label=_("From"), required=False,
+                                               widget=forms.DateInput(attrs={"type": "date"})), **self.fields}
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors:
+            try:
+                data["from"], data["to"] = summary_range(data.get("from"), data.get("to"))
+            except DomainError as exc:
+                self.add_error(exc.field, exc.detail)
+        return data
+
+
+def _range(request) -> tuple[RangeForm, date, date]:
+    """The range the page asks for; yesterday when the form is empty or wrong (the form shows why)."""
+    form = RangeForm(request.GET or None)
+    if form.is_bound and form.is_valid():
+        return form, form.cleaned_data["from"], form.cleaned_data["to"]
+    day = india_today() - timedelta(days=1)
+    if not form.is_bound:
+        form = RangeForm(initial={"from": day, "to": day})
+    return form, day, day
+
+
+def _trend(user, date_to: date, date_from: date, *, division=None) -> dict:
+    """The chart of daily disconnections and collections: over the range, or the 30 days to its end."""
+    if (date_to - date_from).days + 1 < 7:
+        date_from = date_to - timedelta(days=TREND_DAYS - 1)
+    days = summary_days(user, date_from=date_from, date_to=date_to, division=division)
+    return {
+        "id": "trend-chart", "type": "bar", "title": str(_("Disconnections and collections per day")),
+        "caption": str(_("Disconnections and collections per day, %(start)s to %(end)s")) % {
+            "start": date_from.strftime("%d-%m-%Y"), "end": date_to.strftime("%d-%m-%Y")},
+        "labels": [day.day.strftime("%d-%m") for day in days],
+        "datasets": [
+            {"label": str(_("Disconnections")), "data": [day.disconnections for day in days], "axis": "y"},
+            {"label": str(_("Collections")), "data": [float(day.collections) for day in days], "axis": "y2",
+             "money": True, "type": "line"},
+        ],
+    }
+
+
+@login_required
+def summary_page(request):
+    require(may_see_reports(request.user))
+    form, date_from, date_to = _range(request)
+    result = summary(request.user, date_from=date_from, date_to=date_to)
+    by_division = {
+        "id": "division-chart", "type": "bar", "title": str(_("Collections and target by division")),
+        "caption": str(_("Collections and target by division")),
+        "labels": [row.local_name for row in result.rows],
+        "datasets": [
+            {"label": str(_("Collections")), "data": [float(row.collections) for row in result.rows], "money": True},
+            {"label": str(_("Target")), "data": [float(row.target or 0) for row in result.rows], "money": True},
+        ],
+    }
+    query = request.GET.urlencode()
+    return render(request, "reports/summary.html", {
+        "home_title": HOME_TITLES.get(role_of(request.user), _("Division summary")),
+        "form": form, "summary": result, "columns": COLUMNS, "money_keys": MONEY_KEYS, "query": query,
+        "trend": _trend(request.user, date_to, date_from), "by_division": by_division,
+    })
+
+
+def _export_rows(result):
+    for row in result.rows:
+        yield [row.code, row.local_name, *[_export_value(key, getattr(row, key)) for key in FIGURES]]
+    yield ["", str(_("KESCO total")), *[_export_value(key, getattr(result.totals, key)) for key in FIGURES]]
+
+
+def _export_value(key: str, value):
+    if key == "achievement_pct" and value is not None:
+        return float(value)
+    return value
+
+
+@login_required
+def summary_export(request, fmt: str):
+    """The summary of the page's range as CSV, XLSX or PDF: the page's rows and total, the same figures."""
+    require(may_see_reports(request.user))
+    form, date_from, date_to = _range(request)
+    if form.is_bound and not form.is_valid():
+        raise Http404("bad range")
+    result = summary(request.user, date_from=date_from, date_to=date_to)
+    header = [str(_("Code")), str(_("Division")), *[str(heading) for _key, heading in COLUMNS]]
+    name = f"kesco-summary-{date_from:%Y%m%d}-{date_to:%Y%m%d}"
+    if fmt == "csv":
+        return csv_response(filename=f"{name}.csv", header=header, rows=_export_rows(result))
+    if fmt == "xlsx":
+        return xlsx_response(filename=f"{name}.xlsx", sheet_title=str(_("Summary")), header=header,
+                             rows=_export_rows(result), widths=[8, 22, 12, 18, 10, 14, 12, 18, 18, 14, 18, 14])
+    if fmt == "pdf":
+        from core.pdf import pdf_response, pdf_table
+
+        rows = [[row.code, row.local_name, *[figure_text(key, getattr(row, key)) for key in FIGURES]]
+                for row in result.rows]
+        totals = ["", str(_("KESCO total")), *[figure_text(key, getattr(result.totals, key)) for key in FIGURES]]
+        title = str(_("KESCO arrears: summary %(start)s to %(end)s")) % {
+            "start": date_from.strftime("%d-%m-%Y"), "end": date_to.strftime("%d-%m-%Y")}
+        content = pdf_table(title=title, headers=header, rows=rows, totals=totals,
+                            numeric=set(range(2, len(header))),
+                            subtitle=str(_("Collections %(amount)s · disconnections %(cuts)s")) % {
+                                "amount": format_inr_short(result.totals.collections),
+                                "cuts": result.totals.disconnections})
+        return pdf_response(content, f"{name}.pdf")
+    raise Http404("unknown format")
+
+
+def _division_page(request, division, *, title, home: bool = False, date_from=None, date_to=None):
+    on = india_today() if home else (date_to or india_today())
+    dashboard = division_dashboard(request.user, division, on=on)
+    context = {
+        "home_title": title, "home": home, "d": dashboard,
+        "trend": _trend(request.user, on, on, division=division),
+    }
+    if dashboard["by_age"]:
+        context["age_chart"] = {
+            "id": "age-chart", "type": "bar", "title": str(_("Arrears by age")),
+            "caption": str(_("Arrears by age of the oldest unpaid bill")),
+            "labels": [str(row["label"]) for row in dashboard["by_age"].rows],
+            "datasets": [{"label": str(_("Arrears")), "money": True,
+                          "data": [float(row["arrears"]) for row in dashboard["by_age"].rows]}],
+        }
+    if not home:
+        result = summary(request.user, date_from=date_from, date_to=date_to, division=division)
+        context.update(summary=result, row=result.rows[0], columns=COLUMNS, money_keys=MONEY_KEYS,
+                       trend=_trend(request.user, date_to, date_from, division=division),
+                       query=request.GET.urlencode())
+    if may_see_list_status(request.user):
+        context["defaulter_status"] = [s for s in defaulter_status_for(request.user) if s.division == division]
+        context["defaulter_warnings"] = sum(not s.ok for s in context["defaulter_status"])
+    return render(request, "reports/division.html", context)
+
+
+@login_required
+def division_page(request, code: str):
+    """The MD's drill-down into one division (an officer may open their own)."""
+    require(may_see_reports(request.user))
+    division = summary_divisions(request.user, division=code).first()
+    if division is None:
+        raise Http404("no such division in your scope")
+    form, date_from, date_to = _range(request)
+    return _division_page(request, division, title=division.local_name, date_from=date_from, date_to=date_to)
+
+
+class DefaultersFilter(forms.Form):
+    division = forms.CharField(label=_("Division"), required=False, max_length=10)
+    min_arrears = forms.DecimalField(label=_("Arrears at least (₹)"), required=False, min_value=0,
+                                     max_digits=14, decimal_places=2)
+    age_bucket = forms.ChoiceField(label=_("Age"), required=False,
+                                   choices=[("", _("any"))] + list(AgeBucket.choices))
+    band = forms.ChoiceField(label=_("Accountability"), required=False,
+                             choices=[("", _("any"))] + list(AccountabilityBand.choices))
+
+
+@login_required
+def defaulters_all_page(request):
+    """Every division's defaulters together, from each division's latest list, biggest arrears first."""
+    require(may_see_reports(request.user))
+    form = DefaultersFilter(request.GET or None)
+    divisions = list(summary_divisions(request.user))
+    form.fields["division"].widget = forms.Select(choices=[("", _("all"))] + [(d.code, d.local_name)
+                                                                              for d in divisions])
+    latest_ids = []
+    for division in divisions:
+        latest = defaulter_lists_visible_to(request.user).filter(division=division).order_by("-as_of").first()
+        if latest:
+            latest_ids.append(latest.pk)
+    entries = DefaulterEntry.objects.filter(list_id__in=latest_ids).select_related("list__division").annotate(
+        live_arrears=F("consumer__arrears"), live_status=F("consumer__status"))
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["division"]:
+            entries = entries.filter(list__division__code=data["division"])
+        if data["min_arrears"] is not None:
+            entries = entries.filter(arrears__gte=data["min_arrears"])
+        if data["age_bucket"]:
+            entries = entries.filter(age_bucket=data["age_bucket"])
+        if data["band"]:
+            entries = entries.filter(band=data["band"])
+    entries = entries.order_by("-arrears", "list__division__code", "rank")
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "reports/defaulters_all.html", {
+        "form": form, "page": page, "query": query.urlencode(), "count": page.paginator.count,
+    })

@@ -1,0 +1,119 @@
+"""REST API of the reports (DESIGN.md, REST API): `GET reports/summary/`, exactly per the contract."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.permissions import may_see_reports
+from core.api_docs import responses
+from core.errors import DomainError
+from core.models import MONEY
+from reports.ranges import summary_range
+from reports.selectors import summary
+
+
+class SeesReports(IsAuthenticated):
+    """Officers (their division), HQ and IT (every division): accounts.permissions "see_reports"."""
+
+    def has_permission(self, request, view) -> bool:
+        return super().has_permission(request, view) and may_see_reports(request.user)
+
+
+class SummaryInput(serializers.Serializer):
+    # "from" is a keyword: the field is declared under another name and renamed below.
+    from_ = serializers.DateField(required=False)
+    to = serializers.DateField(required=False)
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["from"] = fields.pop("from_")
+        return fields
+
+    def validate(self, attrs):
+        try:
+            attrs["from"], attrs["to"] = summary_range(attrs.get("from"), attrs.get("to"))
+        except DomainError as exc:
+            raise serializers.ValidationError({exc.field: [exc.detail]}) from None
+        return attrs
+
+
+class _Figures(serializers.Serializer):
+    defaulters = serializers.IntegerField(help_text="consumers on the latest defaulter list as of `to`")
+    arrears = serializers.DecimalField(**MONEY, help_text="their arrears on that list, rupees")
+    notices_served = serializers.IntegerField(help_text="section 56 notices served in the range")
+    disconnections = serializers.IntegerField(help_text="connections cut in the range")
+    paid_on_spot_count = serializers.IntegerField(help_text="payments recorded against a drive stop")
+    paid_on_spot_amount = serializers.DecimalField(**MONEY, help_text="their amount, rupees")
+    collections = serializers.DecimalField(**MONEY, help_text="every PAYMENT on the ledger dated in the range")
+    reconnections = serializers.IntegerField(help_text="reconnections done in the range")
+    target = serializers.DecimalField(**MONEY, allow_null=True,
+                                      help_text="the revenue target prorated over the range; null without one")
+    achievement_pct = serializers.DecimalField(max_digits=8, decimal_places=1, allow_null=True,
+                                               help_text="collections / target × 100, one decimal; null without "
+                                                         "a target")
+
+
+class _DivisionFigures(_Figures):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+    def get_fields(self):
+        fields = super().get_fields()
+        return {"code": fields.pop("code"), "name": fields.pop("name"), **fields}
+
+
+class SummaryOutput(serializers.Serializer):
+    from_ = serializers.DateField()
+    to = serializers.DateField()
+    divisions = _DivisionFigures(many=True)
+    totals = _Figures()
+
+    def get_fields(self):
+        fields = super().get_fields()
+        return {"from": fields.pop("from_"), **fields}
+
+
+EXAMPLE = {
+    "from": "2026-12-01", "to": "2026-12-01",
+    "divisions": [{"code": "RTP", "name": "Ratanpur", "defaulters": 412, "arrears": "48213950.00",
+                   "notices_served": 35, "disconnections": 51, "paid_on_spot_count": 21,
+                   "paid_on_spot_amount": "365400.00", "collections": "1284500.00", "reconnections": 19,
+                   "target": "1612903.23", "achievement_pct": "79.6"}],
+    "totals": {"defaulters": 412, "arrears": "48213950.00", "notices_served": 35, "disconnections": 51,
+               "paid_on_spot_count": 21, "paid_on_spot_amount": "365400.00", "collections": "1284500.00",
+               "reconnections": 19, "target": "1612903.23", "achievement_pct": "79.6"},
+}
+
+
+@extend_schema(
+    tags=["reports"],
+    parameters=[
+        OpenApiParameter("from", OpenApiTypes.DATE, description="first day (India time); default: `to`, or yesterday"),
+        OpenApiParameter("to", OpenApiTypes.DATE, description="last day, included; default: yesterday"),
+    ],
+    responses=responses({200: SummaryOutput}, name="Summary", statuses=(400, 401, 403)),
+    examples=[OpenApiExample("a day in one division", value=EXAMPLE, response_only=True)],
+)
+class SummaryApi(APIView):
+    """The summary of a date range: a row per division (an officer gets their own only) and the total.
+
+    Defaulters and arrears come from each division's latest defaulter list as of `to`; the other figures
+    count events dated from `from` to `to`. `target` is each month's target times the share of its days
+    inside the range. Totals are sums over the rows, their percentage from the summed figures.
+    """
+
+    permission_classes = [SeesReports]
+
+    def get(self, request):
+        params = SummaryInput(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        result = summary(request.user, date_from=params.validated_data["from"], date_to=params.validated_data["to"])
+        return Response({
+            "from": result.date_from, "to": result.date_to,
+            "divisions": _DivisionFigures([row.as_dict() | {"code": row.code, "name": row.name}
+                                           for row in result.rows], many=True).data,
+            "totals": _Figures(result.totals.as_dict()).data,
+        })

@@ -1,0 +1,302 @@
+"""The figures behind every report: the home dashboards, the MD's summary, its exports, the API and the
+daily e-mail all read them here, so no two of them can disagree.
+
+The summary is DESIGN.md's `reports/summary/`: per division, the defaulters and arrears of its latest
+list as of the range's last day, and the events dated in the range (India time): notices served,
+disconnections, payments taken at a drive stop ("on the spot"), reconnections done, collections (every
+PAYMENT on the ledger, imported or taken here) and the revenue target prorated over the range.
+
+Each figure is one grouped query over an index, never a scan per request: collections are summed from
+the ledger's day book (arrears.LedgerDay, kept by database triggers), the events from their date
+indexes, joined to the consumer for its division.
+"""
+
+import calendar
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from accounts.models import Division, User, local_name
+from accounts.selectors import divisions_visible_to
+from arrears.models import ConnectionStatus, EntryKind, LedgerDay
+from core.dates import india_today
+from defaulters.models import AccountabilityBand, AgeBucket, DefaulterEntry, DefaulterList
+from defaulters.selectors import defaulter_entries, defaulter_list_latest
+from drives.models import Disconnection, DisputeStatus, Notice, ReconnectionOrder, ReconnectionStatus
+from drives.selectors import (
+    disputes_visible_to,
+    drive_progress,
+    drives_visible_to,
+    notices_visible_to,
+    reconnections_visible_to,
+    served_by,
+)
+from payments.models import Payment
+from reports.models import Target
+
+ZERO = Decimal("0.00")
+PERCENT = Decimal("0.1")
+
+# The summary's figures in the contract's order: key → what they count (the API's, the exports' and
+# the e-mail's columns). Money figures are Decimal rupees, counts int; target None without a target.
+COUNTS = ("defaulters", "notices_served", "disconnections", "paid_on_spot_count", "reconnections")
+MONEY_FIGURES = ("arrears", "paid_on_spot_amount", "collections", "target")
+FIGURES = ("defaulters", "arrears", "notices_served", "disconnections", "paid_on_spot_count",
+           "paid_on_spot_amount", "collections", "reconnections", "target", "achievement_pct")
+
+
+@dataclass
+class Figures:
+    """One division's figures for a range (or the total of several: code and name None)."""
+
+    code: str | None
+    name: str | None
+    name_hi: str = ""
+    defaulters: int = 0
+    arrears: Decimal = ZERO
+    notices_served: int = 0
+    disconnections: int = 0
+    paid_on_spot_count: int = 0
+    paid_on_spot_amount: Decimal = ZERO
+    collections: Decimal = ZERO
+    reconnections: int = 0
+    target: Decimal | None = None
+    list_as_of: date | None = None  # the defaulter list the first two figures come from
+
+    @property
+    def local_name(self) -> str:
+        return local_name(self.name or "", self.name_hi)
+
+    @property
+    def achievement_pct(self) -> Decimal | None:
+        """Collections as a percentage of the target, one decimal; None without a (non-zero) target."""
+        if not self.target:
+            return None
+        return (self.collections * 100 / self.target).quantize(PERCENT, rounding=ROUND_HALF_UP)
+
+    def as_dict(self) -> dict:
+        return {key: getattr(self, key) for key in FIGURES}
+
+
+@dataclass
+class Summary:
+    date_from: date
+    date_to: date
+    rows: list[Figures]
+    totals: Figures
+
+    @property
+    def days(self) -> int:
+        return (self.date_to - self.date_from).days + 1
+
+
+@dataclass
+class DayFigures:
+    """A day of the range, for trend charts: the events of that day (all divisions asked, together)."""
+
+    day: date
+    notices_served: int = 0
+    disconnections: int = 0
+    paid_on_spot_count: int = 0
+    paid_on_spot_amount: Decimal = ZERO
+    collections: Decimal = ZERO
+    reconnections: int = 0
+
+
+def india_bounds(date_from: date, date_to: date) -> tuple[datetime, datetime]:
+    """The instants that open ``date_from`` and close ``date_to`` in India time (half-open)."""
+    zone = timezone.get_default_timezone()
+    return (datetime.combine(date_from, time.min, tzinfo=zone),
+            datetime.combine(date_to + timedelta(days=1), time.min, tzinfo=zone))
+
+
+def yesterday() -> date:
+    return india_today() - timedelta(days=1)
+
+
+def summary_divisions(user: User, *, division: str | Division | None = None) -> QuerySet[Division]:
+    """The divisions a summary for ``user`` covers: every visible one, or the one asked (if visible)."""
+    divisions = divisions_visible_to(user).order_by("code")
+    if isinstance(division, Division):
+        divisions = divisions.filter(pk=division.pk)
+    elif division:
+        divisions = divisions.filter(code=division)
+    return divisions
+
+
+def _events(divisions: list[int], date_from: date, date_to: date, *, by: str) -> dict:
+    """{(group key, figure): value} of the range's events, grouped ``by`` "division" or "day"."""
+    start, end = india_bounds(date_from, date_to)
+    values: dict = defaultdict(lambda: 0)
+
+    def grouped(queryset, division_field: str, day_field: str | None, day_is_date: bool = False):
+        if by == "division":
+            return queryset.values(key=F(division_field))
+        if day_is_date:
+            return queryset.values(key=F(day_field))
+        return queryset.annotate(key=TruncDate(day_field)).values("key")
+
+    notices = Notice.objects.filter(served_on__gte=date_from, served_on__lte=date_to,
+                                    consumer__division_id__in=divisions)
+    for row in grouped(notices, "consumer__division_id", "served_on", True).annotate(n=Count("id")):
+        values[row["key"], "notices_served"] += row["n"]
+    cuts = Disconnection.objects.filter(disconnected_at__gte=start, disconnected_at__lt=end,
+                                        consumer__division_id__in=divisions)
+    for row in grouped(cuts, "consumer__division_id", "disconnected_at").annotate(n=Count("id")):
+        values[row["key"], "disconnections"] += row["n"]
+    on_spot = Payment.objects.filter(paid_at__gte=start, paid_at__lt=end, drive_stop__isnull=False,
+                                     consumer__division_id__in=divisions)
+    for row in grouped(on_spot, "consumer__division_id", "paid_at").annotate(n=Count("id"), amount=Sum("amount")):
+        values[row["key"], "paid_on_spot_count"] += row["n"]
+        values[row["key"], "paid_on_spot_amount"] += row["amount"]
+    reconnected = ReconnectionOrder.objects.filter(status=ReconnectionStatus.DONE, done_at__gte=start,
+                                                   done_at__lt=end, consumer__division_id__in=divisions)
+    for row in grouped(reconnected, "consumer__division_id", "done_at").annotate(n=Count("id")):
+        values[row["key"], "reconnections"] += row["n"]
+    book = LedgerDay.objects.filter(kind=EntryKind.PAYMENT, day__gte=date_from, day__lte=date_to,
+                                    division_id__in=divisions)
+    for row in book.values(key=F("division_id" if by == "division" else "day")).annotate(amount=Sum("amount")):
+        values[row["key"], "collections"] += row["amount"]
+    return values
+
+
+def targets_prorated(divisions: list[int], date_from: date, date_to: date) -> dict[int, Decimal]:
+    """Each division's revenue target for the range: every month's target times the share of that
+    month's days inside the range, summed and rounded to the paisa. Divisions without any target
+    in the range are absent (their target is None, not zero)."""
+    first_month = date_from.replace(day=1)
+    exact: dict[int, Decimal] = defaultdict(Decimal)
+    for target in Target.objects.filter(division_id__in=divisions, month__gte=first_month, month__lte=date_to):
+        days_in_month = calendar.monthrange(target.month.year, target.month.month)[1]
+        month_end = target.month.replace(day=days_in_month)
+        inside = (min(month_end, date_to) - max(target.month, date_from)).days + 1
+        exact[target.division_id] += target.amount * inside / days_in_month
+    return {division: amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) for division, amount in exact.items()}
+
+
+def _latest_lists(divisions: QuerySet[Division], as_of: date) -> QuerySet[Division]:
+    """The divisions, each with its latest defaulter list's figures on or before ``as_of`` (one
+    subquery per figure over the (division, as_of) unique index)."""
+    latest = DefaulterList.objects.filter(division=OuterRef("pk"), as_of__lte=as_of).order_by("-as_of")
+    return divisions.annotate(
+        list_as_of=Subquery(latest.values("as_of")[:1]),
+        list_defaulters=Subquery(latest.values("consumer_count")[:1]),
+        list_arrears=Subquery(latest.values("total_arrears")[:1]),
+    )
+
+
+def summary(user: User, *, date_from: date, date_to: date, division: str | Division | None = None) -> Summary:
+    """DESIGN.md's `reports/summary/` for ``user``: a row per division they may see (or the one asked),
+    ordered by code, and the total of those rows (its percentage from the summed figures)."""
+    divisions = list(_latest_lists(summary_divisions(user, division=division), date_to))
+    ids = [d.pk for d in divisions]
+    events = _events(ids, date_from, date_to, by="division")
+    targets = targets_prorated(ids, date_from, date_to)
+    rows = []
+    for d in divisions:
+        row = Figures(code=d.code, name=d.name, name_hi=d.name_hi, defaulters=d.list_defaulters or 0,
+                      arrears=d.list_arrears if d.list_arrears is not None else ZERO, target=targets.get(d.pk),
+                      list_as_of=d.list_as_of)
+        for key in ("notices_served", "disconnections", "paid_on_spot_count", "paid_on_spot_amount",
+                    "collections", "reconnections"):
+            setattr(row, key, events.get((d.pk, key), getattr(row, key)))
+        rows.append(row)
+    return Summary(date_from=date_from, date_to=date_to, rows=rows, totals=figures_total(rows))
+
+
+def figures_total(rows: list[Figures]) -> Figures:
+    total = Figures(code=None, name=None)
+    for key in COUNTS + ("arrears", "paid_on_spot_amount", "collections"):
+        setattr(total, key, sum((getattr(row, key) for row in rows), getattr(total, key)))
+    targets = [row.target for row in rows if row.target is not None]
+    total.target = sum(targets, ZERO) if targets else None
+    return total
+
+
+def summary_days(user: User, *, date_from: date, date_to: date,
+                 division: str | Division | None = None) -> list[DayFigures]:
+    """Every day of the range (empty days too), each with its events over the divisions asked: the
+    trend charts' data."""
+    ids = list(summary_divisions(user, division=division).values_list("pk", flat=True))
+    events = _events(ids, date_from, date_to, by="day")
+    days = []
+    day = date_from
+    while day <= date_to:
+        figures = DayFigures(day=day)
+        for key in ("notices_served", "disconnections", "paid_on_spot_count", "paid_on_spot_amount",
+                    "collections", "reconnections"):
+            setattr(figures, key, events.get((day, key), getattr(figures, key)))
+        days.append(figures)
+        day += timedelta(days=1)
+    return days
+
+
+@dataclass
+class Breakdown:
+    """A list's arrears split by a choice (age bucket, accountability band): rows of label, count, amount."""
+
+    rows: list[dict] = field(default_factory=list)
+
+    @property
+    def total(self) -> Decimal:
+        return sum((row["arrears"] for row in self.rows), ZERO)
+
+
+def list_breakdown(defaulters: DefaulterList, by: str) -> Breakdown:
+    """The list's defaulters and arrears per ``by`` ("age_bucket" or "band"), every choice in order."""
+    choices = {"age_bucket": AgeBucket, "band": AccountabilityBand}[by]
+    found = {row[by]: row for row in DefaulterEntry.objects.filter(list=defaulters).values(by)
+             .annotate(count=Count("id"), arrears=Sum("arrears"))}
+    return Breakdown(rows=[{"key": value, "label": label, "count": found.get(value, {}).get("count", 0),
+                            "arrears": found.get(value, {}).get("arrears") or ZERO}
+                           for value, label in choices.choices])
+
+
+def list_since(defaulters: DefaulterList) -> dict:
+    """Who on the list has paid or been cut since it was built: counts, and the arrears they cleared."""
+    since = DefaulterEntry.objects.filter(list=defaulters).aggregate(
+        paid=Count("id", filter=Q(consumer__arrears__lt=F("arrears"))),
+        cleared=Sum(F("arrears") - F("consumer__arrears"), filter=Q(consumer__arrears__lt=F("arrears"))),
+        cut=Count("id", filter=Q(consumer__status=ConnectionStatus.DISCONNECTED)),
+    )
+    return since | {"cleared": since["cleared"] or ZERO}
+
+
+def notices_ripening(user: User, division: Division, *, on: date, days: int = 7) -> QuerySet[Notice]:
+    """Notices of the division whose 15 clear days end in the ``days`` after ``on``: the consumers a cut
+    becomes lawful for this week (served_by: the last service date that makes a cut lawful on a day)."""
+    return notices_visible_to(user).filter(
+        consumer__division=division, served_on__gt=served_by(on), served_on__lte=served_by(on + timedelta(days=days)),
+    ).order_by("served_on", "id")
+
+
+def division_dashboard(user: User, division: Division, *, on: date) -> dict:
+    """The division officer's home (and the MD's drill-down): the latest list and who paid or was cut
+    since, its arrears by age and band, the top defaulters, notices ripening, the day's drives, overdue
+    reconnections and open disputes, and the month's collections against the target so far."""
+    latest = defaulter_list_latest(user, division, as_of=on)
+    month = summary(user, date_from=on.replace(day=1), date_to=on, division=division).rows
+    ripening = notices_ripening(user, division, on=on)
+    drives = list(drives_visible_to(user).filter(division=division, date=on).order_by("id"))
+    return {
+        "division": division,
+        "on": on,
+        "list": latest,
+        "since": list_since(latest) if latest else None,
+        "by_age": list_breakdown(latest, "age_bucket") if latest else None,
+        "by_band": list_breakdown(latest, "band") if latest else None,
+        "top": list(defaulter_entries(latest, ordering="rank")[:10]) if latest else [],
+        "ripening": list(ripening[:10]),
+        "ripening_count": ripening.count(),
+        "drives": [(drive, drive_progress(drive)) for drive in drives],
+        "reconnections_overdue": reconnections_visible_to(user, status="overdue")
+        .filter(consumer__division=division).count(),
+        "disputes_open": disputes_visible_to(user).filter(consumer__division=division,
+                                                          status=DisputeStatus.OPEN).count(),
+        "month": month[0] if month else None,
+    }
