@@ -27,7 +27,9 @@ from openpyxl.utils import get_column_letter
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-MONEY_FORMAT = "#,##0.00"
+# Rupees with Indian digit grouping (₹6,65,000.00; ₹1,23,45,678.00): spreadsheets group by thousands only, so
+# the sections by size put the lakh and crore commas in. Negative amounts keep plain grouping.
+MONEY_FORMAT = ('[>=10000000]"₹"##\\,##\\,##\\,##0.00;[>=100000]"₹"##\\,##\\,##0.00;"₹"#,##0.00')
 DATE_FORMAT = "yyyy-mm-dd"
 
 
@@ -74,10 +76,12 @@ def csv_response(*, filename: str, header: Sequence[str], rows: Iterable[Sequenc
 def _xlsx_cell(sheet, value):
     if isinstance(value, datetime):
         value = value.replace(tzinfo=None)
-    if value is None or isinstance(value, (bool, int, Decimal, date)):
+    if value is None or isinstance(value, (bool, int, float, Decimal, date)):
         cell = WriteOnlyCell(sheet, value=value)
         if isinstance(value, Decimal):
             cell.number_format = MONEY_FORMAT
+        elif isinstance(value, float):
+            cell.number_format = "0.0"  # a percentage or a ratio: money is Decimal
         elif isinstance(value, date):
             cell.number_format = DATE_FORMAT
         return cell
