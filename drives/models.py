@@ -55,6 +55,8 @@ class Notice(models.Model):
         indexes = [
             # "Has this consumer a notice that permits a cut today?": the latest notice per consumer.
             models.Index(fields=["consumer", "-served_on"], name="notice_consumer_served"),
+            # The summary counts a range's notices (reports.selectors).
+            models.Index(fields=["served_on"], name="notice_served_on"),
         ]
 
     def __str__(self) -> str:
@@ -195,7 +197,8 @@ class Disconnection(models.Model):
         ordering = ["-disconnected_at", "-id"]
         verbose_name = _("disconnection")
         verbose_name_plural = _("disconnections")
-        indexes = [models.Index(fields=["consumer", "-disconnected_at"], name="disconnection_consumer_at")]
+        indexes = [models.Index(fields=["consumer", "-disconnected_at"], name="disconnection_consumer_at"),
+                   models.Index(fields=["disconnected_at"], name="disconnection_at")]  # the summary's range
 
     def __str__(self) -> str:
         return f"{self.consumer_id} {self.disconnected_at:%Y-%m-%d}"
@@ -237,7 +240,9 @@ class ReconnectionOrder(models.Model):
         verbose_name = _("reconnection order")
         verbose_name_plural = _("reconnection orders")
         # Open and overdue orders: the dashboard and `GET reconnections/?status=` read this.
-        indexes = [models.Index(fields=["status", "due_at"], name="reconnection_status_due")]
+        indexes = [models.Index(fields=["status", "due_at"], name="reconnection_status_due"),
+                   models.Index(fields=["done_at"], name="reconnection_done_at",
+                                condition=Q(done_at__isnull=False))]  # the summary's range
 
     def __str__(self) -> str:
         return f"{self.consumer_id} {self.status}"
