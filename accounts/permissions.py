@@ -26,6 +26,8 @@ ROLE_MATRIX: dict[str, frozenset[str]] = {
     "import": frozenset({OFFICER, IT}),
     "import_divisions": frozenset({IT}),
     "view_imports": frozenset({OFFICER, MD, IT}),
+    # Revenue targets (admin and targets.csv): an officer sets their division's, IT any; HQ only reads them.
+    "set_targets": frozenset({OFFICER, IT}),
     # Defaulter lists. An officer rebuilds today's official list of their division; only IT builds
     # another day or threshold. Those who plan drives see whether last night's lists are there.
     "build_lists": frozenset({OFFICER, IT}),
@@ -94,17 +96,24 @@ def may_adjust_ledger(user) -> bool:
     return user_may(user, "adjust_ledger")
 
 
-# imports.models.ImportKind.DIVISIONS: imports stands above accounts, so its value is named here.
-DIVISIONS_KIND = "divisions"
+# imports.models.ImportKind.DIVISIONS and .TARGETS: imports stands above accounts, so their values are named here.
+DIVISIONS_KIND, TARGETS_KIND = "divisions", "targets"
+# The rule for uploading a kind of file; any other kind's is "import".
+IMPORT_RULES = {DIVISIONS_KIND: "import_divisions", TARGETS_KIND: "set_targets"}
 
 
 def may_import(user, kind: str | None = None) -> bool:
-    """Whether ``user`` may upload a file (of ``kind``: the divisions file is IT's)."""
-    return user_may(user, "import_divisions" if kind == DIVISIONS_KIND else "import")
+    """Whether ``user`` may upload a file (of ``kind``: the divisions file is IT's, targets.csv theirs who set
+    targets)."""
+    return user_may(user, IMPORT_RULES.get(kind, "import"))
 
 
 def may_view_imports(user) -> bool:
     return user_may(user, "view_imports")
+
+
+def may_set_targets(user) -> bool:
+    return user_may(user, "set_targets")
 
 
 def may_build_lists(user) -> bool:

@@ -1,4 +1,5 @@
-"""Demo consumers and a year of their bills and payments, loaded through the import code.
+"""Demo consumers, a year of their bills and payments, and their divisions' revenue targets, loaded
+through the import code.
 
 Deterministic: every value is drawn from a random generator seeded by the
 consumer's account number (and the month, for bills and payments), never by
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.apps import apps
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Sum
@@ -69,6 +71,12 @@ SCHEDULES = [("LMV-1", 70), ("LMV-10", 2), ("LMV-2", 16), ("LMV-9", 1), ("LMV-6"
 
 # How a consumer pays, with its share: most pay on time, a good share fall behind.
 PAYERS = [("regular", 62), ("late", 18), ("stopped", 14), ("never", 6)]
+# The share of a month's bills each kind of payer pays, on average over the demo's year (see
+# _demo_payment): a division's expected collections, on which its revenue target is sized.
+PAY_SHARE = {"regular": Decimal("1"), "late": Decimal("0.53"), "stopped": Decimal("0.25"), "never": Decimal("0")}
+# Targets for the months of the ledger and the next few, so the summary shows achievement now and later.
+TARGET_MONTHS_AHEAD = 3
+TARGET_COLUMNS = ["division_code", "month", "target"]  # targets.csv (DESIGN.md)
 MONTHLY_BILL = {  # rupees a month per kW of sanctioned load, roughly, by category group
     "domestic": (350, 650), "commercial": (900, 1500), "industrial": (1400, 2200),
     "institutional": (900, 1400), "government": (900, 1400), "agricultural": (200, 400),
@@ -98,6 +106,7 @@ class DemoResult:
     entries: int
     defaulters: int
     arrears: Decimal
+    targets_created: int = 0
 
 
 def _rng(*parts) -> random.Random:
@@ -153,24 +162,32 @@ def _demo_consumer(account_no: str, code: str, index: int) -> DemoConsumer:
                         is_protected=protected, payer=payer, stopped_after=rng.randint(0, 6))
 
 
-def _month_starts(today: date) -> list[date]:
+def _month_starts(today: date, *, ahead: int = 0) -> list[date]:
+    """The first days of the last MONTHS months up to ``today``'s, and of ``ahead`` months after it."""
     first = today.replace(day=1)
     months = []
-    for back in range(MONTHS - 1, -1, -1):
+    for back in range(MONTHS - 1, -1 - ahead, -1):
         year, month = divmod(first.year * 12 + first.month - 1 - back, 12)
         months.append(date(year, month + 1, 1))
     return months
 
 
+def _demo_bill(consumer: DemoConsumer, billed: date) -> tuple[Decimal, random.Random]:
+    """The consumer's bill for the month starting ``billed``, and the month's generator, drawn on for the
+    payment: the same whatever the day of seeding."""
+    low, high = MONTHLY_BILL[category_group_of(consumer.category)]
+    rng = _rng(consumer.account_no, f"{billed:%Y%m}")
+    amount = (consumer.load_kw * Decimal(rng.randint(low, high))
+              * Decimal(rng.uniform(0.8, 1.25))).quantize(RUPEE, rounding=ROUND_HALF_UP)
+    return amount, rng
+
+
 def demo_ledger_rows(consumer: DemoConsumer, today: date) -> list[dict]:
     """A year of monthly bills (due 15 days after) and the payments made up to ``today``."""
     rows = []
-    low, high = MONTHLY_BILL[category_group_of(consumer.category)]
     for n, billed in enumerate(_month_starts(today)):
         period = f"{billed:%Y%m}"
-        rng = _rng(consumer.account_no, period)
-        amount = (consumer.load_kw * Decimal(rng.randint(low, high))
-                  * Decimal(rng.uniform(0.8, 1.25))).quantize(RUPEE, rounding=ROUND_HALF_UP)
+        amount, rng = _demo_bill(consumer, billed)
         due = billed + timedelta(days=DUE_AFTER_DAYS)
         rows.append({"account_no": consumer.account_no, "entry_date": billed.isoformat(), "kind": "BILL",
                      "amount": f"{amount}.00", "reference": f"B-{consumer.account_no}-{period}",
@@ -198,6 +215,42 @@ def _demo_payment(consumer: DemoConsumer, rng: random.Random, month: int, bill: 
     return Decimal(0)  # never pays
 
 
+def demo_target_rows(today: date) -> list[dict]:
+    """targets.csv rows: each demo division's revenue target for the ledger's months and TARGET_MONTHS_AHEAD
+    more. A target is the month's expected collections (its bills times PAY_SHARE) stretched by a
+    division's own factor, 1.0 to 1.35, and rounded to ₹1,000: most divisions fall somewhat short of
+    target, as KESCO does, month by month between about 60% and 110%. Drawn from the division and the
+    month only, so a month's target is the same whatever the day of seeding.
+    """
+    consumers = demo_consumers()
+    rows = []
+    for code, _name, _hi in DEMO_DIVISIONS:
+        theirs = [c for c in consumers if c.division == code]
+        stretch = Decimal(f"{_rng(code, 'target').uniform(1.0, 1.35):.3f}")
+        for month in _month_starts(today, ahead=TARGET_MONTHS_AHEAD):
+            expected = sum(_demo_bill(c, month)[0] * PAY_SHARE[c.payer] for c in theirs)
+            jitter = Decimal(f"{_rng(code, f'{month:%Y%m}', 'target').uniform(0.95, 1.05):.3f}")
+            thousands = (expected * stretch * jitter / 1000).quantize(RUPEE, rounding=ROUND_HALF_UP)
+            rows.append({"division_code": code, "month": f"{month:%Y-%m}", "target": f"{thousands * 1000}.00"})
+    return rows
+
+
+def _demo_targets_seed(today: date) -> int:
+    """Imports the demo's targets for the months that have none (a target set by hand stays); returns how
+    many it created. Nothing to add: no import, no job."""
+    # reports owns the targets and stands below imports: read through the app registry, never imported,
+    # and written through targets.csv's importer.
+    target = apps.get_model("reports", "Target")
+    codes = [code for code, _name, _hi in DEMO_DIVISIONS]
+    have = {(code, f"{month:%Y-%m}") for code, month in
+            target.objects.filter(division__code__in=codes).values_list("division__code", "month")}
+    rows = [row for row in demo_target_rows(today) if (row["division_code"], row["month"]) not in have]
+    if not rows:
+        return 0
+    return import_run(kind="targets", file=_csv_text(TARGET_COLUMNS, rows, "demo-targets.csv"),
+                      source=Source.COMMAND).created
+
+
 def _csv_text(columns: list[str], rows: list[dict], name: str) -> io.StringIO:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
@@ -210,7 +263,8 @@ def _csv_text(columns: list[str], rows: list[dict], name: str) -> io.StringIO:
 
 @transaction.atomic
 def demo_arrears_seed(*, today: date | None = None) -> DemoResult:
-    """Loads the demo consumers and their ledger up to ``today`` (India); idempotent.
+    """Loads the demo consumers, their ledger up to ``today`` (India) and their divisions' revenue
+    targets; idempotent.
 
     Only rows not yet in the database go to the importer, so a second run on
     the same day writes nothing at all, not even an ImportJob.
@@ -240,10 +294,12 @@ def demo_arrears_seed(*, today: date | None = None) -> DemoResult:
         entries_created = import_run(kind="ledger", file=_csv_text(LEDGER_COLUMNS, new_rows, "demo-ledger.csv"),
                                      source=Source.COMMAND).created
 
+    targets_created = _demo_targets_seed(today)
+
     demo = Consumer.objects.filter(account_no__in=accounts)
     defaulters = demo.filter(arrears__gt=settings.DEFAULTER_THRESHOLD)
     return DemoResult(
         consumers_created=consumers_created, entries_created=entries_created, consumers=demo.count(),
         entries=LedgerEntry.objects.filter(consumer__in=demo).count(), defaulters=defaulters.count(),
-        arrears=demo.aggregate(total=Sum("arrears"))["total"] or Decimal("0.00"),
+        arrears=demo.aggregate(total=Sum("arrears"))["total"] or Decimal("0.00"), targets_created=targets_created,
     )

@@ -12,6 +12,8 @@ class ImportKind(models.TextChoices):
     DIVISIONS = "divisions", _("divisions")
     CONSUMERS = "consumers", _("consumers")
     LEDGER = "ledger", _("ledger")
+    # Imported by reports, which owns the model (imports.pipeline.registry).
+    TARGETS = "targets", _("revenue targets")
 
 
 class ImportStatus(models.TextChoices):
