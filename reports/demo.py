@@ -1,0 +1,122 @@
+"""Demo history for `make run`: the drives of the last few working days, so the MD's summary of yesterday
+and the 30-day charts have a story to tell (cuts, payments on the spot, reconnections).
+
+Each past drive goes through the same services as a real day: planned from the division's list, its
+outcomes logged at that day's hours, payments taken at the stops (dated that day, by the officer with the
+reason, as a receipt book entered afterwards would be) and reconnections done. Only the drive's date is
+set back after planning: a drive is never planned for a past day. Idempotent: a division with a drive on
+a day is left alone for that day.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from decimal import ROUND_UP, Decimal
+
+from django.conf import settings
+from django.utils import timezone
+
+from accounts.demo import DEMO_DIVISIONS
+from accounts.models import Division, User
+from arrears.models import Consumer
+from core.dates import india_today
+from core.errors import DomainError
+from core.models import Source
+from defaulters.models import DefaulterList, DefaulterTrigger
+from defaulters.selectors import defaulter_entries, defaulter_list_latest
+from defaulters.services import defaulter_list_build_division
+from drives.models import Drive, Stop
+from drives.reconnections import reconnection_done
+from drives.services import drive_close, drive_plan, notices_record_bulk, stop_outcome_log
+from payments.services import payment_record
+
+HISTORY_DAYS = 3  # working days before today, yesterday first
+STOPS_PER_DAY = 3  # the demo's divisions have some 15 defaulters each: most are left for today's drive
+NOTICE_DAYS_BEFORE = 30  # before today: lawful for every past day of the history
+
+
+@dataclass
+class DemoHistory:
+    drives: int = 0
+    disconnections: int = 0
+    payments: int = 0
+    reconnections: int = 0
+
+
+def _past_working_days(today, count: int) -> list:
+    days, day = [], today
+    while len(days) < count:
+        day -= timedelta(days=1)
+        if day.weekday() != 6:  # no drives on Sundays
+            days.append(day)
+    return days
+
+
+def _at(day, hour: int, minute: int = 0) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(hour, minute)))
+
+
+def demo_history_seed() -> DemoHistory:
+    today = india_today()
+    result = DemoHistory()
+    receipts = 0
+    for code, _name, _hi in DEMO_DIVISIONS:
+        division = Division.objects.get(code=code)
+        officer = User.objects.get(username=f"officer_{code.lower()}")
+        clerk = User.objects.get(username=f"clerk_{code.lower()}")
+        defaulters = defaulter_list_latest(officer, division)
+        if defaulters is None:
+            continue
+        accounts = [e.account_no for e in defaulter_entries(defaulters) if not e.is_protected]
+        if accounts:
+            notices_record_bulk(user=officer, account_nos=accounts[:STOPS_PER_DAY * HISTORY_DAYS], mode="hand",
+                                served_on=today - timedelta(days=NOTICE_DAYS_BEFORE), source=Source.COMMAND)
+        for day_index, day in enumerate(_past_working_days(today, HISTORY_DAYS)):
+            if Drive.objects.filter(division=division, date=day).exists():
+                continue
+            if not DefaulterList.objects.filter(division=division, as_of=day).exists():
+                # That night's list, so a summary of the day has its defaulters and arrears.
+                defaulter_list_build_division(division_id=division.pk, as_of=day, trigger=DefaulterTrigger.COMMAND)
+            try:
+                drive = drive_plan(user=officer, division=division, date=today,
+                                   name=f"{division.name}: {day:%d-%m} drive", min_arrears=settings.DEFAULTER_THRESHOLD,
+                                   max_stops=STOPS_PER_DAY, clerks=[clerk], source=Source.COMMAND)
+            except DomainError:
+                continue
+            Drive.objects.filter(pk=drive.pk).update(date=day)
+            result.drives += 1
+            stops = list(Stop.objects.filter(drive=drive).select_related("consumer").order_by("sequence"))
+            for index, stop in enumerate(stops):
+                at = _at(day, 10 + index // 2, (index * 17) % 60)
+                plan = (index + day_index) % 3
+                if plan in (0, 1):
+                    try:
+                        stop_outcome_log(user=clerk, stop=stop, outcome="disconnected", method="cable_removed",
+                                         at=at, source=Source.COMMAND)
+                    except DomainError:
+                        stop_outcome_log(user=clerk, stop=stop, outcome="premises_locked", at=at, source=Source.COMMAND)
+                        continue
+                    result.disconnections += 1
+                if plan in (0, 2):
+                    consumer = Consumer.objects.get(pk=stop.consumer_id)
+                    # A cut consumer pays the reconnection minimum (a quarter of the arrears) to be reconnected;
+                    # one not cut pays a tenth on the spot, as most do in the field.
+                    share = Decimal("0.25") if plan == 0 else Decimal("0.10")
+                    amount = max(settings.RECONNECTION_MIN_AMOUNT, (consumer.arrears * share).quantize(
+                        Decimal("1"), rounding=ROUND_UP))
+                    if amount <= 0:
+                        continue
+                    receipts += 1
+                    payment = payment_record(
+                        user=officer, account_no=consumer.account_no, amount=amount,
+                        mode="cash" if index % 3 else "upi",
+                        instrument_no="" if index % 3 else f"UPI{day:%m%d}{receipts:04d}",
+                        receipt_no=f"DEMO-{code}-{day:%Y%m%d}-{receipts:04d}", paid_at=at + timedelta(minutes=20),
+                        drive_stop_id=stop.pk, backdate_reason="demo: entered from the field receipt book",
+                        source=Source.COMMAND)
+                    result.payments += 1
+                    if payment.reconnection_order_id:
+                        reconnection_done(user=clerk, order=payment.reconnection_order,
+                                          reconnected_at=at + timedelta(hours=2), source=Source.COMMAND)
+                        result.reconnections += 1
+            drive_close(user=officer, drive=Drive.objects.get(pk=drive.pk), source=Source.COMMAND)
+    return result
