@@ -360,7 +360,30 @@ CELERY_BEAT_SCHEDULE = {
         "task": "defaulters.defaulter_runs_fail_stale",
         "schedule": crontab(minute="*/15"),
     },
+    # Yesterday's division summary to every MD user with an e-mail address (07:00 India time: CELERY_TIMEZONE).
+    "daily-summary-email": {
+        "task": "reports.daily_summary_email",
+        "schedule": crontab(hour=7, minute=0),
+    },
 }
+
+# --- E-mail -------------------------------------------------------------------
+# Development prints mail on the console (the worker's, for the daily summary). Production sets
+# EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend and the SMTP server below. (An empty
+# variable, as docker-compose passes an unset one, is the default.)
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or "django.core.mail.backends.console.EmailBackend"
+EMAIL_HOST = os.environ.get("EMAIL_HOST") or "localhost"
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# A mail server that does not answer fails the send (and the task retries) instead of holding a worker.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL") or "KESCO Arrears <noreply@localhost>"
+# Where the site is, for links in e-mail (no request to build them from): scheme and host, no trailing slash.
+SITE_URL = (os.environ.get("SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
+if not SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(f"SITE_URL must start with http:// or https://; got {SITE_URL!r}")
 
 # --- Domain settings ---------------------------------------------------------
 DEFAULTER_THRESHOLD = env_decimal("DEFAULTER_THRESHOLD", "10000.00")
