@@ -22,7 +22,7 @@ from accounts.permissions import may_receive_daily_summary
 from core.money import format_inr_short, group_indian
 from reports.formats import figure_text
 from reports.selectors import FIGURES, Summary, summary, yesterday
-from reports.views import COLUMNS
+from reports.formats import COLUMNS
 
 logger = logging.getLogger(__name__)
 

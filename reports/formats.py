@@ -1,8 +1,26 @@
 """A summary figure as text, the same on the page, in the PDF and in the e-mail."""
 
+from django.utils.translation import gettext_lazy as _
+
 from core.money import format_inr, group_indian
+from reports.selectors import FIGURES
 
 MONEY_KEYS = frozenset({"arrears", "paid_on_spot_amount", "collections", "target"})
+
+# The summary's columns, in the contract's order: (key, heading). The page, CSV, XLSX and PDF use these.
+COLUMNS = [
+    ("defaulters", _("Defaulters")),
+    ("arrears", _("Arrears")),
+    ("notices_served", _("Notices served")),
+    ("disconnections", _("Disconnections")),
+    ("paid_on_spot_count", _("Paid on the spot")),
+    ("paid_on_spot_amount", _("Paid on the spot (₹)")),
+    ("collections", _("Collections")),
+    ("reconnections", _("Reconnections")),
+    ("target", _("Target")),
+    ("achievement_pct", _("Achievement %")),
+]
+assert [key for key, _heading in COLUMNS] == list(FIGURES)
 
 
 def figure_text(key: str, value) -> str:

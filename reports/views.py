@@ -22,7 +22,7 @@ from core.money import format_inr_short
 from defaulters.models import AccountabilityBand, AgeBucket, DefaulterEntry
 from defaulters.selectors import defaulter_lists_visible_to, defaulter_status_for
 from drives.field_views import stops_page
-from reports.formats import MONEY_KEYS, figure_text
+from reports.formats import COLUMNS, MONEY_KEYS, figure_text
 from reports.ranges import summary_range
 from reports.selectors import FIGURES, division_dashboard, summary, summary_days, summary_divisions
 
@@ -33,20 +33,6 @@ HOME_TITLES = {
     Role.ADMIN: _("Division summary"),
 }
 
-# The summary's columns, in the contract's order: (key, heading). The page, CSV, XLSX and PDF use these.
-COLUMNS = [
-    ("defaulters", _("Defaulters")),
-    ("arrears", _("Arrears")),
-    ("notices_served", _("Notices served")),
-    ("disconnections", _("Disconnections")),
-    ("paid_on_spot_count", _("Paid on the spot")),
-    ("paid_on_spot_amount", _("Paid on the spot (₹)")),
-    ("collections", _("Collections")),
-    ("reconnections", _("Reconnections")),
-    ("target", _("Target")),
-    ("achievement_pct", _("Achievement %")),
-]
-assert [key for key, _heading in COLUMNS] == list(FIGURES)
 TREND_DAYS = 30
 
 
@@ -60,11 +46,7 @@ def home(request):
         return _division_page(request, request.user.division, title=HOME_TITLES[Role.OFFICER], home=True)
     if may_see_reports(request.user):
         return summary_page(request)
-    context = {"home_title": _("Home")}
-    if may_see_list_status(request.user):
-        statuses = defaulter_status_for(request.user)
-        context.update(defaulter_status=statuses, defaulter_warnings=sum(not s.ok for s in statuses))
-    return render(request, "accounts/home.html", context)
+    return render(request, "accounts/home.html", {"home_title": _("Home")})
 
 
 class RangeForm(forms.Form):
@@ -129,12 +111,16 @@ def summary_page(request):
             {"label": str(_("Target")), "data": [float(row.target or 0) for row in result.rows], "money": True},
         ],
     }
-    query = request.GET.urlencode()
-    return render(request, "reports/summary.html", {
+    context = {
         "home_title": HOME_TITLES.get(role_of(request.user), _("Division summary")),
-        "form": form, "summary": result, "columns": COLUMNS, "money_keys": MONEY_KEYS, "query": query,
-        "trend": _trend(request.user, date_to, date_from), "by_division": by_division,
-    })
+        "form": form, "summary": result, "columns": COLUMNS, "money_keys": MONEY_KEYS,
+        "query": request.GET.urlencode(), "trend": _trend(request.user, date_to, date_from), "by_division": by_division,
+    }
+    if may_see_list_status(request.user):
+        # Are last night's lists there? The defaulters and arrears above come from them.
+        statuses = defaulter_status_for(request.user)
+        context.update(defaulter_status=statuses, defaulter_warnings=sum(not s.ok for s in statuses))
+    return render(request, "reports/summary.html", context)
 
 
 def _export_rows(result):
