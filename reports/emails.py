@@ -20,9 +20,8 @@ from django.utils.translation import gettext, ngettext
 from accounts.models import User
 from accounts.permissions import may_receive_daily_summary
 from core.money import format_inr_short, group_indian
-from reports.formats import figure_text
+from reports.formats import COLUMNS, figure_text
 from reports.selectors import FIGURES, Summary, summary, yesterday
-from reports.formats import COLUMNS
 
 logger = logging.getLogger(__name__)
 
