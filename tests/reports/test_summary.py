@@ -350,3 +350,21 @@ def test_the_summary_reads_a_few_queries_whatever_the_number_of_divisions(day, d
 
 def _noon(day_: date) -> datetime:
     return timezone.make_aware(datetime.combine(day_, time(12)))
+
+
+def test_it_exports_a_pdf_with_the_hindi_division_names_and_the_totals(day):
+    from pypdf import PdfReader
+
+    client = Client()
+    client.force_login(day["md"])
+    client.post("/i18n/setlang/", {"language": "hi", "next": "/"})
+    today = str(india_today())
+    response = client.get("/reports/summary.pdf", {"from": today, "to": today})
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert 'filename="kesco-summary-' in response["Content-Disposition"]
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    text = " ".join(text.split())
+    for hindi in ("रतनपुर", "हंसपुरम", "हैरिसगंज"):
+        assert hindi in text
+    result = summary(day["md"], date_from=india_today(), date_to=india_today())
+    assert figure_text("collections", result.totals.collections) in text
