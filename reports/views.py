@@ -9,7 +9,7 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import F
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
@@ -141,7 +141,8 @@ def summary_export(request, fmt: str):
     require(may_see_reports(request.user))
     form, date_from, date_to = _range(request)
     if form.is_bound and not form.is_valid():
-        raise Http404("bad range")
+        errors = "; ".join(f"{field}: {' '.join(messages)}" for field, messages in form.errors.items())
+        return HttpResponseBadRequest(errors, content_type="text/plain; charset=utf-8")
     result = summary(request.user, date_from=date_from, date_to=date_to)
     header = [str(_("Code")), str(_("Division")), *[str(heading) for _key, heading in COLUMNS]]
     name = f"kesco-summary-{date_from:%Y%m%d}-{date_to:%Y%m%d}"

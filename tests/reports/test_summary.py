@@ -368,3 +368,14 @@ def test_it_exports_a_pdf_with_the_hindi_division_names_and_the_totals(day):
         assert hindi in text
     result = summary(day["md"], date_from=india_today(), date_to=india_today())
     assert figure_text("collections", result.totals.collections) in text
+
+
+def test_it_answers_a_bad_range_on_the_page_with_the_field_and_on_an_export_with_a_400(day):
+    client = Client()
+    client.force_login(day["md"])
+    page = client.get("/reports/summary/", {"from": "2026-03-02", "to": "2026-03-01"})
+    assert page.status_code == 200
+    assert "must not be before the start of the range" in page.content.decode()
+    export = client.get("/reports/summary.csv", {"from": "2026-03-02", "to": "2026-03-01"})
+    assert export.status_code == 400 and "to: must not be before" in export.content.decode()
+    assert client.get("/reports/summary.docx").status_code == 404
