@@ -19,6 +19,7 @@ demo: migrate
 	$(PY) manage.py seed_demo
 	$(PY) manage.py build_defaulter_lists
 	$(PY) manage.py seed_demo_history
+	$(PY) manage.py build_defaulter_lists
 	$(PY) manage.py seed_demo_drives
 
 run: demo

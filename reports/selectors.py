@@ -17,13 +17,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from accounts.models import Division, User, local_name
 from accounts.selectors import divisions_visible_to
-from arrears.models import ConnectionStatus, EntryKind, LedgerDay
+from arrears.models import EntryKind, LedgerDay
 from core.dates import india_today
 from defaulters.models import AccountabilityBand, AgeBucket, DefaulterEntry, DefaulterList
 from defaulters.selectors import defaulter_entries, defaulter_list_latest
@@ -258,11 +258,13 @@ def list_breakdown(defaulters: DefaulterList, by: str) -> Breakdown:
 
 
 def list_since(defaulters: DefaulterList) -> dict:
-    """Who on the list has paid or been cut since it was built: counts, and the arrears they cleared."""
+    """Who on the list has paid (their arrears are lower now) or been cut since it was built: counts, and the
+    arrears they cleared."""
     since = DefaulterEntry.objects.filter(list=defaulters).aggregate(
         paid=Count("id", filter=Q(consumer__arrears__lt=F("arrears"))),
         cleared=Sum(F("arrears") - F("consumer__arrears"), filter=Q(consumer__arrears__lt=F("arrears"))),
-        cut=Count("id", filter=Q(consumer__status=ConnectionStatus.DISCONNECTED)),
+        cut=Count("id", filter=Exists(Disconnection.objects.filter(consumer=OuterRef("consumer"),
+                                                                    disconnected_at__gte=defaulters.built_at))),
     )
     return since | {"cleared": since["cleared"] or ZERO}
 

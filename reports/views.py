@@ -12,6 +12,7 @@ from django.db.models import F
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Role
 from accounts.permissions import may_see_list_status, may_see_reports, require, role_of
@@ -51,11 +52,12 @@ def home(request):
 
 class RangeForm(forms.Form):
     # "from" is a Python keyword: the field is added under its own name below.
-    to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    to = forms.DateField(label=pgettext_lazy("date range", "To"), required=False,
+                         widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields = {"from": forms.DateField(label=_("From"), required=False,
+        self.fields = {"from": forms.DateField(label=pgettext_lazy("date range", "From"), required=False,
                                                widget=forms.DateInput(attrs={"type": "date"})), **self.fields}
 
     def clean(self):

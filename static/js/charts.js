@@ -77,6 +77,7 @@
         type: "linear",
         position: axis === "y2" ? "right" : "left",
         beginAtZero: true,
+        grace: "5%",  // headroom: the tallest bar stops short of the top
         grid: { color: GRID, drawOnChartArea: axis === "y" || !axes.y },
         ticks: ticks
       };
@@ -96,6 +97,7 @@
             label: dataset.label,
             data: numbers(dataset.data),
             type: dataset.type,  // a line over bars, if a page asks for one
+            order: dataset.type === "line" ? 0 : 1,  // the line drawn on top of the bars
             yAxisID: dataset.axis === "y2" ? "y2" : "y",
             money: !!dataset.money,
             backgroundColor: colour,

@@ -34,6 +34,7 @@ def demo():
     call_command("seed_demo", force=True, verbosity=0)
     call_command("build_defaulter_lists", verbosity=0)
     call_command("seed_demo_history", force=True, verbosity=0)
+    call_command("build_defaulter_lists", verbosity=0)  # today's list after the past days' cuts and payments
     call_command("seed_demo_drives", force=True, verbosity=0)
 
 

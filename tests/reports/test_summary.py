@@ -379,3 +379,19 @@ def test_it_answers_a_bad_range_on_the_page_with_the_field_and_on_an_export_with
     export = client.get("/reports/summary.csv", {"from": "2026-03-02", "to": "2026-03-01"})
     assert export.status_code == 400 and "to: must not be before" in export.content.decode()
     assert client.get("/reports/summary.docx").status_code == 404
+
+
+def test_it_tells_the_officer_who_paid_or_was_cut_since_the_list(day):
+    from accounts.models import Division
+    from reports.selectors import division_dashboard
+
+    officer = day["HSP"]
+    dashboard = division_dashboard(officer, Division.objects.get(code="HSP"), on=india_today())
+    # Built before the drive: two cut (one of whom paid and was reconnected), three paid something.
+    assert dashboard["since"]["cut"] == CUTS["HSP"]
+    assert dashboard["since"]["paid"] == 3
+    entries = dashboard["list"].entries.select_related("consumer")
+    assert dashboard["since"]["cleared"] == sum(e.arrears - e.consumer.arrears for e in entries
+                                                if e.consumer.arrears < e.arrears) > 0
+    assert [d.name for d, _progress in dashboard["drives"]] == ["HSP drive"]
+    assert dashboard["month"].collections > 0 and dashboard["month"].target is not None
