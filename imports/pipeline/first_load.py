@@ -20,6 +20,7 @@ import threading
 
 from django.db import DatabaseError, connection, transaction
 
+from arrears.ledger import day_book_pause, day_book_rebuild
 from arrears.models import EntryKind
 from imports.pipeline import bulk
 from imports.pipeline.bulk import _bulk_load, _ledger_ids, _refresh_all_positions
@@ -196,6 +197,7 @@ def _first_load_write(stream, line: re.Pattern, order: list[int], *, estimate: i
         # index build on 20M rows) or freezes them (a VACUUM rewriting the table). Readers
         # of the ledger wait for this load (TRUNCATE locks it exclusively until commit).
         cursor.execute("TRUNCATE arrears_ledgerentry")
+        day_book_pause()
         blocks, stop = queue.Queue(maxsize=4), threading.Event()
         suffix = b"\t%s\t%s\n" % (b"\\N" if user_id is None else str(user_id).encode(), source.encode())
         producer = threading.Thread(target=_first_load_rows, name="ledger-first-load", daemon=True,
@@ -216,6 +218,8 @@ def _first_load_write(stream, line: re.Pattern, order: list[int], *, estimate: i
         if cursor.rowcount != pipe.rows:
             raise _NotFirstLoad("COPY wrote a different number of rows")
         cursor.execute("SELECT setval(%s, %s)", [sequence, base + pipe.rows])
+        with _phase("ledger first load: the day book from the ledger"):
+            day_book_rebuild()
     result = ImportResult(rows=pipe.rows, created=pipe.rows)
     _refresh_all_positions(result.created, division_id=division_id)
     return result

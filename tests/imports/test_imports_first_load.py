@@ -170,3 +170,32 @@ def test_an_officers_first_load_keeps_to_their_division(accounts, first_load, tm
 
     assert "line 7: account_no: outside your division" in caught.value.errors
     assert not LedgerEntry.objects.exists()
+
+
+def test_a_first_load_rebuilds_the_day_book_and_leaves_its_trigger_on(accounts, first_load, tmp_path):
+    from arrears.ledger import ledger_days_mismatches
+    from arrears.models import LedgerDay
+
+    ledger_import(file=write(tmp_path, LEDGER))
+    assert took_first_load(first_load)
+    assert ledger_days_mismatches() == []
+    book = {(d.division.code, d.day, d.kind): (d.entries, d.amount)
+            for d in LedgerDay.objects.select_related("division")}
+    assert book[("RTP", date(2026, 10, 20), "PAYMENT")] == (1, Decimal("1000.00"))
+    assert book[("HSP", date(2026, 11, 1), "BILL")] == (1, Decimal("50000.00"))
+    # The trigger is back on: the next payment reaches the book.
+    add_entry(accounts[0], "PAYMENT", "250.00", date(2026, 10, 20))
+    assert LedgerDay.objects.get(division__code="RTP", day=date(2026, 10, 20), kind="PAYMENT").amount == Decimal(
+        "1250.00")
+    assert ledger_days_mismatches() == []
+
+
+def test_a_first_load_undone_leaves_the_day_book_as_the_ledger_is(accounts, first_load, tmp_path):
+    from arrears.ledger import ledger_days_mismatches
+
+    # A quoted value is not the first load's grammar: the load is undone and the file staged.
+    ledger_import(file=write(tmp_path, LEDGER + '"00012345",2026-10-27,PAYMENT,10.00,R-9,\r\n'))
+    assert first_load.undone == 1 and LedgerEntry.objects.count() == 8
+    assert ledger_days_mismatches() == []
+    add_entry(accounts[0], "PAYMENT", "1.00", date(2026, 10, 28))
+    assert ledger_days_mismatches() == []
