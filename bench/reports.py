@@ -255,7 +255,9 @@ def _measure(requests: int) -> dict:
     }
     for name, (client, path) in pages.items():
         _timed_get(client, [path] * WARM_UP)
-        result["pages"][name] = _timed_get(client, [path] * requests)
+        # The year is a larger question than the target is about, and slower: a fifth of the requests.
+        count = max(5, requests // 5) if name == "api year" else requests
+        result["pages"][name] = _timed_get(client, [path] * count)
     # The API's JSON against the same recount: the figures as a client reads them.
     for key in ("day", "month"):
         start, end = ranges[key]
@@ -330,7 +332,6 @@ def run(ctx: Context) -> list[Figure]:
             name=f"reports.selectors.summary as the MD, {_range_name(m, key)}, {len(samples)} calls",
             measured=f"p95 {_ms(p95(samples))} (median {_ms(statistics.median(samples))})",
             baseline=f"plain recount: {_ms(recount_ms[key])}"))
-    n = m["requests"]
     labels = {
         "officer home": (f"division home page GET / as the officer of {m['division']}", "day"),
         "md home": ("MD home page GET / (yesterday's summary)", "day"),
@@ -343,7 +344,7 @@ def run(ctx: Context) -> list[Figure]:
     for key, (label, range_key) in labels.items():
         samples = m["pages"][key]
         figures.append(Figure(
-            name=f"{label}, {n} requests",
+            name=f"{label}, {len(samples)} requests",
             measured=f"p95 {_ms(p95(samples))} (median {_ms(statistics.median(samples))})",
             baseline=f"plain recount of {_range_name(m, range_key)}, all divisions: {_ms(recount_ms[range_key])}",
             target=f"p95 ≤ {TARGET_PAGE_MS:g} ms", ok=p95(samples) * 1000 <= TARGET_PAGE_MS))
