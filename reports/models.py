@@ -37,3 +37,29 @@ class Target(models.Model):
 
     def __str__(self) -> str:
         return f"{self.division.code} {self.month:%Y-%m}"
+
+
+class EventDay(models.Model):
+    """The field's day book: each division's notices served, disconnections, payments on the spot and
+    reconnections done on one day (India time), kept by the database as those rows are written, whatever
+    writes them (the triggers of migration reports 0002; the division is the consumer's when the row was
+    written). The summary reads a range from here, at most divisions × days rows, not the event tables
+    joined to a million consumers. ``event_days_mismatches`` (reports.selectors) recounts it."""
+
+    division = models.ForeignKey(Division, verbose_name=_("division"), on_delete=models.PROTECT,
+                                 related_name="+", db_index=False)
+    day = models.DateField(_("day"))
+    notices_served = models.BigIntegerField(_("notices served"), default=0)
+    disconnections = models.BigIntegerField(_("disconnections"), default=0)
+    paid_on_spot_count = models.BigIntegerField(_("paid on the spot"), default=0)
+    paid_on_spot_amount = models.DecimalField(_("paid on the spot (₹)"), max_digits=18, decimal_places=2, default=0)
+    reconnections = models.BigIntegerField(_("reconnections"), default=0)
+
+    class Meta:
+        verbose_name = _("event day")
+        verbose_name_plural = _("event days")
+        constraints = [models.UniqueConstraint(fields=["division", "day"], name="eventday_division_day")]
+        indexes = [models.Index(fields=["day"], name="eventday_day")]
+
+    def __str__(self) -> str:
+        return f"{self.division_id} {self.day}"

@@ -6,9 +6,9 @@ list as of the range's last day, and the events dated in the range (India time):
 disconnections, payments taken at a drive stop ("on the spot"), reconnections done, collections (every
 PAYMENT on the ledger, imported or taken here) and the revenue target prorated over the range.
 
-Each figure is one grouped query over an index, never a scan per request: collections are summed from
-the ledger's day book (arrears.LedgerDay, kept by database triggers), the events from their date
-indexes, joined to the consumer for its division.
+No figure scans per request: the events are summed from the field's day book (reports.EventDay) and
+collections from the ledger's (arrears.LedgerDay), both kept by database triggers as rows are written,
+at most divisions × days rows for a range.
 """
 
 import calendar
@@ -37,7 +37,7 @@ from drives.selectors import (
     served_by,
 )
 from payments.models import Payment
-from reports.models import Target
+from reports.models import EventDay, Target
 
 ZERO = Decimal("0.00")
 PERCENT = Decimal("0.1")
@@ -129,40 +129,61 @@ def summary_divisions(user: User, *, division: str | Division | None = None) -> 
     return divisions
 
 
+EVENT_FIGURES = ("notices_served", "disconnections", "paid_on_spot_count", "paid_on_spot_amount", "reconnections")
+
+
 def _events(divisions: list[int], date_from: date, date_to: date, *, by: str) -> dict:
-    """{(group key, figure): value} of the range's events, grouped ``by`` "division" or "day"."""
-    start, end = india_bounds(date_from, date_to)
+    """{(group key, figure): value} of the range's events, grouped ``by`` "division" or "day": two grouped
+    reads of the day books (reports.EventDay for the field's events, arrears.LedgerDay for collections),
+    at most divisions × days rows each."""
     values: dict = defaultdict(lambda: 0)
-
-    def grouped(queryset, division_field: str, day_field: str | None, day_is_date: bool = False):
-        if by == "division":
-            return queryset.values(key=F(division_field))
-        if day_is_date:
-            return queryset.values(key=F(day_field))
-        return queryset.annotate(key=TruncDate(day_field)).values("key")
-
-    notices = Notice.objects.filter(served_on__gte=date_from, served_on__lte=date_to,
-                                    consumer__division_id__in=divisions)
-    for row in grouped(notices, "consumer__division_id", "served_on", True).annotate(n=Count("id")):
-        values[row["key"], "notices_served"] += row["n"]
-    cuts = Disconnection.objects.filter(disconnected_at__gte=start, disconnected_at__lt=end,
-                                        consumer__division_id__in=divisions)
-    for row in grouped(cuts, "consumer__division_id", "disconnected_at").annotate(n=Count("id")):
-        values[row["key"], "disconnections"] += row["n"]
-    on_spot = Payment.objects.filter(paid_at__gte=start, paid_at__lt=end, drive_stop__isnull=False,
-                                     consumer__division_id__in=divisions)
-    for row in grouped(on_spot, "consumer__division_id", "paid_at").annotate(n=Count("id"), amount=Sum("amount")):
-        values[row["key"], "paid_on_spot_count"] += row["n"]
-        values[row["key"], "paid_on_spot_amount"] += row["amount"]
-    reconnected = ReconnectionOrder.objects.filter(status=ReconnectionStatus.DONE, done_at__gte=start,
-                                                   done_at__lt=end, consumer__division_id__in=divisions)
-    for row in grouped(reconnected, "consumer__division_id", "done_at").annotate(n=Count("id")):
-        values[row["key"], "reconnections"] += row["n"]
+    key = "division_id" if by == "division" else "day"
+    days = EventDay.objects.filter(day__gte=date_from, day__lte=date_to, division_id__in=divisions)
+    for row in days.values(key=F(key)).annotate(**{figure: Sum(figure) for figure in EVENT_FIGURES}):
+        for figure in EVENT_FIGURES:
+            values[row["key"], figure] += row[figure]
     book = LedgerDay.objects.filter(kind=EntryKind.PAYMENT, day__gte=date_from, day__lte=date_to,
                                     division_id__in=divisions)
-    for row in book.values(key=F("division_id" if by == "division" else "day")).annotate(amount=Sum("amount")):
+    for row in book.values(key=F(key)).annotate(amount=Sum("amount")):
         values[row["key"], "collections"] += row["amount"]
     return values
+
+
+def event_days_recounted(date_from: date, date_to: date) -> dict[tuple[int, date], dict]:
+    """The field's day book recounted from the event tables themselves (a join of each to its consumers):
+    {(division id, day): figures} for the days with any event. For checks: it reads every event."""
+    start, end = india_bounds(date_from, date_to)
+    counts: dict = defaultdict(lambda: dict.fromkeys(EVENT_FIGURES, 0))
+    sources = [
+        (Notice.objects.filter(served_on__gte=date_from, served_on__lte=date_to), "served_on", True,
+         {"notices_served": Count("id")}),
+        (Disconnection.objects.filter(disconnected_at__gte=start, disconnected_at__lt=end), "disconnected_at", False,
+         {"disconnections": Count("id")}),
+        (Payment.objects.filter(paid_at__gte=start, paid_at__lt=end, drive_stop__isnull=False), "paid_at", False,
+         {"paid_on_spot_count": Count("id"), "paid_on_spot_amount": Sum("amount")}),
+        (ReconnectionOrder.objects.filter(status=ReconnectionStatus.DONE, done_at__gte=start, done_at__lt=end),
+         "done_at", False, {"reconnections": Count("id")}),
+    ]
+    for rows, day_field, is_date, figures in sources:
+        day = F(day_field) if is_date else TruncDate(day_field)
+        for row in rows.annotate(event_day=day).values("consumer__division_id", "event_day").annotate(**figures):
+            for figure in figures:
+                counts[row["consumer__division_id"], row["event_day"]][figure] += row[figure]
+    return dict(counts)
+
+
+def event_days_mismatches(date_from: date, date_to: date) -> list[tuple]:
+    """(division id, day, figure, book, recount) wherever EventDay disagrees with the event tables."""
+    recount = event_days_recounted(date_from, date_to)
+    book = {(row.division_id, row.day): {f: getattr(row, f) for f in EVENT_FIGURES}
+            for row in EventDay.objects.filter(day__gte=date_from, day__lte=date_to)}
+    mismatches = []
+    for key in sorted(set(recount) | set(book)):
+        for figure in EVENT_FIGURES:
+            ours, theirs = book.get(key, {}).get(figure, 0), recount.get(key, {}).get(figure, 0)
+            if ours != theirs:
+                mismatches.append((*key, figure, ours, theirs))
+    return mismatches
 
 
 def targets_prorated(divisions: list[int], date_from: date, date_to: date) -> dict[int, Decimal]:
@@ -202,8 +223,7 @@ def summary(user: User, *, date_from: date, date_to: date, division: str | Divis
         row = Figures(code=d.code, name=d.name, name_hi=d.name_hi, defaulters=d.list_defaulters or 0,
                       arrears=d.list_arrears if d.list_arrears is not None else ZERO, target=targets.get(d.pk),
                       list_as_of=d.list_as_of)
-        for key in ("notices_served", "disconnections", "paid_on_spot_count", "paid_on_spot_amount",
-                    "collections", "reconnections"):
+        for key in (*EVENT_FIGURES, "collections"):
             setattr(row, key, events.get((d.pk, key), getattr(row, key)))
         rows.append(row)
     return Summary(date_from=date_from, date_to=date_to, rows=rows, totals=figures_total(rows))
@@ -228,8 +248,7 @@ def summary_days(user: User, *, date_from: date, date_to: date,
     day = date_from
     while day <= date_to:
         figures = DayFigures(day=day)
-        for key in ("notices_served", "disconnections", "paid_on_spot_count", "paid_on_spot_amount",
-                    "collections", "reconnections"):
+        for key in (*EVENT_FIGURES, "collections"):
             setattr(figures, key, events.get((day, key), getattr(figures, key)))
         days.append(figures)
         day += timedelta(days=1)

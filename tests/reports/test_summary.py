@@ -26,7 +26,7 @@ from payments.models import Payment
 from payments.services import payment_record
 from reports.formats import figure_text
 from reports.models import Target
-from reports.selectors import FIGURES, summary
+from reports.selectors import FIGURES, event_days_mismatches, summary
 from tests.drives.drive_data import build_list, defaulter, plan, served
 from tests.factories import make_division, make_user
 
@@ -158,6 +158,7 @@ def test_it_counts_every_figure_as_an_independent_recount_does(day, days_back):
         assert _figures(row) == _expected(counts, row.code), row.code
     # The scenario is what it says: cuts per division, one reconnection each, two payments on the spot each.
     assert {row.code: row.disconnections for row in result.rows} == CUTS
+    assert event_days_mismatches(date_from - timedelta(days=40), date_to) == []
     assert {row.code: (row.paid_on_spot_count, row.reconnections) for row in result.rows} == {
         code: (2, 1) for code in CUTS}
     # Yesterday's imported payment and notices count only in the two-day range.
@@ -219,9 +220,12 @@ def test_it_answers_the_api_exactly_per_the_contract(day):
         assert got["code"] == row.code and got["name"] == row.name
         for key in FIGURES:
             value = getattr(row, key)
-            assert got[key] == (None if value is None else value if isinstance(value, int) else str(value)), key
+            if value is None or isinstance(value, int):
+                assert got[key] == value, key
+            else:  # a decimal string, two places for money, one for the percentage
+                assert Decimal(got[key]) == value and got[key] == f"{value:.{1 if key == 'achievement_pct' else 2}f}"
     assert list(body["totals"]) == list(FIGURES)
-    assert body["totals"]["collections"] == str(result.totals.collections)
+    assert body["totals"]["collections"] == f"{result.totals.collections:.2f}"
     assert body["totals"]["disconnections"] == sum(CUTS.values())
 
 
@@ -395,3 +399,18 @@ def test_it_tells_the_officer_who_paid_or_was_cut_since_the_list(day):
                                                 if e.consumer.arrears < e.arrears) > 0
     assert [d.name for d, _progress in dashboard["drives"]] == ["HSP drive"]
     assert dashboard["month"].collections > 0 and dashboard["month"].target is not None
+
+
+def test_the_field_day_book_follows_updates_and_deletes(day):
+    from reports.models import EventDay
+
+    today = india_today()
+    order = ReconnectionOrder.objects.filter(status="done").first()
+    division = order.consumer.division
+    before = EventDay.objects.get(division=division, day=today).reconnections
+    ReconnectionOrder.objects.filter(pk=order.pk).update(done_at=order.done_at - timedelta(days=3))
+    assert EventDay.objects.get(division=division, day=today).reconnections == before - 1
+    assert EventDay.objects.get(division=division, day=today - timedelta(days=3)).reconnections == 1
+    Notice.objects.filter(served_on=today, consumer__division=division).update(served_on=today - timedelta(days=2))
+    assert EventDay.objects.get(division=division, day=today).notices_served == 0
+    assert event_days_mismatches(today - timedelta(days=40), today) == []
