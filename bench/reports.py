@@ -372,8 +372,9 @@ their own division), and the API's JSON for the day and the month, must equal th
 The events (bench/events.py) are generated on the loaded data set before the part: a year of
 drives (every working day, every division, 30–60 stops), notices on two stops in three,
 disconnections, payments on the spot and at the counter with their ledger entries, reconnection
-orders and monthly targets, each table written by one INSERT … SELECT; then the cached figures
-of the consumers written to, and each division's defaulter list as of the days asked about."""
+orders and monthly targets, each table written by one INSERT … SELECT; then each division's
+defaulter list as of the days asked about, as the nightly job builds them on those nights (every
+consumer's cached figures from the ledger as of the first, each night's build rolling them on)."""
 
 
 def main(argv: list[str] | None = None) -> int:
