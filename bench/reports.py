@@ -9,8 +9,9 @@ consumers' divisions, the latest list's entries counted), with the targets prora
 Python. The recount is also the check: reports.selectors.summary and the API's JSON must
 equal it exactly, every figure of every division and the totals, for a day (yesterday,
 the MD's home page), the last whole month and the year of events; a difference is printed
-and fails the figure. arrears.ledger.ledger_days_mismatches (the day book recounted from
-the whole ledger) is timed and must find nothing.
+and fails the figure. arrears.ledger.ledger_days_mismatches (the ledger's day book recounted
+from the whole ledger) and reports.selectors.event_days_mismatches over the year (the field's
+day book recounted from the event tables) are timed and must find nothing.
 
 Runs in a child process with Django set up (``python -m bench.reports measure``).
 Run alone on a database that already holds the data set (events are generated unless there):
@@ -207,7 +208,7 @@ def _measure(requests: int) -> dict:
     from accounts.models import Division, User
     from arrears.ledger import ledger_days_mismatches
     from core.dates import india_today
-    from reports.selectors import summary
+    from reports.selectors import event_days_mismatches, summary
 
     # As production serves: no query log, templates not in debug mode (read when first used).
     settings.DEBUG = False
@@ -270,6 +271,9 @@ def _measure(requests: int) -> dict:
     samples, mismatches = _timed(ledger_days_mismatches, 1)
     result["day_book"] = {"seconds": samples[0], "mismatches": len(mismatches), "first": [str(m) for m in
                                                                                           mismatches[:5]]}
+    samples, mismatches = _timed(lambda: event_days_mismatches(*ranges["year"]), 1)
+    result["event_book"] = {"seconds": samples[0], "mismatches": len(mismatches),
+                            "first": [str(m) for m in mismatches[:5]]}
     return result
 
 
@@ -355,6 +359,14 @@ def run(ctx: Context) -> list[Figure]:
                                                   else f"{book['mismatches']} differ: {'; '.join(book['first'])}"),
         target="no difference", ok=not book["mismatches"]))
     problems += [f"day book: {d}" for d in book["first"]]
+    book = m["event_book"]
+    figures.append(Figure(
+        name=f"field's day book over the year recounted from the event tables"
+             f" (reports.selectors.event_days_mismatches, {_range_name(m, 'year')})",
+        measured=f"{book['seconds']:.2f} s, " + ("no difference" if not book["mismatches"]
+                                                  else f"{book['mismatches']} differ: {'; '.join(book['first'])}"),
+        target="no difference", ok=not book["mismatches"]))
+    problems += [f"field's day book: {d}" for d in book["first"]]
     for problem in problems:
         print(f"  !!! MISMATCH {problem}", flush=True)
     return figures
