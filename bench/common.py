@@ -1,5 +1,6 @@
 """What every part of the benchmark shares: the database, child processes, figures."""
 
+import math
 import os
 import re
 import subprocess
@@ -111,3 +112,39 @@ def database_recreate(ctx: Context) -> None:
         cursor.execute(f'CREATE DATABASE "{ctx.database}"')
     admin.close()
     manage(ctx, "migrate", "--noinput", "-v", "0")
+
+
+def p95(samples: list[float]) -> float:
+    ordered = sorted(samples)
+    return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
+
+
+def timed_get(client, paths: list[str]) -> list[float]:
+    """Seconds each GET took through Django's test client, the whole body read; any answer but 200 stops."""
+    samples = []
+    for path in paths:
+        started = time.perf_counter()
+        response = client.get(path)
+        if response.status_code != 200:
+            raise SystemExit(f"GET {path}: {response.status_code}\n{response.content[:2000]!r}")
+        len(response.content)  # the whole body, as a client reads it
+        samples.append(time.perf_counter() - started)
+    return samples
+
+
+def part_alone(ctx: Context, key: str, heading: str, run, *, docs: bool, loaded: str, notes: str) -> int:
+    """A part run alone on a loaded database (``python -m bench.<part>``): its table printed and, with
+    ``docs`` at full size, its section of docs/BENCHMARKS.md written; ``loaded`` says what the database holds."""
+    import datetime
+
+    from bench import run as runner
+
+    body = runner.table(run(ctx))
+    print(body)
+    if docs and ctx.size == "full":
+        when = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                                cwd=runner.PROJECT).stdout.strip()
+        runner.docs_write(key, heading, f"Run {when} at commit {commit} on database {ctx.database} ({loaded}).\n"
+                                        f"Machine: {runner.machine(ctx)}.\n\n{body}\n\n{notes}\n")
+    return 0

@@ -24,7 +24,7 @@ import statistics
 import sys
 import time
 
-from bench.common import DEFAULT_SERVER, Context, Figure, run_timed
+from bench.common import DEFAULT_SERVER, Context, Figure, p95, part_alone, run_timed, timed_get
 
 HEADING = "Drives: planning 5,000 stops from a division's list, a clerk's stop pages"
 TARGET_PLAN_SECONDS = 2.0
@@ -35,10 +35,6 @@ REQUESTS = {"full": 200, "small": 30}
 PLANS = 3  # planned this many times (each but the last deleted again): the median is reported
 USERNAME = "bench-drives"  # prefix of the part's own officer and clerks
 
-
-def p95(samples: list[float]) -> float:
-    ordered = sorted(samples)
-    return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
 
 
 def _timed_sql(sql: str, params, times: int) -> list[float]:
@@ -53,17 +49,6 @@ def _timed_sql(sql: str, params, times: int) -> list[float]:
             samples.append(time.perf_counter() - started)
     return samples
 
-
-def _timed_get(client, paths: list[str]) -> list[float]:
-    samples = []
-    for path in paths:
-        started = time.perf_counter()
-        response = client.get(path)
-        if response.status_code != 200:
-            raise SystemExit(f"GET {path}: {response.status_code}")
-        len(response.content)  # the whole body, as a client reads it
-        samples.append(time.perf_counter() - started)
-    return samples
 
 
 def _division_gathered(division, *, stops: int, moved: dict[int, int]):
@@ -163,9 +148,9 @@ def _measure(stops: int, clerk_count: int, requests: int) -> dict:
         field_paths = ["/field/"] * requests
         pages = math.ceil(own / settings.REST_FRAMEWORK["PAGE_SIZE"])
         api_paths = [f"/api/v1/drives/{drive.pk}/stops/?page={n % pages + 1}" for n in range(requests)]
-        _timed_get(client, ["/field/", api_paths[0]])  # warm: the first request loads templates and URL conf
-        field = _timed_get(client, field_paths)
-        api = _timed_get(client, api_paths)
+        timed_get(client, ["/field/", api_paths[0]])  # warm: the first request loads templates and URL conf
+        field = timed_get(client, field_paths)
+        api = timed_get(client, api_paths)
         # The clerk's stops with their consumers, read by plain SQL: the whole list, and one API page of it.
         stops_sql = ("SELECT s.id, s.sequence, s.locality, s.arrears, s.status, c.account_no, c.name, c.address,"
                      f" c.arrears FROM {Stop._meta.db_table} s JOIN {Consumer._meta.db_table} c ON c.id = s.consumer_id"
@@ -265,23 +250,9 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(_measure(args.stops, args.clerks, args.requests)))
         return 0
 
-    from bench import run as runner
-
     ctx = Context(size=args.size, data=None, server=args.server, database=args.database)
-    figures = run(ctx)
-    body = runner.table(figures)
-    print(body)
-    if args.docs and args.size == "full":
-        import datetime
-        import subprocess
-
-        when = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
-                                cwd=runner.PROJECT).stdout.strip()
-        runner.docs_write("drives", HEADING, f"Run {when} at commit {commit} on database {args.database}"
-                                             f" (the full data set after the imports part).\n"
-                                             f"Machine: {runner.machine(ctx)}.\n\n{body}\n\n{NOTES}\n")
-    return 0
+    return part_alone(ctx, "drives", HEADING, run, docs=args.docs, notes=NOTES,
+                      loaded="the full data set after the imports part")
 
 
 if __name__ == "__main__":

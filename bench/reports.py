@@ -20,7 +20,6 @@ Run alone on a database that already holds the data set (events are generated un
 
 import argparse
 import json
-import math
 import os
 import statistics
 import sys
@@ -29,7 +28,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from bench import events
-from bench.common import DEFAULT_SERVER, Context, Figure, run_timed
+from bench.common import DEFAULT_SERVER, Context, Figure, p95, part_alone, run_timed, timed_get
 
 HEADING = "Reports: the division dashboard, the MD's summary and GET reports/summary/ on a year of events"
 TARGET_PAGE_MS = 100.0
@@ -83,10 +82,6 @@ ORDER BY d.code
 """
 TARGETS_SQL = "SELECT division_id, month, amount FROM reports_target WHERE month BETWEEN %s AND %s"
 
-
-def p95(samples: list[float]) -> float:
-    ordered = sorted(samples)
-    return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
 
 
 def _percent(collections: Decimal, target: Decimal | None) -> Decimal | None:
@@ -175,17 +170,6 @@ def _as_dict(figures) -> dict:
     return {"code": figures.code, "name": figures.name, **{key: getattr(figures, key) for key in KEYS}}
 
 
-def _timed_get(client, paths: list[str]) -> list[float]:
-    samples = []
-    for path in paths:
-        started = time.perf_counter()
-        response = client.get(path)
-        if response.status_code != 200:
-            raise SystemExit(f"GET {path}: {response.status_code}\n{response.content[:2000]!r}")
-        len(response.content)  # the whole body, as a client reads it
-        samples.append(time.perf_counter() - started)
-    return samples
-
 
 def _timed(call, times: int) -> tuple[list[float], object]:
     samples, result = [], None
@@ -255,10 +239,10 @@ def _measure(requests: int) -> dict:
         "api year": (md_client, f"/api/v1/reports/summary/{query('year')}"),
     }
     for name, (client, path) in pages.items():
-        _timed_get(client, [path] * WARM_UP)
+        timed_get(client, [path] * WARM_UP)
         # The year is a larger question than the target is about, and slower: a fifth of the requests.
         count = max(5, requests // 5) if name == "api year" else requests
-        result["pages"][name] = _timed_get(client, [path] * count)
+        result["pages"][name] = timed_get(client, [path] * count)
     # The API's JSON against the same recount: the figures as a client reads them.
     for key in ("day", "month"):
         start, end = ranges[key]
@@ -403,23 +387,9 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(_measure(args.requests)))
         return 0
 
-    from bench import run as runner
-
     ctx = Context(size=args.size, data=None, server=args.server, database=args.database)
-    figures = run(ctx)
-    body = runner.table(figures)
-    print(body)
-    if args.docs and args.size == "full":
-        import datetime
-        import subprocess
-
-        when = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
-                                cwd=runner.PROJECT).stdout.strip()
-        runner.docs_write("reports", HEADING, f"Run {when} at commit {commit} on database {args.database}"
-                                              f" (the full data set after the imports, defaulters, daily and drives"
-                                              f" parts).\nMachine: {runner.machine(ctx)}.\n\n{body}\n\n{NOTES}\n")
-    return 0
+    return part_alone(ctx, "reports", HEADING, run, docs=args.docs, notes=NOTES,
+                      loaded="the full data set after the imports, defaulters, daily and drives parts")
 
 
 if __name__ == "__main__":

@@ -21,7 +21,8 @@ from accounts.models import User
 from accounts.permissions import may_receive_daily_summary
 from core.money import format_inr_short, group_indian
 from reports.formats import COLUMNS, figure_text
-from reports.selectors import FIGURES, Summary, summary, yesterday
+from reports.ranges import yesterday
+from reports.selectors import FIGURES, Summary, summary
 
 logger = logging.getLogger(__name__)
 

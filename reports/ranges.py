@@ -11,13 +11,17 @@ EARLIEST = date(2000, 1, 1)
 MAX_DAYS = 3 * 366  # three years: a range longer than that is a question for the billing system
 
 
+def yesterday() -> date:
+    """The summary's default day: yesterday in India."""
+    return india_today() - timedelta(days=1)
+
+
 def summary_range(date_from: date | None, date_to: date | None) -> tuple[date, date]:
     """(from, to), both included: yesterday by default; ``to`` alone gives that one day, ``from``
     alone runs to yesterday (or to ``from`` itself, when that is today). Raises DomainError naming
     the field ("from" or "to") for a range backwards, too long, or outside 2000 to a year ahead."""
-    yesterday = india_today() - timedelta(days=1)
     if date_to is None:
-        date_to = max(yesterday, date_from) if date_from else yesterday
+        date_to = max(yesterday(), date_from) if date_from else yesterday()
     if date_from is None:
         date_from = date_to
     latest = india_today() + timedelta(days=366)

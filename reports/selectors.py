@@ -13,7 +13,7 @@ at most divisions × days rows for a range.
 
 import calendar
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -24,7 +24,6 @@ from django.utils import timezone
 from accounts.models import Division, User, local_name
 from accounts.selectors import divisions_visible_to
 from arrears.models import EntryKind, LedgerDay
-from core.dates import india_today
 from defaulters.models import AccountabilityBand, AgeBucket, DefaulterEntry, DefaulterList
 from defaulters.selectors import defaulter_entries, defaulter_list_latest
 from drives.models import Disconnection, DisputeStatus, Notice, ReconnectionOrder, ReconnectionStatus
@@ -45,7 +44,6 @@ PERCENT = Decimal("0.1")
 # The summary's figures in the contract's order: key → what they count (the API's, the exports' and
 # the e-mail's columns). Money figures are Decimal rupees, counts int; target None without a target.
 COUNTS = ("defaulters", "notices_served", "disconnections", "paid_on_spot_count", "reconnections")
-MONEY_FIGURES = ("arrears", "paid_on_spot_amount", "collections", "target")
 FIGURES = ("defaulters", "arrears", "notices_served", "disconnections", "paid_on_spot_count",
            "paid_on_spot_amount", "collections", "reconnections", "target", "achievement_pct")
 
@@ -113,10 +111,6 @@ def india_bounds(date_from: date, date_to: date) -> tuple[datetime, datetime]:
     zone = timezone.get_default_timezone()
     return (datetime.combine(date_from, time.min, tzinfo=zone),
             datetime.combine(date_to + timedelta(days=1), time.min, tzinfo=zone))
-
-
-def yesterday() -> date:
-    return india_today() - timedelta(days=1)
 
 
 def summary_divisions(user: User, *, division: str | Division | None = None) -> QuerySet[Division]:
@@ -255,25 +249,13 @@ def summary_days(user: User, *, date_from: date, date_to: date,
     return days
 
 
-@dataclass
-class Breakdown:
-    """A list's arrears split by a choice (age bucket, accountability band): rows of label, count, amount."""
-
-    rows: list[dict] = field(default_factory=list)
-
-    @property
-    def total(self) -> Decimal:
-        return sum((row["arrears"] for row in self.rows), ZERO)
-
-
-def list_breakdown(defaulters: DefaulterList, by: str) -> Breakdown:
+def list_breakdown(defaulters: DefaulterList, by: str) -> list[dict]:
     """The list's defaulters and arrears per ``by`` ("age_bucket" or "band"), every choice in order."""
     choices = {"age_bucket": AgeBucket, "band": AccountabilityBand}[by]
     found = {row[by]: row for row in DefaulterEntry.objects.filter(list=defaulters).values(by)
              .annotate(count=Count("id"), arrears=Sum("arrears"))}
-    return Breakdown(rows=[{"key": value, "label": label, "count": found.get(value, {}).get("count", 0),
-                            "arrears": found.get(value, {}).get("arrears") or ZERO}
-                           for value, label in choices.choices])
+    return [{"key": value, "label": label, "count": found.get(value, {}).get("count", 0),
+             "arrears": found.get(value, {}).get("arrears") or ZERO} for value, label in choices.choices]
 
 
 def list_since(defaulters: DefaulterList) -> dict:

@@ -20,11 +20,12 @@ from core.dates import india_today
 from core.errors import DomainError
 from core.exports import csv_response, xlsx_response
 from core.money import format_inr_short
+from core.pdf import pdf_response, pdf_table
 from defaulters.models import AccountabilityBand, AgeBucket, DefaulterEntry
-from defaulters.selectors import defaulter_lists_visible_to, defaulter_status_for
+from defaulters.selectors import defaulter_status_for
 from drives.field_views import stops_page
 from reports.formats import COLUMNS, MONEY_KEYS, figure_text
-from reports.ranges import summary_range
+from reports.ranges import summary_range, yesterday
 from reports.selectors import FIGURES, division_dashboard, summary, summary_days, summary_divisions
 
 HOME_TITLES = {
@@ -75,7 +76,7 @@ def _range(request) -> tuple[RangeForm, date, date]:
     form = RangeForm(request.GET or None)
     if form.is_bound and form.is_valid():
         return form, form.cleaned_data["from"], form.cleaned_data["to"]
-    day = india_today() - timedelta(days=1)
+    day = yesterday()
     if not form.is_bound:
         form = RangeForm(initial={"from": day, "to": day})
     return form, day, day
@@ -154,8 +155,6 @@ def summary_export(request, fmt: str):
         return xlsx_response(filename=f"{name}.xlsx", sheet_title=str(_("Summary")), header=header,
                              rows=_export_rows(result), widths=[8, 22, 12, 18, 10, 14, 12, 18, 18, 14, 18, 14])
     if fmt == "pdf":
-        from core.pdf import pdf_response, pdf_table
-
         rows = [[row.code, row.local_name, *[figure_text(key, getattr(row, key)) for key in FIGURES]]
                 for row in result.rows]
         totals = ["", str(_("KESCO total")), *[figure_text(key, getattr(result.totals, key)) for key in FIGURES]]
@@ -181,9 +180,9 @@ def _division_page(request, division, *, title, home: bool = False, date_from=No
         context["age_chart"] = {
             "id": "age-chart", "type": "bar", "title": str(_("Arrears by age")),
             "caption": str(_("Arrears by age of the oldest unpaid bill")),
-            "labels": [str(row["label"]) for row in dashboard["by_age"].rows],
+            "labels": [str(row["label"]) for row in dashboard["by_age"]],
             "datasets": [{"label": str(_("Arrears")), "money": True,
-                          "data": [float(row["arrears"]) for row in dashboard["by_age"].rows]}],
+                          "data": [float(row["arrears"]) for row in dashboard["by_age"]]}],
         }
     if not home:
         result = summary(request.user, date_from=date_from, date_to=date_to, division=division)
@@ -222,14 +221,10 @@ def defaulters_all_page(request):
     """Every division's defaulters together, from each division's latest list, biggest arrears first."""
     require(may_see_reports(request.user))
     form = DefaultersFilter(request.GET or None)
-    divisions = list(summary_divisions(request.user))
-    form.fields["division"].widget = forms.Select(choices=[("", _("all"))] + [(d.code, d.local_name)
-                                                                              for d in divisions])
-    latest_ids = []
-    for division in divisions:
-        latest = defaulter_lists_visible_to(request.user).filter(division=division).order_by("-as_of").first()
-        if latest:
-            latest_ids.append(latest.pk)
+    statuses = defaulter_status_for(request.user)  # each division's latest list, in three queries
+    form.fields["division"].widget = forms.Select(choices=[("", _("all"))] + [(s.division.code, s.division.local_name)
+                                                                              for s in statuses])
+    latest_ids = [s.latest.pk for s in statuses if s.latest]
     entries = DefaulterEntry.objects.filter(list_id__in=latest_ids).select_related("list__division").annotate(
         live_arrears=F("consumer__arrears"), live_status=F("consumer__status"))
     if form.is_valid():

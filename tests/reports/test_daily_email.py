@@ -19,7 +19,8 @@ from payments.services import payment_record
 from reports.emails import daily_summary_send
 from reports.formats import figure_text
 from reports.models import Target
-from reports.selectors import FIGURES, summary, yesterday
+from reports.ranges import yesterday
+from reports.selectors import FIGURES, summary
 from reports.tasks import daily_summary_email_task
 from tests.factories import add_entry, make_consumer, make_division, make_user
 

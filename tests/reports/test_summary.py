@@ -6,7 +6,7 @@ XLSX saying the same."""
 import csv
 import io
 from collections import defaultdict
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
@@ -351,9 +351,6 @@ def test_the_summary_reads_a_few_queries_whatever_the_number_of_divisions(day, d
     with django_assert_max_num_queries(8):
         summary(day["md"], date_from=today - timedelta(days=30), date_to=today)
 
-
-def _noon(day_: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day_, time(12)))
 
 
 def test_it_exports_a_pdf_with_the_hindi_division_names_and_the_totals(day):
