@@ -15,9 +15,8 @@ from core.dates import india_today
 from core.money import format_inr_short, group_indian
 from defaulters.selectors import defaulter_list_latest
 from drives.models import Drive
-from reports.formats import figure_text
-from reports.selectors import FIGURES, MONEY_FIGURES, summary
-from reports.views import COLUMNS
+from reports.formats import COLUMNS, MONEY_KEYS, figure_text
+from reports.selectors import FIGURES, summary
 from tests.browser.test_journeys import browser, log_in  # noqa: F401  (fixtures)
 
 pytestmark = [pytest.mark.needs_browser, pytest.mark.django_db(transaction=True)]
@@ -158,7 +157,7 @@ def test_it_shows_the_md_yesterdays_summary_in_hindi_and_exports_it(browser, liv
     collections = total[2 + FIGURES.index("collections")]
     assert Decimal(str(collections.value)) == result.totals.collections
     for row in rows[1:]:
-        for key in MONEY_FIGURES:
+        for key in sorted(MONEY_KEYS):
             cell = row[2 + FIGURES.index(key)]
             if cell.value is not None:
                 assert "₹" in cell.number_format, (key, cell.number_format)
