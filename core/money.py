@@ -85,3 +85,14 @@ def money(value, *, field: str = "amount") -> Decimal:
     if abs(amount) > MONEY_LIMIT:
         raise DomainError(f"at most {format_inr(MONEY_LIMIT)}", code="invalid_amount", field=field)
     return amount.quantize(CENT)
+
+
+def amount_checked(value, *, field: str = "amount", allow_zero: bool = False) -> Decimal:
+    """``money()`` more than zero (zero or more with ``allow_zero``): the one rule for every amount that enters
+    the app (a payment, a notice's demand, a dispute, a drive's minimum), from a page, the API, the admin or a
+    command alike. Zero and a negative amount are the same refusal: ``invalid_amount`` on ``field``."""
+    amount = money(value, field=field)
+    if amount < 0 or (amount == 0 and not allow_zero):
+        raise DomainError(gettext("must be zero or more") if allow_zero else gettext("must be more than zero"),
+                          code="invalid_amount", field=field)
+    return amount

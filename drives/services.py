@@ -28,7 +28,7 @@ from arrears.services import EARLIEST_ENTRY_DATE, consumer_for_update, ledger_en
 from core.dates import india_today
 from core.errors import DomainError
 from core.models import MONEY, Source
-from core.money import format_inr, money
+from core.money import amount_checked, format_inr, money
 from defaulters.selectors import defaulter_list_latest
 from drives.locality import locality_key, locality_of
 from drives.models import (
@@ -122,11 +122,7 @@ def _at_checked(at: datetime | None) -> datetime:
 
 
 def _amount_checked(value, *, field: str, allow_zero: bool = False) -> Decimal:
-    amount = money(value, field=field)
-    if amount < 0 or (amount == 0 and not allow_zero):
-        raise DomainError("must be zero or more" if allow_zero else "must be more than zero",
-                          code="invalid_amount", field=field)
-    return amount
+    return amount_checked(value, field=field, allow_zero=allow_zero)
 
 
 def _text_checked(value: str, *, field: str, limit: int, code: str) -> str:

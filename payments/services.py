@@ -21,7 +21,7 @@ from arrears.services import (
 )
 from core.errors import DomainError
 from core.models import Source
-from core.money import format_inr, money
+from core.money import amount_checked, format_inr
 from drives.reconnections import reconnection_order_for_payment, stop_for_payment, stop_paid_log, stops_settle
 from payments.models import Payment, PaymentMode
 
@@ -102,9 +102,7 @@ def payment_record(*, user: User, account_no: str, amount, mode: str, receipt_no
     """
     if not may_take_payment(user):
         raise PermissionDenied("only clerks, officers and IT admins take payments")
-    amount = money(amount)
-    if amount <= 0:
-        raise DomainError("must be more than zero", code="invalid_amount", field="amount")
+    amount = amount_checked(amount)
     if amount > settings.PAYMENT_MAX_AMOUNT:
         raise DomainError(f"more than {format_inr(settings.PAYMENT_MAX_AMOUNT)}, the most one payment may "
                           "be", code="amount_too_large", field="amount")
