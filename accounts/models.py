@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.core.validators import RegexValidator
@@ -30,7 +31,8 @@ class Division(models.Model):
         verbose_name_plural = _("divisions")
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.code})"
+        # In the page's language: forms, the admin and pages show the Hindi name on Hindi pages.
+        return f"{self.local_name} ({self.code})"
 
     @property
     def local_name(self) -> str:
@@ -66,11 +68,16 @@ class User(AbstractUser):
         blank=True,
         related_name="users",
     )
+    # The language the user last chose (blank: not chosen; the browser's then). It follows them to
+    # any phone they log in on (accounts.middleware.UserLanguageMiddleware).
+    language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES, blank=True, default="")
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     objects = UserManager()
 
     class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
         constraints = [
             # Officers and clerks work for one division; HQ and IT see all of them.
             models.CheckConstraint(

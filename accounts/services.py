@@ -1,7 +1,9 @@
 """Writes for users and the organisation."""
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from accounts.models import DIVISION_ROLES, Division, Role, User
 from accounts.permissions import STAFF_ROLES
@@ -37,3 +39,11 @@ def user_create(*, username: str, password: str, role: str, division_code: str |
     return user
 
 
+def user_language_set(*, user: User, language: str) -> None:
+    """Remembers the language a user chose, so that every page and device shows it after a login."""
+    if language not in {code for code, _name in settings.LANGUAGES}:
+        raise DomainError(_("unknown language %(language)r") % {"language": language}, code="invalid_language",
+                          field="language")
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])

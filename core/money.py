@@ -68,6 +68,25 @@ def format_inr_short(value) -> str:
     return format_inr(rupees).removesuffix(".00")
 
 
+def format_inr_full(value) -> str:
+    """'₹6,65,000.00 (₹6.65 lakh)': the exact amount, with the short form only when it says more
+    (a lakh or more); under a lakh the short form would only repeat it: '₹45,128.00'."""
+    amount = _decimal(value)
+    if amount is None:
+        return ""
+    exact = format_inr(amount)
+    return f"{exact} ({format_inr_short(amount)})" if abs(amount) >= LAKH else exact
+
+
+def format_count(value) -> str:
+    """A count with Indian grouping: 7339 → '7,339', 123456 → '1,23,456' (blank for no number)."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return ""
+    return ("-" if number < 0 else "") + group_indian(abs(number))
+
+
 # The most a money column (numeric(14, 2)) holds: anything larger the database refuses.
 MONEY_LIMIT = Decimal("999999999999.99")
 

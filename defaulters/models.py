@@ -45,14 +45,16 @@ class AccountabilityBand(models.TextChoices):
 class DefaulterRun(models.Model):
     """One attempt to build one division's list for one day: the run history the admin shows."""
 
-    division = models.ForeignKey(Division, on_delete=models.PROTECT, related_name="defaulter_runs")
+    division = models.ForeignKey(Division, verbose_name=_("division"), on_delete=models.PROTECT,
+                                 related_name="defaulter_runs")
     as_of = models.DateField(_("as of"))
     threshold = models.DecimalField(_("threshold"), **MONEY)
     status = models.CharField(_("status"), max_length=10, choices=DefaulterRunStatus.choices,
                               default=DefaulterRunStatus.RUNNING)
-    trigger = models.CharField(_("started by"), max_length=10, choices=DefaulterTrigger.choices)
-    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+", help_text="none for the schedule and the command line")
+    trigger = models.CharField(_("how started"), max_length=10, choices=DefaulterTrigger.choices)
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("started by"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+",
+                                   help_text=_("none for the schedule and the command line"))
     started_at = models.DateTimeField(_("started"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     duration = models.DurationField(_("duration"), null=True, blank=True)
@@ -78,12 +80,13 @@ class DefaulterRun(models.Model):
 class DefaulterList(models.Model):
     """A division's consumers with arrears above the threshold on one day; one per (division, day)."""
 
-    division = models.ForeignKey(Division, on_delete=models.PROTECT, related_name="defaulter_lists")
+    division = models.ForeignKey(Division, verbose_name=_("division"), on_delete=models.PROTECT,
+                                 related_name="defaulter_lists")
     as_of = models.DateField(_("as of"))
     threshold = models.DecimalField(_("threshold"), **MONEY)
     built_at = models.DateTimeField(_("built at"))
-    run = models.ForeignKey(DefaulterRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-                            help_text="the run that built the current contents")
+    run = models.ForeignKey(DefaulterRun, verbose_name=_("run"), null=True, blank=True, on_delete=models.SET_NULL,
+                            related_name="+", help_text=_("the run that built the current contents"))
     consumer_count = models.PositiveIntegerField(_("defaulters"), default=0)
     total_arrears = models.DecimalField(_("total arrears"), default=0, **MONEY)
 
@@ -108,9 +111,10 @@ class DefaulterEntry(models.Model):
     # No index of their own: (list, rank) below serves every read, and each index costs
     # time on the nightly INSERT of every division's list. The consumer reference has no
     # database constraint: rows come from arrears_consumer itself and consumers are never deleted.
-    list = models.ForeignKey(DefaulterList, on_delete=models.CASCADE, related_name="entries", db_index=False)
-    consumer = models.ForeignKey(Consumer, on_delete=models.DO_NOTHING, related_name="+", db_index=False,
-                                 db_constraint=False)
+    list = models.ForeignKey(DefaulterList, verbose_name=_("list"), on_delete=models.CASCADE, related_name="entries",
+                             db_index=False)
+    consumer = models.ForeignKey(Consumer, verbose_name=_("consumer"), on_delete=models.DO_NOTHING, related_name="+",
+                                 db_index=False, db_constraint=False)
     account_no = models.CharField(_("account no."), max_length=12)
     name = models.CharField(_("name"), max_length=200)
     address = models.TextField(_("address"), blank=True)

@@ -3,9 +3,12 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from accounts.models import Division
 from core.models import Source
+from core.money import format_count
+from imports.pipeline.reader import ImportResult
 
 
 class ImportKind(models.TextChoices):
@@ -28,26 +31,42 @@ class ImportJob(models.Model):
     progress) or a command. Who imported what, when, and with what result."""
 
     kind = models.CharField(_("kind"), max_length=10, choices=ImportKind.choices)
-    file = models.FileField(upload_to="imports/%Y/%m/", blank=True)
-    original_name = models.CharField(max_length=255)
-    source = models.CharField(max_length=10, choices=Source.choices, default=Source.WEB)
-    dry_run = models.BooleanField(default=False)
-    status = models.CharField(max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
-    task_id = models.CharField(max_length=50, blank=True, help_text="the Celery task; its state carries progress")
-    rows_total = models.PositiveIntegerField(null=True)
-    rows_done = models.PositiveIntegerField(default=0)
-    summary = models.TextField(blank=True)
-    errors = models.JSONField(default=list, blank=True)
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/", blank=True)
+    original_name = models.CharField(_("file name"), max_length=255)
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.WEB)
+    dry_run = models.BooleanField(_("dry run"), default=False)
+    status = models.CharField(_("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
+    task_id = models.CharField(_("task"), max_length=50, blank=True,
+                               help_text=_("the Celery task; its state carries progress"))
+    rows_total = models.PositiveIntegerField(_("rows in the file"), null=True)
+    rows_done = models.PositiveIntegerField(_("rows read"), default=0)
+    summary = models.TextField(_("summary"), blank=True)  # as written when it finished (the command line's language)
+    # rows/created/updated/unchanged of a finished import: its summary is shown in the reader's language.
+    counts = models.JSONField(_("counts"), default=dict, blank=True)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
     # Every bad row of a failed import, also those past the first 1,000 listed in `errors`.
     bad_rows = models.PositiveIntegerField(_("bad rows"), default=0)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+", help_text="none for the command line")
-    division = models.ForeignKey(Division, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                                 help_text="the uploader's division (none for HQ and IT)")
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, blank=True,
+                                   on_delete=models.PROTECT,
+                                   related_name="+", help_text=_("none for the command line"))
+    division = models.ForeignKey(Division, verbose_name=_("division"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+",
+                                 help_text=_("the uploader's division (none for HQ and IT)"))
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
         # Made by arrears' migrations; the model moved to this app, its table stayed (raw SQL names it).
         db_table = "arrears_importjob"
         ordering = ["-created_at"]
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+
+    def summary_text(self) -> str:
+        """The outcome in the page's language, digits grouped the Indian way."""
+        if self.status == ImportStatus.DONE and self.counts:
+            return ImportResult(**self.counts, dry_run=self.dry_run).summary()
+        if self.status == ImportStatus.FAILED and self.bad_rows:
+            return ngettext("%(count)s bad row; nothing was written", "%(count)s bad rows; nothing was written",
+                            self.bad_rows) % {"count": format_count(self.bad_rows)}
+        return self.summary

@@ -58,6 +58,7 @@ def import_run(*, kind: str, file, dry_run: bool = False, user: User | None = No
                                                    finished_at=timezone.now())
         raise
     ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.DONE, summary=result.summary(),
+                                               counts=result.counts(),
                                                rows_total=result.rows, rows_done=result.rows,
                                                finished_at=timezone.now())
     return result

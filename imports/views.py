@@ -103,6 +103,6 @@ def import_job_progress(job) -> dict:
         "finished": finished,
         "rows_done": rows_done,
         "rows_total": job.rows_total,
-        "summary": job.summary,
+        "summary": job.summary_text(),
         "error_count": job.bad_rows,
     }

@@ -135,6 +135,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: the language a user chose wins over the cookie and the browser's.
+    "accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -210,6 +212,8 @@ LANGUAGES = [("en", _("English")), ("hi", _("Hindi"))]
 if LANGUAGE_CODE not in {code for code, _name in LANGUAGES}:
     raise ImproperlyConfigured(f"LANGUAGE_CODE must be 'en' or 'hi'; got {LANGUAGE_CODE!r}")
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Indian formats (02-12-2026, 11:13, 1,23,456) in both languages, the admin included: kesco/formats/.
+FORMAT_MODULE_PATH = ["kesco.formats"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Kolkata")
 try:
     ZoneInfo(TIME_ZONE)
@@ -284,7 +288,11 @@ SPECTACULAR_SETTINGS = {
         "DriveStatusEnum": "drives.models.DriveStatus",
         "StopStatusEnum": "drives.models.StopStatus",
         "ReconnectionStatusEnum": "drives.models.ReconnectionStatus",
+        "AgeBucketEnum": "defaulters.models.AgeBucket",
+        "AccountabilityBandEnum": "defaulters.models.AccountabilityBand",
     },
+    # DRF's page envelope (count, next, previous, results) described like every other field.
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "core.api_docs.describe_pagination"],
 }
 
 # --- Content-Security-Policy (django-csp) --------------------------------------

@@ -7,6 +7,7 @@ from django.utils.functional import lazy
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from accounts.views import language_switch
 from kesco.health import healthz
 
 MOVED_TO = {"payment": "payments", "importjob": "imports", "defaulterrun": "defaulters",
@@ -36,7 +37,8 @@ urlpatterns = [
     re_path(r"^admin/arrears/(?P<rest>(?:payment|importjob|defaulterrun|defaulterlist|defaulterentry)/.*)$",
             moved_admin_redirect),
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's set_language, which also remembers the choice on a logged-in user.
+    path("i18n/setlang/", language_switch, name="set_language"),
     path("api/v1/", include(api_v1)),
     # The schema needs a login like every endpoint (SPECTACULAR_SETTINGS SERVE_PERMISSIONS); the docs
     # page sends a visitor to the login page. The split view serves Swagger UI's start-up code as a

@@ -21,8 +21,10 @@ class PaymentMode(models.TextChoices):
 class Payment(models.Model):
     """Money taken through this app, with its receipt. Its ledger line is the PAYMENT entry."""
 
-    consumer = models.ForeignKey(Consumer, on_delete=models.PROTECT, related_name="payments")
-    ledger_entry = models.OneToOneField(LedgerEntry, on_delete=models.PROTECT, related_name="payment")
+    consumer = models.ForeignKey(Consumer, verbose_name=_("consumer"), on_delete=models.PROTECT,
+                                 related_name="payments")
+    ledger_entry = models.OneToOneField(LedgerEntry, verbose_name=_("ledger entry"), on_delete=models.PROTECT,
+                                        related_name="payment")
     amount = models.DecimalField(_("amount"), **MONEY)
     mode = models.CharField(_("mode"), max_length=10, choices=PaymentMode.choices)
     receipt_no = models.CharField(_("receipt no."), max_length=40, unique=True)
@@ -40,16 +42,19 @@ class Payment(models.Model):
     bank = models.CharField(_("bank"), max_length=100, blank=True)
     # Why a payment is dated more than PAYMENT_BACKDATE_DAYS back (an officer's word; payment_record asks).
     backdate_reason = models.CharField(_("reason for the back-dating"), max_length=200, blank=True)
-    balance_after = models.DecimalField(**MONEY)
-    arrears_after = models.DecimalField(**MONEY)
-    taken_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="payments_taken")
-    source = models.CharField(max_length=10, choices=Source.choices)
-    created_at = models.DateTimeField(auto_now_add=True)
+    balance_after = models.DecimalField(_("balance after"), **MONEY)
+    arrears_after = models.DecimalField(_("arrears after"), **MONEY)
+    taken_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("taken by"), on_delete=models.PROTECT,
+                                 related_name="payments_taken")
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     class Meta:
         # Made by arrears' migrations; the model moved to this app, its table stayed (raw SQL names it).
         db_table = "arrears_payment"
         ordering = ["-paid_at", "-id"]
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
         constraints = [models.CheckConstraint(name="payment_amount_positive", condition=Q(amount__gt=0))]
         indexes = [models.Index(fields=["paid_at"], name="payment_paid_at")]
 

@@ -2,7 +2,7 @@
 
 from django import template
 
-from core.money import format_inr, format_inr_short, group_indian
+from core.money import format_count, format_inr, format_inr_full, format_inr_short
 
 register = template.Library()
 
@@ -22,8 +22,10 @@ def inr_short(value) -> str:
 @register.filter
 def indian_int(value) -> str:
     """A count with Indian grouping: 123456 → '1,23,456'."""
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return ""
-    return ("-" if number < 0 else "") + group_indian(abs(number))
+    return format_count(value)
+
+
+@register.filter
+def inr_full(value) -> str:
+    """'₹6,65,000.00 (₹6.65 lakh)'; under a lakh just '₹45,128.00' (no repeat)."""
+    return format_inr_full(value)

@@ -13,7 +13,10 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from django.utils.translation import gettext, ngettext
+
 from core.errors import ImportFailed
+from core.money import format_count
 
 # List no more than this many (the rest are counted): a wholly wrong file should not print a million lines.
 MAX_REPORTED_ERRORS = 1000
@@ -55,12 +58,18 @@ class ImportResult:
     unchanged: int = 0
     dry_run: bool = False
 
+    def counts(self) -> dict[str, int]:
+        return {"rows": self.rows, "created": self.created, "updated": self.updated, "unchanged": self.unchanged}
+
     def summary(self) -> str:
-        verb = "checked (dry run, nothing written)" if self.dry_run else "imported"
-        return (
-            f"{self.rows} row(s) {verb}: {self.created} created, "
-            f"{self.updated} updated, {self.unchanged} unchanged"
-        )
+        """'7,339 rows imported: 7,000 created, 300 updated, 39 unchanged', in the active language."""
+        figures = {key: format_count(value) for key, value in self.counts().items()}
+        if self.dry_run:
+            text = ngettext("%(rows)s row checked (dry run, nothing written)",
+                            "%(rows)s rows checked (dry run, nothing written)", self.rows)
+        else:
+            text = ngettext("%(rows)s row imported", "%(rows)s rows imported", self.rows)
+        return (text + ": " + gettext("%(created)s created, %(updated)s updated, %(unchanged)s unchanged")) % figures
 
 
 class RowErrors:
