@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Case, DecimalField, Sum, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Division, Role, User
 from accounts.permissions import (
@@ -28,7 +29,7 @@ from arrears.services import EARLIEST_ENTRY_DATE, consumer_for_update, ledger_en
 from core.dates import india_today
 from core.errors import DomainError
 from core.models import MONEY, Source
-from core.money import amount_checked, format_inr, money
+from core.money import amount_checked, format_count, format_inr, money
 from defaulters.selectors import defaulter_list_latest
 from drives.locality import locality_key, locality_of
 from drives.models import (
@@ -99,11 +100,12 @@ def _paise(value) -> Decimal:
 def _day_checked(value: date, *, field: str) -> date:
     """A day that has happened: not in the future, not before KESCO (409 invalid_date)."""
     if not isinstance(value, date) or isinstance(value, datetime):
-        raise DomainError("not a date", code="invalid_date", field=field)
+        raise DomainError(_("not a date"), code="invalid_date", field=field)
     if value > india_today():
-        raise DomainError("cannot be in the future", code="invalid_date", field=field)
+        raise DomainError(_("cannot be in the future"), code="invalid_date", field=field)
     if value < EARLIEST_ENTRY_DATE:
-        raise DomainError(f"cannot be before {EARLIEST_ENTRY_DATE:%d.%m.%Y}", code="invalid_date", field=field)
+        raise DomainError(_("cannot be before %(day)s") % {"day": f"{EARLIEST_ENTRY_DATE:%d.%m.%Y}"},
+                          code="invalid_date", field=field)
     return value
 
 
@@ -115,9 +117,10 @@ def _at_checked(at: datetime | None) -> datetime:
         at = timezone.make_aware(at)
     # A phone's clock drifts a little; a queued submission is older, never newer.
     if at > now + timedelta(minutes=5):
-        raise DomainError("cannot be in the future", code="invalid_date", field="at")
+        raise DomainError(_("cannot be in the future"), code="invalid_date", field="at")
     if timezone.localdate(at) < EARLIEST_ENTRY_DATE:
-        raise DomainError(f"cannot be before {EARLIEST_ENTRY_DATE:%d.%m.%Y}", code="invalid_date", field="at")
+        raise DomainError(_("cannot be before %(day)s") % {"day": f"{EARLIEST_ENTRY_DATE:%d.%m.%Y}"},
+                          code="invalid_date", field="at")
     return at
 
 
@@ -128,7 +131,7 @@ def _amount_checked(value, *, field: str, allow_zero: bool = False) -> Decimal:
 def _text_checked(value: str, *, field: str, limit: int, code: str) -> str:
     value = (value or "").strip()
     if len(value) > limit:
-        raise DomainError(f"at most {limit} characters", code=code, field=field)
+        raise DomainError(_("at most %(n)s characters") % {"n": format_count(limit)}, code=code, field=field)
     return value
 
 
@@ -187,9 +190,10 @@ def _notice_create(*, user: User, consumer: Consumer, served_on: date, mode: str
 
 def _notice_checks(*, user: User, served_on: date, mode: str) -> date:
     if not may_record_notice(user):
-        raise PermissionDenied("only clerks, officers and IT admins record notices")
+        raise PermissionDenied(_("only clerks, officers and IT admins record notices"))
     if mode not in NoticeMode.values:
-        raise DomainError(f"one of {', '.join(NoticeMode.values)}", code="invalid_mode", field="mode")
+        raise DomainError(_("one of %(choices)s") % {"choices": ", ".join(NoticeMode.values)}, code="invalid_mode",
+                          field="mode")
     return _day_checked(served_on, field="served_on")
 
 
@@ -213,15 +217,15 @@ def notices_record_bulk(*, user: User, account_nos: list[str], served_on: date, 
     served_on = _notice_checks(user=user, served_on=served_on, mode=mode)
     account_nos = list(dict.fromkeys(a.strip() for a in account_nos if a and a.strip()))
     if not account_nos:
-        raise DomainError("name at least one account", code="invalid_account_nos", field="account_nos")
+        raise DomainError(_("name at least one account"), code="invalid_account_nos", field="account_nos")
     consumers = {c.account_no: c for c in consumers_visible_to(user).filter(account_no__in=account_nos)}
     missing = [a for a in account_nos if a not in consumers]
     if missing:
-        raise Consumer.DoesNotExist(f"no consumer {missing[0]} in your division")
+        raise Consumer.DoesNotExist(_("no consumer %(account_no)s in your division") % {"account_no": missing[0]})
     owing_nothing = [a for a in account_nos if consumers[a].arrears <= 0]
     if owing_nothing:
-        raise DomainError(f"{owing_nothing[0]} has no arrears to demand", code="invalid_amount",
-                          field="account_nos")
+        raise DomainError(_("%(account_no)s has no arrears to demand") % {"account_no": owing_nothing[0]},
+                          code="invalid_amount", field="account_nos")
     barred = time_barred_amounts(consumer_ids=[c.pk for c in consumers.values()], on=served_on)
     return Notice.objects.bulk_create([
         Notice(consumer=consumers[a], served_on=served_on, mode=mode, amount_demanded=consumers[a].arrears,
@@ -234,20 +238,22 @@ def notices_record_bulk(*, user: User, account_nos: list[str], served_on: date, 
 
 def _plan_checks(*, user: User, division: Division, date_: date, min_arrears, max_stops, clerks) -> tuple:
     if not may_plan_drive(user):
-        raise PermissionDenied("only officers and IT admins plan drives")
+        raise PermissionDenied(_("only officers and IT admins plan drives"))
     # Another division's planning is unreachable, as its rows are.
     division = divisions_visible_to(user).get(pk=division.pk)
     if date_ < india_today():
-        raise DomainError("a drive is planned for today or later", code="drive_date_past", field="date")
+        raise DomainError(_("a drive is planned for today or later"), code="drive_date_past", field="date")
     min_arrears = _amount_checked(min_arrears, field="min_arrears", allow_zero=True)
     if isinstance(max_stops, bool) or not isinstance(max_stops, int) or not 1 <= max_stops <= MAX_STOPS:
-        raise DomainError(f"between 1 and {MAX_STOPS}", code="invalid_max_stops", field="max_stops")
+        raise DomainError(_("between 1 and %(most)s") % {"most": format_count(MAX_STOPS)}, code="invalid_max_stops",
+                          field="max_stops")
     clerks = list(dict.fromkeys(clerks))
     if not clerks:
-        raise DomainError("assign at least one clerk", code="invalid_clerk", field="clerks")
+        raise DomainError(_("assign at least one clerk"), code="invalid_clerk", field="clerks")
     for clerk in clerks:
         if clerk.role != Role.CLERK or not clerk.is_active or clerk.division_id != division.pk:
-            raise DomainError(f"{clerk.username} is not a clerk of {division.code}", code="invalid_clerk",
+            raise DomainError(_("%(username)s is not a clerk of %(division)s")
+                              % {"username": clerk.username, "division": division.code}, code="invalid_clerk",
                               field="clerks")
     return division, min_arrears, clerks
 
@@ -285,7 +291,8 @@ def _plan(*, user: User, division: Division, date_: date, min_arrears, locality:
                                                  min_arrears=min_arrears, max_stops=max_stops, clerks=clerks)
     defaulters = defaulter_list_latest(user, division)
     if defaulters is None:
-        raise DomainError(f"{division.code} has no defaulter list yet; build one first", code="no_defaulter_list")
+        raise DomainError(_("%(division)s has no defaulter list yet; build one first") % {"division": division.code},
+                          code="no_defaulter_list")
     locality = (locality or "").strip()
     entries = defaulters.entries.filter(
         arrears__gte=min_arrears,
@@ -347,12 +354,12 @@ def drive_plan(*, user: User, division: Division, date: date, name: str, min_arr
     """Plans a drive: the preview's stops written, the clerks assigned, the user its officer."""
     name = _text_checked(name, field="name", limit=NAME_LENGTH, code="invalid_name")
     if not name:
-        raise DomainError("required", code="invalid_name", field="name")
+        raise DomainError(_("required"), code="invalid_name", field="name")
     with transaction.atomic():
         division, defaulters, preview = _plan(user=user, division=division, date_=date, min_arrears=min_arrears,
                                               locality=locality, max_stops=max_stops, clerks=clerks)
         if not preview:
-            raise DomainError("no defaulter on the latest list matches; lower the minimum or widen the locality",
+            raise DomainError(_("no defaulter on the latest list matches; lower the minimum or widen the locality"),
                               code="no_stops")
         drive = Drive.objects.create(
             division=division, date=date, name=name, officer=user, min_arrears=money(min_arrears),
@@ -374,11 +381,12 @@ def _drive_for_update(user: User, drive: Drive) -> Drive:
 def drive_start(*, user: User, drive: Drive, source: str = Source.WEB) -> Drive:
     """A planned drive goes under way (409 invalid_status otherwise)."""
     if not may_plan_drive(user):
-        raise PermissionDenied("only officers and IT admins start drives")
+        raise PermissionDenied(_("only officers and IT admins start drives"))
     with transaction.atomic():
         drive = _drive_for_update(user, drive)
         if drive.status != DriveStatus.PLANNED:
-            raise DomainError(f"the drive is {drive.get_status_display()}", code="invalid_status", field="status")
+            raise DomainError(_("the drive is %(status)s") % {"status": drive.get_status_display()},
+                              code="invalid_status", field="status")
         drive.status = DriveStatus.IN_PROGRESS
         _history_by(drive, user).save(update_fields=["status"])
     return drive
@@ -387,11 +395,11 @@ def drive_start(*, user: User, drive: Drive, source: str = Source.WEB) -> Drive:
 def drive_close(*, user: User, drive: Drive, source: str = Source.WEB) -> Drive:
     """Closes a drive (its open stops are left as not visited); 409 invalid_status if already closed."""
     if not may_plan_drive(user):
-        raise PermissionDenied("only officers and IT admins close drives")
+        raise PermissionDenied(_("only officers and IT admins close drives"))
     with transaction.atomic():
         drive = _drive_for_update(user, drive)
         if drive.status == DriveStatus.CLOSED:
-            raise DomainError("the drive is already closed", code="invalid_status", field="status")
+            raise DomainError(_("the drive is already closed"), code="invalid_status", field="status")
         drive.status, drive.closed_at = DriveStatus.CLOSED, timezone.now()
         _history_by(drive, user).save(update_fields=["status", "closed_at"])
     return drive
@@ -411,13 +419,14 @@ def _photo_checked(photo):
     if photo is None:
         return None
     if photo.size > settings.STOP_PHOTO_MAX_BYTES:
-        raise DomainError(f"at most {settings.STOP_PHOTO_MAX_BYTES // (1024 * 1024)} MB", code="invalid_photo",
+        megabytes = format_count(settings.STOP_PHOTO_MAX_BYTES // (1024 * 1024))
+        raise DomainError(_("at most %(megabytes)s MB") % {"megabytes": megabytes}, code="invalid_photo",
                           field="photo")
     photo.seek(0)
     head = photo.read(12)
     photo.seek(0)
     if not _is_image(head):
-        raise DomainError("a JPEG, PNG, WebP or HEIC picture", code="invalid_photo", field="photo")
+        raise DomainError(_("a JPEG, PNG, WebP or HEIC picture"), code="invalid_photo", field="photo")
     return photo
 
 
@@ -425,16 +434,17 @@ def _position_checked(latitude, longitude) -> tuple[Decimal | None, Decimal | No
     if latitude is None and longitude is None:
         return None, None
     if latitude is None or longitude is None:
-        raise DomainError("give latitude and longitude together", code="invalid_position",
+        raise DomainError(_("give latitude and longitude together"), code="invalid_position",
                           field="latitude" if latitude is None else "longitude")
     values = []
     for field, value, limit in (("latitude", latitude, 90), ("longitude", longitude, 180)):
         try:
             value = Decimal(str(value)).quantize(Decimal("0.000001"))
         except ArithmeticError:
-            raise DomainError("not a number", code="invalid_position", field=field) from None
+            raise DomainError(_("not a number"), code="invalid_position", field=field) from None
         if not value.is_finite() or not -limit <= value <= limit:
-            raise DomainError(f"between -{limit} and {limit}", code="invalid_position", field=field)
+            raise DomainError(_("between -%(limit)s and %(limit)s") % {"limit": limit}, code="invalid_position",
+                              field=field)
         values.append(value)
     return values[0], values[1]
 
@@ -442,22 +452,24 @@ def _position_checked(latitude, longitude) -> tuple[Decimal | None, Decimal | No
 def _cut_checks(consumer: Consumer, *, on: date, notice: Notice | None = None) -> Notice:
     """The law's conditions for cutting ``consumer`` on ``on`` (the consumer row locked); the notice it rests on."""
     if consumer.is_protected:
-        raise DomainError("a protected consumer (hospital or essential service) is never disconnected",
+        raise DomainError(_("a protected consumer (hospital or essential service) is never disconnected"),
                           code="protected_consumer")
     if consumer.status == ConnectionStatus.DISCONNECTED:
-        raise DomainError("already disconnected", code="already_disconnected")
+        raise DomainError(_("already disconnected"), code="already_disconnected")
     if notice is not None and (notice.consumer_id != consumer.pk or notice.lawful_from > on):
-        raise DomainError(f"this notice permits a disconnection from {notice.lawful_from:%d.%m.%Y}",
-                          code="notice_required", field="notice")
+        raise DomainError(_("this notice permits a disconnection from %(day)s")
+                          % {"day": f"{notice.lawful_from:%d.%m.%Y}"}, code="notice_required", field="notice")
     notice = notice or notice_valid_for(consumer, on=on)
     if notice is None:
-        raise DomainError(f"no notice served by {served_by(on):%d.%m.%Y}: section 56 asks for 15 clear days",
+        raise DomainError(_("no notice served by %(day)s: section 56 asks for 15 clear days")
+                          % {"day": f"{served_by(on):%d.%m.%Y}"},
                           code="notice_required")
     held = consumer.disputes.filter(status=DisputeStatus.OPEN).order_by("raised_on")
     if any(dispute.holds_disconnection for dispute in held):
-        raise DomainError("a dispute is pending with its deposit made", code="dispute_pending")
+        raise DomainError(_("a dispute is pending with its deposit made"), code="dispute_pending")
     if consumer.arrears <= settings.DEFAULTER_THRESHOLD:
-        raise DomainError(f"arrears now {format_inr(consumer.arrears)}: the consumer has paid", code="settled")
+        raise DomainError(_("arrears now %(arrears)s: the consumer has paid")
+                          % {"arrears": format_inr(consumer.arrears)}, code="settled")
     return notice
 
 
@@ -481,9 +493,10 @@ def _disconnect(*, user: User, consumer: Consumer, method: str, at: datetime, so
 
 def _method_checked(method: str) -> str:
     if not method:
-        raise DomainError("say how the connection was cut", code="method_required", field="method")
+        raise DomainError(_("say how the connection was cut"), code="method_required", field="method")
     if method not in DisconnectionMethod.values:
-        raise DomainError(f"one of {', '.join(DisconnectionMethod.values)}", code="invalid_method", field="method")
+        raise DomainError(_("one of %(choices)s") % {"choices": ", ".join(DisconnectionMethod.values)},
+                          code="invalid_method", field="method")
     return method
 
 
@@ -498,9 +511,10 @@ def stop_outcome_log(*, user: User, stop: Stop, outcome: str, method: str = "", 
     Raises Stop.DoesNotExist for a stop the user may not reach.
     """
     if not may_log_outcome(user):
-        raise PermissionDenied("only clerks, officers and IT admins log outcomes")
+        raise PermissionDenied(_("only clerks, officers and IT admins log outcomes"))
     if outcome not in Outcome.values:
-        raise DomainError(f"one of {', '.join(Outcome.values)}", code="invalid_outcome", field="outcome")
+        raise DomainError(_("one of %(choices)s") % {"choices": ", ".join(Outcome.values)}, code="invalid_outcome",
+                          field="outcome")
     method = _method_checked(method) if outcome == Outcome.DISCONNECTED else ""
     notes = _text_checked(notes, field="notes", limit=NOTES_LENGTH, code="invalid_notes")
     latitude, longitude = _position_checked(latitude, longitude)
@@ -512,12 +526,16 @@ def stop_outcome_log(*, user: User, stop: Stop, outcome: str, method: str = "", 
         consumer = consumer_for_update(user, account_no)
         stop = stops_visible_to(user).select_for_update(of=("self",)).get(pk=stop.pk)
         if stop.status != StopStatus.OPEN:
-            raise DomainError(f"this stop is already {stop.get_status_display()}"
-                              + (f" ({stop.get_outcome_display()})" if stop.outcome else ""), code="stop_closed")
+            if stop.outcome:
+                closed = _("this stop is already %(status)s (%(outcome)s)") % {
+                    "status": stop.get_status_display(), "outcome": stop.get_outcome_display()}
+            else:
+                closed = _("this stop is already %(status)s") % {"status": stop.get_status_display()}
+            raise DomainError(closed, code="stop_closed")
         if stop.drive.status == DriveStatus.CLOSED:
-            raise DomainError("the drive is closed", code="stop_closed")
+            raise DomainError(_("the drive is closed"), code="stop_closed")
         if outcome == Outcome.PAID and not _payment_names(stop):
-            raise DomainError("take the payment; it marks the stop paid", code="payment_required", field="outcome")
+            raise DomainError(_("take the payment; it marks the stop paid"), code="payment_required", field="outcome")
         if outcome == Outcome.DISCONNECTED:
             _disconnect(user=user, consumer=consumer, method=method, at=at, source=source, stop=stop)
         elif outcome == Outcome.THEFT_DETECTED:
@@ -547,7 +565,7 @@ def disconnection_record(*, user: User, account_no: str, method: str, notice: No
     Raises Consumer.DoesNotExist for an account outside the user's division.
     """
     if not may_plan_drive(user):  # who plans the division's cuts orders one outside a drive
-        raise PermissionDenied("only officers and IT admins record a disconnection outside a drive")
+        raise PermissionDenied(_("only officers and IT admins record a disconnection outside a drive"))
     method = _method_checked(method)
     at = _at_checked(at)
     with transaction.atomic():
@@ -575,14 +593,14 @@ def dispute_record(*, user: User, account_no: str, raised_on: date, amount_dispu
     Raises Consumer.DoesNotExist for an account outside the user's division.
     """
     if not may_record_dispute(user):
-        raise PermissionDenied("only officers and IT admins record disputes")
+        raise PermissionDenied(_("only officers and IT admins record disputes"))
     raised_on = _day_checked(raised_on, field="raised_on")
     amount_disputed = _amount_checked(amount_disputed, field="amount_disputed")
     deposit_amount = _amount_checked(deposit_amount, field="deposit_amount", allow_zero=True)
     deposit_receipt_no = _text_checked(deposit_receipt_no, field="deposit_receipt_no", limit=RECEIPT_LENGTH,
                                        code="invalid_deposit_receipt_no")
     if deposit_amount > 0 and not deposit_receipt_no:
-        raise DomainError("give the receipt number of the deposit", code="receipt_required",
+        raise DomainError(_("give the receipt number of the deposit"), code="receipt_required",
                           field="deposit_receipt_no")
     notes = _text_checked(notes, field="notes", limit=NOTES_LENGTH, code="invalid_notes")
     consumer = _consumer_get(user, account_no)
@@ -597,18 +615,18 @@ def dispute_resolve(*, user: User, dispute: Dispute, resolved_on: date, resoluti
                     source: str = Source.WEB) -> Dispute:
     """Closes a dispute with its resolution; the hold on a cut ends. 409 invalid_status if already resolved."""
     if not may_record_dispute(user):
-        raise PermissionDenied("only officers and IT admins resolve disputes")
+        raise PermissionDenied(_("only officers and IT admins resolve disputes"))
     resolved_on = _day_checked(resolved_on, field="resolved_on")
     resolution = _text_checked(resolution, field="resolution", limit=NOTES_LENGTH, code="invalid_resolution")
     if not resolution:
-        raise DomainError("say how it was resolved", code="invalid_resolution", field="resolution")
+        raise DomainError(_("say how it was resolved"), code="invalid_resolution", field="resolution")
     notes = _text_checked(notes, field="notes", limit=NOTES_LENGTH, code="invalid_notes")
     with transaction.atomic():
         dispute = disputes_visible_to(user).select_for_update(of=("self",)).get(pk=dispute.pk)
         if dispute.status != DisputeStatus.OPEN:
-            raise DomainError("the dispute is already resolved", code="invalid_status", field="status")
+            raise DomainError(_("the dispute is already resolved"), code="invalid_status", field="status")
         if resolved_on < dispute.raised_on:
-            raise DomainError("cannot be before the dispute was raised", code="invalid_date", field="resolved_on")
+            raise DomainError(_("cannot be before the dispute was raised"), code="invalid_date", field="resolved_on")
         dispute.status, dispute.resolved_on, dispute.resolution = DisputeStatus.RESOLVED, resolved_on, resolution
         dispute.resolved_by = user
         if notes:
@@ -622,20 +640,21 @@ def theft_case_update(*, user: User, case: TheftCase, assessment_amount=None, fi
     """The officer's work on a theft case: the assessment, the FIR, its status. A closed case stays closed.
     The case's history keeps each change with who made it."""
     if not may_plan_drive(user):  # whoever runs the division's drives follows up what they found
-        raise PermissionDenied("only officers and IT admins work theft cases")
+        raise PermissionDenied(_("only officers and IT admins work theft cases"))
     if status is not None and status not in TheftStatus.values:
-        raise DomainError(f"one of {', '.join(TheftStatus.values)}", code="invalid_status", field="status")
+        raise DomainError(_("one of %(choices)s") % {"choices": ", ".join(TheftStatus.values)}, code="invalid_status",
+                          field="status")
     with transaction.atomic():
         case = theft_cases_visible_to(user).select_for_update(of=("self",)).get(pk=case.pk)
         if case.status == TheftStatus.CLOSED:
-            raise DomainError("the case is closed", code="invalid_status", field="status")
+            raise DomainError(_("the case is closed"), code="invalid_status", field="status")
         if assessment_amount is not None:
             case.assessment_amount = _amount_checked(assessment_amount, field="assessment_amount", allow_zero=True)
         if fir_number is not None:
             case.fir_number = _text_checked(fir_number, field="fir_number", limit=FIR_LENGTH, code="invalid_fir_number")
         if status is not None:
             if status == TheftStatus.FIR_FILED and not case.fir_number:
-                raise DomainError("give the FIR number", code="fir_required", field="fir_number")
+                raise DomainError(_("give the FIR number"), code="fir_required", field="fir_number")
             case.status = status
         if notes is not None:
             case.notes = _text_checked(notes, field="notes", limit=NOTES_LENGTH, code="invalid_notes")
