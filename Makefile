@@ -5,14 +5,18 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint migrate demo worker beat bench bench-smoke clean
+.PHONY: catalogue run test lint migrate demo worker beat bench bench-smoke clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
-migrate: $(VENV)/.installed
+# The Hindi catalogue is compiled here from its .po, not committed (kesco/catalogue.py).
+catalogue: $(VENV)/.installed
+	$(PY) -m kesco.catalogue
+
+migrate: catalogue
 	$(PY) manage.py migrate --noinput
 
 demo: migrate
@@ -26,7 +30,7 @@ run: demo
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: $(VENV)/.installed
+test: catalogue
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed

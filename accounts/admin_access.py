@@ -13,7 +13,7 @@ from django.http import Http404
 from django.template.response import TemplateResponse
 
 from accounts.permissions import may_use_admin
-from core.money import format_inr
+from core.money import format_count, format_inr
 
 
 class RoleAccessMixin:
@@ -54,6 +54,21 @@ class RoleAccessMixin:
     def has_delete_permission(self, request, obj=None):
         return False
 
+    # Columns and filters naming the division: an officer's lists hold one division only.
+    division_columns = ("division",)
+
+    def get_list_display(self, request):
+        columns = super().get_list_display(request)
+        if request.user.sees_all_divisions:
+            return columns
+        return [c for c in columns if c not in self.division_columns]
+
+    def get_list_filter(self, request):
+        filters = super().get_list_filter(request)
+        if request.user.sees_all_divisions:
+            return filters
+        return [f for f in filters if (f[0] if isinstance(f, tuple) else f) not in self.division_columns]
+
 
 class ScopedHistoryMixin:
     """simple_history's pages for a RoleAccessMixin admin: another division's record answers as an unknown id.
@@ -87,6 +102,16 @@ def money_column(field: str, label):
     @admin.display(description=label, ordering=field)
     def column(self, obj):
         return format_inr(getattr(obj, field))
+
+    return column
+
+
+def count_column(field: str, label):
+    """A count the Indian way in an admin list: 1,23,456 (the admin's own number format has no grouping)."""
+    @admin.display(description=label, ordering=field)
+    def column(self, obj):
+        value = getattr(obj, field)
+        return "—" if value is None else format_count(value)
 
     return column
 

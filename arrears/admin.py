@@ -23,6 +23,7 @@ from accounts.admin_access import (
     ReadOnlyAdmin,
     RoleAccessMixin,
     ScopedHistoryMixin,
+    count_column,
     money_column,
 )
 from accounts.permissions import may_adjust_ledger, user_may
@@ -73,15 +74,17 @@ class LedgerInline(RoleAccessMixin, admin.TabularInline):
 @admin.register(Consumer)
 class ConsumerAdmin(RoleAccessMixin, ScopedHistoryMixin, SimpleHistoryAdmin):
     change_action = "edit_consumer"
-    list_display = ["account_no", "name", "division", "category", "category_group", "status", "is_protected",
-                    "balance_inr", "arrears_inr", "oldest_due_date"]
+    # Arrears right after the name, so the figure users look for first stays on a laptop's screen;
+    # the balance and the category group are on the consumer's own page and in the filters.
+    list_display = ["account_no", "name", "arrears_inr", "oldest_due_date", "status", "category", "is_protected",
+                    "division"]
     # By group, not by code: seventeen rate schedules and six words would be a long list
     # where an officer asks for "the industrial consumers"; the code is in each row.
     list_filter = [("division", admin.RelatedOnlyFieldListFilter), "category_group", "status", "is_protected"]
     # account_no, phone and meter_no are matched exactly (indexed); the name by part.
     search_fields = ["=account_no", "name", "=phone", "=meter_no"]
     list_select_related = ["division"]
-    ordering = ["account_no"]
+    ordering = ["-arrears", "account_no"]  # the biggest arrears first
     inlines = [LedgerInline]
     list_per_page = 50
 
@@ -192,4 +195,6 @@ class LedgerEntryAdmin(AdminFormViewMixin, ReadOnlyAdmin):
 class PositionCheckAdmin(ReadOnlyAdmin):
     # The nightly proof spans every division: HQ and IT only.
     view_action = "admin_view_all_divisions"
-    list_display = ["started_at", "finished_at", "consumers_checked", "mismatches", "source"]
+    list_display = ["started_at", "finished_at", "consumers_checked_count", "mismatches_count", "source"]
+    consumers_checked_count = count_column("consumers_checked", _("consumers checked"))
+    mismatches_count = count_column("mismatches", _("mismatches"))

@@ -21,8 +21,9 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from accounts.admin_access import RoleAccessMixin
+from accounts.admin_access import RoleAccessMixin, count_column
 from accounts.models import Division
 from accounts.permissions import may_build_lists, may_build_lists_off_rule
 from accounts.selectors import divisions_visible_to
@@ -108,13 +109,15 @@ class DefaulterBuildForm(forms.Form):
 
 @admin.register(DefaulterRun)
 class DefaulterRunAdmin(RoleAccessMixin, admin.ModelAdmin):
-    list_display = ["started_at", "division", "as_of", "status", "trigger", "started_by", "consumer_count",
+    list_display = ["started_at", "division", "as_of", "status", "trigger", "started_by", "defaulters_count",
                     "total_arrears_inr", "threshold_inr", "duration", "finished_at"]
     list_filter = ["status", "trigger", ("division", admin.RelatedOnlyFieldListFilter), "as_of"]
     date_hierarchy = "started_at"
     list_select_related = ["division", "started_by"]
     readonly_fields = [f.name for f in DefaulterRun._meta.fields]
     change_list_template = "admin/defaulters/defaulterrun/change_list.html"
+
+    defaulters_count = count_column("consumer_count", _("defaulters"))
 
     def get_queryset(self, request):
         return defaulter_runs_visible_to(request.user)
@@ -168,13 +171,14 @@ class DefaulterRunAdmin(RoleAccessMixin, admin.ModelAdmin):
 
 @admin.register(DefaulterList)
 class DefaulterListAdmin(RoleAccessMixin, admin.ModelAdmin):
-    list_display = ["as_of", "division", "consumer_count", "total_arrears_inr", "threshold_inr", "built_at",
+    list_display = ["as_of", "division", "defaulters_count", "total_arrears_inr", "threshold_inr", "built_at",
                     "web_page"]
     list_filter = [("division", admin.RelatedOnlyFieldListFilter), "as_of"]
     date_hierarchy = "as_of"
     list_select_related = ["division"]
     readonly_fields = [f.name for f in DefaulterList._meta.fields]
     actions = ["rebuild"]
+    defaulters_count = count_column("consumer_count", _("defaulters"))
 
     def get_queryset(self, request):
         return defaulter_lists_visible_to(request.user)
@@ -192,7 +196,8 @@ class DefaulterListAdmin(RoleAccessMixin, admin.ModelAdmin):
 
     @admin.display(description=_("list"))
     def web_page(self, defaulters):
-        return format_html('<a href="{}">{}</a>', reverse("defaulter-list", args=[defaulters.pk]), _("open"))
+        return format_html('<a href="{}">{}</a>', reverse("defaulter-list", args=[defaulters.pk]),
+                           pgettext_lazy("link", "open"))
 
     @admin.action(description=_("Rebuild the selected lists now (same day and threshold)"))
     def rebuild(self, request, queryset):

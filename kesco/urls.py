@@ -4,6 +4,7 @@ from django.http import HttpResponsePermanentRedirect
 from django.templatetags.static import static
 from django.urls import include, path, re_path
 from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
@@ -27,6 +28,11 @@ api_v1 = [
     path("", include("payments.api_urls")),
     path("", include("reports.api_urls")),
 ]
+
+# The admin is branded as the app, in the page's language (not "Django administration").
+admin.site.site_header = _("KESCO Arrears")
+admin.site.site_title = _("KESCO Arrears")
+admin.site.index_title = _("Administration")
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

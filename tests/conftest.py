@@ -2,7 +2,13 @@ import os
 
 import pytest
 
+from kesco.catalogue import catalogues_compile
 from tests.factories import make_division, make_user
+
+
+def pytest_sessionstart(session):
+    # The Hindi pages are tested against the catalogue as it is now, not a stale build of it.
+    catalogues_compile()
 
 # `.ci/run` sets this: there a test that needs PostgreSQL or Redis must run, not skip.
 REQUIRE_SERVICES = os.environ.get("KESCO_REQUIRE_SERVICES") == "1"
