@@ -2,16 +2,25 @@
 
 The field app branches on the status and, for a 409, on its ``code``: those are promises, so each operation
 lists the statuses it can answer and the codes of its refusals, and a client generated from the schema knows
-them. ``responses(...)`` builds the ``extend_schema(responses=...)`` dict:
+them. The shapes are kesco.api.exception_handler's and DRF's, as they are sent:
+
+- 400 ``FieldErrors``: ``{"amount": ["must be more than zero"]}``, each input named with its messages
+  (``non_field_errors`` for the request as a whole, ``detail`` alone for a body that is not JSON);
+- 401, 403, 404 ``Error``: ``{"detail": "…"}``;
+- 409 ``<Operation>Refusal``: ``{"code": "notice_required", "detail": "…", "field": "…"}``, a business rule said
+  no and nothing was written; ``code`` is one of the operation's codes, each explained in the schema.
+
+``responses(...)`` builds the ``extend_schema(responses=...)`` dict:
 
     @extend_schema(responses=responses({201: NoticeOutput}, name="NoticeCreate",
-                                       codes=("invalid_date", "invalid_amount"), idempotent=True))
+                                       codes=("invalid_date", "invalid_mode"), idempotent=True))
 """
 
 from collections.abc import Iterable
 
+from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, inline_serializer
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, inline_serializer
 from rest_framework import serializers
 
 from core.idempotency import HEADER
@@ -25,34 +34,159 @@ IDEMPOTENCY_KEY = OpenApiParameter(
                 "first answer (header Idempotent-Replayed: true) and writes nothing; the same key with another "
                 "body is 409 idempotency_conflict")
 
-
-class DetailOutput(serializers.Serializer):
-    detail = serializers.CharField()
-
+# What each stable refusal code means: the 409's `code` enum in the schema says it beside the code.
+CODE_MEANINGS = {
+    "already_disconnected": "the consumer is already disconnected",
+    "amount_too_large": "more than the most one payment may be (the PAYMENT_MAX_AMOUNT setting)",
+    "backdated": "paid_at is further back than PAYMENT_BACKDATE_DAYS; an officer may record it with a "
+                 "backdate_reason",
+    "balance_overflow": "the consumer's balance would pass what a money column holds",
+    "dispute_pending": "s. 56(1): a bill dispute is open with its deposit under protest made; no disconnection",
+    "drive_date_past": "a drive is planned for today or later",
+    "duplicate_receipt": "this receipt number is already recorded; receipt numbers are unique across KESCO",
+    "idempotency_conflict": "this Idempotency-Key was used with another request",
+    "idempotency_in_progress": "a request with this Idempotency-Key is still being processed; retry shortly",
+    "idempotency_key_invalid": "the Idempotency-Key header is longer than 200 characters",
+    "instrument_required": "the mode needs its details: instrument_no for upi, cheque and dd; bank for cheque "
+                           "and dd",
+    "invalid_bank": "the bank's name is too long or has other than letters, digits and signs",
+    "invalid_clerk": "no clerk given, or one who is not a clerk of the drive's division",
+    "invalid_date": "a date in the future, before KESCO's ledger begins, or before the record it follows",
+    "invalid_deposit_receipt_no": "the deposit receipt number is too long",
+    "invalid_drive_stop": "no open stop of this consumer on a drive with this id",
+    "invalid_instrument_no": "the UPI reference or cheque/DD number is too long or has other than letters, "
+                             "digits and signs",
+    "invalid_max_stops": "max_stops out of range",
+    "invalid_method": "not a disconnection method",
+    "invalid_mode": "not a mode of this operation",
+    "invalid_name": "the name is blank or too long",
+    "invalid_notes": "the notes are too long",
+    "invalid_outcome": "not an outcome",
+    "invalid_paid_at": "paid_at is before KESCO's ledger begins or not a time a payment can have",
+    "invalid_photo": "the photo is too big or not a JPEG, PNG, WebP or HEIC picture",
+    "invalid_position": "latitude and longitude must come together, each in range",
+    "invalid_reason": "the backdate_reason is too long",
+    "invalid_receipt_no": "the receipt number is too long or has other than letters, digits and signs",
+    "invalid_resolution": "the resolution is blank or too long",
+    "invalid_status": "the record is no longer in a state that allows this (already done, closed or resolved)",
+    "method_required": "a disconnection needs its method",
+    "no_defaulter_list": "the division has no defaulter list yet; build one first",
+    "no_stops": "no defaulter on the latest list matches the drive's minimum and locality",
+    "notice_required": "s. 56: no notice served at least 15 clear days before (a notice of 1 March permits a "
+                       "disconnection from 17 March)",
+    "paid_in_future": "paid_at is in the future",
+    "payment_required": "an outcome of paid is logged by taking the payment (POST payments/ with drive_stop)",
+    "protected_consumer": "a protected consumer (hospital, essential service) is never disconnected",
+    "receipt_required": "a receipt number is required (for a dispute: when a deposit was made)",
+    "settled": "the consumer has paid: arrears are no longer over the threshold",
+    "stop_closed": "the stop already has its outcome, or its drive is closed",
+}
 
 _DESCRIPTIONS = {
-    400: "Invalid input: each field named with its messages ({\"field\": [\"message\", …]}).",
-    401: "Not logged in: no or a bad token.",
-    403: "Your role may not do this.",
-    404: "No such record in your division.",
+    401: "Not logged in: no token, or a bad one. Get one from POST /api/v1/auth/token/.",
+    403: "Logged in, but your role may not do this (e.g. a clerk planning a drive).",
+    404: "No such record in your division: records of another division answer 404, not 403.",
+}
+
+_EXAMPLES = {
+    401: {"detail": "Authentication credentials were not provided."},
+    403: {"detail": "You do not have permission to perform this action."},
+    404: {"detail": "Not found."},
 }
 
 
+class FieldErrors(serializers.Serializer):
+    """The body of a 400 (DRF's): each input named with its messages. Documented by the extension below, since
+    its keys are the operation's input names."""
+
+
+class FieldErrorsExtension(OpenApiSerializerExtension):
+    target_class = FieldErrors
+
+    def get_name(self, auto_schema, direction):
+        return "FieldErrors"
+
+    def map_serializer(self, auto_schema, direction):
+        return {
+            "type": "object",
+            "description": "Invalid input; nothing was written. Each key is an input's name (`amount`, "
+                           "`paid_at`, …) with the list of what is wrong with it; `non_field_errors` is about the "
+                           "request as a whole. A list input names the item by its index "
+                           "(`{\"clerks\": {\"1\": [\"…\"]}}`). A body that is not JSON at all answers "
+                           "`{\"detail\": \"…\"}` instead. An amount of zero or less is one of these, on the "
+                           "amount's own field, never a 409.",
+            "properties": {
+                "non_field_errors": {"type": "array", "items": {"type": "string"},
+                                     "description": "what is wrong with the request as a whole"},
+                "detail": {"type": "string", "description": "only for a body that could not be read as JSON"},
+            },
+            "additionalProperties": {
+                "description": "the input of this name: its messages, in the caller's language",
+                "oneOf": [{"type": "array", "items": {"type": "string"}}, {"type": "object"}],
+            },
+        }
+
+
+class Error(serializers.Serializer):
+    detail = serializers.CharField(help_text="what went wrong, a sentence to show as it is")
+
+
+def _refusal_description(codes: list[str]) -> str:
+    lines = "\n".join(f"- `{code}`: {CODE_MEANINGS.get(code, code.replace('_', ' '))}" for code in codes)
+    return ("Refused by a business rule: nothing was written. `code` is stable (branch on it); `detail` is the "
+            "sentence to show; `field` names the input it is about, when there is one. The codes of this "
+            f"operation:\n\n{lines}")
+
+
 def responses(success: dict, *, name: str, codes: Iterable[str] = (), idempotent: bool = False,
-              statuses: Iterable[int] = (400, 401, 403, 404)) -> dict:
+              statuses: Iterable[int] = (400, 401, 403, 404), invalid: dict | None = None,
+              refused: dict | None = None) -> dict:
     """``success`` ({201: Output}) plus the operation's error answers: ``statuses`` among 400/401/403/404 and,
     when there are refusal ``codes`` (plus the idempotency ones if ``idempotent``), a 409 whose ``code`` is
-    one of them. ``name`` names the 409 body in the schema's components ("<name>Refusal")."""
+    one of them. ``name`` names the 409 body in the schema's components ("<name>Refusal"). ``invalid`` and
+    ``refused`` are example bodies of the 400 and the 409 (realistic: what the operation really answers)."""
     documented = dict(success)
     for status in statuses:
-        body = OpenApiTypes.OBJECT if status == 400 else DetailOutput
-        documented[status] = OpenApiResponse(body, description=_DESCRIPTIONS[status])
-    codes = [*codes, *(IDEMPOTENCY_CODES if idempotent else ())]
+        if status == 400:
+            documented[400] = OpenApiResponse(FieldErrors, description="Invalid input: nothing was written.",
+                                              examples=_examples(400, invalid))
+        else:
+            documented[status] = OpenApiResponse(Error, description=_DESCRIPTIONS[status],
+                                                 examples=_examples(status, _EXAMPLES[status]))
+    codes = sorted({*codes, *(IDEMPOTENCY_CODES if idempotent else ())})
     if codes:
         refusal = inline_serializer(name=f"{name}Refusal", fields={
-            "code": serializers.ChoiceField(choices=sorted(set(codes))),
+            "code": serializers.ChoiceField(
+                choices=[(code, CODE_MEANINGS.get(code, code)) for code in codes],
+                help_text="the stable code of the rule that refused: branch on it"),
             "detail": serializers.CharField(help_text="the whole sentence, to show as it is"),
             "field": serializers.CharField(required=False, help_text="the input it is about; absent when none"),
         })
-        documented[409] = OpenApiResponse(refusal, description="Refused by a business rule: nothing was written.")
+        documented[409] = OpenApiResponse(refusal, description=_refusal_description(codes),
+                                          examples=_examples(409, refused))
     return documented
+
+
+def _examples(status: int, body: dict | None) -> list[OpenApiExample]:
+    if body is None:
+        return []
+    return [OpenApiExample(f"{status}", value=body, response_only=True, status_codes=[str(status)])]
+
+
+_PAGE_FIELDS = {
+    "count": "how many records in all, over every page",
+    "next": "the URL of the next page; null on the last",
+    "previous": "the URL of the previous page; null on the first",
+    "results": "this page's records (at most 50)",
+}
+
+
+def describe_pagination(result, generator, request, public):
+    """POSTPROCESSING_HOOKS: DRF's page envelope (count, next, previous, results) described like every other
+    field."""
+    for name, component in result.get("components", {}).get("schemas", {}).items():
+        if name.startswith("Paginated"):
+            for field, description in _PAGE_FIELDS.items():
+                if field in component.get("properties", {}):
+                    component["properties"][field].setdefault("description", description)
+    return result

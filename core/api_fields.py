@@ -6,6 +6,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from rest_framework import serializers
 
+from core.errors import DomainError
+from core.money import amount_checked
+
 # Dates the app can hold and do arithmetic on (a notice's lawful day is 16 days on; year 9999 would overflow).
 # Business bounds (not in the future, not before KESCO's ledger) are the services' refusals, inside these.
 EARLIEST_INPUT_DATE = date(1900, 1, 1)
@@ -63,3 +66,21 @@ class CoordinateInput(serializers.DecimalField):
 
 def notes_field(**kwargs) -> serializers.CharField:
     return serializers.CharField(required=False, allow_blank=True, max_length=NOTES_MAX_LENGTH, **kwargs)
+
+
+class AmountInput(serializers.DecimalField):
+    """Rupees as a decimal string with at most 2 places ("4512.50"), checked by the services' own rule
+    (core.money.amount_checked): more than zero, or zero or more with ``allow_zero``. Zero and a negative
+    amount are the same 400 on this field ({"amount": ["must be more than zero"]}), whatever the operation."""
+
+    def __init__(self, *, allow_zero: bool = False, **kwargs):
+        self.allow_zero = allow_zero
+        kwargs.setdefault("min_value", Decimal("0.00") if allow_zero else Decimal("0.01"))
+        super().__init__(max_digits=14, decimal_places=2, **kwargs)
+
+    def to_internal_value(self, data):
+        amount = super().to_internal_value(data)
+        try:
+            return amount_checked(amount, field=self.field_name, allow_zero=self.allow_zero)
+        except DomainError as exc:
+            raise serializers.ValidationError(exc.detail, code=exc.code) from None

@@ -49,10 +49,12 @@ def defaulter_entries(defaulters: DefaulterList, *, min_arrears: Decimal | None 
 
     ``q`` is text in the address (a locality, a street) or the name, or an account number.
     Each entry carries the consumer's arrears and connection status now (``live_arrears``, ``live_status``),
-    so a page shows who has paid or been cut since the list was built (a join on the consumer's primary key).
+    so a page shows who has paid or been cut since the list was built, and the phone and meter number a visit
+    needs (``phone``, ``meter_no``): one join on the consumer's primary key, whatever the number of entries.
     """
     entries = DefaulterEntry.objects.filter(list=defaulters).annotate(
-        live_arrears=F("consumer__arrears"), live_status=F("consumer__status"))
+        live_arrears=F("consumer__arrears"), live_status=F("consumer__status"), phone=F("consumer__phone"),
+        meter_no=F("consumer__meter_no"))
     if min_arrears is not None:
         entries = entries.filter(arrears__gte=min_arrears)
     if max_arrears is not None:
