@@ -2,11 +2,12 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
-from django.db.models.functions import Now
+from django.db.models.functions import Now, Upper
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Division
+from arrears.indexes import TrigramIndex
 from arrears.tariffs import CATEGORY_CHOICES, CATEGORY_GROUPS, CategoryGroup, category_group_expression
 from core.models import MONEY, CodeField, Source  # noqa: F401  CodeField: named by migrations
 
@@ -64,16 +65,22 @@ class Consumer(models.Model):
         verbose_name = _("consumer")
         verbose_name_plural = _("consumers")
         indexes = [
-            # The nightly list ranks a division's consumers by cached arrears.
-            models.Index(fields=["division", "-arrears"], name="consumer_division_arrears"),
+            # The nightly list ranks a division's consumers by cached arrears, ties by account number;
+            # an officer's consumers list reads them in the same order (arrears.selectors.consumers_search).
+            models.Index(fields=["division", "-arrears", "account_no"], name="consumer_division_arrears"),
+            # The MD's consumers list, every division, in that order: its first pages without a sort.
+            models.Index(fields=["-arrears", "account_no"], name="consumer_arrears"),
             # Each division's nightly list rolls its own consumers whose cached window has
             # ended (arrears_until <= D, an index range), and refreshes any never computed
             # or computed for a later day (arrears_from NULL or > D, read off the same
             # index's entries for the division, not off its rows spread over the table).
             # One index for both: every roll of a consumer rewrites all of its index entries.
             models.Index(fields=["division", "arrears_until", "arrears_from"], name="consumer_division_stale"),
-            # No index on phone or meter no.: search matches them together with a part of the
-            # name (arrears.selectors.consumers_search), which reads the table anyway.
+            # Search (arrears.selectors.consumer_match): a phone or meter number is looked up exactly,
+            # part of a name through the trigram index on UPPER(name), the expression icontains compares.
+            models.Index(fields=["phone"], name="consumer_phone"),
+            models.Index(fields=["meter_no"], name="consumer_meter_no"),
+            TrigramIndex(Upper("name"), name="consumer_name_trgm"),
         ]
         constraints = [
             # The import refuses any other category by line; this holds every other writer to it.

@@ -19,6 +19,8 @@ def consumer_get(user: User, account_no: str) -> Consumer:
 
 def consumers_search(user: User, *, q: str = "", division: str = "", status: str = "",
                      category_group: str = "") -> QuerySet[Consumer]:
+    """The user's consumers matching the filters, highest arrears first, then by account number (a page
+    of them read off consumer_division_arrears for one division, consumer_arrears for all)."""
     consumers = consumers_visible_to(user)
     if division:
         consumers = consumers.filter(division__code=division)
@@ -27,8 +29,23 @@ def consumers_search(user: User, *, q: str = "", division: str = "", status: str
     if category_group:
         consumers = consumers.filter(category_group=category_group)
     if q:
-        consumers = consumers.filter(Q(account_no=q) | Q(name__icontains=q) | Q(phone=q) | Q(meter_no=q))
-    return consumers
+        consumers = consumers.filter(consumer_match(q))
+    return consumers.order_by("-arrears", "account_no")
+
+
+def consumer_match(q: str) -> Q:
+    """What a search for ``q`` finds, each an index lookup at a million consumers.
+
+    Names have no digits and account, phone and meter numbers do: with a digit ``q`` is one of those
+    numbers, matched exactly (spaces and dashes as typed are ignored): the unique account number,
+    consumer_phone and consumer_meter_no. Else it is part of a name, in any case and script:
+    ``UPPER(name) LIKE UPPER('%q%')``, which the trigram index consumer_name_trgm on UPPER(name)
+    answers when ``q`` has three letters or more (shorter, it is part of the first page's scan).
+    """
+    if any(ch.isdigit() for ch in q):
+        numbers = {q, "".join(ch for ch in q if ch not in " -")}
+        return Q(account_no__in=numbers) | Q(phone__in=numbers) | Q(meter_no__in=numbers)
+    return Q(name__icontains=q)
 
 
 def ledger_visible_to(user: User) -> QuerySet[LedgerEntry]:
