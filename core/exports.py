@@ -18,6 +18,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.http import HttpResponse, StreamingHttpResponse
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -30,7 +31,9 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Rupees with Indian digit grouping (₹6,65,000.00; ₹1,23,45,678.00): spreadsheets group by thousands only, so
 # the sections by size put the lakh and crore commas in. Negative amounts keep plain grouping.
 MONEY_FORMAT = ('[>=10000000]"₹"##\\,##\\,##\\,##0.00;[>=100000]"₹"##\\,##\\,##0.00;"₹"#,##0.00')
-DATE_FORMAT = "yyyy-mm-dd"
+# Dates and times as the pages show them (kesco/formats): 02-12-2026, 02-12-2026 11:13, India time.
+DATE_FORMAT = "dd-mm-yyyy"
+DATETIME_FORMAT = "dd-mm-yyyy hh:mm"
 
 
 def text_safe(value: str) -> str:
@@ -41,6 +44,10 @@ def text_safe(value: str) -> str:
     return value
 
 
+def _india(moment: datetime) -> datetime:
+    return timezone.localtime(moment) if timezone.is_aware(moment) else moment
+
+
 def _csv_value(value) -> str:
     if value is None:
         return ""
@@ -48,7 +55,9 @@ def _csv_value(value) -> str:
         return "1" if value else "0"
     if isinstance(value, Decimal):
         return f"{value:.2f}"
-    if isinstance(value, (int, date)):
+    if isinstance(value, datetime):  # India time, to the minute, sortable: 2026-12-02 11:13
+        return _india(value).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, (int, date)):  # dates as the CSV files we import write them: 2026-12-02
         return value.isoformat() if isinstance(value, date) else str(value)
     return text_safe(str(value))
 
@@ -74,14 +83,16 @@ def csv_response(*, filename: str, header: Sequence[str], rows: Iterable[Sequenc
 
 
 def _xlsx_cell(sheet, value):
-    if isinstance(value, datetime):
-        value = value.replace(tzinfo=None)
+    if isinstance(value, datetime):  # a spreadsheet has no time zones: India time
+        value = _india(value).replace(tzinfo=None)
     if value is None or isinstance(value, (bool, int, float, Decimal, date)):
         cell = WriteOnlyCell(sheet, value=value)
         if isinstance(value, Decimal):
             cell.number_format = MONEY_FORMAT
         elif isinstance(value, float):
             cell.number_format = "0.0"  # a percentage or a ratio: money is Decimal
+        elif isinstance(value, datetime):
+            cell.number_format = DATETIME_FORMAT
         elif isinstance(value, date):
             cell.number_format = DATE_FORMAT
         return cell
