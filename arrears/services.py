@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied
 from django.db import DataError, IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.permissions import may_adjust_ledger
@@ -16,7 +17,7 @@ from arrears.selectors import consumers_visible_to
 from core.dates import india_today
 from core.errors import DomainError
 from core.models import Source
-from core.money import MONEY_LIMIT, format_inr, money
+from core.money import MONEY_LIMIT, format_count, format_inr, money
 
 logger = logging.getLogger(__name__)
 
@@ -31,8 +32,9 @@ REFERENCE_LENGTH = 40
 def entry_date_checked(value: date, *, field: str = "entry_date") -> date:
     """A ledger date between KESCO's first day and the end of the century, or a DomainError naming the field."""
     if not EARLIEST_ENTRY_DATE <= value <= LATEST_ENTRY_DATE:
-        raise DomainError(f"must be between {EARLIEST_ENTRY_DATE:%d.%m.%Y} and "
-                          f"{LATEST_ENTRY_DATE:%d.%m.%Y}", code="invalid_date", field=field)
+        raise DomainError(_("must be between %(first)s and %(last)s")
+                          % {"first": f"{EARLIEST_ENTRY_DATE:%d.%m.%Y}", "last": f"{LATEST_ENTRY_DATE:%d.%m.%Y}"},
+                          code="invalid_date", field=field)
     return value
 
 
@@ -67,8 +69,9 @@ NUMERIC_VALUE_OUT_OF_RANGE = "22003"  # PostgreSQL's SQLSTATE for a numeric(14, 
 
 
 def _balance_overflow() -> DomainError:
-    return DomainError(f"the account's balance or arrears would pass {format_inr(MONEY_LIMIT)}, more than "
-                       "a ledger can hold; check the amount", code="balance_overflow", field="amount")
+    return DomainError(_("the account's balance or arrears would pass %(limit)s, more than a ledger can hold; "
+                         "check the amount") % {"limit": format_inr(MONEY_LIMIT)},
+                       code="balance_overflow", field="amount")
 
 
 def reference_taken(*, kind: str, reference: str) -> bool:
@@ -76,10 +79,16 @@ def reference_taken(*, kind: str, reference: str) -> bool:
     return LedgerEntry.objects.filter(kind=kind, reference=reference).exists()
 
 
-def taken_error(field: str, what: str, value: str, code: str) -> DomainError:
+def taken_error(field: str, value: str, code: str) -> DomainError:
+    """``duplicate_receipt`` (a payment's receipt number) or ``duplicate_reference`` (an adjustment's reference)."""
     # Unique across KESCO, so the refusal can't be avoided; it names only the number the
     # user typed and reads the same whichever division holds it, so it reveals nothing else.
-    return DomainError(f"{what} {value} is already recorded; {what}s are unique across KESCO", code=code, field=field)
+    if code == "duplicate_receipt":
+        detail = _("receipt number %(value)s is already recorded; receipt numbers are unique across KESCO")
+    else:
+        detail = _("adjustment reference %(value)s is already recorded; adjustment references are unique "
+                   "across KESCO")
+    return DomainError(detail % {"value": value}, code=code, field=field)
 
 
 def adjustment_add(*, user: User, account_no: str, amount, entry_date: date, reference: str,
@@ -89,31 +98,32 @@ def adjustment_add(*, user: User, account_no: str, amount, entry_date: date, ref
     Only a division officer or IT may correct an account; a clerk takes payments.
     """
     if not may_adjust_ledger(user):
-        raise PermissionDenied("only officers and IT admins adjust a ledger")
+        raise PermissionDenied(_("only officers and IT admins adjust a ledger"))
     amount = money(amount)
     if amount == 0:
-        raise DomainError("an adjustment must not be zero", code="invalid_amount", field="amount")
+        raise DomainError(_("an adjustment must not be zero"), code="invalid_amount", field="amount")
     entry_date = entry_date_checked(entry_date)
     reference = code_checked(reference, field="reference", required_code="reference_required")
     try:
         with transaction.atomic():
             consumer = consumer_for_update(user, account_no)
             if reference_taken(kind=EntryKind.ADJUSTMENT, reference=reference):
-                raise taken_error("reference", "adjustment reference", reference, "duplicate_reference")
+                raise taken_error("reference", reference, "duplicate_reference")
             return ledger_entry_add(consumer=consumer, kind=EntryKind.ADJUSTMENT, amount=amount,
                                     entry_date=entry_date, reference=reference, user=user, source=source)
     except IntegrityError:
         # Two adjustments with one reference at the same moment: the second loses.
-        raise taken_error("reference", "adjustment reference", reference, "duplicate_reference") from None
+        raise taken_error("reference", reference, "duplicate_reference") from None
 
 
 def code_checked(value: str, *, field: str, required_code: str) -> str:
     """A receipt number or reference: given, and no longer than the ledger's reference column."""
     value = (value or "").strip()
     if not value:
-        raise DomainError("required", code=required_code, field=field)
+        raise DomainError(_("required"), code=required_code, field=field)
     if len(value) > REFERENCE_LENGTH:
-        raise DomainError(f"at most {REFERENCE_LENGTH} characters", code=f"invalid_{field}", field=field)
+        raise DomainError(_("at most %(n)s characters") % {"n": format_count(REFERENCE_LENGTH)},
+                          code=f"invalid_{field}", field=field)
     return value
 
 

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.permissions import may_backdate_payment, may_take_payment
@@ -21,7 +22,7 @@ from arrears.services import (
 )
 from core.errors import DomainError
 from core.models import Source
-from core.money import amount_checked, format_inr
+from core.money import amount_checked, format_count, format_inr
 from drives.reconnections import reconnection_order_for_payment, stop_for_payment, stop_paid_log, stops_settle
 from payments.models import Payment, PaymentMode
 
@@ -50,11 +51,12 @@ def _detail_checked(value: str, *, mode: str, field: str, needed_by: tuple, leng
         return ""
     value = " ".join((value or "").split())  # a reference pasted from a message keeps no line break or tab
     if not value:
-        raise DomainError(f"give the {what}", code="instrument_required", field=field)
+        raise DomainError(_("give the %(what)s") % {"what": what}, code="instrument_required", field=field)
     if len(value) > length:
-        raise DomainError(f"at most {length} characters", code=f"invalid_{field}", field=field)
+        raise DomainError(_("at most %(n)s characters") % {"n": format_count(length)}, code=f"invalid_{field}",
+                          field=field)
     if not value.isprintable():
-        raise DomainError("letters, digits and signs only", code=f"invalid_{field}", field=field)
+        raise DomainError(_("letters, digits and signs only"), code=f"invalid_{field}", field=field)
     return value
 
 
@@ -70,19 +72,21 @@ def _paid_at_checked(paid_at: datetime | None, *, user: User, backdate_reason: s
         paid_on = timezone.localdate(paid_at)
         paid_at.astimezone(UTC)  # as the database stores it
     except (OverflowError, ValueError):
-        raise DomainError("not a date and time a payment can have", code="invalid_paid_at", field="paid_at") from None
+        raise DomainError(_("not a date and time a payment can have"), code="invalid_paid_at",
+                          field="paid_at") from None
     if paid_at > now + timedelta(minutes=5):
-        raise DomainError("cannot be in the future", code="paid_in_future", field="paid_at")
+        raise DomainError(_("cannot be in the future"), code="paid_in_future", field="paid_at")
     if paid_on < EARLIEST_ENTRY_DATE:
-        raise DomainError(f"cannot be before {EARLIEST_ENTRY_DATE:%d.%m.%Y}", code="invalid_paid_at", field="paid_at")
+        raise DomainError(_("cannot be before %(day)s") % {"day": f"{EARLIEST_ENTRY_DATE:%d.%m.%Y}"},
+                          code="invalid_paid_at", field="paid_at")
     days = settings.PAYMENT_BACKDATE_DAYS
     if paid_at < now - timedelta(days=days):
         if not may_backdate_payment(user):
-            raise DomainError(f"a payment may be dated at most {days} days back; an officer can record "
-                              "an older one, with a reason", code="backdated", field="paid_at")
+            raise DomainError(_("a payment may be dated at most %(days)s days back; an officer can record an older "
+                                "one, with a reason") % {"days": format_count(days)}, code="backdated", field="paid_at")
         if not backdate_reason:
-            raise DomainError(f"give the reason for dating a payment more than {days} days back",
-                              code="backdated", field="backdate_reason")
+            raise DomainError(_("give the reason for dating a payment more than %(days)s days back")
+                              % {"days": format_count(days)}, code="backdated", field="backdate_reason")
     return paid_at
 
 
@@ -101,25 +105,27 @@ def payment_record(*, user: User, account_no: str, amount, mode: str, receipt_no
     (409 instrument_required without them); cash, card and online keep neither (given ones are dropped).
     """
     if not may_take_payment(user):
-        raise PermissionDenied("only clerks, officers and IT admins take payments")
+        raise PermissionDenied(_("only clerks, officers and IT admins take payments"))
     amount = amount_checked(amount)
     if amount > settings.PAYMENT_MAX_AMOUNT:
-        raise DomainError(f"more than {format_inr(settings.PAYMENT_MAX_AMOUNT)}, the most one payment may "
-                          "be", code="amount_too_large", field="amount")
+        raise DomainError(_("more than %(most)s, the most one payment may be")
+                          % {"most": format_inr(settings.PAYMENT_MAX_AMOUNT)}, code="amount_too_large", field="amount")
     if mode not in PaymentMode.values:
-        raise DomainError(f"one of {', '.join(PaymentMode.values)}", code="invalid_mode", field="mode")
+        raise DomainError(_("one of %(choices)s") % {"choices": ", ".join(PaymentMode.values)}, code="invalid_mode",
+                          field="mode")
     receipt_no = code_checked(receipt_no, field="receipt_no", required_code="receipt_required")
     instrument_no = _detail_checked(instrument_no, mode=mode, field="instrument_no", needed_by=NEEDS_INSTRUMENT_NO,
                                     length=INSTRUMENT_NO_LENGTH,
-                                    what="UPI reference" if mode == PaymentMode.UPI else "cheque or DD number")
+                                    what=_("UPI reference") if mode == PaymentMode.UPI else _("cheque or DD number"))
     bank = _detail_checked(bank, mode=mode, field="bank", needed_by=NEEDS_BANK, length=BANK_LENGTH,
-                           what="bank the cheque or DD is drawn on")
+                           what=_("bank the cheque or DD is drawn on"))
     if drive_stop_id is not None and not 1 <= drive_stop_id <= MAX_ID:
-        raise DomainError(f"no drive stop {drive_stop_id}", code="invalid_drive_stop", field="drive_stop")
+        raise DomainError(_("no drive stop %(id)s") % {"id": drive_stop_id}, code="invalid_drive_stop",
+                          field="drive_stop")
     backdate_reason = (backdate_reason or "").strip()
     if len(backdate_reason) > BACKDATE_REASON_LENGTH:
-        raise DomainError(f"at most {BACKDATE_REASON_LENGTH} characters", code="invalid_reason",
-                          field="backdate_reason")
+        raise DomainError(_("at most %(n)s characters") % {"n": format_count(BACKDATE_REASON_LENGTH)},
+                          code="invalid_reason", field="backdate_reason")
     paid_at = _paid_at_checked(paid_at, user=user, backdate_reason=backdate_reason, now=timezone.now())
 
     try:
@@ -127,7 +133,7 @@ def payment_record(*, user: User, account_no: str, amount, mode: str, receipt_no
             consumer = consumer_for_update(user, account_no)
             if Payment.objects.filter(receipt_no=receipt_no).exists() or reference_taken(
                     kind=EntryKind.PAYMENT, reference=receipt_no):
-                raise taken_error("receipt_no", "receipt number", receipt_no, "duplicate_receipt")
+                raise taken_error("receipt_no", receipt_no, "duplicate_receipt")
             stop = None
             if drive_stop_id is not None:
                 stop = stop_for_payment(user=user, consumer=consumer, stop_id=drive_stop_id)
@@ -150,4 +156,4 @@ def payment_record(*, user: User, account_no: str, amount, mode: str, receipt_no
             )
     except IntegrityError:
         # Two requests with one receipt number at the same moment: the second loses.
-        raise taken_error("receipt_no", "receipt number", receipt_no, "duplicate_receipt") from None
+        raise taken_error("receipt_no", receipt_no, "duplicate_receipt") from None
