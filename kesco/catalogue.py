@@ -1,4 +1,4 @@
-"""The translation catalogues (locale/*/LC_MESSAGES/django.po) compiled to .mo at build time.
+"""The translation catalogues (locale/ and locale-django/: */LC_MESSAGES/*.po) compiled to .mo at build time.
 
 `python -m kesco.catalogue` compiles every .po whose .mo is missing or older. The .mo files are
 built, never committed: a committed one goes stale and hides new strings behind English. Make,
@@ -11,13 +11,15 @@ from pathlib import Path
 
 import polib
 
-LOCALE = Path(__file__).resolve().parent.parent / "locale"
+PROJECT = Path(__file__).resolve().parent.parent
+# Ours (makemessages keeps it) and Django's own strings in Hindi (kept by hand): settings.LOCALE_PATHS.
+LOCALES = (PROJECT / "locale", PROJECT / "locale-django")
 
 
-def catalogues_compile(*, locale: Path = LOCALE, force: bool = False) -> list[Path]:
+def catalogues_compile(*, locales: tuple[Path, ...] = LOCALES, force: bool = False) -> list[Path]:
     """Compiles the stale catalogues; returns the .mo files written."""
     written = []
-    for po_path in sorted(locale.glob("*/LC_MESSAGES/*.po")):
+    for po_path in sorted(po for locale in locales for po in locale.glob("*/LC_MESSAGES/*.po")):
         mo_path = po_path.with_suffix(".mo")
         if not force and mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
             continue
@@ -28,4 +30,4 @@ def catalogues_compile(*, locale: Path = LOCALE, force: bool = False) -> list[Pa
 
 if __name__ == "__main__":
     for path in catalogues_compile(force="--force" in sys.argv[1:]):
-        print(f"compiled {path.relative_to(LOCALE.parent)}")
+        print(f"compiled {path.relative_to(PROJECT)}")

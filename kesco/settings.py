@@ -211,7 +211,9 @@ LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "en")
 LANGUAGES = [("en", _("English")), ("hi", _("Hindi"))]
 if LANGUAGE_CODE not in {code for code, _name in LANGUAGES}:
     raise ImproperlyConfigured(f"LANGUAGE_CODE must be 'en' or 'hi'; got {LANGUAGE_CODE!r}")
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Ours first (it wins), then Django's own strings that Django's Hindi catalogue lacks or words badly
+# (admin, forms, django-simple-history): locale-django/, kept by hand, not by makemessages.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale-django"]
 # Indian formats (02-12-2026, 11:13, 1,23,456) in both languages, the admin included: kesco/formats/.
 FORMAT_MODULE_PATH = ["kesco.formats"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Kolkata")
@@ -290,6 +292,9 @@ SPECTACULAR_SETTINGS = {
         "ReconnectionStatusEnum": "drives.models.ReconnectionStatus",
         "AgeBucketEnum": "defaulters.models.AgeBucket",
         "AccountabilityBandEnum": "defaulters.models.AccountabilityBand",
+        "DisputeStatusEnum": "drives.models.DisputeStatus",
+        "PaymentModeEnum": "payments.models.PaymentMode",
+        "NoticeModeEnum": "drives.models.NoticeMode",
     },
     # DRF's page envelope (count, next, previous, results) described like every other field.
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "core.api_docs.describe_pagination"],
