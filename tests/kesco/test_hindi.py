@@ -39,26 +39,36 @@ PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|%[sd]|\{[^}]*\}")
 
 
 class VisibleText(HTMLParser):
-    """The text a user reads on a page, and the labels a screen reader speaks."""
+    """The text a user reads on a page, and the labels a screen reader speaks; not what a page marks
+    as English on purpose (lang="en": a receipt's amount in words is written in both languages)."""
+
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
-        self.skipping = 0
+        self.open: list[tuple[str, bool]] = []  # (tag, whether its content is skipped)
+
+    @property
+    def skipping(self) -> bool:
+        return any(skipped for _tag, skipped in self.open)
 
     def handle_starttag(self, tag, attrs):
-        if tag in SKIPPED_TAGS:
-            self.skipping += 1
         attributes = dict(attrs)
-        if attributes.get("type") == "hidden":
+        if tag not in self.VOID:
+            self.open.append((tag, tag in SKIPPED_TAGS or (attributes.get("lang") or "").startswith("en")))
+        if self.skipping or attributes.get("type") == "hidden":
             return
         self.parts.extend(value for name, value in attrs if name in LABEL_ATTRIBUTES and value)
         if tag == "input" and attributes.get("type") in ("submit", "button") and attributes.get("value"):
             self.parts.append(attributes["value"])
 
     def handle_endtag(self, tag):
-        if tag in SKIPPED_TAGS and self.skipping:
-            self.skipping -= 1
+        # Close up to the matching tag: a page may leave a <p> or <li> unclosed.
+        for index in range(len(self.open) - 1, -1, -1):
+            if self.open[index][0] == tag:
+                del self.open[index:]
+                break
 
     def handle_data(self, data):
         if not self.skipping and data.strip():
@@ -193,6 +203,8 @@ def test_it_remembers_the_language_a_user_chose_on_any_device(world):  # noqa: F
     ('<h1>बकायेदार</h1><td>Ram Prasad</td>', []),
     ('<th>Arrears</th><button aria-label="Open menu">☰</button>', ["Arrears", "Open"]),
     ('<script>var x = "Arrears";</script><input type="hidden" value="Arrears"><td>RTP LMV-1</td>', []),
+    ('<dd><span lang="en">Rupees one hundred only</span><br><span>एक सौ रुपये मात्र</span> Paid</dd>', ["Paid"]),
+    ('<ul><li>Unclosed<li lang="en">Skipped</ul><p>After', ["After", "Unclosed"]),
 ])
 def test_it_finds_english_words_but_not_data_or_code(html, english):
     found = english_words(html, {"Ram", "Prasad"})
