@@ -1,7 +1,7 @@
 from axes.helpers import get_cool_off
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
@@ -11,14 +11,23 @@ from rest_framework.settings import api_settings
 
 from accounts.models import Division
 from accounts.selectors import divisions_visible_to
+from core.api_docs import responses
 
 
 class DivisionOutput(serializers.ModelSerializer):
     class Meta:
         model = Division
         fields = ["code", "name", "name_hi"]
+        extra_kwargs = {
+            "code": {"help_text": "the division's code, used for it everywhere in the API"},
+            "name": {"help_text": "the division's name in English"},
+            "name_hi": {"help_text": "the division's name in Hindi"},
+        }
 
 
+@extend_schema(responses=responses({200: DivisionOutput(many=True)}, name="DivisionList", statuses=(401,)),
+               examples=[OpenApiExample("Ratanpur", value={"code": "RTP", "name": "Ratanpur", "name_hi": "रतनपुर"},
+                                        response_only=True)])
 class DivisionListApi(generics.ListAPIView):
     """The divisions the caller may see: one for officers and clerks, all for HQ and IT."""
 
@@ -29,10 +38,13 @@ class DivisionListApi(generics.ListAPIView):
 
 
 class TokenOutput(serializers.Serializer):
-    token = serializers.CharField()
+    token = serializers.CharField(help_text="send it as `Authorization: Token <token>` on every request")
 
 
-LockedOut = inline_serializer("LockedOut", {"code": serializers.CharField(), "detail": serializers.CharField()})
+LockedOut = inline_serializer("LockedOut", {
+    "code": serializers.ChoiceField(choices=[("locked_out", "too many failed logins from this client")],
+                                    help_text="always locked_out"),
+    "detail": serializers.CharField(help_text="the sentence to show, with how long to wait")})
 
 
 
@@ -41,9 +53,10 @@ class TokenInput(AuthTokenSerializer):
     """A username and password of bounded length: a longer one is a 400 before any login is tried (django-axes
     would record it in a column of 255 characters, and the database refuse it)."""
 
-    username = serializers.CharField(max_length=150, write_only=True)
+    username = serializers.CharField(max_length=150, write_only=True, help_text="your username")
     password = serializers.CharField(max_length=128, write_only=True, trim_whitespace=False,
-                                     style={"input_type": "password"})
+                                     style={"input_type": "password"}, help_text="your password")
+    token = None  # AuthTokenSerializer's read-only field: the answer is TokenOutput
 
 
 @method_decorator(never_cache, name="dispatch")  # the answer is a credential
@@ -57,7 +70,15 @@ class TokenApi(ObtainAuthToken):
     parser_classes = api_settings.DEFAULT_PARSER_CLASSES
     serializer_class = TokenInput
 
-    @extend_schema(responses={200: TokenOutput, 429: LockedOut})
+    @extend_schema(responses={
+        **responses({200: TokenOutput}, name="Token", statuses=(400,),
+                    invalid={"non_field_errors": ["Unable to log in with provided credentials."]}),
+        429: OpenApiResponse(LockedOut, description="Locked out after repeated failed logins (header Retry-After: "
+                                                    "seconds to wait)"),
+    }, examples=[OpenApiExample("a clerk's login", value={"username": "clerk.rtp.sunil", "password": "••••••••"},
+                                request_only=True),
+                 OpenApiExample("a clerk's login", value={"token": "9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b"},
+                                response_only=True, status_codes=["200"])])
     def post(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         # django-axes counts a failed login in the database during authenticate(), inside this

@@ -183,10 +183,21 @@ _PAGE_FIELDS = {
 
 def describe_pagination(result, generator, request, public):
     """POSTPROCESSING_HOOKS: DRF's page envelope (count, next, previous, results) described like every other
-    field."""
+    field, and in examples a page that is the only one (drf-spectacular's sample links point to example.org)."""
     for name, component in result.get("components", {}).get("schemas", {}).items():
         if name.startswith("Paginated"):
             for field, description in _PAGE_FIELDS.items():
                 if field in component.get("properties", {}):
                     component["properties"][field].setdefault("description", description)
+    schemas = result.get("components", {}).get("schemas", {})
+    for name, description in (("BlankEnum", "blank: none given"), ("NullEnum", "null: none")):
+        if name in schemas:
+            schemas[name].setdefault("description", description)
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            for answer in (operation.get("responses") or {}).values() if isinstance(operation, dict) else ():
+                for example in answer.get("content", {}).get("application/json", {}).get("examples", {}).values():
+                    page = example.get("value")
+                    if isinstance(page, dict) and {"count", "next", "previous", "results"} <= set(page):
+                        page.update(count=len(page["results"]), next=None, previous=None)
     return result

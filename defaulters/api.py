@@ -45,7 +45,7 @@ LIST_EXAMPLE = {"id": 5121, "division": "RTP", "as_of": "2026-12-02", "threshold
     OpenApiParameter("as_of", OpenApiTypes.DATE, description="the day of the list (YYYY-MM-DD)"),
 ], responses=responses({200: DefaulterListOutput(many=True)}, name="DefaulterListList", statuses=(400, 401),
                        invalid={"as_of": ["Date has wrong format. Use one of these formats instead: YYYY-MM-DD."]}),
-   examples=[OpenApiExample("Ratanpur's list of today", value=[LIST_EXAMPLE], response_only=True)])
+   examples=[OpenApiExample("Ratanpur's list of today", value=LIST_EXAMPLE, response_only=True)])
 class DefaulterListListApi(generics.ListAPIView):
     """Defaulter lists of the caller's division (every division for HQ and IT), newest first."""
 
@@ -119,7 +119,7 @@ ENTRY_EXAMPLE = {
     OpenApiParameter("min_arrears", str, description="only arrears of at least this many rupees, e.g. 50000.00"),
 ], responses=responses({200: DefaulterEntryOutput(many=True)}, name="DefaulterEntryList", statuses=(400, 401, 404),
                        invalid={"min_arrears": ["must be zero or more"]}),
-   examples=[OpenApiExample("the top of Ratanpur's list", value=[ENTRY_EXAMPLE], response_only=True)])
+   examples=[OpenApiExample("the top of Ratanpur's list", value=ENTRY_EXAMPLE, response_only=True)])
 class DefaulterEntryListApi(generics.ListAPIView):
     """The consumers on a list, by rank (highest arrears first), each with what a visit needs: address, phone,
     meter number and the connection status now."""

@@ -1,22 +1,26 @@
 """REST API for payments (DESIGN.md, REST API): one view per operation, one service call."""
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
 from arrears.models import Consumer
 from core.api_docs import IDEMPOTENCY_KEY, responses
+from core.api_fields import AmountInput
 from core.idempotency import idempotent
 from core.models import MONEY, Source
 from payments.models import PaymentMode
 from payments.selectors import payments_listed
 from payments.services import BACKDATE_REASON_LENGTH, BANK_LENGTH, INSTRUMENT_NO_LENGTH, MAX_ID, payment_record
 
-# The refusals of POST payments/ (409 codes), as payment_record raises them: documented in the schema.
-PAYMENT_CODES = ("invalid_amount", "amount_too_large", "invalid_mode", "receipt_required", "invalid_receipt_no",
+# The refusals of POST payments/ (409 codes), as payment_record raises them: documented in the schema. An
+# amount of zero or less is not among them: AmountInput answers it 400 on `amount`, like a negative one.
+PAYMENT_CODES = ("amount_too_large", "invalid_mode", "receipt_required", "invalid_receipt_no",
                  "duplicate_receipt", "invalid_drive_stop", "invalid_reason", "invalid_paid_at", "paid_in_future",
                  "backdated", "balance_overflow", "instrument_required", "invalid_instrument_no", "invalid_bank")
 
@@ -25,7 +29,7 @@ class DateTimeInput(serializers.DateTimeField):
     """A date and time in any offset, refused (400) when it falls outside Python's years 1 to 9999 in
     another time zone: DRF's own check converts it to UTC and crashes on year 1 or 9999."""
 
-    default_error_messages = {"out_of_range": "Date and time out of range."}
+    default_error_messages = {"out_of_range": gettext_lazy("Date and time out of range.")}
 
     def to_internal_value(self, value):
         try:
@@ -34,13 +38,26 @@ class DateTimeInput(serializers.DateTimeField):
             self.fail("out_of_range")
 
 
+MODE_HELP = ("how it was paid: cash, cheque, dd (demand draft), upi, card (at a point of sale) or online (the "
+             "KESCO/UPPCL portal)")
+
+
 class PaymentInput(serializers.Serializer):
-    account_no = serializers.CharField(max_length=12)
-    amount = serializers.DecimalField(**MONEY, min_value=0)
-    mode = serializers.ChoiceField(choices=PaymentMode.choices)
-    receipt_no = serializers.CharField(max_length=40)
-    paid_at = DateTimeInput(required=False, allow_null=True)
-    drive_stop = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=MAX_ID)
+    account_no = serializers.CharField(max_length=12, help_text="the consumer's account number (8 digits, leading "
+                                                                 "zeros kept)")
+    amount = AmountInput(help_text="rupees paid, a decimal string with at most 2 places (\"4512.50\"); more than "
+                                   "zero (zero or negative: 400 on amount) and at most the PAYMENT_MAX_AMOUNT "
+                                   "setting (409 amount_too_large)")
+    mode = serializers.ChoiceField(choices=PaymentMode.choices, help_text=MODE_HELP)
+    receipt_no = serializers.CharField(max_length=40, help_text="the receipt's number as issued; unique across "
+                                                                "KESCO (409 duplicate_receipt)")
+    paid_at = DateTimeInput(required=False, allow_null=True,
+                            help_text="when it was paid (ISO 8601 with offset); now when absent. At most "
+                                      "PAYMENT_BACKDATE_DAYS back unless an officer gives backdate_reason")
+    drive_stop = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=MAX_ID,
+                                          help_text="the stop's id when paid on the spot during a drive: the stop "
+                                                    "is logged paid (an open stop of this consumer, else 409 "
+                                                    "invalid_drive_stop)")
     backdate_reason = serializers.CharField(
         required=False, allow_blank=True, max_length=BACKDATE_REASON_LENGTH,
         help_text="why paid_at is further back than the PAYMENT_BACKDATE_DAYS setting allows; officers and IT only")
@@ -54,17 +71,22 @@ class PaymentInput(serializers.Serializer):
 
 
 class PaymentOutput(serializers.Serializer):
-    id = serializers.IntegerField()
-    account_no = serializers.CharField(source="consumer.account_no")
-    amount = serializers.DecimalField(**MONEY)
-    mode = serializers.CharField()
-    receipt_no = serializers.CharField()
-    paid_at = serializers.DateTimeField()
-    instrument_no = serializers.CharField()
-    bank = serializers.CharField()
-    balance_after = serializers.DecimalField(**MONEY)
-    arrears_after = serializers.DecimalField(**MONEY)
-    reconnection_order = serializers.IntegerField(allow_null=True, source="reconnection_order_id", default=None)
+    id = serializers.IntegerField(help_text="the payment's id")
+    account_no = serializers.CharField(source="consumer.account_no", help_text="the consumer's account number")
+    amount = serializers.DecimalField(**MONEY, help_text="rupees paid")
+    mode = serializers.ChoiceField(choices=PaymentMode.choices, help_text=MODE_HELP)
+    receipt_no = serializers.CharField(help_text="the receipt's number")
+    paid_at = serializers.DateTimeField(help_text="when it was paid (India time)")
+    instrument_no = serializers.CharField(help_text="the UPI reference or cheque/DD number; blank for cash, card "
+                                                    "and online")
+    bank = serializers.CharField(help_text="the bank of a cheque or DD; blank for the other modes")
+    balance_after = serializers.DecimalField(**MONEY, help_text="the consumer's balance after it, rupees (negative: "
+                                                                "paid in advance)")
+    arrears_after = serializers.DecimalField(**MONEY, help_text="the consumer's arrears after it, rupees")
+    reconnection_order = serializers.IntegerField(
+        allow_null=True, source="reconnection_order_id", default=None,
+        help_text="the reconnection order this payment brought about (a disconnected consumer who has now paid "
+                  "the reconnection minimum), or null")
 
 
 class PaymentListInput(serializers.Serializer):
@@ -73,10 +95,23 @@ class PaymentListInput(serializers.Serializer):
 
 
 class PaymentListOutput(PaymentOutput):
-    division = serializers.CharField(source="consumer.division.code")
-    taken_by = serializers.CharField(source="taken_by.username")
-    drive_stop = serializers.IntegerField(allow_null=True, source="drive_stop_id")
-    source = serializers.CharField()
+    division = serializers.CharField(source="consumer.division.code", help_text="the consumer's division code")
+    taken_by = serializers.CharField(source="taken_by.username", help_text="the username of who took it")
+    drive_stop = serializers.IntegerField(allow_null=True, source="drive_stop_id",
+                                          help_text="the drive stop it was taken at (paid on the spot), or null")
+    source = serializers.ChoiceField(choices=Source.choices,
+                                     help_text="where it was recorded: web, api (the field app), import (the "
+                                               "billing system), task, admin or command")
+
+
+PAYMENT_REQUEST = {"account_no": "01234567", "amount": "4512.50", "mode": "upi", "receipt_no": "RTP-2026-004187",
+                   "instrument_no": "433612987654", "drive_stop": 88231}
+PAYMENT_CREATED = {"id": 90412, "account_no": "01234567", "amount": "4512.50", "mode": "upi",
+                   "receipt_no": "RTP-2026-004187", "paid_at": "2026-12-02T11:13:00+05:30",
+                   "instrument_no": "433612987654", "bank": "", "balance_after": "14020.00",
+                   "arrears_after": "9780.00", "reconnection_order": None}
+PAYMENT_LISTED = {**PAYMENT_CREATED, "division": "RTP", "taken_by": "clerk.rtp.sunil", "drive_stop": 88231,
+                  "source": "api"}
 
 
 class PaymentApi(generics.ListAPIView):
@@ -93,7 +128,9 @@ class PaymentApi(generics.ListAPIView):
     @extend_schema(parameters=[
         OpenApiParameter("division", str, description="division code, e.g. RTP"),
         OpenApiParameter("date", OpenApiTypes.DATE, description="the India day paid (YYYY-MM-DD)"),
-    ], responses=responses({200: PaymentListOutput(many=True)}, name="PaymentList", statuses=(400, 401)))
+    ], responses=responses({200: PaymentListOutput(many=True)}, name="PaymentList", statuses=(400, 401),
+                           invalid={"date": ["Date has wrong format. Use one of these formats instead: YYYY-MM-DD."]}),
+       examples=[OpenApiExample("a payment on the spot", value=PAYMENT_LISTED, response_only=True)])
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
@@ -105,7 +142,14 @@ class PaymentApi(generics.ListAPIView):
 
     @extend_schema(request=PaymentInput, parameters=[IDEMPOTENCY_KEY],
                    responses=responses({201: PaymentOutput}, name="PaymentCreate", codes=PAYMENT_CODES,
-                                       idempotent=True))
+                                       idempotent=True, invalid={"amount": ["must be more than zero"]},
+                                       refused={"code": "duplicate_receipt", "field": "receipt_no",
+                                                "detail": "receipt_no: receipt number RTP-2026-004187 is already "
+                                                          "recorded; receipt numbers are unique across KESCO"}),
+                   examples=[OpenApiExample("UPI on the spot during a drive", value=PAYMENT_REQUEST,
+                                            request_only=True),
+                             OpenApiExample("UPI on the spot during a drive", value=PAYMENT_CREATED,
+                                            response_only=True, status_codes=["201"])])
     def post(self, request):
         return idempotent(request, operation="payments.create", handler=lambda: self._create(request))
 
@@ -122,7 +166,8 @@ class PaymentApi(generics.ListAPIView):
                 source=Source.API,
             )
         except Consumer.DoesNotExist:
-            raise NotFound(f"no consumer {values['account_no']} in your division") from None
+            raise NotFound(_("no consumer %(account_no)s in your division")
+                           % {"account_no": values["account_no"]}) from None
         except DjangoPermissionDenied as exc:
             raise PermissionDenied(str(exc)) from None
         return Response(PaymentOutput(payment).data, status=status.HTTP_201_CREATED)

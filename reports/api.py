@@ -57,8 +57,8 @@ class _Figures(serializers.Serializer):
 
 
 class _DivisionFigures(_Figures):
-    code = serializers.CharField()
-    name = serializers.CharField()
+    code = serializers.CharField(help_text="the division's code, e.g. RTP")
+    name = serializers.CharField(help_text="the division's name, in the caller's language")
 
     def get_fields(self):
         fields = super().get_fields()
@@ -66,10 +66,10 @@ class _DivisionFigures(_Figures):
 
 
 class SummaryOutput(serializers.Serializer):
-    from_ = serializers.DateField()
-    to = serializers.DateField()
-    divisions = _DivisionFigures(many=True)
-    totals = _Figures()
+    from_ = serializers.DateField(help_text="the first day of the range (India time)")
+    to = serializers.DateField(help_text="the last day, included")
+    divisions = _DivisionFigures(many=True, help_text="a row per division the caller may see")
+    totals = _Figures(help_text="sums over the rows; the percentage from the summed figures")
 
     def get_fields(self):
         fields = super().get_fields()
@@ -94,7 +94,8 @@ EXAMPLE = {
         OpenApiParameter("from", OpenApiTypes.DATE, description="first day (India time); default: `to`, or yesterday"),
         OpenApiParameter("to", OpenApiTypes.DATE, description="last day, included; default: yesterday"),
     ],
-    responses=responses({200: SummaryOutput}, name="Summary", statuses=(400, 401, 403)),
+    responses=responses({200: SummaryOutput}, name="Summary", statuses=(400, 401, 403),
+                        invalid={"to": ["must not be before the start of the range"]}),
     examples=[OpenApiExample("a day in one division", value=EXAMPLE, response_only=True)],
 )
 class SummaryApi(APIView):
