@@ -275,7 +275,21 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "KESCO Arrears API",
-    "DESCRIPTION": "Defaulters, notices, drives, payments and reconnections for KESCO, Kanpur.",
+    "DESCRIPTION": (
+        "Defaulters, notices, drives, payments and reconnections for KESCO, Kanpur.\n\n"
+        "**Log in** with `POST /api/v1/auth/token/` and send `Authorization: Token <token>`. You see your own "
+        "division: another division's records answer 404.\n\n"
+        "**Names**: divisions by code (`\"RTP\"`), users by username, consumers by account number (8 digits as "
+        "text, leading zeros kept: `\"01234567\"`). **Amounts** are rupees as decimal strings with 2 places "
+        "(`\"4512.50\"`); times are ISO 8601, India time (+05:30). Lists are paginated (`count`, `next`, "
+        "`previous`, `results`).\n\n"
+        "**Errors** (documented on each operation): 400 `{\"field\": [\"message\"]}` for invalid input, an "
+        "amount of zero or less included; 401 no or a bad token; 403 your role may not; 404 not in your "
+        "division; 409 `{code, detail, field}` when a business rule refuses (section 56 notice, a pending "
+        "dispute, a duplicate receipt, …): branch on `code`, show `detail`. Nothing is written on any error.\n\n"
+        "**Retries**: every POST that writes honours `Idempotency-Key`; the same key and body replays the first "
+        "answer."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     # The schema maps every endpoint and field: for logged-in users only, like the API itself.
