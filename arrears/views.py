@@ -15,7 +15,24 @@ from arrears.models import Consumer
 from arrears.selectors import consumers_search, ledger_visible_to
 
 CONSUMERS_PER_PAGE = 50
+# A search or list shows its first thousand consumers (twenty pages, the biggest arrears first): counting
+# every match of "Sharma" among a million consumers, or paging deep into them, costs more than anyone reads.
+CONSUMERS_LISTED = 1_000
 LEDGER_PER_PAGE = 25
+
+
+class FirstMatchesPaginator(Paginator):
+    """Pages through the first ``listed`` rows of an ordered queryset: their ids in one query (no count
+    of every match), then each page's rows by id. ``capped``: there are more than ``listed``."""
+
+    def __init__(self, queryset, per_page: int, *, listed: int):
+        ids = list(queryset.values_list("pk", flat=True)[: listed + 1])
+        self.queryset, self.capped, self.listed = queryset, len(ids) > listed, listed
+        super().__init__(ids[:listed], per_page)
+
+    def _get_page(self, ids, number, paginator):
+        rows = self.queryset.order_by().in_bulk(list(ids))
+        return super()._get_page([rows[pk] for pk in ids if pk in rows], number, paginator)
 
 
 # --- consumers ----------------------------------------------------------------------
@@ -32,7 +49,8 @@ def consumer_list(request):
                                      category_group=data["category_group"], division=data.get("division", ""))
     elif not request.GET:
         consumers = consumers_search(request.user)
-    page = Paginator(consumers, CONSUMERS_PER_PAGE).get_page(request.GET.get("page"))
+    page = FirstMatchesPaginator(consumers, CONSUMERS_PER_PAGE, listed=CONSUMERS_LISTED).get_page(
+        request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "arrears/consumer_list.html",
