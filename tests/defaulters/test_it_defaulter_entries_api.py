@@ -3,7 +3,7 @@ connection status now), in a constant number of queries, and an officer still se
 
 import pytest
 
-from arrears.models import Consumer, ConnectionStatus
+from arrears.models import ConnectionStatus, Consumer
 from defaulters.services import defaulter_list_build_division
 from tests.defaulters.defaulter_data import defaulter_scene, owe
 from tests.factories import make_consumer
