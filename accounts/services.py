@@ -14,18 +14,20 @@ def user_create(*, username: str, password: str, role: str, division_code: str |
                 first_name: str = "", last_name: str = "", check_password: bool = True) -> User:
     """Creates a user of a role; officers and clerks belong to a division, HQ and IT to none."""
     if role not in Role.values:
-        raise DomainError(f"role must be one of {', '.join(Role.values)}; got {role!r}", code="invalid_role")
+        raise DomainError(_("role must be one of %(choices)s; got %(role)r")
+                          % {"choices": ", ".join(Role.values), "role": role}, code="invalid_role")
     if User.objects.filter(username=username).exists():
-        raise DomainError(f"user {username!r} already exists", code="user_exists")
+        raise DomainError(_("user %(username)r already exists") % {"username": username}, code="user_exists")
     division = None
     if role in DIVISION_ROLES:
         if not division_code:
-            raise DomainError(f"a {role} needs --division CODE", code="division_required")
+            raise DomainError(_("a %(role)s needs --division CODE") % {"role": role}, code="division_required")
         division = Division.objects.filter(code=division_code).first()
         if division is None:
-            raise DomainError(f"unknown division {division_code!r}", code="unknown_division")
+            raise DomainError(_("unknown division %(code)r") % {"code": division_code}, code="unknown_division")
     elif division_code:
-        raise DomainError(f"a {role} sees every division; give no --division", code="division_not_allowed")
+        raise DomainError(_("a %(role)s sees every division; give no --division") % {"role": role},
+                          code="division_not_allowed")
     user = User(username=username, role=role, division=division, first_name=first_name, last_name=last_name,
                 is_staff=role in STAFF_ROLES, is_superuser=role == Role.ADMIN)
     if check_password:

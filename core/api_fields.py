@@ -4,6 +4,7 @@ work with, never a crash (tests/api/test_fuzz.py sends anything the schema allow
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from core.errors import DomainError
@@ -21,7 +22,7 @@ NOTES_MAX_LENGTH = 2000
 class DateInput(serializers.DateField):
     """A date between 1900 and 2099 (400 outside)."""
 
-    default_error_messages = {"out_of_range": "Date out of range (1900-01-01 to 2099-12-31)."}
+    default_error_messages = {"out_of_range": gettext_lazy("Date out of range (1900-01-01 to 2099-12-31).")}
 
     def to_internal_value(self, value):
         parsed = super().to_internal_value(value)
@@ -34,7 +35,7 @@ class DateTimeInput(serializers.DateTimeField):
     """A date and time in any offset between 1900 and 2099 (400 outside). DRF's own check converts it to
     UTC and crashes on year 1 or 9999 in another time zone."""
 
-    default_error_messages = {"out_of_range": "Date and time out of range (1900 to 2099)."}
+    default_error_messages = {"out_of_range": gettext_lazy("Date and time out of range (1900 to 2099).")}
 
     def to_internal_value(self, value):
         try:
@@ -50,7 +51,7 @@ class CoordinateInput(serializers.DecimalField):
     """Degrees of latitude (``limit`` 90) or longitude (180), rounded to six places (about 10 cm): a phone's
     GPS gives more places than that, which is no reason to lose the outcome it came with."""
 
-    default_error_messages = {"out_of_range": "Between -{limit} and {limit}."}
+    default_error_messages = {"out_of_range": gettext_lazy("Between -{limit} and {limit}.")}
     PLACES = Decimal("0.000001")
 
     def __init__(self, *, limit: int, **kwargs):

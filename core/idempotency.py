@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 from rest_framework.response import Response
 
 from core.errors import DomainError
@@ -32,7 +33,7 @@ def idempotent(request, *, operation: str, handler: Callable[[], Response]) -> R
         return handler()
     if len(key) > 200:
         # The input it is about is the header.
-        raise DomainError("at most 200 characters", code="idempotency_key_invalid", field=HEADER)
+        raise DomainError(_("at most %(n)s characters") % {"n": 200}, code="idempotency_key_invalid", field=HEADER)
     fingerprint = _fingerprint(operation, request.data)
     try:
         with transaction.atomic():
@@ -41,10 +42,11 @@ def idempotent(request, *, operation: str, handler: Callable[[], Response]) -> R
     except IntegrityError:
         record = IdempotencyKey.objects.get(user=request.user, key=key)
         if record.request_hash != fingerprint:
-            raise DomainError(f"{HEADER} {key!r} was used with another request", code="idempotency_conflict") from None
+            raise DomainError(_("%(header)s %(key)r was used with another request") % {"header": HEADER, "key": key},
+                              code="idempotency_conflict") from None
         if record.response_status is None:
-            raise DomainError(f"a request with {HEADER} {key!r} is still being processed",
-                              code="idempotency_in_progress") from None
+            raise DomainError(_("a request with %(header)s %(key)r is still being processed")
+                              % {"header": HEADER, "key": key}, code="idempotency_in_progress") from None
         return Response(record.response_body, status=record.response_status, headers={"Idempotent-Replayed": "true"})
     response = handler()
     record.response_status = response.status_code

@@ -26,6 +26,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Division, User
 from accounts.permissions import may_build_lists_off_rule
@@ -166,7 +167,7 @@ def defaulter_threshold(value=None) -> Decimal:
         return settings.DEFAULTER_THRESHOLD
     amount = money(value, field="threshold")
     if amount < 0:
-        raise DomainError("must not be negative", code="invalid_threshold", field="threshold")
+        raise DomainError(_("must not be negative"), code="invalid_threshold", field="threshold")
     return amount
 
 
@@ -178,7 +179,8 @@ def defaulter_divisions(*, division_codes: list[str] | None = None, started_by: 
         divisions = divisions.filter(code__in=division_codes)
         missing = sorted(set(division_codes) - set(divisions.values_list("code", flat=True)))
         if missing:
-            raise DomainError(f"no such division: {', '.join(missing)}", code="unknown_division", field="division")
+            raise DomainError(_("no such division: %(codes)s") % {"codes": ", ".join(missing)}, code="unknown_division",
+                              field="division")
     return divisions.order_by("code")
 
 
@@ -187,7 +189,8 @@ def _as_of_checked(as_of: date | None) -> date:
     as_of = as_of or today
     if as_of > today:
         # Tomorrow's arrears depend on payments not made yet.
-        raise DomainError(f"{as_of} is in the future", code="as_of_in_future", field="as_of")
+        raise DomainError(_("%(day)s is in the future") % {"day": as_of.isoformat()}, code="as_of_in_future",
+                          field="as_of")
     return as_of
 
 
@@ -202,8 +205,9 @@ def defaulter_build_check(*, user: User | None, as_of: date | None = None, thres
     as_of, threshold = _as_of_checked(as_of), defaulter_threshold(threshold)
     if not may_build_lists_off_rule(user) and (as_of != india_today()
                                                  or threshold != settings.DEFAULTER_THRESHOLD):
-        raise DomainError(f"an officer rebuilds only today's list, at the official threshold of "
-                          f"{format_inr(settings.DEFAULTER_THRESHOLD)}; another day or threshold is IT's to build",
+        raise DomainError(_("an officer rebuilds only today's list, at the official threshold of %(threshold)s; "
+                            "another day or threshold is IT's to build")
+                          % {"threshold": format_inr(settings.DEFAULTER_THRESHOLD)},
                           code="official_list_rule", field="threshold")
     return as_of, threshold
 
@@ -218,7 +222,7 @@ def defaulter_run_start(*, division_id: int, as_of: date | None = None, threshol
     if trigger not in DefaulterTrigger.values:
         raise ValueError(f"unknown trigger {trigger!r}")
     if started_by is not None and not divisions_visible_to(started_by).filter(pk=division_id).exists():
-        raise PermissionDenied("that division is not yours")
+        raise PermissionDenied(_("that division is not yours"))
     as_of, threshold = defaulter_build_check(user=started_by, as_of=as_of, threshold=threshold)
     return DefaulterRun.objects.create(division_id=division_id, as_of=as_of, threshold=threshold, trigger=trigger,
                                        started_by=started_by)

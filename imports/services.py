@@ -6,6 +6,7 @@ import uuid
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.permissions import may_import
@@ -35,7 +36,7 @@ def import_run(*, kind: str, file, dry_run: bool = False, user: User | None = No
     try:
         if kind == ImportKind.DIVISIONS:
             if division_id is not None:
-                raise PermissionDenied("only HQ and IT import divisions")
+                raise PermissionDenied(_("only HQ and IT import divisions"))
             result = divisions_import(file=file, dry_run=dry_run, progress=progress)
         elif kind == ImportKind.CONSUMERS:
             result = consumers_import(file=file, dry_run=dry_run, progress=progress, division_id=division_id)
@@ -67,10 +68,10 @@ def import_run(*, kind: str, file, dry_run: bool = False, user: User | None = No
 def import_job_create(*, user: User, kind: str, upload, dry_run: bool = False) -> ImportJob:
     """An officer's or IT admin's upload: saved now, imported by a Celery task after commit."""
     if not may_import(user):
-        raise PermissionDenied("only officers and IT admins import files")
+        raise PermissionDenied(_("only officers and IT admins import files"))
     if not may_import(user, kind):
-        raise PermissionDenied("only IT imports divisions" if kind == ImportKind.DIVISIONS
-                               else f"you may not import {kind}")
+        raise PermissionDenied(_("only IT imports divisions") if kind == ImportKind.DIVISIONS
+                               else _("you may not import %(kind)s") % {"kind": kind})
     job = ImportJob(kind=kind, original_name=upload.name[:255], dry_run=dry_run, created_by=user,
                     division_id=None if user.sees_all_divisions else user.division_id, source=Source.WEB,
                     task_id=str(uuid.uuid4()))

@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.models import Division, User, division_code_validator
@@ -41,10 +42,11 @@ def month_parse(value: str) -> date:
     """'2026-04' → 1 April 2026, between FIRST_MONTH and LAST_MONTH; ValueError(reason) otherwise."""
     match = MONTH_RE.match(value)
     if not match or not 1 <= int(match[2]) <= 12:
-        raise ValueError(f"not a month in YYYY-MM form: {value!r}")
+        raise ValueError(_("not a month in YYYY-MM form: %(value)r") % {"value": value})
     month = date(int(match[1]), int(match[2]), 1)
     if not FIRST_MONTH <= month <= LAST_MONTH:
-        raise ValueError(f"outside {FIRST_MONTH:%Y-%m} to {LAST_MONTH:%Y-%m}: {value}")
+        raise ValueError(_("outside %(first)s to %(last)s: %(value)s")
+                         % {"first": f"{FIRST_MONTH:%Y-%m}", "last": f"{LAST_MONTH:%Y-%m}", "value": value})
     return month
 
 
@@ -84,7 +86,8 @@ def targets_import(*, file, dry_run: bool = False, progress: Progress | None = N
                 continue
             key = (division, month)
             if key in first_line:
-                errors.add(line, "month", f"duplicate of line {first_line[key]}: {row['division_code']} {month:%Y-%m}")
+                errors.add(line, "month", _("duplicate of line %(line)s: %(division)s %(month)s") % {
+                    "line": first_line[key], "division": row["division_code"], "month": f"{month:%Y-%m}"})
                 continue
             first_line[key] = line
             rows[key] = amount
@@ -98,23 +101,23 @@ def _division_of(code: str, divisions: dict[str, int], division_id: int | None, 
     try:
         division_code_validator(code)
     except ValidationError:
-        errors.add(line, "division_code", f"not a division code: {code!r}")
+        errors.add(line, "division_code", _("not a division code: %(code)r") % {"code": code})
         return None
     if code not in divisions:
-        errors.add(line, "division_code", f"unknown division: {code}")
+        errors.add(line, "division_code", _("unknown division: %(code)s") % {"code": code})
         return None
     if division_id is not None and divisions[code] != division_id:
-        errors.add(line, "division_code", f"outside your division: {code}")
+        errors.add(line, "division_code", _("outside your division: %(code)s") % {"code": code})
         return None
     return divisions[code]
 
 
 def _target_amount(value: str) -> Decimal:
     if not value:
-        raise ValueError("must not be blank")
+        raise ValueError(_("must not be blank"))
     amount = parse_amount(value, allow_zero=True)
     if amount > MONEY_LIMIT:
-        raise ValueError(f"more than {format_inr(MONEY_LIMIT)}: {value}")
+        raise ValueError(_("more than %(most)s: %(value)s") % {"most": format_inr(MONEY_LIMIT), "value": value})
     return amount
 
 
@@ -160,14 +163,15 @@ def target_set(*, user: User, division: Division, month: date, amount: Decimal, 
     DomainError for a month outside FIRST_MONTH..LAST_MONTH or an amount that is negative or not money.
     """
     if not may_set_targets(user) or not divisions_visible_to(user).filter(pk=division.pk).exists():
-        raise PermissionDenied("you may not set this division's targets")
+        raise PermissionDenied(_("you may not set this division's targets"))
     month = month.replace(day=1)
     if not FIRST_MONTH <= month <= LAST_MONTH:
-        raise DomainError(f"must be from {FIRST_MONTH:%Y-%m} to {LAST_MONTH:%Y-%m}", code="invalid_month",
-                          field="month")
+        raise DomainError(_("must be from %(first)s to %(last)s")
+                          % {"first": f"{FIRST_MONTH:%Y-%m}", "last": f"{LAST_MONTH:%Y-%m}"},
+                          code="invalid_month", field="month")
     amount = money(amount, field="amount")
     if amount < 0:
-        raise DomainError("must not be negative", code="invalid_amount", field="amount")
+        raise DomainError(_("must not be negative"), code="invalid_amount", field="amount")
     with transaction.atomic():
         Division.objects.select_for_update(no_key=True).filter(pk=division.pk).get()
         target = Target.objects.filter(division=division, month=month).first()
