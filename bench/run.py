@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench import daily, defaulters, drives, imports, reports
+from bench import daily, defaulters, drives, imports, pages, reports
 from bench.common import DEFAULT_SERVER, PROJECT, Context, Figure, database_recreate
 from bench.data import SIZES, data_set
 
@@ -30,6 +30,7 @@ PARTS: list[tuple[str, str, Callable[[Context], list[Figure]]]] = [
     ("daily", daily.HEADING, daily.run),
     ("drives", drives.HEADING, drives.run),
     ("reports", reports.HEADING, reports.run),
+    ("pages", pages.HEADING, pages.run),
 ]
 
 DOCS = PROJECT / "docs" / "BENCHMARKS.md"

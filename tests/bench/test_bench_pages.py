@@ -1,0 +1,44 @@
+"""`make bench`'s pages part at the small size: consumer search, a consumer, the defaulters page and the
+home page timed as an officer and as the MD on the loaded data set, each beside its baseline."""
+
+import pytest
+from django.conf import settings
+
+from bench import imports, pages
+from bench.common import Context, database_recreate
+from bench.data import data_set
+from bench.run import PARTS, table
+
+
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory):
+    """The small data set loaded by the "imports" part into a database of this module's own."""
+    db = settings.DATABASES["default"]
+    if db["ENGINE"] != "django.db.backends.postgresql":
+        pytest.skip("needs PostgreSQL: set DATABASE_URL")
+    server = f"postgres://{db['USER']}{':' + db['PASSWORD'] if db.get('PASSWORD') else ''}@{db['HOST']}:{db['PORT']}"
+    ctx = Context(size="small", data=data_set("small", root=tmp_path_factory.mktemp("bench-data")), server=server,
+                  database=f"{db['NAME']}_bench_pages")
+    database_recreate(ctx)
+    imports.run(ctx)
+    return ctx
+
+
+@pytest.mark.needs_postgres
+def test_it_times_every_page_as_the_officer_and_the_md_beside_a_baseline(loaded):
+    figures = pages.run(loaded)
+
+    check = next(f for f in figures if f.name.startswith("searches checked"))
+    assert check.ok and check.measured == "all found"
+    timed = [f for f in figures if f.target == "p95 ≤ 100 ms"]
+    assert len(timed) == 2 * len(pages.LABELS)
+    assert all(f.measured.startswith("p95 ") and f.ok is not None for f in timed)
+    for role in ("as the officer of ", "as the MD ("):
+        mine = [f for f in timed if role in f.name]
+        assert len(mine) == len(pages.LABELS)
+        assert all(f.baseline.startswith(("before the search indexes", "the first page without")) for f in mine
+                   if "search" in f.name or "consumers list" in f.name or "?q=" in f.name)
+    assert any("without consumer_arrears" in f.baseline for f in timed)
+    assert "| search by an exact 8-digit account number, as the MD" in table(figures)
+    keys = [key for key, _h, _r in PARTS]
+    assert keys.index("pages") == keys.index("reports") + 1
