@@ -155,10 +155,27 @@
 
   function drawAll() {
     if (window.Chart) {
-      window.Chart.defaults.font.family = 'system-ui, "Noto Sans", "Noto Sans Devanagari", sans-serif';
+      window.Chart.defaults.font.family = 'system-ui, "Noto Sans", "KESCO Devanagari", "Noto Sans Devanagari", sans-serif';
       window.Chart.defaults.color = INK;
     }
     Array.prototype.forEach.call(document.querySelectorAll("canvas[data-chart]"), draw);
+    redrawWithDevanagari();
+  }
+
+  // Text on a canvas does not make the browser fetch a web font: a Hindi chart drawn before the vendored
+  // Devanagari font arrived shows empty boxes. Ask for both faces, then draw the charts again with them.
+  function redrawWithDevanagari() {
+    if (!window.Chart || !document.fonts || !document.fonts.load) return;
+    if (!/[\u0900-\u097F]/.test(document.body.textContent)) return;
+    Promise.all([document.fonts.load('12px "KESCO Devanagari"', "\u0915"),
+                 document.fonts.load('bold 12px "KESCO Devanagari"', "\u0915")]).then(function () {
+      // Anew, not update(): a chart keeps the widths it measured with the fallback font.
+      Object.keys(window.Chart.instances).forEach(function (id) {
+        var canvas = window.Chart.instances[id].canvas;
+        window.Chart.instances[id].destroy();
+        draw(canvas);
+      });
+    });
   }
 
   if (document.readyState === "loading") {

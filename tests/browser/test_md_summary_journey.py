@@ -76,6 +76,17 @@ def legible_hindi(page) -> bool:
     }""")
 
 
+def settled(page):
+    """The page as a person sees it a moment after it loads: its web fonts in (the Devanagari faces load on demand,
+    and the charts draw again with them), for a screenshot without empty boxes."""
+    page.evaluate("""async () => {
+        await document.fonts.ready;
+        await new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
+        await document.fonts.ready;
+    }""")
+    return page
+
+
 def texts(page, selector) -> dict[str, str]:
     return {element.get_attribute("data-key") or element.get_attribute("data-figure"): element.inner_text().strip()
             for element in page.query_selector_all(selector)}
@@ -93,6 +104,9 @@ def test_it_shows_the_md_yesterdays_summary_in_hindi_and_exports_it(browser, liv
     page = new_page(browser, DESKTOP)
     log_in(page, live_server, "md", demo_password())
     assert page.url == f"{live_server.url}/"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    # The MD's home: yesterday's summary, in English.
+    settled(page).screenshot(path=str(SCREENSHOTS / "md-summary-en.png"), full_page=True)
     page.click("button[value=hi]")
     page.wait_for_load_state()
     assert page.get_attribute("html", "lang") == "hi"
@@ -164,7 +178,7 @@ def test_it_shows_the_md_yesterdays_summary_in_hindi_and_exports_it(browser, liv
 
     assert legible_hindi(page), "Hindi drawn as empty boxes: no Devanagari font reached the page"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "md-summary-hi.png"), full_page=True)
+    settled(page).screenshot(path=str(SCREENSHOTS / "md-summary-hi.png"), full_page=True)
     assert page.errors == []
 
     # On a phone the same page loads, its charts draw, and nothing but the tables scrolls sideways.
@@ -195,5 +209,12 @@ def test_it_shows_an_officer_the_division_dashboard(browser, live_server, demo):
     assert any(value for value in charts["age-chart"]["data"][0])
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "officer-home.png"), full_page=True)
+    settled(page).screenshot(path=str(SCREENSHOTS / "officer-home.png"), full_page=True)
+
+    page.click("button[value=hi]")
+    page.wait_for_load_state()
+    assert page.inner_text("[data-figure=defaulters]") == group_indian(latest.consumer_count)
+    drawn_charts(page)
+    assert legible_hindi(page), "Hindi drawn as empty boxes: no Devanagari font reached the page"
+    settled(page).screenshot(path=str(SCREENSHOTS / "officer-home-hi.png"), full_page=True)
     assert page.errors == []
