@@ -9,11 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
 from core.dates import india_today
-from core.forms import DomainErrorForm
+from core.forms import AmountField, DomainErrorForm
 from drives.models import NoticeMode
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-MONEY_FIELD = {"max_digits": 14, "decimal_places": 2}
 
 
 class ClerkChoiceField(forms.ModelMultipleChoiceField):
@@ -25,7 +24,7 @@ class DrivePlanForm(DomainErrorForm):
     date = forms.DateField(label=_("Date of the drive"), widget=DATE_WIDGET)
     name = forms.CharField(label=_("Name"), max_length=100, required=False,
                            help_text=_("Needed to create the drive, e.g. \"Ratanpur, morning\"."))
-    min_arrears = forms.DecimalField(label=_("Minimum arrears (₹)"), min_value=Decimal("0"), **MONEY_FIELD)
+    min_arrears = AmountField(label=_("Minimum arrears (₹)"), allow_zero=True)
     locality = forms.CharField(label=_("Locality"), max_length=100, required=False,
                                help_text=_("Part of the address, e.g. \"Ratanpur\". Empty: the whole division."))
     max_stops = forms.IntegerField(label=_("Maximum stops"), min_value=1, initial=50)
@@ -62,9 +61,8 @@ class LettersForm(forms.Form):
 class DisputeForm(DomainErrorForm):
     account_no = forms.CharField(label=_("Account no."), max_length=12)
     raised_on = forms.DateField(label=_("Raised on"), widget=DATE_WIDGET)
-    amount_disputed = forms.DecimalField(label=_("Amount disputed (₹)"), min_value=Decimal("0.01"), **MONEY_FIELD)
-    deposit_amount = forms.DecimalField(label=_("Deposit under protest (₹)"), min_value=Decimal("0"),
-                                        initial=Decimal("0"), **MONEY_FIELD)
+    amount_disputed = AmountField(label=_("Amount disputed (₹)"))
+    deposit_amount = AmountField(label=_("Deposit under protest (₹)"), allow_zero=True, initial=Decimal("0"))
     deposit_receipt_no = forms.CharField(label=_("Deposit receipt no."), max_length=40, required=False)
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 

@@ -1,18 +1,17 @@
 """The payment forms of the web page and the admin; payment_record decides and writes."""
 
-from decimal import Decimal
 
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DomainErrorForm
+from core.forms import AmountField, DomainErrorForm
 from payments.models import PaymentMode
 from payments.services import BACKDATE_REASON_LENGTH, BANK_LENGTH, INSTRUMENT_NO_LENGTH
 
 
 class PaymentForm(DomainErrorForm):
-    amount = forms.DecimalField(label=_("Amount (₹)"), max_digits=14, decimal_places=2, min_value=Decimal("0.01"))
+    amount = AmountField(label=_("Amount (₹)"))
     mode = forms.ChoiceField(label=_("Mode"), choices=PaymentMode.choices, initial=PaymentMode.CASH)
     receipt_no = forms.CharField(label=_("Receipt no."), max_length=40)
     # Optional here: payment_record asks for them by mode (UPI: the reference; cheque, DD: number and bank).

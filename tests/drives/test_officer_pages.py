@@ -125,7 +125,7 @@ def test_it_prints_notice_letters_with_the_lawful_date_and_section_56_in_both_la
     page = response.content.decode()
     assert response.status_code == 200
     assert page.count('class="notice-letter"') == 2  # one page per consumer
-    assert "17/03/2026" in page  # served 1 March: fifteen clear days, lawful from 17 March
+    assert "17-03-2026" in page  # served 1 March: fifteen clear days, lawful from 17 March
     assert "not less than fifteen clear days' notice in writing" in page
     assert "कम से कम पंद्रह स्पष्ट दिनों" in page  # the same wording in Hindi
     assert "Section 56(2)" in page and "धारा 56(2)" in page  # Shyam owes a part first due three years ago
