@@ -1,7 +1,10 @@
 """The checks of a staged file: set-based SQL that finds every bad value as (line, column,
 reason), and the SQL dialect helpers they are written with (PostgreSQL and SQLite)."""
 
+import re
+
 from django.db import connection
+from django.utils.translation import gettext as _
 
 from core.sql import sql_text
 from imports.pipeline.reader import CONTROL_RE, MAX_REPORTED_ERRORS, RowErrors
@@ -61,16 +64,33 @@ def _concat(*parts: str) -> str:
     return " || ".join(parts)
 
 
+_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+def _reason(message: str, **columns: str) -> str:
+    """A reason in the active language as an SQL expression: each ``%(name)s`` of the translated ``message``
+    becomes the column ``name`` names, wherever the translation puts it:
+    ``_reason(_("unknown account: %(value)s"), value="s.account_no")`` → ``'unknown account: ' || s.account_no``.
+    A ``%`` of the text is doubled: the checks run with query parameters."""
+    parts = []
+    for index, piece in enumerate(_PLACEHOLDER.split(message)):
+        if index % 2:
+            parts.append(columns[piece])
+        elif piece:
+            parts.append(sql_text(piece.replace("%", "%%")))
+    return _concat(*parts) if parts else sql_text("")
+
+
 def _control_check(table: str, column: str, pattern: str = CONTROL_RE) -> str:
     """A free-text column's control characters (see CONTROL_RE). The other columns have a
     grammar (digits, codes, dates, amounts) that no control character passes."""
-    return (f"SELECT line, {sql_text(column)} AS col, 'control character' AS reason FROM {table}"
+    return (f"SELECT line, {sql_text(column)} AS col, {_reason(_('control character'))} AS reason FROM {table}"
             f" WHERE {_regex(column, pattern)}")
 
 
 def _duplicate_check(table: str, key: list[str], column: str) -> str:
     on = " AND ".join(f"d.{k} = s.{k}" for k in key)
     return (f"SELECT s.line, {sql_text(column)} AS col,"
-            f" {_concat(sql_text('duplicate of line '), 'CAST(d.first_line AS TEXT)')} AS reason"
+            f" {_reason(_('duplicate of line %(line)s'), line='CAST(d.first_line AS TEXT)')} AS reason"
             f" FROM {table} s JOIN (SELECT {', '.join(key)}, MIN(line) AS first_line FROM {table}"
             f" GROUP BY {', '.join(key)} HAVING COUNT(*) > 1) d ON {on} WHERE s.line > d.first_line")

@@ -2,6 +2,7 @@
 and one INSERT … SELECT. All-or-nothing: one transaction per file."""
 
 from django.db import connection, transaction
+from django.utils.translation import gettext as _
 
 from arrears.tariffs import CATEGORY_ACCEPTED, CATEGORY_GROUPS
 from core.dates import india_today
@@ -11,9 +12,9 @@ from imports.pipeline.checks import (
     ACCOUNT_RE,
     _as_decimal,
     _collect,
-    _concat,
     _control_check,
     _duplicate_check,
+    _reason,
     _regex,
 )
 from imports.pipeline.reader import (
@@ -39,27 +40,30 @@ def consumers_import(*, file, dry_run: bool = False, progress: Progress | None =
         t = staged.table
         # Exactly as written: UPPCL's codes in capitals, the broad words in lower case (arrears.tariffs).
         categories = ", ".join(sql_text(c) for c in CATEGORY_GROUPS)
-        category_reason = f"not {CATEGORY_ACCEPTED}: "
+        category_reason = _reason(_("not %(accepted)s: %(value)s"), accepted=sql_text(CATEGORY_ACCEPTED),
+                                  value="category")
         checks = [
-            f"SELECT line, 'account_no' AS col, {_concat(sql_text('must be 8 to 12 digits: '), 'account_no')}"
+            f"SELECT line, 'account_no' AS col, {_reason(_('must be 8 to 12 digits: %(value)s'), value='account_no')}"
             f" AS reason FROM {t} WHERE NOT {_regex('account_no', ACCOUNT_RE)}",
             _duplicate_check(t, ["account_no"], "account_no"),
-            f"SELECT line, 'name' AS col, 'must not be blank' AS reason FROM {t} WHERE name = ''",
-            f"SELECT line, 'name' AS col, 'longer than 200 characters' AS reason FROM {t} WHERE length(name) > 200",
-            f"SELECT s.line, 'division_code' AS col, {_concat(sql_text('unknown division: '), 's.division_code')}"
+            f"SELECT line, 'name' AS col, {_reason(_('must not be blank'))} AS reason FROM {t} WHERE name = ''",
+            f"SELECT line, 'name' AS col, {_reason(_('longer than %(n)s characters') % {'n': 200})} AS reason"
+            f" FROM {t} WHERE length(name) > 200",
+            f"SELECT s.line, 'division_code' AS col,"
+            f" {_reason(_('unknown division: %(value)s'), value='s.division_code')}"
             f" AS reason FROM {t} s LEFT JOIN accounts_division d ON d.code = s.division_code WHERE d.id IS NULL",
-            f"SELECT line, 'category' AS col, {_concat(sql_text(category_reason), 'category')}"
-            f" AS reason FROM {t} WHERE category NOT IN ({categories})",
+            f"SELECT line, 'category' AS col, {category_reason} AS reason FROM {t}"
+            f" WHERE category NOT IN ({categories})",
             f"SELECT line, 'sanctioned_load_kw' AS col,"
-            f" {_concat(sql_text('not a load in kW: '), 'sanctioned_load_kw')} AS reason"
+            f" {_reason(_('not a load in kW: %(value)s'), value='sanctioned_load_kw')} AS reason"
             f" FROM {t} WHERE sanctioned_load_kw <> '' AND NOT"
             f" {_regex('sanctioned_load_kw', '^[0-9]{1,8}([.][0-9]{1,2})?$')}",
-            f"SELECT line, 'phone' AS col, {_concat(sql_text('not a phone number: '), 'phone')} AS reason"
+            f"SELECT line, 'phone' AS col, {_reason(_('not a phone number: %(value)s'), value='phone')} AS reason"
             f" FROM {t} WHERE phone <> '' AND NOT {_regex('phone', '^([+]91|0)?[0-9]{10}$')}",
-            f"SELECT line, 'meter_no' AS col, 'longer than 30 characters' AS reason FROM {t}"
-            f" WHERE length(meter_no) > 30",
+            f"SELECT line, 'meter_no' AS col, {_reason(_('longer than %(n)s characters') % {'n': 30})} AS reason"
+            f" FROM {t} WHERE length(meter_no) > 30",
             f"SELECT line, 'is_protected' AS col,"
-            f" {_concat(sql_text('must be 0 or 1 (blank = 0): '), 'is_protected')} AS reason"
+            f" {_reason(_('must be 0 or 1 (blank = 0): %(value)s'), value='is_protected')} AS reason"
             f" FROM {t} WHERE is_protected NOT IN ('', '0', '1')",
             _control_check(t, "name"),
             _control_check(t, "address", ADDRESS_CONTROL_RE),
@@ -69,11 +73,11 @@ def consumers_import(*, file, dry_run: bool = False, progress: Progress | None =
         if division_id is not None:
             checks += [
                 f"SELECT s.line, 'division_code' AS col,"
-                f" {_concat(sql_text('outside your division: '), 's.division_code')} AS reason"
+                f" {_reason(_('outside your division: %(value)s'), value='s.division_code')} AS reason"
                 f" FROM {t} s JOIN accounts_division d ON d.code = s.division_code WHERE d.id <> %s",
                 # One answer whether the account is another division's or no one's: the
                 # import is no way to learn which accounts exist elsewhere.
-                f"SELECT s.line, 'account_no' AS col, 'outside your division' AS reason FROM {t} s"
+                f"SELECT s.line, 'account_no' AS col, {_reason(_('outside your division'))} AS reason FROM {t} s"
                 f" WHERE {_regex('s.account_no', ACCOUNT_RE)} AND NOT EXISTS (SELECT 1 FROM arrears_consumer c"
                 f" WHERE c.account_no = s.account_no AND c.division_id = %s)",
             ]

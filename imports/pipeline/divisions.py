@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.models import Division, division_code_validator
 from imports.pipeline.reader import ROW_ERRORS, ImportResult, Progress, RowErrors, has_control, open_text, read_rows
@@ -24,21 +25,22 @@ def divisions_import(*, file, dry_run: bool = False, progress: Progress | None =
             try:
                 division_code_validator(code)
             except ValidationError:
-                errors.add(line, "code", f"must be 2 to 10 capital letters or digits: {code!r}")
+                errors.add(line, "code", _("must be 2 to 10 capital letters or digits: %(code)r") % {"code": code})
                 continue
             if code in first_line:
-                errors.add(line, "code", f"duplicate of line {first_line[code]}: {code}")
+                errors.add(line, "code", _("duplicate of line %(line)s: %(code)s")
+                           % {"line": first_line[code], "code": code})
                 continue
             if not name:
-                errors.add(line, "name", "must not be blank")
+                errors.add(line, "name", _("must not be blank"))
             elif len(name) > 100:
-                errors.add(line, "name", "longer than 100 characters")
+                errors.add(line, "name", _("longer than %(n)s characters") % {"n": 100})
             if len(name_hi) > 100:
-                errors.add(line, "name_hi", "longer than 100 characters")
+                errors.add(line, "name_hi", _("longer than %(n)s characters") % {"n": 100})
             # The code's grammar refuses control characters; the names are free text.
             for column, value in (("name", name), ("name_hi", name_hi)):
                 if has_control(value):
-                    errors.add(line, column, "control character")
+                    errors.add(line, column, _("control character"))
             first_line[code] = line
             rows[code] = (name, name_hi)
     errors.raise_if_any()

@@ -10,6 +10,7 @@ transaction per file; importing the same file twice changes nothing.
 import logging
 
 from django.db import DataError, IntegrityError, connection, transaction
+from django.utils.translation import gettext as _
 
 from arrears.ledger import positions_append
 from arrears.signals import ledger_credited_send
@@ -21,9 +22,9 @@ from imports.pipeline.checks import (
     _as_date,
     _as_decimal,
     _collect,
-    _concat,
     _duplicate_check,
     _is_date,
+    _reason,
     _regex,
     _safe_date,
     _safe_decimal,
@@ -102,24 +103,24 @@ def _ledger_row_rules() -> list[tuple[str, str, str]]:
     """(column, reason, condition) for the checks that read one staged row alone."""
     amount_ok = _regex("amount", AMOUNT_RE)
     return [
-        ("entry_date", _concat(sql_text("not a date in YYYY-MM-DD form: "), "entry_date"),
+        ("entry_date", _reason(_("not a date in YYYY-MM-DD form: %(value)s"), value="entry_date"),
          f"NOT {_is_date('entry_date')}"),
-        ("kind", _concat(sql_text("must be BILL, SURCHARGE, PAYMENT or ADJUSTMENT: "), "kind"),
+        ("kind", _reason(_("must be BILL, SURCHARGE, PAYMENT or ADJUSTMENT: %(value)s"), value="kind"),
          "kind NOT IN ('BILL', 'SURCHARGE', 'PAYMENT', 'ADJUSTMENT')"),
-        ("amount", _concat(sql_text("not an amount with at most 2 decimal places: "), "amount"),
+        ("amount", _reason(_("not an amount with at most 2 decimal places: %(value)s"), value="amount"),
          f"NOT {amount_ok}"),
-        ("amount", _concat(sql_text("must be more than zero for "), "kind"),
+        ("amount", _reason(_("must be more than zero for %(kind)s"), kind="kind"),
          f"kind IN ('BILL', 'SURCHARGE', 'PAYMENT') AND {_safe_decimal('amount')} <= 0"),
-        ("amount", sql_text("an adjustment must not be zero"),
+        ("amount", _reason(_("an adjustment must not be zero")),
          f"kind = 'ADJUSTMENT' AND {_safe_decimal('amount')} = 0"),
-        ("due_date", sql_text("required for a BILL"), "kind = 'BILL' AND due_date = ''"),
-        ("due_date", _concat(sql_text("not a date in YYYY-MM-DD form: "), "due_date"),
+        ("due_date", _reason(_("required for a BILL")), "kind = 'BILL' AND due_date = ''"),
+        ("due_date", _reason(_("not a date in YYYY-MM-DD form: %(value)s"), value="due_date"),
          f"kind = 'BILL' AND due_date <> '' AND NOT {_is_date('due_date')}"),
-        ("due_date", sql_text("only a BILL has a due date"),
+        ("due_date", _reason(_("only a BILL has a due date")),
          "kind IN ('SURCHARGE', 'PAYMENT', 'ADJUSTMENT') AND due_date <> ''"),
-        ("reference", sql_text("must not be blank"), "reference = ''"),
-        ("reference", sql_text("longer than 40 characters"), "length(reference) > 40"),
-        ("reference", sql_text("control character"), _regex("reference", CONTROL_RE)),
+        ("reference", _reason(_("must not be blank")), "reference = ''"),
+        ("reference", _reason(_("longer than %(n)s characters") % {"n": 40}), "length(reference) > 40"),
+        ("reference", _reason(_("control character")), _regex("reference", CONTROL_RE)),
     ]
 
 
@@ -130,18 +131,20 @@ def _ledger_checks(t: str, division_id: int | None) -> list[str]:
     checks.append(_duplicate_check(t, ["kind", "reference"], "reference"))
     if division_id is None:
         checks.append(
-            f"SELECT s.line, 'account_no' AS col, {_concat(sql_text('unknown account: '), 's.account_no')} AS reason"
+            f"SELECT s.line, 'account_no' AS col, {_reason(_('unknown account: %(value)s'), value='s.account_no')}"
+            f" AS reason"
             f" FROM {t} s LEFT JOIN arrears_consumer c ON c.account_no = s.account_no WHERE c.id IS NULL")
     else:
         # For an officer one answer whether the account is another division's or no one's:
         # the import is no way to learn which accounts exist elsewhere.
         checks.append(
-            f"SELECT s.line, 'account_no' AS col, 'outside your division' AS reason FROM {t} s WHERE NOT EXISTS"
+            f"SELECT s.line, 'account_no' AS col, {_reason(_('outside your division'))} AS reason FROM {t} s"
+            f" WHERE NOT EXISTS"
             f" (SELECT 1 FROM arrears_consumer c WHERE c.account_no = s.account_no AND c.division_id = %s)")
     checks += [
         # Already on the ledger with other values: the ledger is append-only.
         f"SELECT s.line, 'reference' AS col,"
-        f" {_concat(sql_text('already imported with other values: '), 's.reference')} AS reason"
+        f" {_reason(_('already imported with other values: %(value)s'), value='s.reference')} AS reason"
         f" FROM {t} s JOIN arrears_ledgerentry l ON l.kind = s.kind AND l.reference = s.reference"
         f" JOIN arrears_consumer c ON c.id = l.consumer_id"
         f" WHERE c.account_no <> s.account_no OR l.entry_date <> {_safe_date('s.entry_date')}"

@@ -116,7 +116,7 @@ def bounded_lines(stream) -> Iterator[str]:
     while line := stream.readline(MAX_LINE + 1):
         number += 1
         if len(line) > MAX_LINE:
-            raise ImportFailed([(number, "file", f"longer than {MAX_LINE} characters")])
+            raise ImportFailed([(number, "file", gettext("longer than %(n)s characters") % {"n": MAX_LINE})])
         yield line
 
 
@@ -127,19 +127,20 @@ def read_rows(stream, *, required: list[str], optional: list[str] = ()) -> Itera
     try:
         header = next(reader)
     except StopIteration:
-        raise ImportFailed([(1, "header", "the file is empty; expected " + ",".join(required))]) from None
+        raise ImportFailed([(1, "header", gettext("the file is empty; expected %(columns)s")
+                             % {"columns": ",".join(required)})]) from None
     except UnicodeDecodeError:
-        raise ImportFailed([(1, "file", "not UTF-8 text")]) from None
+        raise ImportFailed([(1, "file", gettext("not UTF-8 text"))]) from None
     if any("\x00" in name for name in header):
-        raise ImportFailed([(1, "header", "NUL byte")])
+        raise ImportFailed([(1, "header", gettext("NUL byte"))])
     header = [name.strip().lower() for name in header]
     missing = [name for name in required if name not in header]
     if missing:
-        raise ImportFailed([(1, name, "column missing from the header") for name in missing])
+        raise ImportFailed([(1, name, gettext("column missing from the header")) for name in missing])
     known = set(required) | set(optional)
     unknown = [name for name in header if name not in known]
     if unknown:
-        raise ImportFailed([(1, name, "unknown column") for name in unknown])
+        raise ImportFailed([(1, name, gettext("unknown column")) for name in unknown])
     line = 1
     try:
         for values in reader:
@@ -147,16 +148,17 @@ def read_rows(stream, *, required: list[str], optional: list[str] = ()) -> Itera
             if not values or all(not v.strip() for v in values):
                 continue  # blank lines are harmless
             if len(values) != len(header):
-                yield line, {ROW_ERRORS: [("row", f"expected {len(header)} values, found {len(values)}")]}
+                yield line, {ROW_ERRORS: [("row", gettext("expected %(expected)s values, found %(found)s")
+                                                   % {"expected": len(header), "found": len(values)})]}
                 continue
             # Python reads a NUL as any other character; PostgreSQL's text refuses it.
             if "\x00" in "".join(values):
-                yield line, {ROW_ERRORS: [(name, "NUL byte") for name, value in zip(header, values, strict=True)
-                                          if "\x00" in value]}
+                yield line, {ROW_ERRORS: [(name, gettext("NUL byte"))
+                                          for name, value in zip(header, values, strict=True) if "\x00" in value]}
                 continue
             yield line, {name: value.strip() for name, value in zip(header, values, strict=True)}
     except UnicodeDecodeError:
-        raise ImportFailed([(line + 1, "file", "not UTF-8 text")]) from None
+        raise ImportFailed([(line + 1, "file", gettext("not UTF-8 text"))]) from None
     except csv.Error as exc:
         raise ImportFailed([(reader.line_num, "file", str(exc))]) from None
 
@@ -175,23 +177,23 @@ def parse_date(value: str) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise ValueError(f"not a date in YYYY-MM-DD form: {value!r}") from None
+        raise ValueError(gettext("not a date in YYYY-MM-DD form: %(value)r") % {"value": value}) from None
 
 
 def parse_amount(value: str, *, allow_negative: bool = False, allow_zero: bool = False) -> Decimal:
     try:
         amount = Decimal(value)
     except InvalidOperation:
-        raise ValueError(f"not an amount: {value!r}") from None
+        raise ValueError(gettext("not an amount: %(value)r") % {"value": value}) from None
     if not amount.is_finite():
-        raise ValueError(f"not an amount: {value!r}")
+        raise ValueError(gettext("not an amount: %(value)r") % {"value": value})
     if amount != amount.quantize(Decimal("0.01")):
-        raise ValueError(f"more than 2 decimal places: {value!r}")
+        raise ValueError(gettext("more than 2 decimal places: %(value)r") % {"value": value})
     if amount < 0 and not allow_negative:
-        raise ValueError(f"must not be negative: {value!r}")
+        raise ValueError(gettext("must not be negative: %(value)r") % {"value": value})
     if amount == 0 and not allow_zero:
-        raise ValueError("must not be zero")
+        raise ValueError(gettext("must not be zero"))
     if abs(amount) >= Decimal("1e12"):
-        raise ValueError(f"too large: {value!r}")
+        raise ValueError(gettext("too large: %(value)r") % {"value": value})
     return amount.quantize(Decimal("0.01"))
 
