@@ -5,7 +5,7 @@ import uuid
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -93,7 +93,8 @@ def _import_job_queue(job: ImportJob) -> None:
         # (settings: queueing gives up within seconds). A task that did reach the queue finds the job failed.
         logger.exception("could not queue import job %s", job.pk)
         ImportJob.objects.filter(pk=job.pk, status=ImportStatus.QUEUED).update(
-            status=ImportStatus.FAILED, summary="could not start: the task queue is unavailable; upload again later",
+            status=ImportStatus.FAILED,
+            summary=_("could not start: the task queue is unavailable; upload again later"),
             finished_at=timezone.now())
 
 
@@ -103,8 +104,10 @@ def import_job_execute(*, job_id: int, progress=None) -> None:
     if job.status in (ImportStatus.DONE, ImportStatus.FAILED):
         return  # already run: a redelivered task. A job left "running" by a killed worker runs
         # again: the import is all-or-nothing and idempotent, so that is safe.
+    # The worker has no request: the job's reasons and summary are written in the language the uploader chose.
+    language = job.created_by.language if job.created_by else ""
     try:
-        with job.file.open("rb") as handle:
+        with translation.override(language or None), job.file.open("rb") as handle:
             import_run(kind=job.kind, file=handle, dry_run=job.dry_run, user=job.created_by, source=Source.WEB,
                        progress=progress, job=job)
     except ImportFailed:

@@ -2,12 +2,14 @@
 translated reason, with its value wherever the translation puts it; the `line N: column:` framing stays."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 from django.utils.translation import trans_real
 
 from core.errors import ImportFailed
 from core.models import Source
-from imports.services import import_run
+from imports.models import ImportJob, ImportStatus
+from imports.services import import_job_create, import_job_execute, import_run
 
 # A stand-in Hindi catalogue (the real one is built from locale/): the value first, as Hindi puts it, and a
 # per cent sign, which the SQL checks must carry as text, not read as a query parameter.
@@ -52,3 +54,18 @@ def test_it_keeps_the_english_reasons(rtp, tmp_path, hindi):
         "line 3: phone: not a phone number: 12345",
         "line 4: row: expected 9 values, found 3",
     ]
+
+
+def test_it_writes_an_uploads_reasons_in_the_language_its_uploader_chose(rtp, it_admin, hindi, settings, tmp_path):
+    # The worker has no request to take a language from: the job's reasons follow the uploader's choice.
+    settings.MEDIA_ROOT = tmp_path
+    it_admin.language = "hi"
+    it_admin.save(update_fields=["language"])
+    job = import_job_create(user=it_admin, kind="consumers",
+                            upload=SimpleUploadedFile("consumers.csv", BAD.encode(), content_type="text/csv"))
+
+    import_job_execute(job_id=job.pk)
+
+    job = ImportJob.objects.get(pk=job.pk)
+    assert job.status == ImportStatus.FAILED
+    assert job.errors[-1] == "line 4: row: 9 मान चाहिए, 3 मिले"
