@@ -94,15 +94,19 @@ MONEY_LIMIT = Decimal("999999999999.99")
 def money(value, *, field: str = "amount") -> Decimal:
     """A Decimal rupee amount with at most 2 places that a money column holds, or a DomainError naming the field."""
     if isinstance(value, float):
-        raise DomainError("give the amount as a decimal string, not a float", code="invalid_amount", field=field)
+        raise DomainError(gettext("give the amount as a decimal string, not a float"),
+                          code="invalid_amount", field=field)
     try:
         amount = Decimal(str(value))
     except (InvalidOperation, ValueError):
-        raise DomainError(f"not an amount: {value!r}", code="invalid_amount", field=field) from None
+        raise DomainError(gettext("not an amount: %(value)r") % {"value": value},
+                          code="invalid_amount", field=field) from None
     if not amount.is_finite() or amount != amount.quantize(CENT):
-        raise DomainError(f"at most 2 decimal places: {value!r}", code="invalid_amount", field=field)
+        raise DomainError(gettext("at most 2 decimal places: %(value)r") % {"value": value},
+                          code="invalid_amount", field=field)
     if abs(amount) > MONEY_LIMIT:
-        raise DomainError(f"at most {format_inr(MONEY_LIMIT)}", code="invalid_amount", field=field)
+        raise DomainError(gettext("at most %(limit)s") % {"limit": format_inr(MONEY_LIMIT)},
+                          code="invalid_amount", field=field)
     return amount.quantize(CENT)
 
 
