@@ -52,7 +52,7 @@ def test_it_imports_an_officers_ledger_file(client, officer, consumer, django_ca
     consumer.refresh_from_db()
     assert consumer.balance == Decimal("10000.00")
     page = client.get(response.url).content.decode()
-    assert "2 row(s) imported: 2 created" in page
+    assert "2 rows imported: 2 created" in page
     assert "import_job.js" not in page  # finished: nothing to poll
 
 

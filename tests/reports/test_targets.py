@@ -51,7 +51,7 @@ def test_it_imports_targets_by_command(tmp_path, rtp, hsp, capsys):
                          ("HSP", "2026-04"): Decimal("1250000.50")}
     assert set(Target.objects.values_list("source", flat=True)) == {Source.IMPORT}
     assert Target.objects.get(division=rtp, month=date(2026, 4, 1)).updated_by is None  # the command line
-    assert "3 row(s) imported: 3 created, 0 updated, 0 unchanged" in capsys.readouterr().out
+    assert "3 rows imported: 3 created, 0 updated, 0 unchanged" in capsys.readouterr().out
     job = ImportJob.objects.get()
     assert (job.kind, job.status, job.source) == ("targets", ImportStatus.DONE, Source.COMMAND)
 
@@ -63,7 +63,7 @@ def test_it_imports_an_officers_targets_through_the_upload_page(client, officer,
     response = upload(client, django_capture_on_commit_callbacks, RTP_ONLY)
     job = ImportJob.objects.get()
     assert response.status_code == 302 and job.status == ImportStatus.DONE, job.summary
-    assert "2 row(s) imported: 2 created" in client.get(response.url).content.decode()
+    assert "2 rows imported: 2 created" in client.get(response.url).content.decode()
     target = Target.objects.get(month=date(2026, 4, 1))
     assert (target.amount, target.updated_by, target.source) == (Decimal("750000.00"), officer, Source.IMPORT)
     assert target.history.get().history_user == officer
@@ -136,7 +136,7 @@ def test_it_updates_a_changed_target_and_says_who(tmp_path, client, officer, hsp
     upload(client, django_capture_on_commit_callbacks,
            "division_code,month,target\nRTP,2026-04,780000.00\nRTP,2026-05,800000\nRTP,2026-06,810000\n")
     job = ImportJob.objects.filter(created_by=officer).get()
-    assert job.summary == "3 row(s) imported: 1 created, 1 updated, 1 unchanged"
+    assert job.summary == "3 rows imported: 1 created, 1 updated, 1 unchanged"
     april = Target.objects.get(division__code="RTP", month=date(2026, 4, 1))
     assert (april.amount, april.updated_by) == (Decimal("780000.00"), officer)
     assert list(april.history.values_list("amount", flat=True)) == [Decimal("780000.00"), Decimal("750000.00")]
