@@ -99,7 +99,7 @@ def test_it_shows_why_a_cut_is_refused_at_the_top_of_the_stop_page(day, clerk, p
     response = client.post(f"/field/stops/{stop.pk}/outcome/", {"outcome": "disconnected:fuse_pulled"}, follow=True)
 
     assert response.redirect_chain[-1][0] == f"/field/stops/{stop.pk}/"
-    assert 'class="error"' in response.content.decode() and "notice" in response.content.decode()
+    assert 'role="alert"' in response.content.decode() and "notice" in response.content.decode()
     stop.refresh_from_db()
     assert stop.status == StopStatus.OPEN
 

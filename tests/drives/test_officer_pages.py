@@ -1,6 +1,7 @@
 """The division officer's drive pages: plan, notices, letters, stop sheet, the day live, close,
 overdue reconnections, disputes, and the defaulter list's marks of who paid or was cut since."""
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -156,7 +157,7 @@ def test_it_shows_the_day_live_after_some_outcomes(client, officer, scene):
     live = client.get(f"/drives/{drive.pk}/progress.json").json()
 
     assert '<dd data-disconnections>1</dd>' in page and '<dd data-left>0</dd>' in page
-    assert '<tr data-outcome="premises_locked"><td>premises locked</td><td class="num">1</td>' in page
+    assert re.search(r'<tr data-outcome="premises_locked"><td[^>]*>premises locked</td><td[^>]*class="num">1<', page)
     assert live["status"] == "in_progress" and '<dd data-disconnections>1</dd>' in live["html"]
     assert "drive_progress.js" in page
 

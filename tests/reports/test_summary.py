@@ -265,7 +265,7 @@ def _page_figures(html: str) -> dict[str, dict[str, str]]:
         code = re.search(r'<span class="muted">([A-Z0-9]+)</span>', row)
         key = code.group(1) if code else ("total" if "data-key" in row else None)
         if key:
-            found[key] = {k: v.strip() for k, v in re.findall(r'data-key="([a-z_]+)">([^<]*)<', row)}
+            found[key] = {k: v.strip() for k, v in re.findall(r'data-key="([a-z_]+)"[^>]*>([^<]*)<', row)}
     return found
 
 
