@@ -76,8 +76,8 @@ class ConsumerAdmin(RoleAccessMixin, ScopedHistoryMixin, SimpleHistoryAdmin):
     change_action = "edit_consumer"
     # Arrears right after the name, so the figure users look for first stays on a laptop's screen;
     # the balance and the category group are on the consumer's own page and in the filters.
-    list_display = ["account_no", "name", "arrears_inr", "oldest_due_date", "status", "category", "is_protected",
-                    "division"]
+    # (Protected is a filter; the consumer's page says it.)
+    list_display = ["account_no", "name", "arrears_inr", "oldest_due_date", "status", "category", "division"]
     # By group, not by code: seventeen rate schedules and six words would be a long list
     # where an officer asks for "the industrial consumers"; the code is in each row.
     list_filter = [("division", admin.RelatedOnlyFieldListFilter), "category_group", "status", "is_protected"]
