@@ -50,11 +50,11 @@ class Consumer(models.Model):
     oldest_due_date = models.DateField(_("oldest unpaid due date"), null=True, blank=True)
     # `arrears` and `oldest_due_date` hold for every day in [arrears_from, arrears_until):
     # nothing falls due and no credit takes effect in between. NULL until: for ever.
-    arrears_from = models.DateField(null=True, blank=True, editable=False)
-    arrears_until = models.DateField(null=True, blank=True, editable=False)
+    arrears_from = models.DateField(_("arrears hold from"), null=True, blank=True, editable=False)
+    arrears_until = models.DateField(_("arrears hold until"), null=True, blank=True, editable=False)
 
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     history = HistoricalRecords(
         excluded_fields=["category_group", "balance", "arrears", "oldest_due_date", "arrears_from", "arrears_until",
@@ -109,7 +109,8 @@ class LedgerEntry(models.Model):
     """
 
     # Indexed by ledger_consumer_due_on, which starts with it.
-    consumer = models.ForeignKey(Consumer, on_delete=models.PROTECT, related_name="ledger", db_index=False)
+    consumer = models.ForeignKey(Consumer, verbose_name=_("consumer"), on_delete=models.PROTECT, related_name="ledger",
+                                 db_index=False)
     entry_date = models.DateField(_("entry date"))
     kind = CodeField(_("kind"), max_length=10, choices=EntryKind.choices)
     amount = models.DecimalField(_("amount"), **MONEY)
@@ -117,11 +118,13 @@ class LedgerEntry(models.Model):
     due_date = models.DateField(_("due date"), null=True, blank=True)
     # A bill, a surcharge and a positive adjustment are owed; a payment and a negative adjustment are credits.
     debit = models.GeneratedField(
+        verbose_name=_("debit"),
         expression=Case(When(Q(kind__in=[EntryKind.BILL, EntryKind.SURCHARGE])
                              | Q(kind=EntryKind.ADJUSTMENT, amount__gt=0), then=F("amount")),
                         default=Value(0), output_field=models.DecimalField(**MONEY)),
         output_field=models.DecimalField(**MONEY), db_persist=True)
     credit = models.GeneratedField(
+        verbose_name=_("credit"),
         expression=Case(When(kind=EntryKind.PAYMENT, then=F("amount")),
                         When(kind=EntryKind.ADJUSTMENT, amount__lt=0, then=-F("amount")),
                         default=Value(0), output_field=models.DecimalField(**MONEY)),
@@ -129,17 +132,18 @@ class LedgerEntry(models.Model):
     # When a debit falls due: a bill on its due date, anything else (a credit included:
     # the nightly roll reads a consumer's later entries by due_on alone) on its entry date.
     due_on = models.GeneratedField(
+        verbose_name=_("falls due on"),
         expression=Case(When(kind=EntryKind.BILL, then=F("due_date")), default=F("entry_date"),
                         output_field=models.DateField()),
         output_field=models.DateField(), db_persist=True)
     # Who, when and through what: the ledger is its own history. The database stamps the
     # time, so a bulk load (COPY) is stamped as a single entry is.
-    created_at = models.DateTimeField(db_default=Now(), editable=False)
+    created_at = models.DateTimeField(_("recorded at"), db_default=Now(), editable=False)
     # Not indexed: 20 million rows would pay for it on every import, for a question
     # (whose entries are these?) asked of one consumer's ledger, never of all of it.
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+", db_index=False)
-    source = models.CharField(max_length=10, choices=Source.choices)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+", db_index=False)
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
 
     class Meta:
         ordering = ["consumer", "entry_date", "id"]
@@ -201,12 +205,14 @@ class LedgerDay(models.Model):
 class PositionCheck(models.Model):
     """A run of the nightly check that cached balances and arrears equal the ledger."""
 
-    started_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    consumers_checked = models.PositiveIntegerField(default=0)
-    mismatches = models.PositiveIntegerField(default=0)
-    details = models.JSONField(default=list, blank=True, help_text="the first mismatches found")
-    source = models.CharField(max_length=10, choices=Source.choices)
+    started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    consumers_checked = models.PositiveIntegerField(_("consumers checked"), default=0)
+    mismatches = models.PositiveIntegerField(_("mismatches"), default=0)
+    details = models.JSONField(_("details"), default=list, blank=True, help_text=_("the first mismatches found"))
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
 
     class Meta:
         ordering = ["-started_at"]
+        verbose_name = _("nightly position check")
+        verbose_name_plural = _("nightly position checks")
