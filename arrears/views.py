@@ -7,6 +7,7 @@ queryset starts from a scoping selector, so another division's records are a 404
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.utils.functional import cached_property
 from django.views.decorators.http import require_GET
 
 from accounts.selectors import divisions_visible_to
@@ -22,17 +23,25 @@ LEDGER_PER_PAGE = 25
 
 
 class FirstMatchesPaginator(Paginator):
-    """Pages through the first ``listed`` rows of an ordered queryset: their ids in one query (no count
-    of every match), then each page's rows by id. ``capped``: there are more than ``listed``."""
+    """Pages through the first ``listed`` rows of an ordered queryset. The count stops at ``listed`` + 1
+    (``COUNT(*)`` over a ``LIMIT``, in no order: any rows will do), so it costs at most that many rows
+    however many match; ``capped``: there are more than ``listed``."""
 
-    def __init__(self, queryset, per_page: int, *, listed: int):
-        ids = list(queryset.values_list("pk", flat=True)[: listed + 1])
-        self.queryset, self.capped, self.listed = queryset, len(ids) > listed, listed
-        super().__init__(ids[:listed], per_page)
+    def __init__(self, object_list, per_page: int, *, listed: int):
+        super().__init__(object_list, per_page)
+        self.listed = listed
 
-    def _get_page(self, ids, number, paginator):
-        rows = self.queryset.order_by().in_bulk(list(ids))
-        return super()._get_page([rows[pk] for pk in ids if pk in rows], number, paginator)
+    @cached_property
+    def matches(self) -> int:
+        return self.object_list.order_by()[: self.listed + 1].count()
+
+    @cached_property
+    def count(self) -> int:
+        return min(self.matches, self.listed)
+
+    @property
+    def capped(self) -> bool:
+        return self.matches > self.listed
 
 
 # --- consumers ----------------------------------------------------------------------

@@ -138,6 +138,7 @@ def _measure(size: str, requests: int) -> dict:
     from arrears.models import Consumer
     from core.dates import india_today
     from drives.selectors import served_by
+    from reports.selectors import division_dashboard
 
     settings.DEBUG = False
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
@@ -197,9 +198,15 @@ def _measure(size: str, requests: int) -> dict:
             list_scope = "" if division_id is None else f"AND division_id = {int(division_id)}"
             baseline["defaulters"] = _timed_sql(cursor, [(DEFAULTERS_SQL.format(division=list_scope), {})] * requests)
             if division_id is not None:
-                baseline["home"] = _timed_sql(cursor, [(OLD_HOME_COUNTS_SQL, {
-                    "division": division_id, "first": served_by(today), "last": served_by(today + timedelta(days=7)),
-                })] * requests)
+                counts = {"division": division_id, "first": served_by(today),
+                          "last": served_by(today + timedelta(days=7))}
+                baseline["home"] = _timed_sql(cursor, [(OLD_HOME_COUNTS_SQL, counts)] * requests)
+                # The home's two counts, kept exact: against the rows joined to their consumers.
+                cursor.execute(OLD_HOME_COUNTS_SQL, counts)
+                overdue, ripening = cursor.fetchone()
+                home = division_dashboard(user, division, on=today)
+                result["home_counts"] = {"overdue": [home["reconnections_overdue"], overdue],
+                                         "ripening": [home["ripening_count"], ripening]}
             result["roles"][role] = {"timings": timings, "baseline": baseline}
     return result
 
@@ -242,6 +249,13 @@ def run(ctx: Context) -> list[Figure]:
                measured="all found" if not m["checks"] else "; ".join(m["checks"][:5]), target="all found",
                ok=not m["checks"]),
     ]
+    counts = m["home_counts"]
+    figures.append(Figure(
+        name=f"the officer's home: overdue reconnection orders and notices ripening this week ({m['division']})",
+        measured=f"{counts['overdue'][0]:,} overdue, {counts['ripening'][0]:,} ripening",
+        baseline=f"the rows joined to their consumers: {counts['overdue'][1]:,} overdue,"
+                 f" {counts['ripening'][1]:,} ripening", target="equal",
+        ok=all(mine == plain for mine, plain in counts.values())))
     who = {"officer": f"the officer of {m['division']} ({m['consumers']['officer']:,} consumers)",
            "md": f"the MD ({m['consumers']['md']:,} consumers)"}
     for role in ("officer", "md"):

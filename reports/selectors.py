@@ -278,6 +278,15 @@ def notices_ripening(user: User, division: Division, *, on: date, days: int = 7)
     ).order_by("served_on", "id")
 
 
+def notices_ripening_count(division: Division, *, on: date, days: int = 7) -> int:
+    """How many notices_ripening finds, from the field's day book (notices served per division and day,
+    kept as notices are written): a week of one division's rows, not the notices joined to a million
+    consumers to find the division's (the officer's home took 247 ms at the bench's size)."""
+    return EventDay.objects.filter(
+        division=division, day__gt=served_by(on), day__lte=served_by(on + timedelta(days=days)),
+    ).aggregate(n=Sum("notices_served"))["n"] or 0
+
+
 def division_dashboard(user: User, division: Division, *, on: date) -> dict:
     """The division officer's home (and the MD's drill-down): the latest list and who paid or was cut
     since, its arrears by age and band, the top defaulters, notices ripening, the day's drives, overdue
@@ -295,7 +304,7 @@ def division_dashboard(user: User, division: Division, *, on: date) -> dict:
         "by_band": list_breakdown(latest, "band") if latest else None,
         "top": list(defaulter_entries(latest, ordering="rank")[:10]) if latest else [],
         "ripening": list(ripening[:10]),
-        "ripening_count": ripening.count(),
+        "ripening_count": notices_ripening_count(division, on=on),
         "drives": [(drive, drive_progress(drive)) for drive in drives],
         "reconnections_overdue": reconnections_visible_to(user, status="overdue")
         .filter(consumer__division=division).count(),
