@@ -5,7 +5,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
+
+from core.models import History
 
 division_code_validator = RegexValidator(
     r"^[A-Z0-9]{2,10}$", _("2 to 10 capital letters or digits, e.g. RTP")
@@ -23,7 +24,7 @@ class Division(models.Model):
     code = models.CharField(_("code"), max_length=10, unique=True, validators=[division_code_validator])
     name = models.CharField(_("name"), max_length=100)
     name_hi = models.CharField(_("name in Hindi"), max_length=100, blank=True)
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["code"]
@@ -71,7 +72,7 @@ class User(AbstractUser):
     # The language the user last chose (blank: not chosen; the browser's then). It follows them to
     # any phone they log in on (accounts.middleware.UserLanguageMiddleware).
     language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES, blank=True, default="")
-    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    history = History(excluded_fields=["password", "last_login"])
 
     objects = UserManager()
 

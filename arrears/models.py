@@ -4,12 +4,11 @@ from django.db import models
 from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Now, Upper
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from accounts.models import Division
 from arrears.indexes import TrigramIndex
 from arrears.tariffs import CATEGORY_CHOICES, CATEGORY_GROUPS, CategoryGroup, category_group_expression
-from core.models import MONEY, CodeField, Source  # noqa: F401  CodeField: named by migrations
+from core.models import MONEY, CodeField, History, Source  # noqa: F401  CodeField: named by migrations
 
 account_no_validator = RegexValidator(r"^[0-9]{8,12}$", _("8 to 12 digits (leading zeros are kept)"))
 
@@ -56,7 +55,7 @@ class Consumer(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    history = HistoricalRecords(
+    history = History(
         excluded_fields=["category_group", "balance", "arrears", "oldest_due_date", "arrears_from", "arrears_until",
                          "updated_at"])
 

@@ -1,8 +1,10 @@
-"""Shared model parts: the source of a change, the code field, idempotency keys."""
+"""Shared model parts: the source of a change, the code field, idempotency keys, translated history."""
 
 from django.conf import settings
 from django.db import models
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -46,3 +48,17 @@ class IdempotencyKey(models.Model):
         # Made by accounts' migration 0002; the model moved here with core (no data moved).
         db_table = "accounts_idempotencykey"
         constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_user_key_unique")]
+
+
+class History(HistoricalRecords):
+    """django-simple-history's HistoricalRecords, with the history's name in the page's language:
+    "consumer (history)" / "उपभोक्ता (इतिहास)" (the library fixes its English "historical consumer"
+    when the model loads)."""
+
+    def get_meta_options(self, model):
+        options = super().get_meta_options(model)
+        if not self.user_set_verbose_name:
+            options["verbose_name"] = format_lazy(_("{} (history)"), model._meta.verbose_name)
+        if not self.user_set_verbose_name_plural:
+            options["verbose_name_plural"] = format_lazy(_("{} (history)"), model._meta.verbose_name_plural)
+        return options

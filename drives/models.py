@@ -13,11 +13,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from accounts.models import Division
 from arrears.models import Consumer, LedgerEntry
-from core.models import MONEY, Source
+from core.models import MONEY, History, Source
 
 # Electricity Act 2003, s. 56(1): "not less than fifteen clear days" of notice. Clear days
 # exclude the day of service and the day of disconnection: served 1 March, lawful from 17 March.
@@ -94,7 +93,7 @@ class Drive(models.Model):
     source = models.CharField(_("source"), max_length=10, choices=Source.choices)
     created_at = models.DateTimeField(_("planned at"), auto_now_add=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
-    history = HistoricalRecords(excluded_fields=["created_at"])
+    history = History(excluded_fields=["created_at"])
 
     class Meta:
         ordering = ["-date", "-id"]
@@ -155,7 +154,7 @@ class Stop(models.Model):
     photo = models.FileField(_("photo"), upload_to="stops/%Y/%m/", blank=True)
     notes = models.TextField(_("notes"), blank=True)
     settled_at = models.DateTimeField(_("settled at"), null=True, blank=True)
-    history = HistoricalRecords(excluded_fields=["photo"])
+    history = History(excluded_fields=["photo"])
 
     class Meta:
         ordering = ["drive", "clerk", "sequence"]
@@ -233,7 +232,7 @@ class ReconnectionOrder(models.Model):
     charge = models.OneToOneField(LedgerEntry, verbose_name=_("charge"), null=True, blank=True,
                                   on_delete=models.PROTECT, related_name="+")
     source = models.CharField(_("source"), max_length=10, choices=Source.choices)
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["due_at", "id"]
@@ -275,7 +274,7 @@ class Dispute(models.Model):
     resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("resolved by"), null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="+")
     source = models.CharField(_("source"), max_length=10, choices=Source.choices)
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["-raised_on", "-id"]
@@ -313,7 +312,7 @@ class TheftCase(models.Model):
                                   related_name="+")
     opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
     source = models.CharField(_("source"), max_length=10, choices=Source.choices)
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["-opened_at", "-id"]

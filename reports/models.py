@@ -2,10 +2,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from accounts.models import Division
-from core.models import MONEY, Source
+from core.models import MONEY, History, Source
 
 
 class Target(models.Model):
@@ -23,7 +22,7 @@ class Target(models.Model):
                                    on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.WEB)
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["division__code", "-month"]
