@@ -11,10 +11,16 @@ from imports.selectors import import_jobs_visible_to
 
 @admin.register(ImportJob)
 class ImportJobAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "kind", "original_name", "dry_run", "status", "created_by", "division", "outcome"]
+    list_display = ["created_at", "kind", "original_name", "dry_run_shown", "status", "created_by", "division",
+                    "outcome"]
     list_filter = ["kind", "status", "source", "dry_run"]
     search_fields = ["original_name"]
     change_list_template = "imports/admin/importjob_change_list.html"
+
+    @admin.display(description=_("dry run"), ordering="dry_run")
+    def dry_run_shown(self, job: ImportJob) -> str:
+        # Words, not Django's boolean icon: its alt text is an untranslated "True"/"False".
+        return _("yes") if job.dry_run else "—"
 
     @admin.display(description=_("summary"))
     def outcome(self, job: ImportJob) -> str:

@@ -62,6 +62,9 @@ class ImportJob(models.Model):
         verbose_name = _("import job")
         verbose_name_plural = _("import jobs")
 
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.get_kind_display()})"
+
     def summary_text(self) -> str:
         """The outcome in the page's language, digits grouped the Indian way."""
         if self.status == ImportStatus.DONE and self.counts:

@@ -59,6 +59,8 @@ class VisibleText(HTMLParser):
             self.open.append((tag, tag in SKIPPED_TAGS or (attributes.get("lang") or "").startswith("en")))
         if self.skipping or attributes.get("type") == "hidden":
             return
+        if tag == "img" and "/admin/img/icon-" in (attributes.get("src") or ""):
+            return  # Django's yes/no icon: its alt is the Python value ("True"), which Django never translates
         self.parts.extend(value for name, value in attrs if name in LABEL_ATTRIBUTES and value)
         if tag == "input" and attributes.get("type") in ("submit", "button") and attributes.get("value"):
             self.parts.append(attributes["value"])
