@@ -146,7 +146,7 @@ def test_it_updates_a_changed_target_and_says_who(tmp_path, client, officer, hsp
 def test_it_checks_only_on_a_dry_run(tmp_path, rtp, hsp, capsys):
     call_command("import_targets", write(tmp_path, GOOD), dry_run=True)
     assert not Target.objects.exists()
-    assert "3 row(s) checked (dry run, nothing written): 3 created" in capsys.readouterr().out
+    assert "3 rows checked (dry run, nothing written): 3 created" in capsys.readouterr().out
 
 
 def test_it_lets_md_watch_but_not_upload_targets(client, md, rtp):
