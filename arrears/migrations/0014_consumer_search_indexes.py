@@ -12,6 +12,14 @@ from django.db.models.functions import Upper
 import arrears.indexes
 
 
+class TrigramExtensionOnPostgreSQL(TrigramExtension):
+    """Django's operation skips other databases going forward, not going back (it reads pg_extension)."""
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -19,7 +27,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        TrigramExtension(),
+        TrigramExtensionOnPostgreSQL(),
         migrations.RemoveIndex(
             model_name='consumer',
             name='consumer_division_arrears',
