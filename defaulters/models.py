@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Division
@@ -74,7 +75,7 @@ class DefaulterRun(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.division_id} {self.as_of} {self.status}"
+        return f"{self.division} · {date_format(self.as_of)} · {self.get_status_display()}"
 
 
 class DefaulterList(models.Model):
@@ -102,7 +103,7 @@ class DefaulterList(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.division_id} {self.as_of}"
+        return f"{self.division} · {date_format(self.as_of)}"
 
 
 class DefaulterEntry(models.Model):

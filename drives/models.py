@@ -12,6 +12,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Division
@@ -59,7 +61,7 @@ class Notice(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.consumer_id} {self.served_on}"
+        return f"{self.consumer.account_no} · {date_format(self.served_on)}"
 
     @property
     def lawful_from(self):
@@ -102,7 +104,7 @@ class Drive(models.Model):
         indexes = [models.Index(fields=["division", "-date"], name="drive_division_date")]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.date})"
+        return f"{self.name} ({date_format(self.date)})"
 
 
 class StopStatus(models.TextChoices):
@@ -171,7 +173,7 @@ class Stop(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.drive_id}/{self.sequence} {self.consumer_id}"
+        return f"{self.drive_id}/{self.sequence} · {self.consumer.account_no}"
 
 
 class Disconnection(models.Model):
@@ -200,7 +202,7 @@ class Disconnection(models.Model):
                    models.Index(fields=["disconnected_at"], name="disconnection_at")]  # the summary's range
 
     def __str__(self) -> str:
-        return f"{self.consumer_id} {self.disconnected_at:%Y-%m-%d}"
+        return f"{self.consumer.account_no} · {date_format(timezone.localtime(self.disconnected_at))}"
 
 
 class ReconnectionStatus(models.TextChoices):
@@ -244,7 +246,7 @@ class ReconnectionOrder(models.Model):
                                 condition=Q(done_at__isnull=False))]  # the summary's range
 
     def __str__(self) -> str:
-        return f"{self.consumer_id} {self.status}"
+        return f"{self.consumer.account_no} · {self.get_status_display()}"
 
 
 class DisputeStatus(models.TextChoices):
@@ -283,7 +285,7 @@ class Dispute(models.Model):
         indexes = [models.Index(fields=["consumer", "status"], name="dispute_consumer_status")]
 
     def __str__(self) -> str:
-        return f"{self.consumer_id} {self.raised_on} {self.status}"
+        return f"{self.consumer.account_no} · {date_format(self.raised_on)} · {self.get_status_display()}"
 
     @property
     def holds_disconnection(self) -> bool:
@@ -320,4 +322,4 @@ class TheftCase(models.Model):
         verbose_name_plural = _("theft cases")
 
     def __str__(self) -> str:
-        return f"{self.consumer_id} {self.status}"
+        return f"{self.consumer.account_no} · {self.get_status_display()}"
