@@ -1,6 +1,7 @@
 """The language a logged-in user chose follows them: to any page, any phone, after any login."""
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.utils import translation
 
 
@@ -15,7 +16,11 @@ class UserLanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        language = getattr(getattr(request, "user", None), "language", "")
+        try:
+            language = getattr(getattr(request, "user", None), "language", "")
+        except DatabaseError:
+            # No database, no session: the page (the health check's 503 above all) answers for itself.
+            language = ""
         if language and language != request.LANGUAGE_CODE:
             translation.activate(language)
             request.LANGUAGE_CODE = language
