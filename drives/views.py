@@ -291,7 +291,7 @@ def reconnection_approve_page(request):
         except DomainError as exc:
             form.add_domain_error(exc)
         else:
-            due = date_format(timezone.localtime(order.due_at), "d M Y H:i")
+            due = date_format(timezone.localtime(order.due_at), "DATETIME_FORMAT")
             messages.success(request, _("Reconnection of %(account_no)s ordered, due by %(due)s.") % {
                 "account_no": order.consumer.account_no, "due": due})
             return redirect("reconnections-overdue")

@@ -15,6 +15,7 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext
 
 from accounts.models import User
@@ -49,7 +50,7 @@ def daily_summary_subject(result: Summary) -> str:
     """"KESCO arrears: summary for 01-12-2026 — ₹6.65 lakh collected, 93 disconnections"."""
     cuts = result.totals.disconnections
     return gettext("KESCO arrears: summary for %(day)s — %(amount)s collected, %(cuts)s") % {
-        "day": result.date_to.strftime("%d-%m-%Y"),
+        "day": date_format(result.date_to),
         "amount": format_inr_short(result.totals.collections),
         "cuts": ngettext("%(count)s disconnection", "%(count)s disconnections", cuts) % {
             "count": group_indian(cuts)},

@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import render
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -90,8 +91,8 @@ def _trend(user, date_to: date, date_from: date, *, division=None) -> dict:
     return {
         "id": "trend-chart", "type": "bar", "title": str(_("Disconnections and collections per day")),
         "caption": str(_("Disconnections and collections per day, %(start)s to %(end)s")) % {
-            "start": date_from.strftime("%d-%m-%Y"), "end": date_to.strftime("%d-%m-%Y")},
-        "labels": [day.day.strftime("%d-%m") for day in days],
+            "start": date_format(date_from), "end": date_format(date_to)},
+        "labels": [date_format(day.day, "MONTH_DAY_FORMAT") for day in days],
         "datasets": [
             {"label": str(_("Disconnections")), "data": [day.disconnections for day in days], "axis": "y"},
             {"label": str(_("Collections")), "data": [float(day.collections) for day in days], "axis": "y2",
@@ -159,7 +160,7 @@ def summary_export(request, fmt: str):
                 for row in result.rows]
         totals = ["", str(_("KESCO total")), *[figure_text(key, getattr(result.totals, key)) for key in FIGURES]]
         title = str(_("KESCO arrears: summary %(start)s to %(end)s")) % {
-            "start": date_from.strftime("%d-%m-%Y"), "end": date_to.strftime("%d-%m-%Y")}
+            "start": date_format(date_from), "end": date_format(date_to)}
         content = pdf_table(title=title, headers=header, rows=rows, totals=totals,
                             numeric=set(range(2, len(header))),
                             subtitle=str(_("Collections %(amount)s · disconnections %(cuts)s")) % {
