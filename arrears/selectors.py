@@ -40,11 +40,15 @@ def consumer_match(q: str) -> Q:
     numbers, matched exactly (spaces and dashes as typed are ignored): the unique account number,
     consumer_phone and consumer_meter_no. Else it is part of a name, in any case and script:
     ``UPPER(name) LIKE UPPER('%q%')``, which the trigram index consumer_name_trgm on UPPER(name)
-    answers when ``q`` has three letters or more (shorter, it is part of the first page's scan).
+    answers; one or two letters are the start of a word.
     """
     if any(ch.isdigit() for ch in q):
         numbers = {q, "".join(ch for ch in q if ch not in " -")}
         return Q(account_no__in=numbers) | Q(phone__in=numbers) | Q(meter_no__in=numbers)
+    if len(q) < 3:
+        # Too short for a trigram, and inside words it matches nearly everyone: the start of a word
+        # ("Ra": Ram, Rakesh; "रा": राम), whose leading blank makes a trigram the same index reads.
+        return Q(name__istartswith=q) | Q(name__icontains=f" {q}")
     return Q(name__icontains=q)
 
 

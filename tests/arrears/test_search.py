@@ -64,6 +64,17 @@ def test_it_finds_part_of_a_name_in_english_or_hindi_biggest_arrears_first(clien
     assert _accounts(client, q=q) == expected
 
 
+@pytest.mark.parametrize(("q", "expected"), [
+    ("ve", ["01000002"]),  # Verma; not the "ve" inside no one's name
+    ("Ra", ["01000002", "01000001"]),  # Sita Ram, Ram Prasad; not the "ra" inside Prasad alone
+    ("sh", ["01000001"]),  # Shukla
+    ("रा", ["01000003"]),
+])
+def test_it_takes_one_or_two_letters_as_the_start_of_a_word(client, officer, people, q, expected):
+    client.force_login(officer)
+    assert _accounts(client, q=q) == expected
+
+
 def test_it_finds_only_the_officers_division_and_every_division_for_the_md(client, officer, md, people):
     client.force_login(officer)
     assert _accounts(client, q="prasad") == ["01000001"]
@@ -73,7 +84,10 @@ def test_it_finds_only_the_officers_division_and_every_division_for_the_md(clien
     assert _accounts(client, q="9415000009") == ["02000001"]
 
 
-def test_it_lists_consumers_by_arrears_highest_first_then_by_account(client, officer, md, people, rtp):
+@pytest.mark.parametrize("gathered", [5_000, 2])
+def test_it_lists_consumers_by_arrears_highest_first_then_by_account(client, officer, md, people, rtp, gathered,
+                                                                     monkeypatch):
+    monkeypatch.setattr("arrears.views.CONSUMERS_GATHERED", gathered)
     make_consumer(rtp, account_no="01000000", name="Zero Arrears")
     client.force_login(officer)
     assert _accounts(client) == ["01000002", "01000003", "01000001", "01000000", "01000004"]
@@ -81,8 +95,10 @@ def test_it_lists_consumers_by_arrears_highest_first_then_by_account(client, off
     assert _accounts(client)[:2] == ["02000001", "01000002"]
 
 
-def test_it_lists_the_first_matches_when_there_are_too_many(client, officer, people, monkeypatch):
+@pytest.mark.parametrize("gathered", [5_000, 2])  # the matches put in order by id, or read off the ordered query
+def test_it_lists_the_first_matches_when_there_are_too_many(client, officer, people, monkeypatch, gathered):
     monkeypatch.setattr("arrears.views.CONSUMERS_LISTED", 2)
+    monkeypatch.setattr("arrears.views.CONSUMERS_GATHERED", gathered)
     client.force_login(officer)
     page = client.get(reverse("consumer-list")).content.decode()
     assert "More than 2 consumers: the first 2, highest arrears first." in page
