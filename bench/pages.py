@@ -296,8 +296,10 @@ the text is an account, phone or meter number, each looked up exactly in its own
 part of a name, `UPPER(name) LIKE UPPER('%…%')`, answered by the pg_trgm GIN index
 consumer_name_trgm on UPPER(name). Lists are ordered by arrears, highest first, then account
 number, read off consumer_division_arrears (division, -arrears, account_no) for an officer and
-consumer_arrears (-arrears, account_no) for the MD; the page lists the first 1,000 matches and
-counts no further (COUNT over a LIMIT). The data set has 320 distinct names (20 first names,
+consumer_arrears (-arrears, account_no) for the MD. The list page reads up to 5,001 matches
+(ids and arrears, a LIMIT in no order: the name index read once): 5,000 or fewer are sorted there
+and their page read by id, more are paged off the ordered index; it shows the first 1,000 and
+counts no further. The data set has 320 distinct names (20 first names,
 16 surnames), so a full name matches about 3,100 consumers and a surname about 62,000: harder
 for a name search than real names. The baselines run the same questions as SQL in the same
 process, the indexes dropped inside a transaction that is rolled back."""
