@@ -2,13 +2,6 @@
 
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
-from django.db.models import OrderBy
-from django.db.models.functions import Collate
-from django.db.models.indexes import IndexExpression
-
-# As django.contrib.postgres does when it is an installed app (it is not here): an operator class is
-# written after its expression inside the index's parentheses, "(UPPER(name) gin_trgm_ops)".
-IndexExpression.register_wrappers(OrderBy, OpClass, Collate)
 
 
 class TrigramIndex(GinIndex):

@@ -47,7 +47,7 @@ def test_it_generates_the_events_and_the_summary_equals_the_plain_recount(loaded
     books = [f for f in figures if f.name.startswith(("day book", "field's day book"))]
     assert len(books) == 2 and all(f.ok and f.measured.endswith("no difference") for f in books)
     assert "| summary of " in table(figures)
-    assert [key for key, _h, _r in PARTS][-1] == "reports"
+    assert "reports" in [key for key, _h, _r in PARTS]
 
 
 @pytest.mark.needs_postgres
