@@ -6,7 +6,7 @@ from django.db.models.functions import Now, Upper
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Division
-from arrears.indexes import TrigramIndex
+from arrears.indexes import NumbersIndex, TrigramIndex
 from arrears.tariffs import CATEGORY_CHOICES, CATEGORY_GROUPS, CategoryGroup, category_group_expression
 from core.models import MONEY, CodeField, History, Source  # noqa: F401  CodeField: named by migrations
 
@@ -75,10 +75,10 @@ class Consumer(models.Model):
             # index's entries for the division, not off its rows spread over the table).
             # One index for both: every roll of a consumer rewrites all of its index entries.
             models.Index(fields=["division", "arrears_until", "arrears_from"], name="consumer_division_stale"),
-            # Search (arrears.selectors.consumer_match): a phone or meter number is looked up exactly,
-            # part of a name through the trigram index on UPPER(name), the expression icontains compares.
-            models.Index(fields=["phone"], name="consumer_phone"),
-            models.Index(fields=["meter_no"], name="consumer_meter_no"),
+            # Search (arrears.selectors.consumer_match): a phone or meter number is looked up exactly in one
+            # GIN index (cheap to keep when the nightly roll rewrites rows), part of a name through the
+            # trigram index on UPPER(name), the expression icontains compares.
+            NumbersIndex(name="consumer_numbers"),
             TrigramIndex(Upper("name"), name="consumer_name_trgm"),
         ]
         constraints = [

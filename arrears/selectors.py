@@ -37,8 +37,8 @@ def consumer_match(q: str) -> Q:
     """What a search for ``q`` finds, each an index lookup at a million consumers.
 
     Names have no digits and account, phone and meter numbers do: with a digit ``q`` is one of those
-    numbers, matched exactly (spaces and dashes as typed are ignored): the unique account number,
-    consumer_phone and consumer_meter_no. Else it is part of a name, in any case and script:
+    numbers, matched exactly (spaces and dashes as typed are ignored): the unique account number and
+    consumer_numbers (phone and meter_no). Else it is part of a name, in any case and script:
     ``UPPER(name) LIKE UPPER('%q%')``, which the trigram index consumer_name_trgm on UPPER(name)
     answers; one or two letters are the start of a word.
     """

@@ -6,7 +6,7 @@ warm-up, each request asking for another consumer or another name.
 
 Baseline, measured in the same run: the search as it was before the search indexes (account, phone or
 meter number or part of the name in one OR, the page in account order and its count), with the indexes
-the search reads now (consumer_name_trgm, consumer_phone, consumer_meter_no) dropped inside a transaction
+the search reads now (consumer_name_trgm, consumer_numbers) dropped inside a transaction
 that is rolled back; the consumers list's first page without consumer_arrears and consumer_division_arrears,
 the same way; a consumer's page and the defaulters page against plain SELECTs of the rows they show; the
 officer's home against its two counts as they were (joined to the consumers to find the division's rows).
@@ -38,7 +38,7 @@ WARM_UP = 3
 BASELINE_RUNS = {"full": 5, "small": 3}
 SEED = 13
 # The indexes the search reads now; dropped (inside a rolled-back transaction) for the baseline.
-SEARCH_INDEXES = ("consumer_name_trgm", "consumer_phone", "consumer_meter_no")
+SEARCH_INDEXES = ("consumer_name_trgm", "consumer_numbers")
 LIST_INDEXES = ("consumer_arrears", "consumer_division_arrears")
 
 # The search before its indexes (arrears.selectors.consumers_search until this part): one OR over the

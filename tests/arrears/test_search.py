@@ -133,9 +133,11 @@ def _plan(queryset) -> str:
 
 @pytest.mark.needs_postgres
 @pytest.mark.parametrize("q", ["01000002", "9415000002", "KN10000002"])
-def test_it_looks_a_number_up_in_the_account_phone_and_meter_indexes(crowd, md, q):
+def test_it_looks_a_number_up_in_the_account_and_the_phone_and_meter_indexes(crowd, md, q):
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # as for the trigram index below: the pending list
     plan = _plan(consumers_search(md, q=q)[:50])
-    assert all(index in plan for index in ("arrears_consumer_account_no_key", "consumer_phone", "consumer_meter_no"))
+    assert all(index in plan for index in ("arrears_consumer_account_no_key", "consumer_numbers")), plan
     assert "Seq Scan on arrears_consumer" not in plan, plan
 
 
