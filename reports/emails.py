@@ -20,7 +20,7 @@ from django.utils.translation import gettext, ngettext
 
 from accounts.models import User
 from accounts.permissions import may_receive_daily_summary
-from core.money import format_inr_short, group_indian
+from core.money import format_count, format_inr_short
 from reports.formats import COLUMNS, figure_text
 from reports.ranges import yesterday
 from reports.selectors import FIGURES, Summary, summary
@@ -53,7 +53,7 @@ def daily_summary_subject(result: Summary) -> str:
         "day": date_format(result.date_to),
         "amount": format_inr_short(result.totals.collections),
         "cuts": ngettext("%(count)s disconnection", "%(count)s disconnections", cuts) % {
-            "count": group_indian(cuts)},
+            "count": format_count(cuts)},
     }
 
 

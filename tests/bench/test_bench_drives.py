@@ -3,24 +3,14 @@
 import pytest
 from django.conf import settings
 
-from bench import drives, imports
-from bench.common import Context, database_recreate
-from bench.data import data_set
+from bench import drives
 from bench.run import table
+from tests.bench.conftest import small_bench
 
 
 @pytest.fixture(scope="module")
 def loaded(tmp_path_factory):
-    """The small data set loaded by the "imports" part into a database of this module's own."""
-    db = settings.DATABASES["default"]
-    if db["ENGINE"] != "django.db.backends.postgresql":
-        pytest.skip("needs PostgreSQL: set DATABASE_URL")
-    server = f"postgres://{db['USER']}{':' + db['PASSWORD'] if db.get('PASSWORD') else ''}@{db['HOST']}:{db['PORT']}"
-    ctx = Context(size="small", data=data_set("small", root=tmp_path_factory.mktemp("bench-data")), server=server,
-                  database=f"{db['NAME']}_bench_drives")
-    database_recreate(ctx)
-    imports.run(ctx)
-    return ctx
+    return small_bench(tmp_path_factory, "drives")[0]
 
 
 def _state(ctx):

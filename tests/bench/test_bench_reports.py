@@ -4,24 +4,15 @@ checked against a plain recount and its pages timed."""
 import pytest
 from django.conf import settings
 
-from bench import events, imports, reports
-from bench.common import Context, database_recreate, manage
-from bench.data import data_set
+from bench import events, reports
+from bench.common import manage
 from bench.run import PARTS, table
+from tests.bench.conftest import small_bench
 
 
 @pytest.fixture(scope="module")
 def loaded(tmp_path_factory):
-    """The small data set loaded by the "imports" part into a database of this module's own."""
-    db = settings.DATABASES["default"]
-    if db["ENGINE"] != "django.db.backends.postgresql":
-        pytest.skip("needs PostgreSQL: set DATABASE_URL")
-    server = f"postgres://{db['USER']}{':' + db['PASSWORD'] if db.get('PASSWORD') else ''}@{db['HOST']}:{db['PORT']}"
-    ctx = Context(size="small", data=data_set("small", root=tmp_path_factory.mktemp("bench-data")), server=server,
-                  database=f"{db['NAME']}_bench_reports")
-    database_recreate(ctx)
-    imports.run(ctx)
-    return ctx
+    return small_bench(tmp_path_factory, "reports")[0]
 
 
 def _one(ctx, sql: str):

@@ -3,27 +3,17 @@
 import datetime
 
 import pytest
-from django.conf import settings
 
 from bench import daily, imports
-from bench.common import Context, database_recreate
-from bench.data import data_set, day_file
+from bench.data import day_file
 from bench.run import table
+from tests.bench.conftest import small_bench
 
 
 @pytest.fixture(scope="module")
 def loaded(tmp_path_factory):
-    """The small data set generated and loaded by the "imports" part, once for this module:
-    (context, its figures, the counts right after it)."""
-    db = settings.DATABASES["default"]
-    if db["ENGINE"] != "django.db.backends.postgresql":
-        pytest.skip("needs PostgreSQL: set DATABASE_URL")
-    server = f"postgres://{db['USER']}{':' + db['PASSWORD'] if db.get('PASSWORD') else ''}@{db['HOST']}:{db['PORT']}"
-    # A database named after the test database: test runs side by side don't share it.
-    ctx = Context(size="small", data=data_set("small", root=tmp_path_factory.mktemp("bench-data")), server=server,
-                  database=f"{db['NAME']}_bench_smoke")
-    database_recreate(ctx)
-    figures = imports.run(ctx)
+    """(context, the imports part's figures, the counts right after it), once for this module."""
+    ctx, figures = small_bench(tmp_path_factory, "smoke")
     return ctx, figures, imports.imported_counts(ctx)
 
 

@@ -12,8 +12,8 @@ from accounts.models import User
 from core.dates import india_today
 from defaulters.selectors import defaulter_list_latest
 from drives.models import Drive, Stop
-from tests.browser.test_journeys import browser  # noqa: F401  (fixture)
-from tests.browser.test_md_summary_journey import DESKTOP, PHONE, SCREENSHOTS, demo, legible_hindi, settled  # noqa: F401
+from tests.browser.conftest import DESKTOP, PHONE, new_page
+from tests.browser.test_md_summary_journey import SCREENSHOTS, demo, legible_hindi, settled  # noqa: F401 (demo)
 
 pytestmark = [pytest.mark.needs_browser, pytest.mark.django_db(transaction=True)]
 
@@ -52,12 +52,8 @@ PHONE_LAYOUT = """() => {
 }"""
 
 
-def new_page(browser, viewport, **options):  # noqa: F811
-    context = browser.new_context(viewport=viewport, locale="en-IN", timezone_id="Asia/Kolkata", **options)
-    context.add_init_script(path=str(AXE))  # an init script is not subject to the site's CSP
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    return page
+def axe_page(browser, viewport, **options):
+    return new_page(browser, viewport, init_scripts=[AXE], **options)  # an init script is outside the site's CSP
 
 
 def log_in(page, live_server, username, language):
@@ -114,7 +110,7 @@ def test_it_finds_no_serious_accessibility_problem_on_any_page_in_either_languag
     for language in ("en", "hi"):
         for viewport in (PHONE, DESKTOP):
             phone = viewport is PHONE
-            page = new_page(browser, viewport, **({"is_mobile": True, "has_touch": True} if phone else {}))
+            page = axe_page(browser, viewport, **({"is_mobile": True, "has_touch": True} if phone else {}))
             log_in(page, live_server, username, language)
             if phone:
                 check_menu_on_a_phone(page)
@@ -130,7 +126,7 @@ def test_it_finds_no_serious_accessibility_problem_on_any_page_in_either_languag
 
 
 def test_it_lets_a_keyboard_skip_to_the_content_and_open_the_menu(browser, live_server, demo):  # noqa: F811
-    page = new_page(browser, PHONE, is_mobile=True)
+    page = axe_page(browser, PHONE, is_mobile=True)
     log_in(page, live_server, "officer_rtp", "en")
     page.goto(f"{live_server.url}/consumers/")
     page.keyboard.press("Tab")
@@ -157,7 +153,7 @@ def test_it_lets_a_keyboard_skip_to_the_content_and_open_the_menu(browser, live_
 
 def test_it_shows_only_what_each_role_uses_in_the_menu(browser, live_server, demo):  # noqa: F811
     for username, api in (("clerk_rtp", False), ("md", False), ("officer_rtp", True), ("itadmin", True)):
-        page = new_page(browser, DESKTOP)
+        page = axe_page(browser, DESKTOP)
         log_in(page, live_server, username, "en")
         assert (page.locator("nav.nav a", has_text="API").count() == 1) is api, username
         page.context.close()
@@ -165,7 +161,7 @@ def test_it_shows_only_what_each_role_uses_in_the_menu(browser, live_server, dem
 
 @pytest.mark.parametrize("language", ["en", "hi"])
 def test_it_shows_the_clerk_today_on_a_phone(browser, live_server, demo, language):  # noqa: F811
-    page = new_page(browser, PHONE, is_mobile=True, has_touch=True)
+    page = axe_page(browser, PHONE, is_mobile=True, has_touch=True)
     log_in(page, live_server, "clerk_rtp", language)
     assert page.locator("article.stop").count() > 0  # the clerk's home: today's stops
     assert language != "hi" or legible_hindi(page), "Hindi drawn as empty boxes"
@@ -177,7 +173,7 @@ def test_it_shows_the_clerk_today_on_a_phone(browser, live_server, demo, languag
 @pytest.mark.parametrize("language", ["en", "hi"])
 def test_it_shows_what_a_post_did_at_the_top_of_the_phone(browser, live_server, demo, language):  # noqa: F811
     drive = Drive.objects.get(division__code="RTP", date=india_today())
-    page = new_page(browser, PHONE, is_mobile=True, has_touch=True)
+    page = axe_page(browser, PHONE, is_mobile=True, has_touch=True)
     log_in(page, live_server, "officer_rtp", language)
     page.goto(f"{live_server.url}/drives/{drive.pk}/")
     page.click(f"form[action='/drives/{drive.pk}/start/'] button")

@@ -1,16 +1,14 @@
 """The reports' charts in a real Chromium under the site's Content-Security-Policy: the vendored Chart.js
 draws every chart from its JSON, nothing is refused, and money reads the Indian way."""
 
-import os
-import shutil
 from datetime import timedelta
 
 import pytest
 
 from core.dates import india_today
+from tests.browser.conftest import PHONE, log_in, new_page
 from tests.factories import add_entry, make_consumer
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = [pytest.mark.needs_browser, pytest.mark.django_db(transaction=True)]
 
 # Every CSP refusal on the page, whoever caused it (Playwright's init script is not subject to the CSP).
@@ -23,36 +21,10 @@ document.addEventListener("securitypolicyviolation", function (e) {
 
 
 @pytest.fixture
-def page():
-    from playwright.sync_api import sync_playwright
-
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        )
-        context = chromium.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
-        context.add_init_script(WATCH_CSP)
-        page = context.new_page()
-        page.set_default_timeout(15000)
-        errors = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-        page.errors = errors
-        yield page
-        context.close()
-        chromium.close()
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-
-
-def log_in(page, live_server, username, password):
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("button.primary")
-    page.wait_for_load_state()
+def page(browser):
+    page = new_page(browser, PHONE, init_scripts=[WATCH_CSP], is_mobile=True)
+    yield page
+    page.context.close()
 
 
 def collections(rtp, hsp):

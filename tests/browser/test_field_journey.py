@@ -7,7 +7,7 @@ import pytest
 
 from drives.models import ReconnectionOrder, ReconnectionStatus, Stop
 from payments.models import Payment
-from tests.browser.test_journeys import browser, log_in, phone  # noqa: F401  (fixtures)
+from tests.browser.conftest import log_in
 from tests.drives.drive_data import build_list, defaulter, plan, served
 
 pytestmark = [pytest.mark.needs_browser, pytest.mark.django_db(transaction=True)]

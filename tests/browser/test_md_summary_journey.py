@@ -17,13 +17,11 @@ from defaulters.selectors import defaulter_list_latest
 from drives.models import Drive
 from reports.formats import COLUMNS, MONEY_KEYS, figure_text
 from reports.selectors import FIGURES, summary
-from tests.browser.test_journeys import browser, log_in  # noqa: F401  (fixtures)
+from tests.browser.conftest import DESKTOP, PHONE, log_in, new_page
 
 pytestmark = [pytest.mark.needs_browser, pytest.mark.django_db(transaction=True)]
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-DESKTOP = {"width": 1366, "height": 900}
-PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture
@@ -35,18 +33,6 @@ def demo():
     call_command("seed_demo_history", force=True, verbosity=0)
     call_command("build_defaulter_lists", verbosity=0)  # today's list after the past days' cuts and payments
     call_command("seed_demo_drives", force=True, verbosity=0)
-
-
-def new_page(browser, viewport, **options):  # noqa: F811
-    # The MD's browser: Indian English, India time.
-    context = browser.new_context(viewport=viewport, locale="en-IN", timezone_id="Asia/Kolkata", **options)
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    page.errors = errors
-    return page
 
 
 def last_working_day():
