@@ -24,7 +24,7 @@ from accounts.permissions import may_set_targets
 from accounts.selectors import division_scope, divisions_visible_to
 from core.errors import DomainError
 from core.money import MONEY_LIMIT, format_inr, money
-from imports.pipeline.reader import ROW_ERRORS, ImportResult, Progress, RowErrors, open_text, parse_amount, read_rows
+from imports.pipeline.reader import ImportResult, Progress, RowErrors, good_rows, open_text, parse_amount
 from reports.models import Target
 
 TARGET_COLUMNS = ["division_code", "month", "target"]
@@ -64,13 +64,7 @@ def targets_import(*, file, dry_run: bool = False, progress: Progress | None = N
     rows: dict[tuple[int, date], Decimal] = {}
     first_line: dict[tuple[int, date], int] = {}
     with open_text(file) as stream:
-        for line, row in read_rows(stream, required=TARGET_COLUMNS):
-            if progress:
-                progress(1)
-            if ROW_ERRORS in row:
-                for column, reason in row[ROW_ERRORS]:
-                    errors.add(line, column, reason)
-                continue
+        for line, row in good_rows(stream, errors, required=TARGET_COLUMNS, progress=progress):
             division = _division_of(row["division_code"], divisions, division_id, errors, line)
             try:
                 month = month_parse(row["month"])

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import Division, division_code_validator
-from imports.pipeline.reader import ROW_ERRORS, ImportResult, Progress, RowErrors, has_control, open_text, read_rows
+from imports.pipeline.reader import ImportResult, Progress, RowErrors, good_rows, has_control, open_text
 
 
 def divisions_import(*, file, dry_run: bool = False, progress: Progress | None = None) -> ImportResult:
@@ -14,13 +14,7 @@ def divisions_import(*, file, dry_run: bool = False, progress: Progress | None =
     rows: dict[str, tuple[str, str]] = {}
     first_line: dict[str, int] = {}
     with open_text(file) as stream:
-        for line, row in read_rows(stream, required=["code", "name"], optional=["name_hi"]):
-            if progress:
-                progress(1)
-            if ROW_ERRORS in row:
-                for column, reason in row[ROW_ERRORS]:
-                    errors.add(line, column, reason)
-                continue
+        for line, row in good_rows(stream, errors, required=["code", "name"], optional=["name_hi"], progress=progress):
             code, name, name_hi = row["code"], row["name"], row.get("name_hi", "")
             try:
                 division_code_validator(code)

@@ -163,6 +163,24 @@ def read_rows(stream, *, required: list[str], optional: list[str] = ()) -> Itera
         raise ImportFailed([(reader.line_num, "file", str(exc))]) from None
 
 
+def good_rows(stream, errors: RowErrors, *, required: list[str], optional: list[str] = (),
+              progress: Progress | None = None, every: int = 1) -> Iterator[tuple[int, dict[str, str]]]:
+    """``read_rows`` without the malformed rows, whose problems go to ``errors``; ``progress`` hears of every
+    row read, in steps of ``every`` rows."""
+    done = 0
+    for line, row in read_rows(stream, required=required, optional=optional):
+        done += 1
+        if progress and done % every == 0:
+            progress(every)
+        if ROW_ERRORS in row:
+            for column, reason in row[ROW_ERRORS]:
+                errors.add(line, column, reason)
+            continue
+        yield line, row
+    if progress and done % every:
+        progress(done % every)
+
+
 def count_lines(path) -> int | None:
     """Data lines in a file on disk, for a progress bar; None for a stream."""
     if not (isinstance(path, str) or hasattr(path, "__fspath__")):

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from django.db import DatabaseError, connection, transaction
 
-from imports.pipeline.reader import MAX_LINE, ROW_ERRORS, Progress, RowErrors, open_text, read_rows
+from imports.pipeline.reader import MAX_LINE, Progress, RowErrors, good_rows, open_text, read_rows
 
 logger = logging.getLogger(__name__)
 _COPY_CHUNK = 1 << 20  # characters per COPY write
@@ -88,19 +88,11 @@ class Staged:
 def _staged_rows(file, columns: list[str], required: list[str], errors: RowErrors,
                  progress: Progress | None) -> Iterator[list]:
     """(line, values in `columns` order) for each well-formed row; structural errors go to `errors`."""
-    done = 0
+    optional = [c for c in columns if c not in required]
     with open_text(file) as stream:
-        for line, row in read_rows(stream, required=required, optional=[c for c in columns if c not in required]):
-            done += 1
-            if progress and done % 10000 == 0:
-                progress(10000)
-            if ROW_ERRORS in row:
-                for column, reason in row[ROW_ERRORS]:
-                    errors.add(line, column, reason)
-                continue
+        for line, row in good_rows(stream, errors, required=required, optional=optional, progress=progress,
+                                   every=10000):
             yield [line] + [row.get(column, "") for column in columns]
-    if progress and done % 10000:
-        progress(done % 10000)
 
 
 # A line on which COPY's CSV and Python's csv read the same values: each field bare
