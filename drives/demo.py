@@ -16,7 +16,8 @@ from core.errors import DomainError
 from core.models import Source
 from defaulters.selectors import defaulter_entries, defaulter_list_latest
 from drives.models import Drive
-from drives.services import drive_plan, notices_record_bulk
+from drives.notices import notices_record_bulk
+from drives.services import drive_plan
 
 NOTICE_DAYS_AGO = 20  # served long enough ago (15 clear days) that the demo's cuts are lawful
 STOPS_PER_DRIVE = 12

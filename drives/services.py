@@ -1,17 +1,17 @@
-"""Writes of disconnection drives: notices, planning, outcomes, disconnections, disputes, theft cases.
+"""Writes of disconnection drives: planning, starting and closing, outcomes at a stop, disconnections.
 
 The rules of DESIGN.md (section 56 of the Electricity Act 2003, protected consumers) are enforced
-here, so the web, the API, the admin and commands all obey them. Reconnection and settlement by a
-payment are in drives.reconnections. Every write says who, when and through what (``source``).
+here, so the web, the API, the admin and commands all obey them. Notices are in drives.notices,
+disputes in drives.disputes, theft cases in drives.theft, reconnection and settlement by a payment
+in drives.reconnections. Every write says who, when and through what (``source``).
 """
 
-from datetime import date, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from datetime import date, datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Case, DecimalField, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,218 +19,45 @@ from accounts.models import Division, Role, User
 from accounts.permissions import (
     may_log_outcome,
     may_plan_drive,
-    may_record_dispute,
-    may_record_notice,
 )
 from accounts.selectors import divisions_visible_to
-from arrears.models import ConnectionStatus, Consumer, EntryKind, LedgerEntry
-from arrears.selectors import consumers_visible_to
-from arrears.services import EARLIEST_ENTRY_DATE, consumer_for_update, ledger_entry_add
+from arrears.ledger import time_barred_amounts
+from arrears.models import ConnectionStatus, Consumer, EntryKind
+from arrears.services import consumer_for_update, ledger_entry_add
 from core.dates import india_today
 from core.errors import DomainError
-from core.models import MONEY, Source
+from core.models import Source
 from core.money import amount_checked, format_count, format_inr, money
 from defaulters.selectors import defaulter_list_latest
+from drives.checks import (
+    NOTES_LENGTH,
+    at_checked,
+    history_by,
+    text_checked,
+)
 from drives.locality import locality_key, locality_of
 from drives.models import (
     Disconnection,
     DisconnectionMethod,
-    Dispute,
     DisputeStatus,
     Drive,
     DriveStatus,
     Notice,
-    NoticeMode,
     Outcome,
     Stop,
     StopStatus,
     TheftCase,
-    TheftStatus,
 )
 from drives.selectors import (
-    disputes_visible_to,
     drives_visible_to,
     notice_valid_for,
     served_by,
     stops_visible_to,
-    theft_cases_visible_to,
 )
 
-# Section 56(2): no sum is recoverable after two years from when it first fell due,
-# unless shown continuously as arrears. The officer checks that part before demanding it.
-TIME_BAR_YEARS = 2
-# Section 56(1): the deposit under protest is the lesser of the sum claimed and the
-# average monthly charge of the preceding six months.
-DEPOSIT_MONTHS = 6
 MAX_STOPS = 20_000  # a division's whole list on one day is a few thousand; more is a typing mistake
 NAME_LENGTH = 100  # Drive.name
-NOTES_LENGTH = 2000
-FIR_LENGTH = 40  # TheftCase.fir_number
-RECEIPT_LENGTH = 40  # Dispute.deposit_receipt_no
 CHUNK = 500  # consumers per query when figures are read for a whole drive
-
-
-# --- Small checks --------------------------------------------------------------
-
-
-def _years_before(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
-
-
-def _months_before(day: date, months: int) -> date:
-    month_index = day.year * 12 + day.month - 1 - months
-    year, month = divmod(month_index, 12)
-    month += 1
-    for last_day in (day.day, 30, 29, 28):
-        try:
-            return date(year, month, min(day.day, last_day))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
-
-
-def _paise(value) -> Decimal:
-    # SQLite hands sums back as floats; an average has more places than money keeps.
-    return Decimal(str(value or 0)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-
-
-def _day_checked(value: date, *, field: str) -> date:
-    """A day that has happened: not in the future, not before KESCO (409 invalid_date)."""
-    if not isinstance(value, date) or isinstance(value, datetime):
-        raise DomainError(_("not a date"), code="invalid_date", field=field)
-    if value > india_today():
-        raise DomainError(_("cannot be in the future"), code="invalid_date", field=field)
-    if value < EARLIEST_ENTRY_DATE:
-        raise DomainError(_("cannot be before %(day)s") % {"day": f"{EARLIEST_ENTRY_DATE:%d.%m.%Y}"},
-                          code="invalid_date", field=field)
-    return value
-
-
-def _at_checked(at: datetime | None) -> datetime:
-    now = timezone.now()
-    if at is None:
-        return now
-    if timezone.is_naive(at):
-        at = timezone.make_aware(at)
-    # A phone's clock drifts a little; a queued submission is older, never newer.
-    if at > now + timedelta(minutes=5):
-        raise DomainError(_("cannot be in the future"), code="invalid_date", field="at")
-    if timezone.localdate(at) < EARLIEST_ENTRY_DATE:
-        raise DomainError(_("cannot be before %(day)s") % {"day": f"{EARLIEST_ENTRY_DATE:%d.%m.%Y}"},
-                          code="invalid_date", field="at")
-    return at
-
-
-def _amount_checked(value, *, field: str, allow_zero: bool = False) -> Decimal:
-    return amount_checked(value, field=field, allow_zero=allow_zero)
-
-
-def _text_checked(value: str, *, field: str, limit: int, code: str) -> str:
-    value = (value or "").strip()
-    if len(value) > limit:
-        raise DomainError(_("at most %(n)s characters") % {"n": format_count(limit)}, code=code, field=field)
-    return value
-
-
-def _consumer_get(user: User, account_no: str) -> Consumer:
-    """The consumer, if in the user's division; else Consumer.DoesNotExist (the view's 404)."""
-    return consumers_visible_to(user).get(account_no=account_no)
-
-
-def _history_by(instance, user: User):
-    # simple_history records who made a change from this attribute when no request is at hand.
-    instance._history_user = user
-    return instance
-
-
-# --- Section 56(2): the time-barred part of the arrears --------------------------
-
-
-def time_barred_amounts(*, consumer_ids, on: date) -> dict[int, Decimal]:
-    """time_barred_amount for many consumers in a few grouped queries (a drive's stops):
-    consumer id → amount, for those with any. Index ledger_consumer_due_on."""
-    cutoff = _years_before(on, TIME_BAR_YEARS)
-    zero = Value(Decimal("0"), output_field=DecimalField(**MONEY))
-    amounts = {}
-    ids = sorted(set(consumer_ids))
-    for start in range(0, len(ids), CHUNK):
-        # order_by(): the ledger's default ordering (consumer's account number) would join every consumer row.
-        rows = (LedgerEntry.objects.filter(consumer_id__in=ids[start:start + CHUNK]).order_by()
-                .values("consumer_id")
-                .annotate(old=Sum(Case(When(due_on__lt=cutoff, then="debit"), default=zero)),
-                          paid=Sum(Case(When(entry_date__lte=on, then="credit"), default=zero))))
-        for row in rows:
-            # Credits pay the oldest debits first (as arrears.ledger does): what they leave
-            # unpaid of the debits due before the cutoff is the time-barred part. It can't
-            # pass the arrears, which count those debits and every later one.
-            unpaid = _paise(row["old"]) - _paise(row["paid"])
-            if unpaid > 0:
-                amounts[row["consumer_id"]] = unpaid
-    return amounts
-
-
-def time_barred_amount(*, consumer: Consumer, on: date) -> Decimal:
-    """Section 56(2): the part of the consumer's arrears on ``on`` first due more than two
-    years before ``on``, credits applied to the oldest debits first."""
-    return time_barred_amounts(consumer_ids=[consumer.pk], on=on).get(consumer.pk, Decimal("0.00"))
-
-
-# --- Notices ---------------------------------------------------------------------
-
-
-def _notice_create(*, user: User, consumer: Consumer, served_on: date, mode: str, amount_demanded: Decimal,
-                   source: str) -> Notice:
-    return Notice.objects.create(
-        consumer=consumer, served_on=served_on, mode=mode, amount_demanded=amount_demanded,
-        time_barred_amount=time_barred_amount(consumer=consumer, on=served_on), recorded_by=user, source=source)
-
-
-def _notice_checks(*, user: User, served_on: date, mode: str) -> date:
-    if not may_record_notice(user):
-        raise PermissionDenied(_("only clerks, officers and IT admins record notices"))
-    if mode not in NoticeMode.values:
-        raise DomainError(_("one of %(choices)s") % {"choices": ", ".join(NoticeMode.values)}, code="invalid_mode",
-                          field="mode")
-    return _day_checked(served_on, field="served_on")
-
-
-def notice_record(*, user: User, account_no: str, served_on: date, mode: str, amount_demanded,
-                  source: str = Source.WEB) -> Notice:
-    """Records a section 56 notice served on a consumer (also days later, from the paper copy).
-
-    Raises Consumer.DoesNotExist when the account is outside the user's division.
-    """
-    served_on = _notice_checks(user=user, served_on=served_on, mode=mode)
-    amount_demanded = _amount_checked(amount_demanded, field="amount_demanded")
-    consumer = _consumer_get(user, account_no)
-    return _notice_create(user=user, consumer=consumer, served_on=served_on, mode=mode,
-                          amount_demanded=amount_demanded, source=source)
-
-
-def notices_record_bulk(*, user: User, account_nos: list[str], served_on: date, mode: str,
-                        source: str = Source.WEB) -> list[Notice]:
-    """Notices served on many consumers at once, each demanding its current arrears. All or nothing:
-    one account outside the division or owing nothing refuses the whole batch."""
-    served_on = _notice_checks(user=user, served_on=served_on, mode=mode)
-    account_nos = list(dict.fromkeys(a.strip() for a in account_nos if a and a.strip()))
-    if not account_nos:
-        raise DomainError(_("name at least one account"), code="invalid_account_nos", field="account_nos")
-    consumers = {c.account_no: c for c in consumers_visible_to(user).filter(account_no__in=account_nos)}
-    missing = [a for a in account_nos if a not in consumers]
-    if missing:
-        raise Consumer.DoesNotExist(_("no consumer %(account_no)s in your division") % {"account_no": missing[0]})
-    owing_nothing = [a for a in account_nos if consumers[a].arrears <= 0]
-    if owing_nothing:
-        raise DomainError(_("%(account_no)s has no arrears to demand") % {"account_no": owing_nothing[0]},
-                          code="invalid_amount", field="account_nos")
-    barred = time_barred_amounts(consumer_ids=[c.pk for c in consumers.values()], on=served_on)
-    return Notice.objects.bulk_create([
-        Notice(consumer=consumers[a], served_on=served_on, mode=mode, amount_demanded=consumers[a].arrears,
-               time_barred_amount=barred.get(consumers[a].pk, Decimal("0.00")), recorded_by=user, source=source)
-        for a in account_nos])
 
 
 # --- Planning --------------------------------------------------------------------
@@ -243,7 +70,7 @@ def _plan_checks(*, user: User, division: Division, date_: date, min_arrears, ma
     division = divisions_visible_to(user).get(pk=division.pk)
     if date_ < india_today():
         raise DomainError(_("a drive is planned for today or later"), code="drive_date_past", field="date")
-    min_arrears = _amount_checked(min_arrears, field="min_arrears", allow_zero=True)
+    min_arrears = amount_checked(min_arrears, field="min_arrears", allow_zero=True)
     if isinstance(max_stops, bool) or not isinstance(max_stops, int) or not 1 <= max_stops <= MAX_STOPS:
         raise DomainError(_("between 1 and %(most)s") % {"most": format_count(MAX_STOPS)}, code="invalid_max_stops",
                           field="max_stops")
@@ -352,7 +179,7 @@ def drive_plan_preview(*, user: User, division: Division, date: date, min_arrear
 def drive_plan(*, user: User, division: Division, date: date, name: str, min_arrears, locality: str = "",
                max_stops: int, clerks: list[User], source: str = Source.WEB) -> Drive:
     """Plans a drive: the preview's stops written, the clerks assigned, the user its officer."""
-    name = _text_checked(name, field="name", limit=NAME_LENGTH, code="invalid_name")
+    name = text_checked(name, field="name", limit=NAME_LENGTH, code="invalid_name")
     if not name:
         raise DomainError(_("required"), code="invalid_name", field="name")
     with transaction.atomic():
@@ -388,7 +215,7 @@ def drive_start(*, user: User, drive: Drive, source: str = Source.WEB) -> Drive:
             raise DomainError(_("the drive is %(status)s") % {"status": drive.get_status_display()},
                               code="invalid_status", field="status")
         drive.status = DriveStatus.IN_PROGRESS
-        _history_by(drive, user).save(update_fields=["status"])
+        history_by(drive, user).save(update_fields=["status"])
     return drive
 
 
@@ -401,9 +228,8 @@ def drive_close(*, user: User, drive: Drive, source: str = Source.WEB) -> Drive:
         if drive.status == DriveStatus.CLOSED:
             raise DomainError(_("the drive is already closed"), code="invalid_status", field="status")
         drive.status, drive.closed_at = DriveStatus.CLOSED, timezone.now()
-        _history_by(drive, user).save(update_fields=["status", "closed_at"])
+        history_by(drive, user).save(update_fields=["status", "closed_at"])
     return drive
-
 
 # --- Outcomes and disconnections ---------------------------------------------------
 
@@ -487,7 +313,7 @@ def _disconnect(*, user: User, consumer: Consumer, method: str, at: datetime, so
             reference=f"DISC-{disconnection.pk}", user=user, source=source)
         disconnection.save(update_fields=["charge"])
     consumer.status = ConnectionStatus.DISCONNECTED
-    _history_by(consumer, user).save(update_fields=["status", "updated_at"])
+    history_by(consumer, user).save(update_fields=["status", "updated_at"])
     return disconnection
 
 
@@ -516,10 +342,10 @@ def stop_outcome_log(*, user: User, stop: Stop, outcome: str, method: str = "", 
         raise DomainError(_("one of %(choices)s") % {"choices": ", ".join(Outcome.values)}, code="invalid_outcome",
                           field="outcome")
     method = _method_checked(method) if outcome == Outcome.DISCONNECTED else ""
-    notes = _text_checked(notes, field="notes", limit=NOTES_LENGTH, code="invalid_notes")
+    notes = text_checked(notes, field="notes", limit=NOTES_LENGTH, code="invalid_notes")
     latitude, longitude = _position_checked(latitude, longitude)
     photo = _photo_checked(photo)
-    at = _at_checked(at)
+    at = at_checked(at)
     account_no = stops_visible_to(user).values_list("consumer__account_no", flat=True).get(pk=stop.pk)
     with transaction.atomic():
         # The consumer first, as a payment locks it: a cut and a payment on one account queue here.
@@ -545,7 +371,7 @@ def stop_outcome_log(*, user: User, stop: Stop, outcome: str, method: str = "", 
         stop.latitude, stop.longitude, stop.notes = latitude, longitude, notes
         if photo is not None:
             stop.photo = photo
-        _history_by(stop, user).save()
+        history_by(stop, user).save()
         if stop.drive.status == DriveStatus.PLANNED:
             # The first outcome in the field is the drive under way.
             Drive.objects.filter(pk=stop.drive_id, status=DriveStatus.PLANNED).update(status=DriveStatus.IN_PROGRESS)
@@ -567,96 +393,7 @@ def disconnection_record(*, user: User, account_no: str, method: str, notice: No
     if not may_plan_drive(user):  # who plans the division's cuts orders one outside a drive
         raise PermissionDenied(_("only officers and IT admins record a disconnection outside a drive"))
     method = _method_checked(method)
-    at = _at_checked(at)
+    at = at_checked(at)
     with transaction.atomic():
         consumer = consumer_for_update(user, account_no)
         return _disconnect(user=user, consumer=consumer, method=method, at=at, source=source, notice=notice)
-
-
-# --- Disputes and theft ---------------------------------------------------------------
-
-
-def deposit_required_for(*, consumer: Consumer, raised_on: date, amount_disputed: Decimal) -> Decimal:
-    """Section 56(1): the lesser of the sum claimed and the average monthly charge of the six months
-    before ``raised_on`` (the bills entered then, over six)."""
-    billed = LedgerEntry.objects.filter(
-        consumer=consumer, kind=EntryKind.BILL,
-        entry_date__gte=_months_before(raised_on, DEPOSIT_MONTHS), entry_date__lt=raised_on,
-    ).aggregate(total=Sum("amount"))["total"]
-    return min(amount_disputed, _paise(_paise(billed) / DEPOSIT_MONTHS))
-
-
-def dispute_record(*, user: User, account_no: str, raised_on: date, amount_disputed, deposit_amount=Decimal("0"),
-                   deposit_receipt_no: str = "", notes: str = "", source: str = Source.WEB) -> Dispute:
-    """A bill disputed by the consumer. While it is open with its deposit made, no cut.
-
-    Raises Consumer.DoesNotExist for an account outside the user's division.
-    """
-    if not may_record_dispute(user):
-        raise PermissionDenied(_("only officers and IT admins record disputes"))
-    raised_on = _day_checked(raised_on, field="raised_on")
-    amount_disputed = _amount_checked(amount_disputed, field="amount_disputed")
-    deposit_amount = _amount_checked(deposit_amount, field="deposit_amount", allow_zero=True)
-    deposit_receipt_no = _text_checked(deposit_receipt_no, field="deposit_receipt_no", limit=RECEIPT_LENGTH,
-                                       code="invalid_deposit_receipt_no")
-    if deposit_amount > 0 and not deposit_receipt_no:
-        raise DomainError(_("give the receipt number of the deposit"), code="receipt_required",
-                          field="deposit_receipt_no")
-    notes = _text_checked(notes, field="notes", limit=NOTES_LENGTH, code="invalid_notes")
-    consumer = _consumer_get(user, account_no)
-    return Dispute.objects.create(
-        consumer=consumer, raised_on=raised_on, amount_disputed=amount_disputed, deposit_amount=deposit_amount,
-        deposit_receipt_no=deposit_receipt_no,
-        deposit_required=deposit_required_for(consumer=consumer, raised_on=raised_on, amount_disputed=amount_disputed),
-        notes=notes, recorded_by=user, source=source)
-
-
-def dispute_resolve(*, user: User, dispute: Dispute, resolved_on: date, resolution: str, notes: str = "",
-                    source: str = Source.WEB) -> Dispute:
-    """Closes a dispute with its resolution; the hold on a cut ends. 409 invalid_status if already resolved."""
-    if not may_record_dispute(user):
-        raise PermissionDenied(_("only officers and IT admins resolve disputes"))
-    resolved_on = _day_checked(resolved_on, field="resolved_on")
-    resolution = _text_checked(resolution, field="resolution", limit=NOTES_LENGTH, code="invalid_resolution")
-    if not resolution:
-        raise DomainError(_("say how it was resolved"), code="invalid_resolution", field="resolution")
-    notes = _text_checked(notes, field="notes", limit=NOTES_LENGTH, code="invalid_notes")
-    with transaction.atomic():
-        dispute = disputes_visible_to(user).select_for_update(of=("self",)).get(pk=dispute.pk)
-        if dispute.status != DisputeStatus.OPEN:
-            raise DomainError(_("the dispute is already resolved"), code="invalid_status", field="status")
-        if resolved_on < dispute.raised_on:
-            raise DomainError(_("cannot be before the dispute was raised"), code="invalid_date", field="resolved_on")
-        dispute.status, dispute.resolved_on, dispute.resolution = DisputeStatus.RESOLVED, resolved_on, resolution
-        dispute.resolved_by = user
-        if notes:
-            dispute.notes = f"{dispute.notes}\n{notes}".strip()
-        _history_by(dispute, user).save()
-    return dispute
-
-
-def theft_case_update(*, user: User, case: TheftCase, assessment_amount=None, fir_number: str | None = None,
-                      status: str | None = None, notes: str | None = None) -> TheftCase:
-    """The officer's work on a theft case: the assessment, the FIR, its status. A closed case stays closed.
-    The case's history keeps each change with who made it."""
-    if not may_plan_drive(user):  # whoever runs the division's drives follows up what they found
-        raise PermissionDenied(_("only officers and IT admins work theft cases"))
-    if status is not None and status not in TheftStatus.values:
-        raise DomainError(_("one of %(choices)s") % {"choices": ", ".join(TheftStatus.values)}, code="invalid_status",
-                          field="status")
-    with transaction.atomic():
-        case = theft_cases_visible_to(user).select_for_update(of=("self",)).get(pk=case.pk)
-        if case.status == TheftStatus.CLOSED:
-            raise DomainError(_("the case is closed"), code="invalid_status", field="status")
-        if assessment_amount is not None:
-            case.assessment_amount = _amount_checked(assessment_amount, field="assessment_amount", allow_zero=True)
-        if fir_number is not None:
-            case.fir_number = _text_checked(fir_number, field="fir_number", limit=FIR_LENGTH, code="invalid_fir_number")
-        if status is not None:
-            if status == TheftStatus.FIR_FILED and not case.fir_number:
-                raise DomainError(_("give the FIR number"), code="fir_required", field="fir_number")
-            case.status = status
-        if notes is not None:
-            case.notes = _text_checked(notes, field="notes", limit=NOTES_LENGTH, code="invalid_notes")
-        _history_by(case, user).save()
-    return case

@@ -29,12 +29,14 @@ from accounts.permissions import (
     require,
 )
 from accounts.selectors import divisions_visible_to
+from arrears.ledger import time_barred_amount
 from arrears.models import Consumer
 from core.dates import india_today
 from core.errors import DomainError
 from core.models import Source
 from core.templatetags.money import inr
 from core.words import amount_in_words_en, amount_in_words_hi
+from drives.disputes import dispute_record, dispute_resolve
 from drives.forms import (
     DisputeForm,
     DisputeResolveForm,
@@ -44,6 +46,7 @@ from drives.forms import (
     ReconnectionApproveForm,
 )
 from drives.models import NOTICE_CLEAR_DAYS, Outcome
+from drives.notices import notices_record_bulk
 from drives.reconnections import reconnection_approve
 from drives.selectors import (
     disputes_visible_to,
@@ -53,16 +56,7 @@ from drives.selectors import (
     reconnections_visible_to,
     stops_of_drive,
 )
-from drives.services import (
-    dispute_record,
-    dispute_resolve,
-    drive_close,
-    drive_plan,
-    drive_plan_preview,
-    drive_start,
-    notices_record_bulk,
-    time_barred_amount,
-)
+from drives.services import drive_close, drive_plan, drive_plan_preview, drive_start
 
 DRIVES_PER_PAGE = 50
 DISPUTES_PER_PAGE = 50

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.apps import apps
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Sum
@@ -26,6 +25,7 @@ from arrears.models import Consumer, LedgerEntry
 from arrears.tariffs import CategoryGroup, category_group_of
 from core.models import Source
 from imports.pipeline import CONSUMER_COLUMNS, LEDGER_COLUMNS
+from imports.pipeline.registry import rows_present
 from imports.services import import_run
 
 SEED = "kesco-demo-2026"
@@ -238,13 +238,11 @@ def demo_target_rows(today: date) -> list[dict]:
 def _demo_targets_seed(today: date) -> int:
     """Imports the demo's targets for the months that have none (a target set by hand stays); returns how
     many it created. Nothing to add: no import, no job."""
-    # reports owns the targets and stands below imports: read through the app registry, never imported,
-    # and written through targets.csv's importer.
-    target = apps.get_model("reports", "Target")
-    codes = [code for code, _name, _hi in DEMO_DIVISIONS]
-    have = {(code, f"{month:%Y-%m}") for code, month in
-            target.objects.filter(division__code__in=codes).values_list("division__code", "month")}
-    rows = [row for row in demo_target_rows(today) if (row["division_code"], row["month"]) not in have]
+    # reports owns the targets and stands below imports: it tells which rows it has (rows_present), and
+    # they are written through targets.csv's importer.
+    rows = demo_target_rows(today)
+    have = rows_present("targets", rows)
+    rows = [row for row in rows if (row["division_code"], row["month"]) not in have]
     if not rows:
         return 0
     return import_run(kind="targets", file=_csv_text(TARGET_COLUMNS, rows, "demo-targets.csv"),

@@ -25,8 +25,9 @@ from defaulters.models import DefaulterList, DefaulterTrigger
 from defaulters.selectors import defaulter_entries, defaulter_list_latest
 from defaulters.services import defaulter_list_build_division
 from drives.models import Drive, Stop
+from drives.notices import notices_record_bulk
 from drives.reconnections import reconnection_done
-from drives.services import drive_close, drive_plan, notices_record_bulk, stop_outcome_log
+from drives.services import drive_close, drive_plan, stop_outcome_log
 from payments.services import payment_record
 
 HISTORY_DAYS = 3  # working days before today, yesterday first

@@ -50,6 +50,14 @@ def month_parse(value: str) -> date:
     return month
 
 
+def targets_present(rows: list[dict]) -> set[tuple[str, str]]:
+    """(division_code, month) of those of targets.csv's ``rows`` that have a target already (the demo
+    adds only the missing months, so a target set by hand stays)."""
+    codes = {row["division_code"] for row in rows}
+    return {(code, f"{month:%Y-%m}") for code, month in
+            Target.objects.filter(division__code__in=codes).values_list("division__code", "month")}
+
+
 def targets_import(*, file, dry_run: bool = False, progress: Progress | None = None, division_id: int | None = None,
                    user_id: int | None = None, source: str) -> ImportResult:
     """Imports targets.csv: all-or-nothing, every bad line reported, re-import changes nothing.

@@ -14,6 +14,7 @@ any row outside it as ``line N: column: outside your division``. It raises Impor
 and writes nothing then; importing the same file twice changes nothing.
 """
 
+from collections.abc import Callable
 from typing import Protocol
 
 from imports.models import ImportKind
@@ -25,16 +26,29 @@ class Importer(Protocol):
                  user_id: int | None, source: str) -> ImportResult: ...
 
 
+# Which of some rows of a file of that kind are already stored (their keys as the rows give them): the demo
+# adds only what is missing, so a value set by hand stays, without reading the owning app's records itself.
+RowsPresent = Callable[[list[dict]], set[tuple]]
+
 _importers: dict[str, Importer] = {}
+_present: dict[str, RowsPresent] = {}
 
 
-def register(kind: str, importer: Importer) -> None:
-    """Makes ``importer`` the one for files of ``kind``, one of ImportKind (a job records its kind)."""
+def register(kind: str, importer: Importer, *, present: RowsPresent | None = None) -> None:
+    """Makes ``importer`` the one for files of ``kind``, one of ImportKind (a job records its kind);
+    ``present`` tells which rows of such a file are stored already."""
     if kind not in ImportKind.values:
         raise ValueError(f"{kind!r} is not an ImportKind: add it there first")
     if _importers.get(kind, importer) is not importer:
         raise ValueError(f"another importer is registered for {kind!r}")
     _importers[kind] = importer
+    if present is not None:
+        _present[kind] = present
+
+
+def rows_present(kind: str, rows: list[dict]) -> set[tuple]:
+    """The keys of those of ``rows`` (of a file of ``kind``) already stored, as its owner tells."""
+    return _present[kind](rows)
 
 
 def importer_for(kind: str) -> Importer | None:

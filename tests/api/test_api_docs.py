@@ -132,9 +132,9 @@ def test_examples_are_realistic(schema):
 
 @pytest.mark.parametrize(("serializer", "example"), [
     ("payments.api.PaymentInput", "payments.api.PAYMENT_REQUEST"),
-    ("drives.api.NoticeInput", "drives.api.NOTICE_REQUEST"),
-    ("drives.api.DriveInput", "drives.api.DRIVE_REQUEST"),
-    ("drives.api.DisputeInput", "drives.api.DISPUTE_REQUEST"),
+    ("drives.api.notices.NoticeInput", "drives.api.notices.NOTICE_REQUEST"),
+    ("drives.api.drives.DriveInput", "drives.api.drives.DRIVE_REQUEST"),
+    ("drives.api.disputes.DisputeInput", "drives.api.disputes.DISPUTE_REQUEST"),
 ])
 def test_the_request_examples_pass_their_serializers(serializer, example):
     from django.utils.module_loading import import_string

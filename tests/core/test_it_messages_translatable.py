@@ -45,8 +45,10 @@ class _Scope:
 
 
 class _Checker:
-    def __init__(self, tree: ast.Module):
+    def __init__(self, tree: ast.Module, siblings: tuple[ast.Module, ...] = ()):
         self.tree = tree
+        # A package's shared helper (drives/api/common.py's ``require``) is called from its sibling modules.
+        self.siblings = siblings
         self.functions = [node for node in ast.walk(tree) if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)]
 
     def translated(self, node: ast.AST, function: ast.AST | None, seen: frozenset = frozenset()) -> bool:
@@ -87,7 +89,8 @@ class _Checker:
         position = [a.arg for a in function.args.posonlyargs + function.args.args].index(param) \
             if param in [a.arg for a in function.args.posonlyargs + function.args.args] else None
         passed = []
-        for node in ast.walk(self.tree):
+        trees = (self.tree, *self.siblings)
+        for node in (n for tree in trees for n in ast.walk(tree)):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == function.name:
                 values = [k.value for k in node.keywords if k.arg == param]
                 if not values and position is not None and position < len(node.args):
@@ -95,7 +98,9 @@ class _Checker:
                 passed += values
                 if not values:
                     return False
-        caller_of = {id(n): f for f in self.functions for n in ast.walk(f)}
+        functions = [f for tree in trees for f in ast.walk(tree)
+                     if isinstance(f, ast.FunctionDef | ast.AsyncFunctionDef)]
+        caller_of = {id(n): f for f in functions for n in ast.walk(f)}
         return bool(passed) and all(self.translated(value, caller_of.get(id(value))) for value in passed)
 
     def untranslated(self) -> list[ast.Call]:
@@ -114,7 +119,10 @@ def untranslated_refusals() -> list[str]:
         for path in sorted((ROOT / app).rglob("*.py")):
             if "migrations" in path.parts or str(path.relative_to(ROOT)) in PENDING:
                 continue
-            checker = _Checker(ast.parse(path.read_text(encoding="utf-8"), filename=str(path)))
+            siblings = tuple(ast.parse(other.read_text(encoding="utf-8"), filename=str(other))
+                             for other in sorted(path.parent.glob("*.py")) if other != path) \
+                if (path.parent / "__init__.py").exists() and path.parent.name == "api" else ()
+            checker = _Checker(ast.parse(path.read_text(encoding="utf-8"), filename=str(path)), siblings)
             for call in checker.untranslated():
                 found.append(f"{path.relative_to(ROOT)}:{call.lineno}: {ast.unparse(call)[:100]}")
     return sorted(found)
@@ -148,7 +156,7 @@ def test_it_raises_the_message_in_the_language_of_the_request(monkeypatch):
     # Hindi catalogue: the real one is built from locale/); English, the code and the field are unchanged.
     from django.utils.translation import trans_real
 
-    from drives.services import _text_checked
+    from drives.checks import text_checked
 
     hindi = {"at most %(n)s characters": "अधिकतम %(n)s अक्षर"}
     monkeypatch.setattr(trans_real.translation("hi"), "gettext", lambda message: hindi.get(message, message))
@@ -156,7 +164,7 @@ def test_it_raises_the_message_in_the_language_of_the_request(monkeypatch):
     def refusal(language):
         with translation.override(language):
             try:
-                _text_checked("x" * 2001, field="notes", limit=2000, code="invalid_notes")
+                text_checked("x" * 2001, field="notes", limit=2000, code="invalid_notes")
             except DomainError as exc:
                 return exc.detail, exc.code, exc.field
         raise AssertionError("2,001 characters were accepted")

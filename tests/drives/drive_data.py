@@ -8,7 +8,8 @@ from django.utils import timezone
 from core.dates import india_today
 from core.models import Source
 from defaulters.services import defaulter_list_build_division
-from drives.services import drive_plan, notice_record
+from drives.notices import notice_record
+from drives.services import drive_plan
 from tests.defaulters.defaulter_data import owe
 from tests.factories import make_consumer
 

@@ -9,8 +9,9 @@ from django.core.exceptions import PermissionDenied
 from core.dates import india_today
 from core.errors import DomainError
 from core.models import Source
+from drives.disputes import deposit_required_for, dispute_record, dispute_resolve
 from drives.models import Dispute, TheftCase
-from drives.services import deposit_required_for, dispute_record, dispute_resolve, theft_case_update
+from drives.theft import theft_case_update
 from tests.factories import add_entry, make_consumer
 
 pytestmark = pytest.mark.django_db

@@ -5,12 +5,13 @@ from decimal import Decimal
 
 import pytest
 
+from arrears.ledger import time_barred_amount
 from arrears.models import Consumer
 from core.dates import india_today
 from core.errors import DomainError
 from core.models import Source
 from drives.models import Notice
-from drives.services import notice_record, notices_record_bulk, time_barred_amount
+from drives.notices import notice_record, notices_record_bulk
 from tests.drives.drive_data import defaulter
 from tests.factories import add_entry, make_consumer
 

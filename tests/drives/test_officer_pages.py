@@ -12,7 +12,8 @@ from core.dates import india_today
 from core.models import Source
 from defaulters.services import defaulter_list_build_division
 from drives.models import Dispute, Drive, DriveStatus, Notice, ReconnectionOrder
-from drives.services import drive_plan, notice_record, stop_outcome_log
+from drives.notices import notice_record
+from drives.services import drive_plan, stop_outcome_log
 from tests.defaulters.defaulter_data import owe
 from tests.factories import add_entry, make_consumer, make_user
 

@@ -1,6 +1,6 @@
 """The law's conditions for a cut (DESIGN.md domain rules), through the services."""
 
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -12,15 +12,11 @@ from arrears.models import Consumer
 from core.dates import india_today
 from core.errors import DomainError
 from core.models import Source
+from drives.disputes import dispute_record, dispute_resolve
 from drives.models import Disconnection, Stop, StopStatus
+from drives.notices import notice_record
 from drives.selectors import drive_get, notice_valid_for
-from drives.services import (
-    disconnection_record,
-    dispute_record,
-    dispute_resolve,
-    notice_record,
-    stop_outcome_log,
-)
+from drives.services import disconnection_record, stop_outcome_log
 from tests.drives.drive_data import build_list, defaulter, noon, plan, served
 from tests.factories import add_entry, make_user
 

@@ -14,7 +14,8 @@ from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.utils import timezone
 
 from defaulters.services import defaulter_lists_build
-from drives.services import disconnection_record, notice_record
+from drives.notices import notice_record
+from drives.services import disconnection_record
 from payments.services import payment_record
 from reports.emails import daily_summary_send
 from reports.formats import figure_text
