@@ -25,7 +25,7 @@ from core.models import Source
 from core.money import amount_checked, format_count, format_inr
 from drives.reconnections import reconnection_order_for_payment, stop_for_payment, stop_paid_log, stops_settle
 from payments.models import Payment, PaymentMode, ReceiptNumber
-from payments.selectors import receipt_series_free
+from payments.selectors import receipt_series_free, receipt_series_prefix
 
 logger = logging.getLogger(__name__)
 
@@ -222,13 +222,14 @@ def receipt_block_reserve(*, user: User, count: int, division: Division | None =
 
 def receipt_no_propose(*, user: User, division: Division) -> str:
     """The receipt number a pay page proposes to ``user`` (the field clerk's at a stop, an officer's at the
-    counter): the first of their own unused numbers that a page reserved (the field app's blocks are its own)
-    and that no page proposed in the last PROPOSAL_HOLD; a new block of PAGE_BLOCK when none is left. So two
-    pages open at once, the same user's or two users', never propose the same number."""
+    counter): the first of their own unused numbers of this year's series that a page reserved (the field app's
+    blocks are its own) and that no page proposed in the last PROPOSAL_HOLD; a new block of PAGE_BLOCK when none
+    is left. So two pages open at once, the same user's or two users', never propose the same number."""
     now = timezone.now()
     with transaction.atomic():
         proposed = (ReceiptNumber.objects.select_for_update(skip_locked=True)
-                    .filter(reserved_by=user, division=division, source=Source.WEB, payment__isnull=True)
+                    .filter(reserved_by=user, division=division, source=Source.WEB, payment__isnull=True,
+                            number__startswith=receipt_series_prefix(division))
                     .exclude(proposed_at__gte=now - PROPOSAL_HOLD).order_by("pk").first())
         if proposed is None:
             proposed = receipt_block_reserve(user=user, count=PAGE_BLOCK, division=division, source=Source.WEB)[0]

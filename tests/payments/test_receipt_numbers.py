@@ -3,15 +3,19 @@ unique across KESCO; a division's proposed series that nothing jams; numbers res
 receipt-blocks/, the pay pages' proposals), which nobody else may use; a clerk opens only their own receipts."""
 
 import re
+import threading
+import time
 
 import pytest
+from django.db import connection, transaction
 from django.test import Client
+from django.utils import timezone
 
 from arrears.models import LedgerEntry
 from core.codes import receipt_no_canonical
 from core.dates import india_today
 from payments.models import Payment, ReceiptNumber
-from payments.services import payment_record
+from payments.services import payment_record, receipt_block_reserve, receipt_no_propose
 from tests.drives.reconnection_data import defaulter, on_drive
 from tests.factories import make_user
 
@@ -173,6 +177,39 @@ def test_two_pay_pages_open_at_once_propose_different_numbers(stop, officer, cle
 
     assert len({first, second, officers, counter}) == 4
     assert first == series(1)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("with_block", [False, True], ids=["no block yet", "a block already"])
+def test_two_pages_at_the_same_moment_propose_different_numbers(rtp, clerk, with_block):
+    if with_block:
+        receipt_block_reserve(user=clerk, count=5, division=rtp, source="web")
+    first_proposed, numbers = threading.Event(), {}
+
+    def second_page():
+        first_proposed.wait(timeout=10)
+        try:
+            numbers["second"] = receipt_no_propose(user=clerk, division=rtp)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=second_page)
+    thread.start()
+    with transaction.atomic():  # the first page's request, still open while the second asks
+        numbers["first"] = receipt_no_propose(user=clerk, division=rtp)
+        first_proposed.set()
+        time.sleep(0.5)
+    thread.join(timeout=30)
+
+    assert numbers["first"] != numbers["second"]
+    assert numbers["first"] == series(1)
+
+
+def test_a_page_proposes_none_of_last_year_s_numbers(stop, rtp, clerk):
+    ReceiptNumber.objects.create(number=f"RTP-{india_today().year - 1}-000001", division=rtp, reserved_by=clerk,
+                                 reserved_at=timezone.now(), source="web")
+
+    assert proposed(logged_in(clerk).get(f"/field/stops/{stop.pk}/pay/")) == series(1)
 
 
 def test_the_clerk_s_page_proposes_a_number_of_their_own_block(stop, clerk):
