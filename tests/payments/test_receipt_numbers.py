@@ -111,7 +111,7 @@ def test_it_records_the_canonical_number_on_the_receipt_and_the_ledger(api_clien
     assert LedgerEntry.objects.get(kind="PAYMENT").reference == "RTP-2026-7"
 
 
-def test_the_service_refuses_an_invisible_character_for_the_pages_and_the_admin(consumer, officer):
+def test_it_refuses_an_invisible_character_in_the_service_behind_the_pages_and_the_admin(consumer, officer):
     from core.errors import DomainError
 
     with pytest.raises(DomainError) as refused:
@@ -119,7 +119,7 @@ def test_the_service_refuses_an_invisible_character_for_the_pages_and_the_admin(
     assert (refused.value.code, refused.value.field) == ("invalid_receipt_no", "receipt_no")
 
 
-def test_the_clerk_s_pay_page_refuses_a_look_alike(stop, clerk):
+def test_it_refuses_a_look_alike_on_the_clerk_s_pay_page(stop, clerk):
     client = logged_in(clerk)
     assert client.post(f"/field/stops/{stop.pk}/pay/", {"amount": "100.00", "mode": "cash",
                                                         "receipt_no": "RTP-2026-1"}).status_code == 302
@@ -134,7 +134,7 @@ def test_the_clerk_s_pay_page_refuses_a_look_alike(stop, clerk):
     assert Payment.objects.count() == 1
 
 
-def test_the_counter_page_refuses_a_look_alike(consumer, officer):
+def test_it_refuses_a_look_alike_on_the_counter_page(consumer, officer):
     response = logged_in(officer).post(f"/consumers/{ACCOUNT}/pay/", {"amount": "100.00", "mode": "cash",
                                                                       "receipt_no": "RTP-2026-1\u202e"})
     assert response.status_code == 400
@@ -143,7 +143,7 @@ def test_the_counter_page_refuses_a_look_alike(consumer, officer):
 
 # --- the proposed series ------------------------------------------------------------------------------------
 
-def test_a_number_beyond_the_series_does_not_jam_the_counter_s_proposals(consumer, officer, clerk):
+def test_it_is_not_jammed_by_a_number_beyond_the_series(consumer, officer, clerk):
     payment_record(user=clerk, account_no=ACCOUNT, amount="100.00", mode="cash",
                    receipt_no=f"RTP-{india_today().year}-999999999")
     client = logged_in(officer)
@@ -157,7 +157,7 @@ def test_a_number_beyond_the_series_does_not_jam_the_counter_s_proposals(consume
         series(1), series(2), series(3)]
 
 
-def test_the_series_takes_the_lowest_free_numbers_once_its_last_is_used(api_client, consumer, clerk):
+def test_it_takes_the_lowest_free_numbers_once_the_series_last_is_used(api_client, consumer, clerk):
     pay(api_client, clerk, series(1))
     pay(api_client, clerk, series(3))
     pay(api_client, clerk, f"RTP-{india_today().year}-999999")  # the series' last number, typed by hand
@@ -168,7 +168,7 @@ def test_the_series_takes_the_lowest_free_numbers_once_its_last_is_used(api_clie
     assert all(pay(api_client, clerk, number).status_code == 201 for number in numbers)
 
 
-def test_two_pay_pages_open_at_once_propose_different_numbers(stop, officer, clerk, second_clerk):
+def test_it_proposes_different_numbers_on_two_pay_pages_open_at_once(stop, officer, clerk, second_clerk):
     clerk_page, clerk_tab = logged_in(clerk), logged_in(clerk)
     first = proposed(clerk_page.get(f"/field/stops/{stop.pk}/pay/"))
     second = proposed(clerk_tab.get(f"/field/stops/{stop.pk}/pay/"))
@@ -181,7 +181,7 @@ def test_two_pay_pages_open_at_once_propose_different_numbers(stop, officer, cle
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("with_block", [False, True], ids=["no block yet", "a block already"])
-def test_two_pages_at_the_same_moment_propose_different_numbers(rtp, clerk, with_block):
+def test_it_proposes_different_numbers_to_two_pages_at_the_same_moment(rtp, clerk, with_block):
     if with_block:
         receipt_block_reserve(user=clerk, count=5, division=rtp, source="web")
     first_proposed, numbers = threading.Event(), {}
@@ -205,14 +205,14 @@ def test_two_pages_at_the_same_moment_propose_different_numbers(rtp, clerk, with
     assert numbers["first"] == series(1)
 
 
-def test_a_page_proposes_none_of_last_year_s_numbers(stop, rtp, clerk):
+def test_it_proposes_none_of_last_year_s_numbers(stop, rtp, clerk):
     ReceiptNumber.objects.create(number=f"RTP-{india_today().year - 1}-000001", division=rtp, reserved_by=clerk,
                                  reserved_at=timezone.now(), source="web")
 
     assert proposed(logged_in(clerk).get(f"/field/stops/{stop.pk}/pay/")) == series(1)
 
 
-def test_the_clerk_s_page_proposes_a_number_of_their_own_block(stop, clerk):
+def test_it_proposes_to_the_clerk_a_number_of_their_own_block(stop, clerk):
     number = proposed(logged_in(clerk).get(f"/field/stops/{stop.pk}/pay/"))
 
     reserved = ReceiptNumber.objects.get(number=number)
@@ -221,7 +221,7 @@ def test_the_clerk_s_page_proposes_a_number_of_their_own_block(stop, clerk):
     assert ReceiptNumber.objects.filter(reserved_by=clerk).count() == 10
 
 
-def test_the_clerk_s_page_never_proposes_a_number_of_the_field_app_s_block(api_client, stop, clerk):
+def test_it_never_proposes_a_number_of_the_field_app_s_block(api_client, stop, clerk):
     block = reserve(api_client, clerk, 3).json()["numbers"]
 
     number = proposed(logged_in(clerk).get(f"/field/stops/{stop.pk}/pay/"))
@@ -229,7 +229,7 @@ def test_the_clerk_s_page_never_proposes_a_number_of_the_field_app_s_block(api_c
     assert number not in block and number == series(4)
 
 
-def test_a_proposal_the_clerk_used_is_not_proposed_again(stop, clerk):
+def test_it_does_not_propose_again_a_number_the_clerk_used(stop, clerk):
     client = logged_in(clerk)
     number = proposed(client.get(f"/field/stops/{stop.pk}/pay/"))
     assert client.post(f"/field/stops/{stop.pk}/pay/", {"amount": "100.00", "mode": "cash",
@@ -258,7 +258,7 @@ def test_it_reserves_a_block_of_the_division_s_series_to_the_clerk(api_client, c
     assert set(ReceiptNumber.objects.values_list("reserved_by__username", flat=True)) == {"clerk_rtp"}
 
 
-def test_two_clerks_blocks_never_share_a_number(api_client, clerk, second_clerk, other_clerk):
+def test_it_never_gives_two_clerks_blocks_one_number(api_client, clerk, second_clerk, other_clerk):
     numbers = [number for user, count in ((clerk, 5), (second_clerk, 5), (clerk, 1))
                for number in reserve(api_client, user, count).json()["numbers"]]
     elsewhere = reserve(api_client, other_clerk, 1).json()["numbers"]
@@ -267,7 +267,7 @@ def test_two_clerks_blocks_never_share_a_number(api_client, clerk, second_clerk,
     assert elsewhere == [f"HSP-{india_today().year}-000001"]
 
 
-def test_a_reserved_number_is_refused_to_anyone_else(api_client, consumer, clerk, second_clerk, officer):
+def test_it_refuses_a_reserved_number_to_anyone_else(api_client, consumer, clerk, second_clerk, officer):
     number = reserve(api_client, clerk, 1).json()["numbers"][0]
 
     for user in (second_clerk, officer):
@@ -277,7 +277,7 @@ def test_a_reserved_number_is_refused_to_anyone_else(api_client, consumer, clerk
     assert not Payment.objects.exists()
 
 
-def test_the_clerk_uses_a_reserved_number_once(api_client, consumer, clerk):
+def test_it_lets_the_clerk_use_a_reserved_number_once(api_client, consumer, clerk):
     number = reserve(api_client, clerk, 1).json()["numbers"][0]
 
     first = pay(api_client, clerk, number)
@@ -288,7 +288,7 @@ def test_the_clerk_uses_a_reserved_number_once(api_client, consumer, clerk):
     assert (again.status_code, again.json()["code"]) == (409, "duplicate_receipt")
 
 
-def test_a_retried_block_request_replays_the_first_block(api_client, clerk):
+def test_it_replays_the_first_block_to_a_retried_request(api_client, clerk):
     first = reserve(api_client, clerk, 2, HTTP_IDEMPOTENCY_KEY="block-1")
     again = reserve(api_client, clerk, 2, HTTP_IDEMPOTENCY_KEY="block-1")
 
@@ -297,14 +297,14 @@ def test_a_retried_block_request_replays_the_first_block(api_client, clerk):
     assert ReceiptNumber.objects.count() == 2
 
 
-def test_hq_and_it_reserve_no_block(api_client, md, it_admin):
+def test_it_reserves_no_block_to_hq_or_it(api_client, md, it_admin):
     assert reserve(api_client, md, 1).status_code == 403
     assert reserve(api_client, it_admin, 1).status_code == 403
     api_client.force_authenticate(None)
     assert api_client.post("/api/v1/receipt-blocks/", {"count": 1}, format="json").status_code == 401
 
 
-def test_the_admin_lists_the_division_s_reserved_numbers_read_only(api_client, clerk, other_clerk, officer):
+def test_it_lists_the_division_s_reserved_numbers_in_the_admin_read_only(api_client, clerk, other_clerk, officer):
     reserve(api_client, clerk, 1)
     reserve(api_client, other_clerk, 1)
 
@@ -317,7 +317,8 @@ def test_the_admin_lists_the_division_s_reserved_numbers_read_only(api_client, c
 
 # --- whose receipts a clerk opens ---------------------------------------------------------------------------
 
-def test_a_clerk_opens_only_the_receipts_of_payments_they_took(api_client, consumer, clerk, second_clerk, officer):
+def test_it_lets_a_clerk_open_only_the_receipts_of_payments_they_took(api_client, consumer, clerk, second_clerk,
+                                                                      officer):
     payment = pay(api_client, clerk, "RTP-R-1").json()["id"]
 
     for address in (f"/field/receipts/{payment}/", f"/payments/{payment}/receipt/"):
