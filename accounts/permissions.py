@@ -22,6 +22,9 @@ ROLE_MATRIX: dict[str, frozenset[str]] = {
     "take_payment": frozenset({CLERK, OFFICER, IT}),
     "backdate_payment": frozenset({OFFICER, IT}),
     "adjust_ledger": frozenset({OFFICER, IT}),
+    # Blocks of receipt numbers (POST receipt-blocks/): a clerk's for the field app, an officer's for their own
+    # counter use; both belong to a division, whose series the numbers are of. IT belongs to none.
+    "reserve_receipts": frozenset({CLERK, OFFICER}),
     # Uploads of the billing system's files. Divisions are KESCO-wide: IT only.
     "import": frozenset({OFFICER, IT}),
     "import_divisions": frozenset({IT}),
@@ -86,6 +89,10 @@ def may_see_all_divisions(user) -> bool:
 
 def may_take_payment(user) -> bool:
     return user_may(user, "take_payment")
+
+
+def may_reserve_receipts(user) -> bool:
+    return user_may(user, "reserve_receipts")
 
 
 def may_backdate_payment(user) -> bool:

@@ -66,7 +66,8 @@ CODE_MEANINGS = {
     "invalid_photo": "the photo is too big or not a JPEG, PNG, WebP or HEIC picture",
     "invalid_position": "latitude and longitude must come together, each in range",
     "invalid_reason": "the backdate_reason is too long",
-    "invalid_receipt_no": "the receipt number is too long or has other than letters, digits and signs",
+    "invalid_receipt_no": "the receipt number is not canonical: after Unicode NFKC and upper case, only A-Z, 0-9, "
+                          "- and /, at most 40 characters",
     "invalid_resolution": "the resolution is blank or too long",
     "invalid_status": "the record is no longer in a state that allows this (already done, closed or resolved)",
     "method_required": "a disconnection needs its method",
@@ -77,7 +78,10 @@ CODE_MEANINGS = {
     "paid_in_future": "paid_at is in the future",
     "payment_required": "an outcome of paid is logged by taking the payment (POST payments/ with drive_stop)",
     "protected_consumer": "a protected consumer (hospital, essential service) is never disconnected",
+    "receipt_reserved": "the receipt number is reserved to another user (POST receipt-blocks/); use one of "
+                        "your own",
     "receipt_required": "a receipt number is required (for a dispute: when a deposit was made)",
+    "series_full": "the division's receipt series for the year has fewer free numbers than asked",
     "settled": "the consumer has paid: arrears are no longer over the threshold",
     "stop_closed": "the stop already has its outcome, or its drive is closed",
 }

@@ -7,6 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
+from core.codes import RECEIPT_NO_LENGTH, receipt_no_checked
 from core.errors import DomainError
 from core.money import amount_checked
 
@@ -83,5 +84,24 @@ class AmountInput(serializers.DecimalField):
         amount = super().to_internal_value(data)
         try:
             return amount_checked(amount, field=self.field_name, allow_zero=self.allow_zero)
+        except DomainError as exc:
+            raise serializers.ValidationError(exc.detail, code=exc.code) from None
+
+
+class ReceiptNoInput(serializers.CharField):
+    """A receipt number, made canonical by the one rule (core.codes.receipt_no_checked): NFKC, upper case, then
+    only A-Z, 0-9, "-" and "/", at most 40 characters. Anything else (a space inside, a zero-width or bidi
+    character, a look-alike letter) is a 400 on this field, never a 409."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", RECEIPT_NO_LENGTH)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        text = super().to_internal_value(data)
+        if not text:
+            return text  # allow_blank: an optional number left empty
+        try:
+            return receipt_no_checked(text, field=self.field_name)
         except DomainError as exc:
             raise serializers.ValidationError(exc.detail, code=exc.code) from None

@@ -11,9 +11,9 @@ from arrears.models import Consumer
 from core.errors import DomainError
 from core.models import Source
 from payments.forms import AdminPaymentForm
-from payments.models import Payment
-from payments.selectors import payments_visible_to
-from payments.services import payment_record
+from payments.models import Payment, ReceiptNumber
+from payments.selectors import payments_visible_to, receipt_numbers_visible_to
+from payments.services import payment_record, receipt_no_propose
 
 
 @admin.register(Payment)
@@ -46,7 +46,11 @@ class PaymentAdmin(AdminFormViewMixin, ReadOnlyAdmin):
     def take_view(self, request):
         """Money at the counter: the same payment_record as the web page and the API."""
         self._require(request, may_take_payment)
-        form = AdminPaymentForm(request.POST or None, initial={"account_no": request.GET.get("account_no", "")})
+        initial = {"account_no": request.GET.get("account_no", "")}
+        if request.method != "POST" and request.user.division is not None:
+            # An officer's counter: a number of the division's series reserved to them (IT belongs to none).
+            initial["receipt_no"] = receipt_no_propose(user=request.user, division=request.user.division)
+        form = AdminPaymentForm(request.POST or None, initial=initial)
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             try:
@@ -61,3 +65,17 @@ class PaymentAdmin(AdminFormViewMixin, ReadOnlyAdmin):
             else:
                 return redirect("payment-receipt", pk=payment.pk)
         return self._render_form(request, form, _("Take a payment"))
+
+
+@admin.register(ReceiptNumber)
+class ReceiptNumberAdmin(ReadOnlyAdmin):
+    """Receipt numbers reserved to clerks (the field app's blocks) and to pay pages: who holds which, and which
+    payment used it. Read-only: the numbers are reserved by POST receipt-blocks/ and the pay pages."""
+
+    list_display = ["number", "reserved_by", "reserved_at", "source", "payment", "division"]
+    list_filter = ["source", ("payment", admin.EmptyFieldListFilter), ("division", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["=number", "reserved_by__username"]
+    date_hierarchy = "reserved_at"
+
+    def get_queryset(self, request):
+        return receipt_numbers_visible_to(request.user)

@@ -11,18 +11,27 @@ from rest_framework.response import Response
 
 from arrears.models import Consumer
 from core.api_docs import IDEMPOTENCY_KEY, responses
-from core.api_fields import AmountInput
+from core.api_fields import AmountInput, ReceiptNoInput
 from core.idempotency import idempotent
 from core.models import MONEY, Source
 from payments.models import PaymentMode
 from payments.selectors import payments_listed
-from payments.services import BACKDATE_REASON_LENGTH, BANK_LENGTH, INSTRUMENT_NO_LENGTH, MAX_ID, payment_record
+from payments.services import (
+    BACKDATE_REASON_LENGTH,
+    BANK_LENGTH,
+    INSTRUMENT_NO_LENGTH,
+    MAX_ID,
+    RECEIPT_BLOCK_MAX,
+    payment_record,
+    receipt_block_reserve,
+)
 
 # The refusals of POST payments/ (409 codes), as payment_record raises them: documented in the schema. An
 # amount of zero or less is not among them: AmountInput answers it 400 on `amount`, like a negative one.
 PAYMENT_CODES = ("amount_too_large", "invalid_mode", "receipt_required", "invalid_receipt_no",
-                 "duplicate_receipt", "invalid_drive_stop", "invalid_reason", "invalid_paid_at", "paid_in_future",
-                 "backdated", "balance_overflow", "instrument_required", "invalid_instrument_no", "invalid_bank")
+                 "duplicate_receipt", "receipt_reserved", "invalid_drive_stop", "invalid_reason", "invalid_paid_at",
+                 "paid_in_future", "backdated", "balance_overflow", "instrument_required", "invalid_instrument_no",
+                 "invalid_bank")
 
 
 class DateTimeInput(serializers.DateTimeField):
@@ -49,8 +58,11 @@ class PaymentInput(serializers.Serializer):
                                    "zero (zero or negative: 400 on amount) and at most the PAYMENT_MAX_AMOUNT "
                                    "setting (409 amount_too_large)")
     mode = serializers.ChoiceField(choices=PaymentMode.choices, help_text=MODE_HELP)
-    receipt_no = serializers.CharField(max_length=40, help_text="the receipt's number as issued; unique across "
-                                                                "KESCO (409 duplicate_receipt)")
+    receipt_no = ReceiptNoInput(help_text="the receipt's number as issued, made canonical: Unicode NFKC, upper case, "
+                                          "then only A-Z, 0-9, - and /, at most 40 characters (anything else, a "
+                                          "space, an invisible or look-alike character, is a 400 on receipt_no); "
+                                          "unique across KESCO (409 duplicate_receipt); one reserved to another "
+                                          "user is 409 receipt_reserved")
     paid_at = DateTimeInput(required=False, allow_null=True,
                             help_text="when it was paid (ISO 8601 with offset); now when absent. At most "
                                       "PAYMENT_BACKDATE_DAYS back unless an officer gives backdate_reason")
@@ -171,3 +183,60 @@ class PaymentApi(generics.ListAPIView):
         except DjangoPermissionDenied as exc:
             raise PermissionDenied(str(exc)) from None
         return Response(PaymentOutput(payment).data, status=status.HTTP_201_CREATED)
+
+
+# --- receipt blocks: numbers reserved to a clerk for the field app -------------------------------------------
+
+RECEIPT_BLOCK_CODES = ("series_full",)
+
+
+class ReceiptBlockInput(serializers.Serializer):
+    count = serializers.IntegerField(min_value=1, max_value=RECEIPT_BLOCK_MAX,
+                                     help_text=f"how many numbers to reserve, 1 to {RECEIPT_BLOCK_MAX} (else 400 on "
+                                               "count)")
+
+
+class ReceiptBlockOutput(serializers.Serializer):
+    numbers = serializers.ListField(child=serializers.CharField(), help_text=(
+        "the numbers reserved to you, of your division's series for the year (\"RTP-2026-004187\"), in order: "
+        "yours until a payment of yours uses one; anyone else's payment with one is 409 receipt_reserved"))
+
+
+RECEIPT_BLOCK_REQUEST = {"count": 3}
+RECEIPT_BLOCK_CREATED = {"numbers": ["RTP-2026-004187", "RTP-2026-004188", "RTP-2026-004189"]}
+
+
+class ReceiptBlockApi(generics.GenericAPIView):
+    """`POST`: reserve a block of receipt numbers to yourself, so the field app can issue receipts offline that no
+    other phone or pay page ever issues. Clerks (for the field app) and officers (for their own counter use); HQ
+    and IT belong to no division's series (403).
+
+    Honours `Idempotency-Key`: a retried request replays the first block and reserves nothing more.
+    """
+
+    serializer_class = ReceiptBlockInput
+
+    @extend_schema(request=ReceiptBlockInput, parameters=[IDEMPOTENCY_KEY],
+                   responses=responses({201: ReceiptBlockOutput}, name="ReceiptBlockCreate",
+                                       codes=RECEIPT_BLOCK_CODES, idempotent=True,
+                                       invalid={"count": ["Ensure this value is less than or equal to 100."]},
+                                       refused={"code": "idempotency_conflict", "field": "Idempotency-Key",
+                                                "detail": "Idempotency-Key 'block-7' was used with another "
+                                                          "request"}),
+                   examples=[OpenApiExample("three numbers for the day", value=RECEIPT_BLOCK_REQUEST,
+                                            request_only=True),
+                             OpenApiExample("three numbers for the day", value=RECEIPT_BLOCK_CREATED,
+                                            response_only=True, status_codes=["201"])])
+    def post(self, request):
+        return idempotent(request, operation="receipt-blocks.create", handler=lambda: self._create(request))
+
+    def _create(self, request) -> Response:
+        data = ReceiptBlockInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            reserved = receipt_block_reserve(user=request.user, count=data.validated_data["count"],
+                                             source=Source.API)
+        except DjangoPermissionDenied as exc:
+            raise PermissionDenied(str(exc)) from None
+        return Response(ReceiptBlockOutput({"numbers": [r.number for r in reserved]}).data,
+                        status=status.HTTP_201_CREATED)

@@ -26,8 +26,8 @@ from drives.reconnections import stop_takes_money
 from drives.selectors import stops_visible_to
 from payments.forms import PaymentForm
 from payments.models import PaymentMode
-from payments.selectors import payments_listed, payments_visible_to, receipt_no_next
-from payments.services import BANK_LENGTH, INSTRUMENT_NO_LENGTH, payment_record
+from payments.selectors import payments_listed, receipts_visible_to
+from payments.services import BANK_LENGTH, INSTRUMENT_NO_LENGTH, payment_record, receipt_no_propose
 
 
 class FieldPaymentForm(PaymentForm):
@@ -91,7 +91,8 @@ def field_pay(request, stop):
         status = 400
     else:
         form = FieldPaymentForm(initial={"amount": consumer.arrears if consumer.arrears > 0 else None,
-                                         "receipt_no": receipt_no_next(division=consumer.division)})
+                                         "receipt_no": receipt_no_propose(user=request.user,
+                                                                          division=consumer.division)})
         status = 200
     return render(request, "drives/field/pay.html", {"stop": stop, "consumer": consumer, "form": form,
                                                      "stop_takes_money": stop_takes_money(stop)}, status=status)
@@ -100,7 +101,8 @@ def field_pay(request, stop):
 @require_GET
 @login_required
 def field_receipt(request, pk):
-    payment = get_object_or_404(payments_visible_to(request.user).select_related("consumer__division"), pk=pk)
+    # A clerk opens the receipts of the payments they took; another's is a 404 (officers: the division's).
+    payment = get_object_or_404(receipts_visible_to(request.user).select_related("consumer__division"), pk=pk)
     return render(request, "drives/field/receipt.html", {
         "payment": payment, "words_en": amount_in_words_en(payment.amount),
         "words_hi": amount_in_words_hi(payment.amount)})

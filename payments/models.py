@@ -60,3 +60,33 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.receipt_no} ₹{self.amount}"
+
+
+class ReceiptNumber(models.Model):
+    """A number of a division's receipt series reserved to one user until a payment of theirs uses it: a clerk's
+    block for the field app (``POST receipt-blocks/``), or the numbers a pay page proposes (the field clerk's, an
+    officer's counter). Nobody else may use it (409 receipt_reserved), so two phones working offline, or two pay
+    pages open at once, never issue the same number."""
+
+    number = models.CharField(_("receipt no."), max_length=40, unique=True)
+    division = models.ForeignKey("accounts.Division", verbose_name=_("division"), on_delete=models.PROTECT,
+                                 related_name="receipt_numbers")
+    reserved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reserved by"),
+                                    on_delete=models.PROTECT, related_name="receipt_numbers")
+    reserved_at = models.DateTimeField(_("reserved at"))
+    # Where it was reserved: api (a block for the field app, which issues it offline) or web (a pay page's
+    # proposals). A pay page proposes only its own (web) numbers, never one the app may issue offline.
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    # When a pay page last proposed it: a page opened meanwhile proposes another (payments.services).
+    proposed_at = models.DateTimeField(_("last proposed at"), null=True, blank=True)
+    payment = models.OneToOneField(Payment, verbose_name=_("used by payment"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="reserved_number")
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("reserved receipt number")
+        verbose_name_plural = _("reserved receipt numbers")
+        indexes = [models.Index(fields=["reserved_by", "payment"], name="receipt_number_unused")]
+
+    def __str__(self) -> str:
+        return self.number

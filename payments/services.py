@@ -9,22 +9,23 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import User
-from accounts.permissions import may_backdate_payment, may_take_payment
+from accounts.models import Division, User
+from accounts.permissions import may_backdate_payment, may_reserve_receipts, may_take_payment
 from arrears.models import EntryKind
 from arrears.services import (
     EARLIEST_ENTRY_DATE,
-    code_checked,
     consumer_for_update,
     ledger_entry_add,
     reference_taken,
     taken_error,
 )
+from core.codes import receipt_no_checked
 from core.errors import DomainError
 from core.models import Source
 from core.money import amount_checked, format_count, format_inr
 from drives.reconnections import reconnection_order_for_payment, stop_for_payment, stop_paid_log, stops_settle
-from payments.models import Payment, PaymentMode
+from payments.models import Payment, PaymentMode, ReceiptNumber
+from payments.selectors import receipt_series_free, receipt_series_prefix
 
 logger = logging.getLogger(__name__)
 
@@ -113,7 +114,7 @@ def payment_record(*, user: User, account_no: str, amount, mode: str, receipt_no
     if mode not in PaymentMode.values:
         raise DomainError(_("one of %(choices)s") % {"choices": ", ".join(PaymentMode.values)}, code="invalid_mode",
                           field="mode")
-    receipt_no = code_checked(receipt_no, field="receipt_no", required_code="receipt_required")
+    receipt_no = receipt_no_checked(receipt_no)
     instrument_no = _detail_checked(instrument_no, mode=mode, field="instrument_no", needed_by=NEEDS_INSTRUMENT_NO,
                                     length=INSTRUMENT_NO_LENGTH,
                                     what=_("UPI reference") if mode == PaymentMode.UPI else _("cheque or DD number"))
@@ -134,6 +135,7 @@ def payment_record(*, user: User, account_no: str, amount, mode: str, receipt_no
             if Payment.objects.filter(receipt_no=receipt_no).exists() or reference_taken(
                     kind=EntryKind.PAYMENT, reference=receipt_no):
                 raise taken_error("receipt_no", receipt_no, "duplicate_receipt")
+            reserved = _reserved_number_held(user=user, receipt_no=receipt_no)
             stop = None
             if drive_stop_id is not None:
                 stop = stop_for_payment(user=user, consumer=consumer, stop_id=drive_stop_id)
@@ -148,12 +150,89 @@ def payment_record(*, user: User, account_no: str, amount, mode: str, receipt_no
                 stop_paid_log(stop=stop, user=user, at=paid_at, source=source)
             stops_settle(consumer=consumer, at=timezone.now(), user=user)
             order = reconnection_order_for_payment(consumer=consumer, user=user, source=source)
-            return Payment.objects.create(
+            payment = Payment.objects.create(
                 consumer=consumer, ledger_entry=entry, amount=amount, mode=mode, receipt_no=receipt_no,
                 paid_at=paid_at, drive_stop=stop, reconnection_order=order, backdate_reason=backdate_reason,
                 instrument_no=instrument_no, bank=bank,
                 balance_after=consumer.balance, arrears_after=consumer.arrears, taken_by=user, source=source,
             )
+            _reserved_number_use(reserved, payment)
+            return payment
     except IntegrityError:
         # Two requests with one receipt number at the same moment: the second loses.
         raise taken_error("receipt_no", receipt_no, "duplicate_receipt") from None
+
+
+# --- receipt numbers reserved to a user (DESIGN.md: a clerk's field receipts come from blocks) ----------------
+
+RECEIPT_BLOCK_MAX = 100
+# The block a pay page reserves when its user has no number left to propose.
+PAGE_BLOCK = 10
+# A number a pay page proposed is not proposed again for this long: a second page opened meanwhile (another
+# tab, the next stop) proposes the next one. After it, an unused number is proposed again.
+PROPOSAL_HOLD = timedelta(minutes=30)
+
+
+def _reserved_number_held(*, user: User, receipt_no: str) -> ReceiptNumber | None:
+    """The reservation of ``receipt_no``, locked, when it is ``user``'s (the payment will use it); None when the
+    number is reserved to nobody. 409 receipt_reserved when it is someone else's."""
+    reserved = ReceiptNumber.objects.select_for_update().filter(number=receipt_no).first()
+    if reserved is None:
+        return None
+    if reserved.reserved_by_id != user.pk:
+        raise DomainError(_("receipt number %(value)s is reserved to another user; use one of your own")
+                          % {"value": receipt_no}, code="receipt_reserved", field="receipt_no")
+    if reserved.payment_id is not None:
+        # A twin request used it while this one waited for the lock.
+        raise taken_error("receipt_no", receipt_no, "duplicate_receipt")
+    return reserved
+
+
+def _reserved_number_use(reserved: ReceiptNumber | None, payment: Payment) -> None:
+    if reserved is not None:
+        reserved.payment = payment
+        reserved.save(update_fields=["payment"])
+
+
+def receipt_block_reserve(*, user: User, count: int, division: Division | None = None,
+                          source: str = Source.API) -> list[ReceiptNumber]:
+    """Reserves ``count`` (1 to RECEIPT_BLOCK_MAX) numbers of the division's series to ``user`` until payments of
+    theirs use them: unique across KESCO, never proposed or reserved to anyone else. A clerk's or officer's own
+    division; ``division`` for IT, who belongs to none (a pay page proposes from the consumer's division). The
+    division's row lock makes two reservations at once take different numbers."""
+    if not may_take_payment(user) or (division is None and not may_reserve_receipts(user)):
+        raise PermissionDenied(_("only clerks and officers reserve receipt numbers"))
+    if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= RECEIPT_BLOCK_MAX:
+        raise DomainError(_("from 1 to %(most)s") % {"most": format_count(RECEIPT_BLOCK_MAX)}, code="invalid_count",
+                          field="count")
+    division_id = user.division_id if division is None else division.pk
+    if division_id is None:
+        raise PermissionDenied(_("only clerks and officers reserve receipt numbers"))
+    with transaction.atomic():
+        division = Division.objects.select_for_update(no_key=True).filter(pk=division_id).get()
+        numbers = receipt_series_free(division=division, count=count)
+        if len(numbers) < count:
+            raise DomainError(_("the division's receipt series for the year has fewer than %(count)s numbers "
+                                "left") % {"count": format_count(count)}, code="series_full", field="count")
+        now = timezone.now()
+        return ReceiptNumber.objects.bulk_create(
+            ReceiptNumber(number=number, division=division, reserved_by=user, reserved_at=now, source=source)
+            for number in numbers)
+
+
+def receipt_no_propose(*, user: User, division: Division) -> str:
+    """The receipt number a pay page proposes to ``user`` (the field clerk's at a stop, an officer's at the
+    counter): the first of their own unused numbers of this year's series that a page reserved (the field app's
+    blocks are its own) and that no page proposed in the last PROPOSAL_HOLD; a new block of PAGE_BLOCK when none
+    is left. So two pages open at once, the same user's or two users', never propose the same number."""
+    now = timezone.now()
+    with transaction.atomic():
+        proposed = (ReceiptNumber.objects.select_for_update(skip_locked=True)
+                    .filter(reserved_by=user, division=division, source=Source.WEB, payment__isnull=True,
+                            number__startswith=receipt_series_prefix(division))
+                    .exclude(proposed_at__gte=now - PROPOSAL_HOLD).order_by("pk").first())
+        if proposed is None:
+            proposed = receipt_block_reserve(user=user, count=PAGE_BLOCK, division=division, source=Source.WEB)[0]
+        proposed.proposed_at = now
+        proposed.save(update_fields=["proposed_at"])
+        return proposed.number

@@ -14,7 +14,7 @@ from arrears.views import consumer_page
 from core.errors import DomainError
 from core.models import Source
 from payments.forms import PaymentForm
-from payments.selectors import payments_visible_to
+from payments.selectors import receipts_visible_to
 from payments.services import payment_record
 
 
@@ -53,5 +53,5 @@ def payment_take(request, account_no):
 @require_GET
 @login_required
 def payment_receipt(request, pk):
-    payment = get_object_or_404(payments_visible_to(request.user).select_related("consumer__division"), pk=pk)
+    payment = get_object_or_404(receipts_visible_to(request.user).select_related("consumer__division"), pk=pk)
     return render(request, "payments/receipt.html", {"payment": payment})

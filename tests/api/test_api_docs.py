@@ -41,6 +41,7 @@ def test_it_documents_the_payments_refusals_with_their_codes(schema):
     # An amount of zero or less is a 400 on the field now, never a 409.
     assert "invalid_amount" not in codes
     assert "`duplicate_receipt`: " + CODE_MEANINGS["duplicate_receipt"] in answers["409"]["description"]
+    assert "`receipt_reserved`: " + CODE_MEANINGS["receipt_reserved"] in answers["409"]["description"]
 
 
 def test_it_documents_section_56_refusals_on_the_outcome(schema):
@@ -132,6 +133,7 @@ def test_examples_are_realistic(schema):
 
 @pytest.mark.parametrize(("serializer", "example"), [
     ("payments.api.PaymentInput", "payments.api.PAYMENT_REQUEST"),
+    ("payments.api.ReceiptBlockInput", "payments.api.RECEIPT_BLOCK_REQUEST"),
     ("drives.api.notices.NoticeInput", "drives.api.notices.NOTICE_REQUEST"),
     ("drives.api.drives.DriveInput", "drives.api.drives.DRIVE_REQUEST"),
     ("drives.api.disputes.DisputeInput", "drives.api.disputes.DISPUTE_REQUEST"),

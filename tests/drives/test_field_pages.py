@@ -108,11 +108,10 @@ def test_it_proposes_the_next_receipt_number_of_the_division_series(day, clerk, 
     year = india_today().year
     client = logged_in(clerk, password)
     stop = day["stops"]["Geeta Devi"]
-    assert f'value="RTP-{year}-1"' in client.get(f"/field/stops/{stop.pk}/pay/").content.decode()
-
     payment_record(user=clerk, account_no=day["shyam"].account_no, amount=Decimal("100.00"), mode="cash",
                    receipt_no=f"RTP-{year}-41", source=Source.WEB)
-    assert f'value="RTP-{year}-42"' in client.get(f"/field/stops/{stop.pk}/pay/").content.decode()
+    # A number of the clerk's own block, after the last one of the series (tests/payments/test_receipt_numbers.py).
+    assert f'value="RTP-{year}-000042"' in client.get(f"/field/stops/{stop.pk}/pay/").content.decode()
 
 
 def test_it_takes_a_payment_at_the_stop_and_shows_the_receipt_in_words(day, clerk, password):
