@@ -13,6 +13,7 @@ from arrears.selectors import consumer_get
 from arrears.views import consumer_page
 from core.errors import DomainError
 from core.models import Source
+from core.words import amount_in_words_en, amount_in_words_hi
 from payments.forms import PaymentForm
 from payments.selectors import payments_visible_to
 from payments.services import payment_record
@@ -54,4 +55,13 @@ def payment_take(request, account_no):
 @login_required
 def payment_receipt(request, pk):
     payment = get_object_or_404(payments_visible_to(request.user).select_related("consumer__division"), pk=pk)
-    return render(request, "payments/receipt.html", {"payment": payment})
+    return receipt_page(request, payment, field=False)
+
+
+def receipt_page(request, payment, *, field: bool):
+    """The one receipt (templates/payments/receipt.html), at the counter and, ``field``, in the field pages (the
+    clerk's view, payments.field_views.field_receipt): amount in figures and in words in both languages, the
+    arrears still outstanding, the reconnection order the payment brought about or what is still short."""
+    return render(request, "payments/receipt.html", {
+        "payment": payment, "field": field, "base_template": "drives/field/_base.html" if field else "base.html",
+        "words_en": amount_in_words_en(payment.amount), "words_hi": amount_in_words_hi(payment.amount)})
