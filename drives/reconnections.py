@@ -9,6 +9,7 @@ reach them through the arrears.signals.ledger_credited signal (ledger_credited_r
 """
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -170,14 +171,33 @@ def _cut_without_order(consumer: Consumer) -> Disconnection | None:
     return disconnection
 
 
+@dataclass(frozen=True)
+class ReconnectionDue:
+    """Where a disconnected consumer stands towards the reconnection minimum of the last cut."""
+
+    minimum: Decimal
+    paid: Decimal  # credits since the cut
+
+    @property
+    def short_by(self) -> Decimal:
+        return max(Decimal("0.00"), self.minimum - self.paid)
+
+
+def reconnection_due(*, consumer: Consumer) -> ReconnectionDue | None:
+    """The minimum of the consumer's last cut and what was paid towards it since; None when there is no cut
+    waiting for its order (the consumer is connected, or the order is made). What the pages show."""
+    disconnection = _cut_without_order(consumer)
+    if disconnection is None:
+        return None
+    return ReconnectionDue(minimum=reconnection_minimum(disconnection), paid=credits_since(disconnection))
+
+
 def reconnection_short_by(*, consumer: Consumer) -> Decimal | None:
     """What a disconnected consumer still has to pay towards the reconnection minimum of the last cut: the
     minimum less the credits since the cut, never below 0.00. None when there is no cut waiting for its order
     (the consumer is connected, or the order is made)."""
-    disconnection = _cut_without_order(consumer)
-    if disconnection is None:
-        return None
-    return max(Decimal("0.00"), reconnection_minimum(disconnection) - credits_since(disconnection))
+    due = reconnection_due(consumer=consumer)
+    return None if due is None else due.short_by
 
 
 def reconnection_order_for_payment(*, consumer: Consumer, user: User | None, source: str,

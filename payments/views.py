@@ -14,6 +14,7 @@ from arrears.views import consumer_page
 from core.errors import DomainError
 from core.models import Source
 from core.words import amount_in_words_en, amount_in_words_hi
+from drives.reconnections import reconnection_due
 from payments.forms import PaymentForm
 from payments.selectors import payments_visible_to
 from payments.services import payment_record
@@ -27,7 +28,8 @@ def _form_for(user, form):
 @login_required
 def consumer_detail(request, account_no):
     consumer = consumer_get(request.user, account_no)
-    return consumer_page(request, consumer, payment_form=_form_for(request.user, PaymentForm()))
+    return consumer_page(request, consumer, payment_form=_form_for(request.user, PaymentForm()),
+                         reconnection_due=reconnection_due(consumer=consumer))
 
 
 @require_http_methods(["POST"])
@@ -48,7 +50,8 @@ def payment_take(request, account_no):
             form.add_domain_error(exc)
         else:
             return redirect("payment-receipt", pk=payment.pk)
-    return consumer_page(request, consumer, payment_form=form, status=400)
+    return consumer_page(request, consumer, payment_form=form, reconnection_due=reconnection_due(consumer=consumer),
+                         status=400)
 
 
 @require_GET

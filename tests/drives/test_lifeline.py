@@ -10,7 +10,7 @@ import pytest
 from arrears.models import Consumer
 from drives.reconnections import reconnection_approve, reconnection_minimum_for, reconnection_short_by
 from payments.services import payment_record
-from tests.drives.reconnection_data import cut, defaulter
+from tests.drives.reconnection_data import cut, defaulter, on_drive
 
 
 def cut_consumer(division, officer, *, category: str, load: str, owes: str) -> Consumer:
@@ -93,3 +93,29 @@ def test_it_says_nothing_is_short_for_a_consumer_cut_before_drives_were_recorded
     defaulter(rtp, account_no="00054321", status="disconnected")
     assert reconnection_short_by(consumer=Consumer.objects.get(account_no="00054321")) is None
     assert pay(clerk, "100.00", "R-1").reconnection_short_by is None
+
+
+# --- the pages: the minimum as reconnection_minimum_for computes it ------------------------------------------------
+
+def test_the_consumer_page_and_the_stop_page_show_the_lifeline_minimum_and_what_is_still_short(
+        rtp, officer, clerk, client):
+    consumer = defaulter(rtp, account_no="00054321", owes="12000.00", category="LMV-1", sanctioned_load_kw="0.50")
+    stop = on_drive(consumer, officer=officer, clerk=clerk)
+    cut(consumer, by=officer)
+    pay(clerk, "1000.00", "R-1")
+    shown = ('data-minimum="1200.00" data-short-by="200.00"><strong>₹1,200.00</strong> '
+             '<span class="muted">paid since the cut ₹1,000.00, still short ₹200.00</span>')
+    client.force_login(officer)
+    assert shown in client.get("/consumers/00054321/").content.decode()
+    client.force_login(clerk)
+    assert shown in client.get(f"/field/stops/{stop.pk}/").content.decode()
+
+    pay(clerk, "200.00", "R-2")  # the order is made: nothing more is due
+    assert "reconnection-due" not in client.get(f"/field/stops/{stop.pk}/").content.decode()
+    assert "reconnection-due" not in client.get("/consumers/00054321/").content.decode()
+
+
+def test_the_consumer_page_shows_no_minimum_for_a_connected_consumer(rtp, officer, client):
+    defaulter(rtp, account_no="00054321", category="LMV-1", sanctioned_load_kw="0.50")
+    client.force_login(officer)
+    assert "reconnection-due" not in client.get("/consumers/00054321/").content.decode()
