@@ -3,6 +3,7 @@ field, in English and Hindi side by side, showing the amount paid in figures and
 outstanding, and the reconnection order the payment brought about with its due time or, for a disconnected
 consumer, what is still short of the reconnection minimum."""
 
+import zoneinfo
 from decimal import Decimal
 
 import pytest
@@ -13,6 +14,7 @@ from payments.services import payment_record
 from tests.drives.reconnection_data import cut, defaulter
 from tests.kesco.test_hindi import english_words, stored_words
 
+INDIA = zoneinfo.ZoneInfo("Asia/Kolkata")
 PAGES = ("/payments/{pk}/receipt/", "/field/receipts/{pk}/")
 
 
@@ -46,7 +48,7 @@ def receipts(user, payment) -> list[str]:
 
 def when(moment) -> str:
     with translation.override("en"):
-        return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+        return formats.date_format(timezone.localtime(moment, INDIA), "DATETIME_FORMAT")
 
 
 def test_it_renders_the_counter_and_the_field_receipt_from_one_template(debtor, clerk):
@@ -69,6 +71,13 @@ def test_it_shows_the_amount_paid_and_the_arrears_still_outstanding(debtor, cler
         assert '<strong class="arrears-after">₹33,350.00</strong>' in page
         assert "Arrears still outstanding" in page and "अब भी शेष बकाया" in page
         assert "receipt-reconnection" not in page and "receipt-short-by" not in page  # connected: neither
+
+
+def test_it_dates_the_receipt_in_india_time_whatever_the_server_says(debtor, clerk, settings):
+    settings.TIME_ZONE = "UTC"
+    payment = pay(clerk, "6650.00")
+    for page in receipts(clerk, payment):
+        assert f'<dd class="paid-at">{when(payment.paid_at)} IST</dd>' in page
 
 
 def test_the_officers_receipt_now_has_the_amount_in_words_in_both_languages(debtor, officer):
