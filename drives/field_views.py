@@ -23,7 +23,7 @@ from core.dates import india_today
 from core.errors import DomainError
 from core.models import Source
 from drives.models import NOTICE_CLEAR_DAYS, DisconnectionMethod, Notice, Outcome, StopStatus
-from drives.reconnections import reconnection_done
+from drives.reconnections import reconnection_done, reconnection_due
 from drives.selectors import clerk_stops_today, notice_valid_exists, reconnections_visible_to, stops_visible_to
 from drives.services import stop_outcome_log
 
@@ -87,6 +87,7 @@ def field_stop(request, pk):
     return render(request, "drives/field/stop.html", {
         "stop": stop, "methods": DisconnectionMethod.choices, "outcomes": [(o.value, o.label) for o in TAP_OUTCOMES],
         "may_take_payment": may_take_payment(request.user),
+        "reconnection_due": reconnection_due(consumer=stop.consumer),
     })
 
 

@@ -9,6 +9,7 @@ reach them through the arrears.signals.ledger_credited signal (ledger_credited_r
 """
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -108,12 +109,34 @@ def _among(consumer_ids: list[int]) -> list[int] | RawSQL:
 
 # --- reconnection orders --------------------------------------------------------------------------------
 
+# Lifeline consumers (UPPCL's order of November 2024): domestic light and fan supply of at most 1 kW.
+LIFELINE_CATEGORY = "LMV-1"
+LIFELINE_MAX_LOAD_KW = Decimal("1")
+
+
+def is_lifeline(consumer: Consumer) -> bool:
+    """An LMV-1 consumer with a sanctioned load of at most LIFELINE_MAX_LOAD_KW."""
+    return (consumer.category == LIFELINE_CATEGORY and consumer.sanctioned_load_kw is not None
+            and consumer.sanctioned_load_kw <= LIFELINE_MAX_LOAD_KW)
+
+
+def reconnection_minimum_for(*, consumer: Consumer, arrears: Decimal) -> Decimal:
+    """The reconnection minimum of ``consumer`` on ``arrears`` (those when cut): RECONNECTION_MIN_SHARE of
+    them, at least RECONNECTION_MIN_AMOUNT, in paise; a lifeline consumer's is the _LIFELINE pair's
+    (10%, at least ₹250 by default). The one place the minimum is computed: orders, the receipt's
+    shortfall and the pages all read it from here."""
+    if is_lifeline(consumer):
+        share, floor = settings.RECONNECTION_MIN_SHARE_LIFELINE, settings.RECONNECTION_MIN_AMOUNT_LIFELINE
+    else:
+        share, floor = settings.RECONNECTION_MIN_SHARE, settings.RECONNECTION_MIN_AMOUNT
+    return max(floor, (share * arrears).quantize(CENT, rounding=ROUND_HALF_UP))
+
+
 def reconnection_minimum(disconnection: Disconnection) -> Decimal:
-    """What a disconnected consumer pays before an order is made: RECONNECTION_MIN_SHARE of the arrears
-    when cut, at least RECONNECTION_MIN_AMOUNT, in paise."""
-    share = (settings.RECONNECTION_MIN_SHARE * disconnection.arrears_at_disconnection).quantize(
-        CENT, rounding=ROUND_HALF_UP)
-    return max(settings.RECONNECTION_MIN_AMOUNT, share)
+    """What a disconnected consumer pays before an order is made: reconnection_minimum_for on the arrears
+    when cut."""
+    return reconnection_minimum_for(consumer=disconnection.consumer,
+                                    arrears=disconnection.arrears_at_disconnection)
 
 
 def credits_since(disconnection: Disconnection) -> Decimal:
@@ -135,6 +158,48 @@ def _last_disconnection(consumer: Consumer) -> Disconnection | None:
     return consumer.disconnections.order_by("-disconnected_at", "-id").first()
 
 
+def _cut_without_order(consumer: Consumer) -> Disconnection | None:
+    """The consumer's last cut while it still waits for its reconnection order (one per disconnection). None
+    when the consumer is connected, or was cut before drives were recorded here (the billing system's status:
+    no cut to reconnect from), or the order is made. (Read through the consumer, the cut's consumer is this
+    very instance: the minimum reads its category and load with no second query.)"""
+    if consumer.status != ConnectionStatus.DISCONNECTED:
+        return None
+    disconnection = _last_disconnection(consumer)
+    if disconnection is None or ReconnectionOrder.objects.filter(disconnection=disconnection).exists():
+        return None
+    return disconnection
+
+
+@dataclass(frozen=True)
+class ReconnectionDue:
+    """Where a disconnected consumer stands towards the reconnection minimum of the last cut."""
+
+    minimum: Decimal
+    paid: Decimal  # credits since the cut
+
+    @property
+    def short_by(self) -> Decimal:
+        return max(Decimal("0.00"), self.minimum - self.paid)
+
+
+def reconnection_due(*, consumer: Consumer) -> ReconnectionDue | None:
+    """The minimum of the consumer's last cut and what was paid towards it since; None when there is no cut
+    waiting for its order (the consumer is connected, or the order is made). What the pages show."""
+    disconnection = _cut_without_order(consumer)
+    if disconnection is None:
+        return None
+    return ReconnectionDue(minimum=reconnection_minimum(disconnection), paid=credits_since(disconnection))
+
+
+def reconnection_short_by(*, consumer: Consumer) -> Decimal | None:
+    """What a disconnected consumer still has to pay towards the reconnection minimum of the last cut: the
+    minimum less the credits since the cut, never below 0.00. None when there is no cut waiting for its order
+    (the consumer is connected, or the order is made)."""
+    due = reconnection_due(consumer=consumer)
+    return None if due is None else due.short_by
+
+
 def reconnection_order_for_payment(*, consumer: Consumer, user: User | None, source: str,
                                    approved_by: User | None = None,
                                    approval_reason: str = "") -> ReconnectionOrder | None:
@@ -142,11 +207,8 @@ def reconnection_order_for_payment(*, consumer: Consumer, user: User | None, sou
     last cut (or whom ``approved_by``, an officer, lets off with less, giving ``approval_reason``), due
     at now + RECONNECTION_DUE_HOURS. None when the consumer is connected, the cut already has its
     order (one per disconnection), or too little has been paid. The caller holds the consumer row lock."""
-    if consumer.status != ConnectionStatus.DISCONNECTED:
-        return None
-    disconnection = _last_disconnection(consumer)
-    # Cut before drives were recorded here (the billing system's status): no cut to reconnect from.
-    if disconnection is None or ReconnectionOrder.objects.filter(disconnection=disconnection).exists():
+    disconnection = _cut_without_order(consumer)
+    if disconnection is None:
         return None
     minimum, paid = reconnection_minimum(disconnection), credits_since(disconnection)
     below = paid < minimum

@@ -423,9 +423,12 @@ PAYMENT_BACKDATE_DAYS = env_int("PAYMENT_BACKDATE_DAYS", 3)
 
 # Disconnection drives (DESIGN.md, domain rules). A disconnected consumer who pays at least
 # the reconnection minimum (this share of the arrears when cut, and at least the amount) gets a
-# reconnection order at once, due within RECONNECTION_DUE_HOURS.
+# reconnection order at once, due within RECONNECTION_DUE_HOURS. Lifeline consumers (LMV-1 with a sanctioned
+# load of at most 1 kW) have a minimum of their own, the _LIFELINE pair (UPPCL's order of November 2024).
 RECONNECTION_MIN_SHARE = env_decimal("RECONNECTION_MIN_SHARE", "0.25")
 RECONNECTION_MIN_AMOUNT = env_decimal("RECONNECTION_MIN_AMOUNT", "1000.00")
+RECONNECTION_MIN_SHARE_LIFELINE = env_decimal("RECONNECTION_MIN_SHARE_LIFELINE", "0.10")
+RECONNECTION_MIN_AMOUNT_LIFELINE = env_decimal("RECONNECTION_MIN_AMOUNT_LIFELINE", "250.00")
 RECONNECTION_DUE_HOURS = env_int("RECONNECTION_DUE_HOURS", 24)
 # Charges per job, by the consumer's broad category group, added to the ledger as SURCHARGE entries.
 DISCONNECTION_CHARGES = env_charges("DISCONNECTION_CHARGES", "domestic=300,commercial=600,industrial=1000,"

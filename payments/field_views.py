@@ -21,13 +21,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.permissions import may_take_payment
 from core.errors import DomainError
 from core.models import Source
-from core.words import amount_in_words_en, amount_in_words_hi
 from drives.reconnections import stop_takes_money
 from drives.selectors import stops_visible_to
 from payments.forms import PaymentForm
 from payments.models import PaymentMode
 from payments.selectors import payments_listed, receipts_visible_to
 from payments.services import BANK_LENGTH, INSTRUMENT_NO_LENGTH, payment_record, receipt_no_propose
+from payments.views import receipt_page
 
 
 class FieldPaymentForm(PaymentForm):
@@ -103,9 +103,7 @@ def field_pay(request, stop):
 def field_receipt(request, pk):
     # A clerk opens the receipts of the payments they took; another's is a 404 (officers: the division's).
     payment = get_object_or_404(receipts_visible_to(request.user).select_related("consumer__division"), pk=pk)
-    return render(request, "drives/field/receipt.html", {
-        "payment": payment, "words_en": amount_in_words_en(payment.amount),
-        "words_hi": amount_in_words_hi(payment.amount)})
+    return receipt_page(request, payment, field=True)
 
 
 @require_GET

@@ -23,7 +23,13 @@ from core.codes import receipt_no_checked
 from core.errors import DomainError
 from core.models import Source
 from core.money import amount_checked, format_count, format_inr
-from drives.reconnections import reconnection_order_for_payment, stop_for_payment, stop_paid_log, stops_settle
+from drives.reconnections import (
+    reconnection_order_for_payment,
+    reconnection_short_by,
+    stop_for_payment,
+    stop_paid_log,
+    stops_settle,
+)
 from payments.models import Payment, PaymentMode, ReceiptNumber
 from payments.selectors import receipt_series_free, receipt_series_prefix
 
@@ -150,9 +156,12 @@ def payment_record(*, user: User, account_no: str, amount, mode: str, receipt_no
                 stop_paid_log(stop=stop, user=user, at=paid_at, source=source)
             stops_settle(consumer=consumer, at=timezone.now(), user=user)
             order = reconnection_order_for_payment(consumer=consumer, user=user, source=source)
+            # What the receipt says is still short of the reconnection minimum, as it was when paid.
+            short_by = reconnection_short_by(consumer=consumer)
             payment = Payment.objects.create(
                 consumer=consumer, ledger_entry=entry, amount=amount, mode=mode, receipt_no=receipt_no,
-                paid_at=paid_at, drive_stop=stop, reconnection_order=order, backdate_reason=backdate_reason,
+                paid_at=paid_at, drive_stop=stop, reconnection_order=order, reconnection_short_by=short_by,
+                backdate_reason=backdate_reason,
                 instrument_no=instrument_no, bank=bank,
                 balance_after=consumer.balance, arrears_after=consumer.arrears, taken_by=user, source=source,
             )

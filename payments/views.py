@@ -13,6 +13,8 @@ from arrears.selectors import consumer_get
 from arrears.views import consumer_page
 from core.errors import DomainError
 from core.models import Source
+from core.words import amount_in_words_en, amount_in_words_hi
+from drives.reconnections import reconnection_due
 from payments.forms import PaymentForm
 from payments.selectors import receipts_visible_to
 from payments.services import payment_record
@@ -26,7 +28,8 @@ def _form_for(user, form):
 @login_required
 def consumer_detail(request, account_no):
     consumer = consumer_get(request.user, account_no)
-    return consumer_page(request, consumer, payment_form=_form_for(request.user, PaymentForm()))
+    return consumer_page(request, consumer, payment_form=_form_for(request.user, PaymentForm()),
+                         reconnection_due=reconnection_due(consumer=consumer))
 
 
 @require_http_methods(["POST"])
@@ -47,11 +50,21 @@ def payment_take(request, account_no):
             form.add_domain_error(exc)
         else:
             return redirect("payment-receipt", pk=payment.pk)
-    return consumer_page(request, consumer, payment_form=form, status=400)
+    return consumer_page(request, consumer, payment_form=form, reconnection_due=reconnection_due(consumer=consumer),
+                         status=400)
 
 
 @require_GET
 @login_required
 def payment_receipt(request, pk):
     payment = get_object_or_404(receipts_visible_to(request.user).select_related("consumer__division"), pk=pk)
-    return render(request, "payments/receipt.html", {"payment": payment})
+    return receipt_page(request, payment, field=False)
+
+
+def receipt_page(request, payment, *, field: bool):
+    """The one receipt (templates/payments/receipt.html), at the counter and, ``field``, in the field pages (the
+    clerk's view, payments.field_views.field_receipt): amount in figures and in words in both languages, the
+    arrears still outstanding, the reconnection order the payment brought about or what is still short."""
+    return render(request, "payments/receipt.html", {
+        "payment": payment, "field": field, "base_template": "drives/field/_base.html" if field else "base.html",
+        "words_en": amount_in_words_en(payment.amount), "words_hi": amount_in_words_hi(payment.amount)})

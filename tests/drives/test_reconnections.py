@@ -32,7 +32,9 @@ def pay(user, amount: str, receipt_no: str):
     ("2000.00", "1000.00"),  # 25% is 500: at least RECONNECTION_MIN_AMOUNT
 ])
 def test_it_asks_a_share_of_the_arrears_when_cut_and_at_least_the_minimum_amount(arrears, minimum):
-    assert reconnection_minimum(Disconnection(arrears_at_disconnection=Decimal(arrears))) == Decimal(minimum)
+    consumer = Consumer(category="LMV-2", sanctioned_load_kw=Decimal("5.00"))  # not lifeline (test_lifeline)
+    assert reconnection_minimum(Disconnection(consumer=consumer, arrears_at_disconnection=Decimal(arrears))) == Decimal(
+        minimum)
 
 
 def test_it_orders_a_reconnection_once_the_payments_since_the_cut_reach_the_minimum(cut_consumer, clerk, settings):

@@ -42,12 +42,22 @@ def test_it_defaults_to_india_time_and_debug():
         ({"REDIS_URL": "http://localhost"}, "REDIS_URL must start with"),
         ({"DEFAULTER_THRESHOLD": "ten thousand"}, "DEFAULTER_THRESHOLD must be a decimal"),
         ({"LANGUAGE_CODE": "fr"}, "LANGUAGE_CODE must be"),
+        ({"RECONNECTION_MIN_SHARE_LIFELINE": "a tenth"}, "RECONNECTION_MIN_SHARE_LIFELINE must be a decimal"),
+        ({"RECONNECTION_MIN_AMOUNT_LIFELINE": "-250"}, "RECONNECTION_MIN_AMOUNT_LIFELINE must be a non-negative"),
     ],
 )
 def test_it_refuses_bad_values_loudly(env, message):
     result = run_python(LOAD, **env)
     assert result.returncode != 0
     assert message in result.stderr
+
+
+def test_it_reads_the_lifeline_reconnection_minimum_from_the_environment():
+    code = ("import django; django.setup(); from django.conf import settings; "
+            "print(settings.RECONNECTION_MIN_SHARE_LIFELINE, settings.RECONNECTION_MIN_AMOUNT_LIFELINE)")
+    assert run_python(code).stdout.split() == ["0.10", "250.00"]  # UPPCL's order of November 2024
+    result = run_python(code, RECONNECTION_MIN_SHARE_LIFELINE="0.05", RECONNECTION_MIN_AMOUNT_LIFELINE="100")
+    assert result.stdout.split() == ["0.05", "100.00"]
 
 
 def test_it_reads_the_database_and_broker_from_the_environment():
