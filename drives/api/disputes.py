@@ -32,7 +32,8 @@ from drives.selectors import disputes_visible_to
 DEPOSIT_REFUSALS = ("deposit_not_found", "deposit_too_early", "deposit_used")
 DISPUTE_CODES = ("invalid_date", "dispute_backdated", "invalid_deposit_receipt_no", "receipt_required",
                  "deposit_mismatch", *DEPOSIT_REFUSALS, "invalid_notes")
-DEPOSIT_CODES = ("invalid_status", "invalid_receipt_no", "receipt_required", *DEPOSIT_REFUSALS)
+# A blank or over-long receipt_no is a 400 here (the serializer), before the service's receipt checks.
+DEPOSIT_CODES = ("invalid_status", *DEPOSIT_REFUSALS)
 RESOLVE_CODES = ("invalid_status", "invalid_date", "invalid_resolution", "invalid_notes")
 RECEIPT_NO_HELP = ("the receipt number of a payment of this consumer already recorded (at the counter, in the "
                    "field or imported from the billing system), not older than the disputed bills and not "
