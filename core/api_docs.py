@@ -41,6 +41,14 @@ CODE_MEANINGS = {
     "backdated": "paid_at is further back than PAYMENT_BACKDATE_DAYS; an officer may record it with a "
                  "backdate_reason",
     "balance_overflow": "the consumer's balance would pass what a money column holds",
+    "deposit_mismatch": "deposit_amount is not the sum of the payment deposit_receipt_no names (the whole payment "
+                        "is the deposit; leave deposit_amount out to take it as it is)",
+    "deposit_not_found": "s. 56(1): the deposit must be money the consumer paid: no recorded payment of this "
+                         "consumer has this receipt number",
+    "deposit_too_early": "the payment was made before the disputed bills (the last six before the dispute was "
+                         "raised): it cannot be this dispute's deposit",
+    "deposit_used": "this payment is already counted as a dispute's deposit: one payment backs one dispute",
+    "dispute_backdated": "raised_on is further back than DISPUTE_BACKDATE_DAYS (default 30 days)",
     "dispute_pending": "s. 56(1): a bill dispute is open with its deposit under protest made; no disconnection",
     "drive_date_past": "a drive is planned for today or later",
     "duplicate_receipt": "this receipt number is already recorded; receipt numbers are unique across KESCO",

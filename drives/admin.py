@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.admin_access import ReadOnlyAdmin, RoleAccessMixin, ScopedHistoryMixin, money_column
-from drives.models import Disconnection, Dispute, Drive, Notice, ReconnectionOrder, Stop, TheftCase
+from drives.models import Disconnection, Dispute, DisputeDeposit, Drive, Notice, ReconnectionOrder, Stop, TheftCase
 from drives.selectors import (
     disconnections_visible_to,
     disputes_visible_to,
@@ -145,6 +145,20 @@ class ReconnectionOrderAdmin(ReadOnlyHistoryAdmin):
         return reconnections_visible_to(request.user)
 
 
+class DisputeDepositInline(RoleAccessMixin, admin.TabularInline):
+    """The payments counted as the dispute's deposit: shown, never added here (drives.disputes checks each is
+    a payment of the consumer, not too old and not another dispute's)."""
+
+    model = DisputeDeposit
+    fields = ["ledger_entry", "amount", "added_by", "added_at", "source"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def in_scope(self, request, obj):
+        return True  # asked about the dispute, which the dispute admin's scoped queryset already found
+
+
 @admin.register(Dispute)
 class DisputeAdmin(ReadOnlyHistoryAdmin):
     list_display = ["raised_on", "consumer_account", "status", "amount_disputed_inr", "deposit_inr",
@@ -152,6 +166,7 @@ class DisputeAdmin(ReadOnlyHistoryAdmin):
     list_filter = ["status", ("consumer__division", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["=consumer__account_no", "=deposit_receipt_no"]
     list_select_related = ["consumer"]
+    inlines = [DisputeDepositInline]
 
     amount_disputed_inr = money_column("amount_disputed", _("amount disputed"))
     deposit_inr = money_column("deposit_amount", _("deposit under protest"))

@@ -11,5 +11,6 @@ urlpatterns = [
     path("reconnections/", reconnections.ReconnectionListApi.as_view(), name="api-reconnections"),
     path("reconnections/<int:pk>/done/", reconnections.ReconnectionDoneApi.as_view(), name="api-reconnection-done"),
     path("disputes/", disputes.DisputeCreateApi.as_view(), name="api-disputes"),
+    path("disputes/<int:pk>/deposits/", disputes.DisputeDepositApi.as_view(), name="api-dispute-deposits"),
     path("disputes/<int:pk>/resolve/", disputes.DisputeResolveApi.as_view(), name="api-dispute-resolve"),
 ]

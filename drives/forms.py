@@ -62,13 +62,22 @@ class DisputeForm(DomainErrorForm):
     account_no = forms.CharField(label=_("Account no."), max_length=12)
     raised_on = forms.DateField(label=_("Raised on"), widget=DATE_WIDGET)
     amount_disputed = AmountField(label=_("Amount disputed (₹)"))
-    deposit_amount = AmountField(label=_("Deposit under protest (₹)"), allow_zero=True, initial=Decimal("0"))
-    deposit_receipt_no = forms.CharField(label=_("Deposit receipt no."), max_length=40, required=False)
+    deposit_amount = AmountField(label=_("Deposit under protest (₹)"), allow_zero=True, initial=Decimal("0"),
+                                 help_text=_("The sum on the deposit's receipt; 0: whatever that payment was."))
+    deposit_receipt_no = forms.CharField(label=_("Deposit receipt no."), max_length=40, required=False,
+                                         help_text=_("The receipt of a payment of this consumer already recorded. "
+                                                     "Empty: add the deposit later."))
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["raised_on"].initial = india_today()
+
+
+class DisputeDepositForm(DomainErrorForm):
+    receipt_no = forms.CharField(label=_("Receipt no. of the payment"), max_length=40,
+                                 help_text=_("A payment of this consumer already recorded, made no earlier than the "
+                                             "disputed bills."))
 
 
 class DisputeResolveForm(DomainErrorForm):

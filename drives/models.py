@@ -262,10 +262,13 @@ class Dispute(models.Model):
                                  related_name="disputes")
     raised_on = models.DateField(_("raised on"))
     amount_disputed = models.DecimalField(_("amount disputed"), **MONEY)
+    # The total of its deposits (DisputeDeposit rows, each a recorded payment of the consumer), kept
+    # here under the consumer's lock as each is added, so a cut's check reads one row.
     deposit_amount = models.DecimalField(_("deposit under protest"), default=0, **MONEY)
+    # The receipt number of the first deposit.
     deposit_receipt_no = models.CharField(_("deposit receipt no."), max_length=40, blank=True)
-    # The deposit the law asks for (the lesser of the sum claimed and the average monthly
-    # charge of the last six months), worked out when the dispute was recorded.
+    # The deposit the law asks for (the lesser of the sum claimed and the mean of the consumer's
+    # last six bills before it was raised), worked out when the dispute was recorded.
     deposit_required = models.DecimalField(_("deposit required"), **MONEY)
     notes = models.TextField(_("notes"), blank=True)
     status = models.CharField(_("status"), max_length=10, choices=DisputeStatus.choices, default=DisputeStatus.OPEN)
@@ -289,7 +292,34 @@ class Dispute(models.Model):
 
     @property
     def holds_disconnection(self) -> bool:
-        return self.status == DisputeStatus.OPEN and self.deposit_amount >= self.deposit_required
+        # A requirement of nothing (no bill before it was raised) is no deposit under protest: it never holds.
+        return (self.status == DisputeStatus.OPEN and self.deposit_required > 0
+                and self.deposit_amount >= self.deposit_required)
+
+
+class DisputeDeposit(models.Model):
+    """A payment of the consumer counted as (part of) a dispute's deposit under protest. The money is the
+    ledger's PAYMENT entry (whoever recorded it: counter, field or the billing system's import); this row
+    only says which dispute it backs. One payment backs at most one dispute."""
+
+    dispute = models.ForeignKey(Dispute, verbose_name=_("dispute"), on_delete=models.PROTECT,
+                                related_name="deposits")
+    ledger_entry = models.OneToOneField(LedgerEntry, verbose_name=_("payment"), on_delete=models.PROTECT,
+                                        related_name="+")
+    amount = models.DecimalField(_("amount"), **MONEY)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("added by"), on_delete=models.PROTECT,
+                                 related_name="+")
+    added_at = models.DateTimeField(_("added at"), default=timezone.now)
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+
+    class Meta:
+        ordering = ["dispute", "added_at", "id"]
+        verbose_name = _("dispute deposit")
+        verbose_name_plural = _("dispute deposits")
+        constraints = [models.CheckConstraint(name="dispute_deposit_amount_positive", condition=Q(amount__gt=0))]
+
+    def __str__(self) -> str:
+        return f"{self.ledger_entry.reference} · {self.amount}"
 
 
 class TheftStatus(models.TextChoices):

@@ -17,5 +17,6 @@ urlpatterns = [
     path("reconnections/overdue/", views.reconnections_overdue, name="reconnections-overdue"),
     path("reconnections/approve/", views.reconnection_approve_page, name="reconnection-approve"),
     path("disputes/", views.dispute_list, name="dispute-list"),
+    path("disputes/<int:pk>/deposits/", views.dispute_deposit_page, name="dispute-deposits"),
     path("disputes/<int:pk>/resolve/", views.dispute_resolve_page, name="dispute-resolve"),
 ]

@@ -36,8 +36,9 @@ from core.errors import DomainError
 from core.models import Source
 from core.templatetags.money import inr
 from core.words import amount_in_words_en, amount_in_words_hi
-from drives.disputes import dispute_record, dispute_resolve
+from drives.disputes import dispute_deposit_add, dispute_record, dispute_resolve
 from drives.forms import (
+    DisputeDepositForm,
     DisputeForm,
     DisputeResolveForm,
     DrivePlanForm,
@@ -294,14 +295,28 @@ def reconnection_approve_page(request):
 
 # --- disputes --------------------------------------------------------------------------------------------------
 
-def _disputes_page(request, form, *, resolving=None, resolve_form=None, status: int = 200):
-    disputes = disputes_visible_to(request.user).select_related("consumer", "recorded_by", "resolved_by")
+def _disputes_page(request, form, *, resolving=None, resolve_form=None, depositing=None, deposit_form=None,
+                   status: int = 200):
+    disputes = (disputes_visible_to(request.user).select_related("consumer", "recorded_by", "resolved_by")
+                .prefetch_related("deposits__ledger_entry"))
     page = Paginator(disputes, DISPUTES_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "drives/disputes.html", {
         "page": page, "form": form, "resolving": resolving, "resolve_form": resolve_form,
+        "depositing": depositing, "deposit_form": deposit_form,
         # One form per open dispute on the page: without ids, so they don't repeat.
-        "blank_resolve_form": DisputeResolveForm(auto_id=False)},
+        "blank_resolve_form": DisputeResolveForm(auto_id=False),
+        "blank_deposit_form": DisputeDepositForm(auto_id=False)},
         status=status)
+
+
+def _dispute_holds_message(request, dispute) -> None:
+    if dispute.holds_disconnection:
+        messages.success(request, _("The deposit is made: no disconnection of %(account_no)s until the dispute is "
+                                    "resolved.") % {"account_no": dispute.consumer.account_no})
+    else:
+        messages.warning(request, _("The deposit required is %(amount)s and %(paid)s is deposited; until it is "
+                                    "made the dispute does not stop a disconnection.") % {
+                             "amount": inr(dispute.deposit_required), "paid": inr(dispute.deposit_amount)})
 
 
 @require_http_methods(["GET", "POST"])
@@ -324,15 +339,34 @@ def dispute_list(request):
         except DomainError as exc:
             form.add_domain_error(exc)
         else:
-            if dispute.holds_disconnection:
-                messages.success(request, _("Dispute recorded. The deposit is made: no disconnection until it is "
-                                            "resolved."))
-            else:
-                messages.warning(request, _("Dispute recorded. The deposit required is %(amount)s; until it is "
-                                            "made the dispute does not stop a disconnection.") % {
-                                     "amount": inr(dispute.deposit_required)})
+            messages.success(request, _("Dispute of %(account_no)s recorded.") % {
+                "account_no": dispute.consumer.account_no})
+            _dispute_holds_message(request, dispute)
             return redirect("dispute-list")
     return _disputes_page(request, form, status=400)
+
+
+@require_POST
+@login_required
+def dispute_deposit_page(request, pk: int):
+    """Counts another payment of the consumer as an open dispute's deposit under protest."""
+    require(may_record_dispute(request.user))
+    dispute = get_object_or_404(disputes_visible_to(request.user), pk=pk)
+    form = DisputeDepositForm(request.POST)
+    if form.is_valid():
+        try:
+            dispute = dispute_deposit_add(user=request.user, dispute=dispute,
+                                          receipt_no=form.cleaned_data["receipt_no"], source=Source.WEB)
+        except DomainError as exc:
+            form.add_domain_error(exc)
+        else:
+            counted = dispute.deposits.select_related("ledger_entry").last()
+            messages.success(request, _("Receipt %(receipt_no)s counted as a deposit of the dispute of "
+                                        "%(account_no)s.") % {"receipt_no": counted.ledger_entry.reference,
+                                                              "account_no": dispute.consumer.account_no})
+            _dispute_holds_message(request, dispute)
+            return redirect("dispute-list")
+    return _disputes_page(request, DisputeForm(), depositing=dispute, deposit_form=form, status=400)
 
 
 @require_POST

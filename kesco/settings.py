@@ -435,6 +435,11 @@ DISCONNECTION_CHARGES = env_charges("DISCONNECTION_CHARGES", "domestic=300,comme
                                     "institutional=600,agricultural=300,government=600")
 RECONNECTION_CHARGES = env_charges("RECONNECTION_CHARGES", "domestic=300,commercial=600,industrial=1000,"
                                    "institutional=600,agricultural=300,government=600")
+# Section 56(1) disputes: one is recorded as raised at most this many days back (a dispute raised
+# long ago, over bills since paid, is no pending dispute; and its deposit would be reckoned on old bills).
+DISPUTE_BACKDATE_DAYS = env_int("DISPUTE_BACKDATE_DAYS", 30)
+if DISPUTE_BACKDATE_DAYS < 0:
+    raise ImproperlyConfigured(f"DISPUTE_BACKDATE_DAYS must be 0 or more; got {DISPUTE_BACKDATE_DAYS}")
 # A stop's photo (evidence of a cut or of theft) is kept as media; larger uploads are refused.
 STOP_PHOTO_MAX_BYTES = env_int("STOP_PHOTO_MAX_BYTES", 5 * 1024 * 1024)
 

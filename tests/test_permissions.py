@@ -229,6 +229,8 @@ PAGES = [
     ("post", "/reconnections/approve/", "reconnection_approve", (302, 403, 400, 403, 400, 403, 400)),
     ("get", "/disputes/", None, (302, 403, 200, 403, 200, 403, 200)),
     ("post", "/disputes/", "dispute", (302, 403, 302, 403, 400, 403, 302)),
+    # The world's payment counted as the dispute's deposit; IT comes after the officer: deposit_used (400).
+    ("post", "/disputes/{dispute_a}/deposits/", "dispute_deposit", (302, 403, 302, 403, 404, 403, 400)),
     # IT comes after the officer, who has resolved it: invalid_status (400).
     ("post", "/disputes/{dispute_a}/resolve/", "dispute_resolve", (302, 403, 302, 403, 404, 403, 400)),
     # The field clerk's pages (tests/drives/test_field_pages.py): clerks, officers and IT; HQ neither cuts nor
@@ -281,6 +283,8 @@ API = [
     # The clerk restores supply first; then the order is done (409 invalid_status).
     ("post", "/api/v1/reconnections/{reconnection_a}/done/", "api_reconnected", (401, 200, 409, 404, 404, 403, 409)),
     ("post", "/api/v1/disputes/", "api_dispute", (401, 403, 201, 403, 404, 403, 201)),
+    # The world's payment counted as the dispute's deposit; IT comes after the officer: 409 deposit_used.
+    ("post", "/api/v1/disputes/{dispute_a}/deposits/", "dispute_deposit", (401, 403, 201, 403, 404, 403, 409)),
     # IT comes after the officer, who has resolved it: 409 invalid_status.
     ("post", "/api/v1/disputes/{dispute_a}/resolve/", "api_resolve", (401, 403, 200, 403, 404, 403, 409)),
     # An officer gets their own division's row only (tests/reports/test_summary.py).
@@ -330,6 +334,7 @@ BODIES = {
     "dispute": lambda role, w: {"account_no": "00012345", "raised_on": date.today(), "amount_disputed": "100.00",
                                 "deposit_amount": "0"},
     "dispute_resolve": lambda role, w: {"resolved_on": date.today(), "resolution": f"settled by {role}"},
+    "dispute_deposit": lambda role, w: {"receipt_no": "WORLD-RTP"},
     "field_outcome": lambda role, w: {"outcome": "premises_locked", "notes": f"logged by {role}"},
     "field_payment": lambda role, w: {"amount": "100.00", "mode": "cash", "receipt_no": _receipt("FIELD", role)},
     "field_reconnected": lambda role, w: {"notes": f"restored by {role}"},

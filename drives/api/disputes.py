@@ -1,4 +1,4 @@
-"""REST API: bill disputes, recorded and resolved."""
+"""REST API: bill disputes, recorded with their deposits under protest, more deposits counted, resolved."""
 
 from decimal import Decimal
 
@@ -23,26 +23,44 @@ from drives.api.common import (
     consumer_missing,
     require,
 )
-from drives.disputes import dispute_record, dispute_resolve
-from drives.models import DisputeStatus
+from drives.disputes import dispute_deposit_add, dispute_record, dispute_resolve
+from drives.models import Dispute, DisputeStatus
 from drives.selectors import disputes_visible_to
 
 # The operation's refusals (409 codes), as its service raises them: documented in the schema. Amounts of zero
 # or less are not among them: AmountInput answers them 400 on the amount's field.
-DISPUTE_CODES = ("invalid_date", "invalid_deposit_receipt_no", "receipt_required", "invalid_notes")
+DEPOSIT_REFUSALS = ("deposit_not_found", "deposit_too_early", "deposit_used")
+DISPUTE_CODES = ("invalid_date", "dispute_backdated", "invalid_deposit_receipt_no", "receipt_required",
+                 "deposit_mismatch", *DEPOSIT_REFUSALS, "invalid_notes")
+# A blank or over-long receipt_no is a 400 here (the serializer), before the service's receipt checks.
+DEPOSIT_CODES = ("invalid_status", *DEPOSIT_REFUSALS)
 RESOLVE_CODES = ("invalid_status", "invalid_date", "invalid_resolution", "invalid_notes")
-
+RECEIPT_NO_HELP = ("the receipt number of a payment of this consumer already recorded (at the counter, in the "
+                   "field or imported from the billing system), not older than the disputed bills and not "
+                   "counted for another dispute")
 
 
 class DisputeInput(serializers.Serializer):
     account_no = serializers.CharField(max_length=ACCOUNT_NO_LENGTH, help_text=ACCOUNT_NO_HELP)
-    raised_on = DateInput(help_text="the day the consumer raised it")
+    raised_on = DateInput(help_text="the day the consumer raised it: not in the future, at most "
+                                    "DISPUTE_BACKDATE_DAYS (default 30) days back")
     amount_disputed = AmountInput(help_text="rupees of the bill in dispute, more than zero (zero or negative: 400)")
     deposit_amount = AmountInput(allow_zero=True, required=False, default=Decimal("0.00"),
-                                 help_text="rupees deposited under protest, zero or more; 0.00 when absent")
+                                 help_text="the sum of the payment deposit_receipt_no names, as a check (409 "
+                                           "deposit_mismatch when it differs); 0.00 or absent: the payment's sum")
     deposit_receipt_no = serializers.CharField(required=False, allow_blank=True, max_length=40,
-                                               help_text="the deposit's receipt number: required with a deposit")
+                                               help_text="the first deposit: " + RECEIPT_NO_HELP + "; blank "
+                                                         "when no deposit is made yet (add it later with POST "
+                                                         "disputes/{id}/deposits/)")
     notes = notes_field(help_text="at most 2000 characters")
+
+
+class DepositOutput(serializers.Serializer):
+    receipt_no = serializers.CharField(source="ledger_entry.reference", help_text="the payment's receipt number")
+    amount = serializers.DecimalField(**MONEY, help_text="rupees of the payment, counted as deposit")
+    paid_on = serializers.DateField(source="ledger_entry.entry_date", help_text="the day the payment was made")
+    added_by = serializers.CharField(source="added_by.username", help_text="the username of who counted it")
+    added_at = serializers.DateTimeField(help_text="when it was counted as the dispute's deposit")
 
 
 class DisputeOutput(serializers.Serializer):
@@ -50,12 +68,17 @@ class DisputeOutput(serializers.Serializer):
     account_no = serializers.CharField(source="consumer.account_no", help_text=ACCOUNT_NO_HELP)
     raised_on = serializers.DateField(help_text="the day it was raised")
     amount_disputed = serializers.DecimalField(**MONEY, help_text="rupees in dispute")
-    deposit_amount = serializers.DecimalField(**MONEY, help_text="rupees deposited under protest")
-    deposit_receipt_no = serializers.CharField(help_text="the deposit's receipt number; blank without one")
+    deposit_amount = serializers.DecimalField(**MONEY, help_text="rupees deposited under protest: the total of "
+                                                                 "its deposits")
+    deposit_receipt_no = serializers.CharField(help_text="the first deposit's receipt number; blank without one")
+    deposits = DepositOutput(many=True, help_text="the payments counted as its deposit, first first")
     deposit_required = serializers.DecimalField(
-        **MONEY, help_text="s. 56(1): the lesser of the sum disputed and the average monthly bill of the last six "
-                           "months")
-    holds_disconnection = serializers.BooleanField(help_text="open with its deposit made: no disconnection")
+        **MONEY, help_text="s. 56(1): the lesser of the sum disputed and the average monthly charge, the mean of "
+                           "the consumer's last six bills before raised_on (of fewer when there are fewer; 0.00 "
+                           "without a bill)")
+    holds_disconnection = serializers.BooleanField(
+        help_text="open, deposit_required more than zero and the deposits at least that: no disconnection (409 "
+                  "dispute_pending)")
     status = serializers.ChoiceField(choices=DisputeStatus.choices, help_text="open or resolved")
     notes = serializers.CharField(help_text="the notes given when it was recorded")
     resolved_on = serializers.DateField(allow_null=True, help_text="the day it was resolved; null while open")
@@ -68,8 +91,11 @@ class DisputeOutput(serializers.Serializer):
 DISPUTE_REQUEST = {"account_no": "01234567", "raised_on": "2026-12-02", "amount_disputed": "38400.00",
                    "deposit_amount": "4512.50", "deposit_receipt_no": "RTP-2026-004190",
                    "notes": "Consumer says the meter ran fast in August and September"}
+DEPOSIT_EXAMPLE = {"receipt_no": "RTP-2026-004190", "amount": "4512.50", "paid_on": "2026-12-02",
+                   "added_by": "sdo.rtp.verma", "added_at": "2026-12-02T11:42:07+05:30"}
 DISPUTE_EXAMPLE = {"id": 412, "account_no": "01234567", "raised_on": "2026-12-02", "amount_disputed": "38400.00",
-                   "deposit_amount": "4512.50", "deposit_receipt_no": "RTP-2026-004190", "deposit_required": "4512.50",
+                   "deposit_amount": "4512.50", "deposit_receipt_no": "RTP-2026-004190",
+                   "deposits": [DEPOSIT_EXAMPLE], "deposit_required": "4512.50",
                    "holds_disconnection": True, "status": "open",
                    "notes": "Consumer says the meter ran fast in August and September", "resolved_on": None,
                    "resolution": "", "recorded_by": "sdo.rtp.verma", "resolved_by": None}
@@ -77,8 +103,10 @@ DISPUTE_EXAMPLE = {"id": 412, "account_no": "01234567", "raised_on": "2026-12-02
 
 @extend_schema(tags=["disputes"])
 class DisputeCreateApi(APIView):
-    """Record a consumer's bill dispute (officers and IT). While it is open with its deposit under protest
-    made, a disconnection is refused (409 dispute_pending)."""
+    """Record a consumer's bill dispute (officers and IT), with its first deposit under protest when made. The
+    deposit is a payment of the consumer already recorded, named by its receipt number (409 deposit_not_found
+    otherwise). While the dispute is open and its deposits add up to deposit_required (more than zero), a
+    disconnection is refused (409 dispute_pending)."""
 
     permission_classes = DRIVES_PERMISSIONS
 
@@ -88,9 +116,9 @@ class DisputeCreateApi(APIView):
                                             status_codes=["201"])],
                    responses=responses({201: DisputeOutput}, name="DisputeCreate", codes=DISPUTE_CODES,
                                        invalid={"amount_disputed": ["must be more than zero"]},
-                                       refused={"code": "receipt_required", "field": "deposit_receipt_no",
-                                                "detail": "deposit_receipt_no: give the receipt number of the "
-                                                          "deposit"},
+                                       refused={"code": "deposit_not_found", "field": "deposit_receipt_no",
+                                                "detail": "deposit_receipt_no: no payment of this consumer has "
+                                                          "this receipt number: record the payment first"},
                                        idempotent=True))
     def post(self, request):
         require(may_record_dispute(request.user), _("only officers and IT record disputes"))
@@ -157,3 +185,53 @@ class DisputeResolveApi(APIView):
         except DjangoPermissionDenied as exc:
             raise PermissionDenied(str(exc)) from None
         return Response(DisputeOutput(dispute).data, status=status.HTTP_200_OK)
+
+
+class DisputeDepositInput(serializers.Serializer):
+    receipt_no = serializers.CharField(max_length=40, help_text=RECEIPT_NO_HELP)
+
+
+DEPOSIT_REQUEST = {"receipt_no": "RTP-2026-004377"}
+
+
+@extend_schema(tags=["disputes"])
+class DisputeDepositApi(APIView):
+    """Count another payment of the consumer as the open dispute's deposit under protest (officers and IT): a
+    consumer may deposit after raising the dispute, or in parts. The answer is the dispute, with
+    holds_disconnection true once its deposits add up to deposit_required."""
+
+    permission_classes = DRIVES_PERMISSIONS
+
+    @extend_schema(request=DisputeDepositInput, parameters=[IDEMPOTENCY_KEY],
+                   examples=[OpenApiExample("the deposit made a week later", value=DEPOSIT_REQUEST,
+                                            request_only=True),
+                             OpenApiExample("the deposit made a week later", value={
+                                 **DISPUTE_EXAMPLE, "deposit_receipt_no": "RTP-2026-004377",
+                                 "deposits": [{**DEPOSIT_EXAMPLE, "receipt_no": "RTP-2026-004377",
+                                               "paid_on": "2026-12-09",
+                                               "added_at": "2026-12-09T10:05:31+05:30"}]},
+                                 response_only=True, status_codes=["201"])],
+                   responses=responses({201: DisputeOutput}, name="DisputeDeposit", codes=DEPOSIT_CODES,
+                                       invalid={"receipt_no": ["This field is required."]},
+                                       refused={"code": "deposit_used", "field": "receipt_no",
+                                                "detail": "receipt_no: receipt RTP-2026-004377 is already counted "
+                                                          "as a dispute's deposit"},
+                                       idempotent=True))
+    def post(self, request, pk: int):
+        require(may_record_dispute(request.user), _("only officers and IT add a dispute's deposit"))
+        return idempotent(request, operation=f"disputes.deposits.{pk}", handler=lambda: self._add(request, pk))
+
+    def _add(self, request, pk: int) -> Response:
+        dispute = disputes_visible_to(request.user).filter(pk=pk).first()
+        if dispute is None:
+            raise NotFound(_("no such dispute in your division"))
+        data = DisputeDepositInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            dispute = dispute_deposit_add(user=request.user, dispute=dispute,
+                                          receipt_no=data.validated_data["receipt_no"], source=Source.API)
+        except Dispute.DoesNotExist:
+            raise NotFound(_("no such dispute in your division")) from None
+        except DjangoPermissionDenied as exc:
+            raise PermissionDenied(str(exc)) from None
+        return Response(DisputeOutput(dispute).data, status=status.HTTP_201_CREATED)

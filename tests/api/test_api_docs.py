@@ -137,6 +137,7 @@ def test_examples_are_realistic(schema):
     ("drives.api.notices.NoticeInput", "drives.api.notices.NOTICE_REQUEST"),
     ("drives.api.drives.DriveInput", "drives.api.drives.DRIVE_REQUEST"),
     ("drives.api.disputes.DisputeInput", "drives.api.disputes.DISPUTE_REQUEST"),
+    ("drives.api.disputes.DisputeDepositInput", "drives.api.disputes.DEPOSIT_REQUEST"),
 ])
 def test_the_request_examples_pass_their_serializers(serializer, example):
     from django.utils.module_loading import import_string

@@ -256,9 +256,11 @@ def test_it_refuses_a_cut_without_a_notice(day, officer, clerk):
 
 def test_it_refuses_a_cut_while_a_dispute_with_its_deposit_is_pending(day, officer, clerk):
     drive = plan(client_for(officer), [clerk]).json()
+    # The deposit under protest, paid at the counter: the lesser of the 5,000 disputed and the one bill of 40,000.
+    add_entry(day["lal2"], "PAYMENT", "5000.00", india_today(), reference="DEP-1")
     response = client_for(officer).post("/api/v1/disputes/", {
-        "account_no": "00010002", "raised_on": str(india_today()), "amount_disputed": "40000.00",
-        "deposit_amount": "40000.00", "deposit_receipt_no": "DEP-1", "notes": "meter reading disputed"},
+        "account_no": "00010002", "raised_on": str(india_today()), "amount_disputed": "5000.00",
+        "deposit_amount": "5000.00", "deposit_receipt_no": "DEP-1", "notes": "meter reading disputed"},
         format="json")
     assert response.status_code == 201, response.content
     dispute = response.json()

@@ -22,15 +22,16 @@ def bills(consumer, *amounts_and_dates):
         add_entry(consumer, "BILL", amount, day, day + timedelta(days=15))
 
 
-def test_it_asks_the_lesser_of_the_claim_and_six_months_average(rtp):
+def test_it_asks_the_lesser_of_the_claim_and_the_mean_of_the_last_six_bills(rtp):
     consumer = make_consumer(rtp)
     raised = date(2025, 7, 10)
-    # Six months before 10 July: from 10 January. The December bill is older; July's is the day itself.
-    bills(consumer, ("9000.00", date(2024, 12, 10)), ("1200.00", date(2025, 1, 10)), ("1300.00", date(2025, 3, 10)),
-          ("1500.00", date(2025, 7, 9)), ("7000.00", date(2025, 7, 10)))
+    # Seven bills before 10 July: the oldest (9,000) is not among the last six; July's is the day itself.
+    bills(consumer, ("9000.00", date(2024, 12, 10)), ("1200.00", date(2025, 1, 10)), ("1300.00", date(2025, 2, 10)),
+          ("1400.00", date(2025, 3, 10)), ("1500.00", date(2025, 4, 10)), ("1600.00", date(2025, 5, 10)),
+          ("1700.00", date(2025, 7, 9)), ("7000.00", date(2025, 7, 10)))
 
     assert deposit_required_for(consumer=consumer, raised_on=raised, amount_disputed=Decimal("5000.00")) == \
-        Decimal("666.67")  # 4,000 / 6
+        Decimal("1450.00")  # 8,700 / 6
     assert deposit_required_for(consumer=consumer, raised_on=raised, amount_disputed=Decimal("500.00")) == \
         Decimal("500.00")
 
@@ -39,7 +40,8 @@ def test_it_records_and_resolves_a_dispute_once(rtp, officer):
     consumer = make_consumer(rtp)
     dispute = dispute_record(user=officer, account_no=consumer.account_no, raised_on=india_today(),
                              amount_disputed="3000.00", source=Source.API)
-    assert (dispute.deposit_required, dispute.holds_disconnection) == (Decimal("0.00"), True)
+    # No bill before it: nothing is required, and a requirement of nothing never holds a cut.
+    assert (dispute.deposit_required, dispute.holds_disconnection) == (Decimal("0.00"), False)
 
     dispute_resolve(user=officer, dispute=dispute, resolved_on=india_today(), resolution="meter tested: correct",
                     source=Source.WEB)

@@ -199,6 +199,7 @@ def test_it_lists_overdue_reconnections_and_approves_one_below_the_minimum(clien
 
 
 def test_it_records_a_dispute_with_its_deposit_and_resolves_it(client, officer, scene):
+    add_entry(scene["geeta"], "PAYMENT", "10000.00", india_today(), reference="DEP-1")  # paid at the counter
     client.force_login(officer)
 
     bad = client.post("/disputes/", {"account_no": "01000002", "raised_on": india_today().isoformat(),

@@ -80,11 +80,12 @@ def test_it_refuses_a_cut_without_a_notice(one_stop, clerk):
 def test_it_holds_a_cut_while_a_dispute_with_its_deposit_is_pending(one_stop, officer, clerk):
     consumer, stop = one_stop
     served(officer, consumer)
-    # Six months' bills: the last one, 50,000, averages 8,333.33 a month; the deposit asked is that.
+    # One bill of 50,000 before it: the deposit asked is the lesser, the 20,000 disputed, paid at the counter.
+    add_entry(consumer, "PAYMENT", "20000.00", india_today(), reference="DEP-1")
     dispute = dispute_record(user=officer, account_no=consumer.account_no, raised_on=india_today(),
-                             amount_disputed="20000.00", deposit_amount="8333.33", deposit_receipt_no="DEP-1",
+                             amount_disputed="20000.00", deposit_amount="20000.00", deposit_receipt_no="DEP-1",
                              source=Source.WEB)
-    assert dispute.deposit_required == Decimal("8333.33")
+    assert (dispute.deposit_required, dispute.deposit_amount) == (Decimal("20000.00"), Decimal("20000.00"))
 
     refused("dispute_pending", cut, clerk, stop)
 
@@ -98,8 +99,9 @@ def test_it_holds_a_cut_while_a_dispute_with_its_deposit_is_pending(one_stop, of
 def test_it_does_not_hold_a_cut_for_a_dispute_whose_deposit_is_short(one_stop, officer, clerk):
     consumer, stop = one_stop
     served(officer, consumer)
+    add_entry(consumer, "PAYMENT", "19999.99", india_today(), reference="DEP-1")
     dispute_record(user=officer, account_no=consumer.account_no, raised_on=india_today(),
-                   amount_disputed="20000.00", deposit_amount="8333.32", deposit_receipt_no="DEP-1",
+                   amount_disputed="20000.00", deposit_amount="19999.99", deposit_receipt_no="DEP-1",
                    source=Source.WEB)
 
     cut(clerk, stop)
