@@ -9,7 +9,7 @@ from rest_framework import serializers
 from core.dates import EARLIEST_INPUT_DATE, LATEST_INPUT_DATE
 from core.errors import DomainError
 from core.money import amount_checked
-from core.text import refusal_detail, refused_character
+from core.text import plain_text_checked
 
 # Free text typed on a phone: a note, a resolution.
 NOTES_MAX_LENGTH = 2000
@@ -66,9 +66,10 @@ def plain_text(*, one_line: bool = True):
     (``one_line=False``) may break lines."""
 
     def validate(value: str) -> None:
-        char = refused_character(value, one_line=one_line)
-        if char is not None:
-            raise serializers.ValidationError(refusal_detail(char), code="invalid_text")
+        try:
+            plain_text_checked(value, field="", code="invalid_text", one_line=one_line)
+        except DomainError as exc:
+            raise serializers.ValidationError(exc.detail, code=exc.code) from None
 
     return validate
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy
 from core.dates import EARLIEST_INPUT_DATE, LATEST_INPUT_DATE
 from core.errors import DomainError
 from core.money import amount_checked, money
-from core.text import refusal_detail, refused_character
+from core.text import plain_text_checked
 
 
 class MoneyField(forms.DecimalField):
@@ -68,9 +68,10 @@ def plain_text(*, one_line: bool = True):
     """A validator for a form's text field: no control or format character (core.text)."""
 
     def validate(value: str) -> None:
-        char = refused_character(value or "", one_line=one_line)
-        if char is not None:
-            raise forms.ValidationError(refusal_detail(char), code="invalid_text")
+        try:
+            plain_text_checked(value or "", field="", code="invalid_text", one_line=one_line)
+        except DomainError as exc:
+            raise forms.ValidationError(exc.detail, code=exc.code) from None
 
     return validate
 

@@ -45,12 +45,9 @@ def plain_text_checked(value: str, *, field: str, code: str, one_line: bool = Tr
     line breaks and tabs allowed), else a DomainError with ``code`` on ``field``."""
     char = refused_character(value, one_line=one_line)
     if char is not None:
-        raise DomainError(refusal_detail(char), code=code, field=field)
+        raise DomainError(gettext("must not hold a control or formatting character (U+%(code)s)")
+                          % {"code": f"{ord(char):04X}"}, code=code, field=field)
     return value
-
-
-def refusal_detail(char: str) -> str:
-    return gettext("must not hold a control or formatting character (U+%(code)s)") % {"code": f"{ord(char):04X}"}
 
 
 def text_clean(value: str, *, one_line: bool = False) -> str:
