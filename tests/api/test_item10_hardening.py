@@ -202,6 +202,31 @@ def test_it_refuses_a_target_no_one_writes_in_targets_csv(rtp, tmp_path):
     assert not Target.objects.exists()
 
 
+@pytest.mark.parametrize("amount", ["-1e2", "1_000", "-５"])
+def test_it_refuses_an_adjustment_no_one_writes_in_the_admin(client, officer, rtp, amount):
+    from arrears.models import EntryKind, LedgerEntry
+
+    make_consumer(rtp, account_no="01000001")
+    client.force_login(officer)
+
+    response = client.post(reverse("admin:arrears_ledgerentry_adjustment"), {
+        "account_no": "01000001", "amount": amount, "entry_date": india_today().isoformat(), "reference": "ADJ-9"})
+
+    assert response.status_code == 400
+    assert "not an amount" in response.content.decode()
+    assert not LedgerEntry.objects.filter(kind=EntryKind.ADJUSTMENT).exists()
+
+
+def test_it_refuses_a_target_no_one_writes_in_the_admin(client, officer, rtp):
+    client.force_login(officer)
+
+    response = client.post(reverse("admin:reports_target_add"), {"division": rtp.pk, "month": "2026-05",
+                                                                  "amount": "1e3"})
+
+    assert response.status_code == 200 and "not an amount" in response.content.decode()
+    assert not Target.objects.exists()
+
+
 # --- names hold no control or format character -------------------------------------------------------------
 
 def drive_body(clerk, name):
