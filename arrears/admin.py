@@ -10,6 +10,7 @@ payment_record, never through a model form.
 from datetime import timedelta
 from urllib.parse import urlencode
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
@@ -32,6 +33,7 @@ from arrears.models import Consumer, LedgerEntry, PositionCheck
 from arrears.selectors import consumers_visible_to, ledger_visible_to
 from arrears.services import adjustment_add
 from core.errors import DomainError
+from core.forms import plain_text
 from core.models import Source
 from core.money import format_inr
 
@@ -71,9 +73,23 @@ class LedgerInline(RoleAccessMixin, admin.TabularInline):
         return timezone.localdate()
 
 
+class ConsumerAdminForm(forms.ModelForm):
+    """The editable text by core.text's rule, as the consumers import checks it: no control or format
+    character (a U+202E would show the name reversed on every page and export); an address may span lines."""
+
+    TEXT = {"name": True, "meter_no": True, "address": False}  # field: one line
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, one_line in self.TEXT.items():
+            if name in self.fields:  # an officer's form lacks the name (read-only)
+                self.fields[name].validators.append(plain_text(one_line=one_line))
+
+
 @admin.register(Consumer)
 class ConsumerAdmin(RoleAccessMixin, ScopedHistoryMixin, SimpleHistoryAdmin):
     change_action = "edit_consumer"
+    form = ConsumerAdminForm
     # Arrears right after the name, so the figure users look for first stays on a laptop's screen;
     # the balance and the category group are on the consumer's own page and in the filters.
     # (Protected is a filter; the consumer's page says it.)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from arrears.models import ConnectionStatus
 from arrears.tariffs import CategoryGroup
-from core.forms import DomainErrorForm
+from core.forms import DomainErrorForm, MoneyField
 
 
 class ConsumerSearchForm(forms.Form):
@@ -28,8 +28,8 @@ class ConsumerSearchForm(forms.Form):
 
 class AdjustmentForm(DomainErrorForm):
     account_no = forms.CharField(label=_("Account no."), max_length=12)
-    amount = forms.DecimalField(
-        label=_("Amount (₹)"), max_digits=14, decimal_places=2,
+    amount = MoneyField(
+        label=_("Amount (₹)"),
         help_text=_("Signed: a negative amount is a credit to the consumer, a positive one a debit."))
     entry_date = forms.DateField(label=_("Entry date"), initial=timezone.localdate,
                                  widget=forms.DateInput(attrs={"type": "date"}))

@@ -1,20 +1,16 @@
 """Bounded input fields for API serializers: whatever a client sends is a 400 or a value the services can
 work with, never a crash (tests/api/test_fuzz.py sends anything the schema allows)."""
 
-from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from core.codes import RECEIPT_NO_LENGTH, receipt_no_checked
+from core.dates import EARLIEST_INPUT_DATE, LATEST_INPUT_DATE
 from core.errors import DomainError
 from core.money import amount_checked
-
-# Dates the app can hold and do arithmetic on (a notice's lawful day is 16 days on; year 9999 would overflow).
-# Business bounds (not in the future, not before KESCO's ledger) are the services' refusals, inside these.
-EARLIEST_INPUT_DATE = date(1900, 1, 1)
-LATEST_INPUT_DATE = date(2099, 12, 31)
+from core.text import plain_text_checked
 
 # Free text typed on a phone: a note, a resolution.
 NOTES_MAX_LENGTH = 2000
@@ -66,8 +62,22 @@ class CoordinateInput(serializers.DecimalField):
         return super().validate_precision(value.quantize(self.PLACES, rounding=ROUND_HALF_UP))
 
 
+def plain_text(*, one_line: bool = True):
+    """A validator for a text field: no control or format character (core.text), a 400 on the field. A note
+    (``one_line=False``) may break lines."""
+
+    def validate(value: str) -> None:
+        try:
+            plain_text_checked(value, field="", code="invalid_text", one_line=one_line)
+        except DomainError as exc:
+            raise serializers.ValidationError(exc.detail, code=exc.code) from None
+
+    return validate
+
+
 def notes_field(**kwargs) -> serializers.CharField:
-    return serializers.CharField(required=False, allow_blank=True, max_length=NOTES_MAX_LENGTH, **kwargs)
+    return serializers.CharField(required=False, allow_blank=True, max_length=NOTES_MAX_LENGTH,
+                                 validators=[plain_text(one_line=False)], **kwargs)
 
 
 class AmountInput(serializers.DecimalField):
@@ -81,9 +91,16 @@ class AmountInput(serializers.DecimalField):
         super().__init__(max_digits=14, decimal_places=2, **kwargs)
 
     def to_internal_value(self, data):
-        amount = super().to_internal_value(data)
+        # The text itself, not what Python's Decimal makes of it: "1_000", "５" and "1e2" are no amounts
+        # (core.money). A JSON number is read as it is written: 4512.5 as "4512.5".
+        if isinstance(data, (int, float)) and not isinstance(data, bool):
+            data = str(data)
+        if not isinstance(data, str):
+            return super().to_internal_value(data)  # DRF's own 400 ("A valid number is required.")
+        if len(data) > self.MAX_STRING_LENGTH:
+            self.fail("max_string_length")
         try:
-            return amount_checked(amount, field=self.field_name, allow_zero=self.allow_zero)
+            return amount_checked(data.strip(), field=self.field_name, allow_zero=self.allow_zero)
         except DomainError as exc:
             raise serializers.ValidationError(exc.detail, code=exc.code) from None
 

@@ -4,6 +4,12 @@ from datetime import date
 
 from django.utils import timezone
 
+# Dates the app can hold and do arithmetic on (a notice's lawful day is 16 days on; year 9999 would overflow),
+# for every date a user or client types (core.api_fields.DateInput, core.forms.DateInputField). Business
+# bounds (not in the future, not before KESCO's ledger) are the services' refusals, inside these.
+EARLIEST_INPUT_DATE = date(1900, 1, 1)
+LATEST_INPUT_DATE = date(2099, 12, 31)
+
 
 def india_today() -> date:
     """Today in India (TIME_ZONE): the day arrears are counted for."""

@@ -4,15 +4,15 @@ Two dangers of user-typed text (a consumer's name comes from a billing file or a
 - Formula injection: a cell that starts with ``= + - @``, a tab or a CR is run as a formula
   by Excel and LibreOffice (``=HYPERLINK(...)`` leaks data on a click). Such text gets a
   leading apostrophe (OWASP's advice), which a spreadsheet shows as plain text.
-- Control characters: XML 1.0 cannot hold most of them, so one stored in a name would
-  break the whole workbook. They are dropped.
+- Control and format characters (core.text): XML 1.0 cannot hold most controls, so one stored
+  in a name would break the whole workbook, and a bidi override (U+202E) would show a name
+  reversed. Input refuses them; any that an older row still holds is dropped here.
 
 Rows are lists of typed values: text is made safe; numbers stay numbers, dates stay dates.
 """
 
 import csv
 import io
-import re
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -24,8 +24,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-# Characters a cell may not hold: C0 controls but tab, LF and CR, and DEL.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+from core.text import text_clean
+
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Rupees with Indian digit grouping (₹6,65,000.00; ₹1,23,45,678.00): spreadsheets group by thousands only, so
@@ -37,8 +37,8 @@ DATETIME_FORMAT = "dd-mm-yyyy hh:mm"
 
 
 def text_safe(value: str) -> str:
-    """User-typed text as a spreadsheet must read it: no control characters, never a formula."""
-    value = _CONTROL.sub("", value)
+    """User-typed text as a spreadsheet must read it: no control or format characters, never a formula."""
+    value = text_clean(value)
     if value.startswith(_FORMULA_START):
         return "'" + value
     return value
@@ -96,7 +96,7 @@ def _xlsx_cell(sheet, value):
         elif isinstance(value, date):
             cell.number_format = DATE_FORMAT
         return cell
-    cell = WriteOnlyCell(sheet, value=_CONTROL.sub("", str(value)))
+    cell = WriteOnlyCell(sheet, value=text_clean(str(value)))
     cell.data_type = "s"  # text, whatever it starts with: never a formula
     return cell
 
@@ -105,7 +105,7 @@ def xlsx_response(*, filename: str, sheet_title: str, header: Sequence[str], row
                   widths: Sequence[int] = ()) -> HttpResponse:
     """An XLSX download: a bold, frozen header row; text cells stored as text, money as numbers."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_CONTROL.sub("", sheet_title)[:31])
+    sheet = workbook.create_sheet(text_clean(sheet_title, one_line=True)[:31])
     sheet.freeze_panes = "A2"
     for index, width in enumerate(widths):
         sheet.column_dimensions[get_column_letter(index + 1)].width = width

@@ -5,6 +5,7 @@ Indian digit grouping keeps the last three digits together and then groups
 by two (1,00,00,000), which no Django locale format does for us.
 """
 
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.utils.translation import gettext
@@ -91,23 +92,44 @@ def format_count(value) -> str:
 MONEY_LIMIT = Decimal("999999999999.99")
 
 
+# Money as people and files write it: ASCII digits, then a point and the paise if any, a minus sign in front
+# (each caller says whether a negative amount means anything: an adjustment's does, a payment's does not).
+# Python's Decimal reads far more, none of which is how an amount is written on a receipt or in a billing
+# file: "1_000", "５" (full-width digits), "1e2", "Infinity", "+5", ".5", "5.". The imports' SQL checks
+# (imports.pipeline.checks.AMOUNT_RE) are this grammar with the length a money column holds.
+_AMOUNT_TEXT = re.compile(r"-?[0-9]+(?:[.][0-9]+)?")
+
+
+def is_plain_amount(text: str) -> bool:
+    """Whether ``text`` is an amount written plainly (see _AMOUNT_TEXT); its places and size are checked apart."""
+    return _AMOUNT_TEXT.fullmatch(text) is not None
+
+
 def money(value, *, field: str = "amount") -> Decimal:
-    """A Decimal rupee amount with at most 2 places that a money column holds, or a DomainError naming the field."""
+    """A Decimal rupee amount with at most 2 places that a money column holds, or a DomainError naming the field.
+    Text must be a plain amount ("4512.50", "-500"); a Decimal or an int is taken as it is."""
     if isinstance(value, float):
         raise DomainError(gettext("give the amount as a decimal string, not a float"),
+                          code="invalid_amount", field=field)
+    if isinstance(value, str) and not is_plain_amount(value):
+        raise DomainError(gettext("not an amount: %(value)r") % {"value": value},
                           code="invalid_amount", field=field)
     try:
         amount = Decimal(str(value))
     except (InvalidOperation, ValueError):
         raise DomainError(gettext("not an amount: %(value)r") % {"value": value},
                           code="invalid_amount", field=field) from None
-    if not amount.is_finite() or amount != amount.quantize(CENT):
-        raise DomainError(gettext("at most 2 decimal places: %(value)r") % {"value": value},
+    if not amount.is_finite():
+        raise DomainError(gettext("not an amount: %(value)r") % {"value": value},
                           code="invalid_amount", field=field)
+    # The size first: quantize() can't even round an amount of more than 28 digits.
     if abs(amount) > MONEY_LIMIT:
         raise DomainError(gettext("at most %(limit)s") % {"limit": format_inr(MONEY_LIMIT)},
                           code="invalid_amount", field=field)
-    return amount.quantize(CENT)
+    if amount != amount.quantize(CENT):
+        raise DomainError(gettext("at most 2 decimal places: %(value)r") % {"value": value},
+                          code="invalid_amount", field=field)
+    return amount.quantize(CENT) + 0  # + 0: "-0" is 0.00, not -0.00
 
 
 def amount_checked(value, *, field: str = "amount", allow_zero: bool = False) -> Decimal:

@@ -14,6 +14,7 @@ from arrears.services import EARLIEST_ENTRY_DATE
 from core.dates import india_today
 from core.errors import DomainError
 from core.money import format_count
+from core.text import plain_text_checked
 
 NOTES_LENGTH = 2000
 
@@ -50,11 +51,13 @@ def at_checked(at: datetime | None) -> datetime:
     return at
 
 
-def text_checked(value: str, *, field: str, limit: int, code: str) -> str:
+def text_checked(value: str, *, field: str, limit: int, code: str, one_line: bool = False) -> str:
+    """Text stripped, at most ``limit`` characters, without control or format characters (core.text: a NUL,
+    which PostgreSQL can't store, a BEL, a bidi override); a name is ``one_line`` (no line break or tab)."""
     value = (value or "").strip()
     if len(value) > limit:
         raise DomainError(_("at most %(n)s characters") % {"n": format_count(limit)}, code=code, field=field)
-    return value
+    return plain_text_checked(value, field=field, code=code, one_line=one_line)
 
 
 def consumer_get(user: User, account_no: str) -> Consumer:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
 from core.dates import india_today
-from core.forms import AmountField, DomainErrorForm
+from core.forms import AmountField, DateInputField, DomainErrorForm
 from drives.models import NoticeMode
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -54,7 +54,7 @@ class NoticesBulkForm(DomainErrorForm):
 class LettersForm(forms.Form):
     """Which letters to print: the date they will be served on decides the date a cut becomes lawful."""
 
-    served_on = forms.DateField(label=_("To be served on"), widget=DATE_WIDGET, required=False)
+    served_on = DateInputField(label=_("To be served on"), widget=DATE_WIDGET, required=False)
     everyone = forms.BooleanField(label=_("Every stop, not only those without a valid notice"), required=False)
 
 

@@ -179,7 +179,7 @@ def drive_plan_preview(*, user: User, division: Division, date: date, min_arrear
 def drive_plan(*, user: User, division: Division, date: date, name: str, min_arrears, locality: str = "",
                max_stops: int, clerks: list[User], source: str = Source.WEB) -> Drive:
     """Plans a drive: the preview's stops written, the clerks assigned, the user its officer."""
-    name = text_checked(name, field="name", limit=NAME_LENGTH, code="invalid_name")
+    name = text_checked(name, field="name", limit=NAME_LENGTH, code="invalid_name", one_line=True)
     if not name:
         raise DomainError(_("required"), code="invalid_name", field="name")
     with transaction.atomic():

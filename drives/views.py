@@ -234,7 +234,12 @@ def drive_letters(request, pk: int):
     """Notice letters to print, one page per consumer, in Hindi and English, for the day they will be served."""
     drive = _officer_drive(request, pk)
     form = LettersForm(request.GET)
-    form.is_valid()
+    if not form.is_valid():
+        # A day no letter can be served on (9999-12-20 has no lawful day after it): say why, print for today.
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+        return redirect("drive-letters", pk=drive.pk)
     served_on = form.cleaned_data.get("served_on") or india_today()
     stops = stops_of_drive(request.user, drive).select_related("consumer__division")
     if not form.cleaned_data.get("everyone"):

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 
 from arrears.models import Consumer
 from core.api_docs import IDEMPOTENCY_KEY, responses
-from core.api_fields import AmountInput, ReceiptNoInput
+from core.api_fields import AmountInput, DateInput, ReceiptNoInput
 from core.idempotency import idempotent
 from core.models import MONEY, Source
 from payments.models import PaymentMode
@@ -103,7 +103,7 @@ class PaymentOutput(serializers.Serializer):
 
 class PaymentListInput(serializers.Serializer):
     division = serializers.CharField(required=False, allow_blank=True, max_length=10)
-    date = serializers.DateField(required=False)
+    date = DateInput(required=False)  # 1900 to 2099: the day after 9999-12-31 can't be counted to
 
 
 class PaymentListOutput(PaymentOutput):

@@ -15,6 +15,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from accounts.admin_access import RoleAccessMixin, ScopedHistoryMixin, money_column
 from accounts.permissions import may_use_admin
 from accounts.selectors import divisions_visible_to
+from core.forms import MoneyField
 from core.models import Source
 from reports.models import Target
 from reports.targets import FIRST_MONTH, LAST_MONTH, target_set, targets_visible_to
@@ -26,6 +27,7 @@ class TargetForm(forms.ModelForm):
     class Meta:
         model = Target
         fields = ["division", "month", "amount"]
+        field_classes = {"amount": MoneyField}  # the one grammar for money: "1e3" is no target
 
     def clean_month(self):
         month = self.cleaned_data["month"].replace(day=1)

@@ -10,9 +10,14 @@ from rest_framework.views import APIView
 from accounts.permissions import may_see_reports
 from core.api_docs import responses
 from core.errors import DomainError
-from core.models import MONEY
 from reports.ranges import summary_range
 from reports.selectors import summary
+
+# Figures as decimal strings that no sum overflows: a total over divisions, or collections against a ₹1 target
+# (achievement 650000000.0 %), passes the 14 digits of a money column. The page, CSV, XLSX and PDF show them
+# as they are; so does the API (max_digits=None: any number of whole digits, the places still fixed).
+SUM = {"max_digits": None, "decimal_places": 2}
+PERCENT = {"max_digits": None, "decimal_places": 1}
 
 
 class SeesReports(IsAuthenticated):
@@ -42,16 +47,16 @@ class SummaryInput(serializers.Serializer):
 
 class _Figures(serializers.Serializer):
     defaulters = serializers.IntegerField(help_text="consumers on the latest defaulter list as of `to`")
-    arrears = serializers.DecimalField(**MONEY, help_text="their arrears on that list, rupees")
+    arrears = serializers.DecimalField(**SUM, help_text="their arrears on that list, rupees")
     notices_served = serializers.IntegerField(help_text="section 56 notices served in the range")
     disconnections = serializers.IntegerField(help_text="connections cut in the range")
     paid_on_spot_count = serializers.IntegerField(help_text="payments recorded against a drive stop")
-    paid_on_spot_amount = serializers.DecimalField(**MONEY, help_text="their amount, rupees")
-    collections = serializers.DecimalField(**MONEY, help_text="every PAYMENT on the ledger dated in the range")
+    paid_on_spot_amount = serializers.DecimalField(**SUM, help_text="their amount, rupees")
+    collections = serializers.DecimalField(**SUM, help_text="every PAYMENT on the ledger dated in the range")
     reconnections = serializers.IntegerField(help_text="reconnections done in the range")
-    target = serializers.DecimalField(**MONEY, allow_null=True,
+    target = serializers.DecimalField(**SUM, allow_null=True,
                                       help_text="the revenue target prorated over the range; null without one")
-    achievement_pct = serializers.DecimalField(max_digits=8, decimal_places=1, allow_null=True,
+    achievement_pct = serializers.DecimalField(**PERCENT, allow_null=True,
                                                help_text="collections / target × 100, one decimal; null without "
                                                          "a target")
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from arrears.tariffs import CATEGORY_ACCEPTED, CATEGORY_GROUPS
 from core.dates import india_today
 from core.sql import sql_text
+from core.text import refused_pattern
 from imports.pipeline.bulk import _analyze_if_large, _bulk_load
 from imports.pipeline.checks import (
     ACCOUNT_RE,
@@ -18,7 +19,6 @@ from imports.pipeline.checks import (
     _regex,
 )
 from imports.pipeline.reader import (
-    ADDRESS_CONTROL_RE,
     CONSUMER_COLUMNS,
     CONSUMER_REQUIRED,
     ImportResult,
@@ -65,9 +65,11 @@ def consumers_import(*, file, dry_run: bool = False, progress: Progress | None =
             f"SELECT line, 'is_protected' AS col,"
             f" {_reason(_('must be 0 or 1 (blank = 0): %(value)s'), value='is_protected')} AS reason"
             f" FROM {t} WHERE is_protected NOT IN ('', '0', '1')",
-            _control_check(t, "name"),
-            _control_check(t, "address", ADDRESS_CONTROL_RE),
-            _control_check(t, "meter_no"),
+            # core.text's rule: no control or format character (a U+202E would show the name reversed on every
+            # page and export); an address may span lines and hold a tab (the billing system writes it so).
+            _control_check(t, "name", refused_pattern(one_line=True)),
+            _control_check(t, "address", refused_pattern(one_line=False)),
+            _control_check(t, "meter_no", refused_pattern(one_line=True)),
         ]
         params = []
         if division_id is not None:

@@ -5,7 +5,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import Division, division_code_validator
-from imports.pipeline.reader import ImportResult, Progress, RowErrors, good_rows, has_control, open_text
+from core.text import refused_character
+from imports.pipeline.reader import ImportResult, Progress, RowErrors, good_rows, open_text
 
 
 def divisions_import(*, file, dry_run: bool = False, progress: Progress | None = None) -> ImportResult:
@@ -33,7 +34,7 @@ def divisions_import(*, file, dry_run: bool = False, progress: Progress | None =
                 errors.add(line, "name_hi", _("longer than %(n)s characters") % {"n": 100})
             # The code's grammar refuses control characters; the names are free text.
             for column, value in (("name", name), ("name_hi", name_hi)):
-                if has_control(value):
+                if refused_character(value) is not None:  # core.text: no control or format character
                     errors.add(line, column, _("control character"))
             first_line[code] = line
             rows[code] = (name, name_hi)

@@ -7,16 +7,15 @@ written. Line numbers count the header as line 1, as a spreadsheet does.
 
 import csv
 import io
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.utils.translation import gettext, ngettext
 
 from core.errors import ImportFailed
-from core.money import format_count
+from core.money import format_count, is_plain_amount
 
 # List no more than this many (the rest are counted): a wholly wrong file should not print a million lines.
 MAX_REPORTED_ERRORS = 1000
@@ -43,11 +42,9 @@ ROW_ERRORS = "__errors__"
 # export, and none prints on a notice or an SMS. Written in the syntax PostgreSQL's regular
 # expressions and Python's re share (SQLite's REGEXP is Python's re). NUL is not in it:
 # PostgreSQL's text can't hold one, and the reader refuses it first ("NUL byte").
+# A consumer's name, address and meter number and a division's names are checked by core.text's
+# rule for free text, which refuses format characters too (a bidi override, a zero-width space).
 CONTROL_RE = r"[\x01-\x1f\x7f-\x9f\ufffe\uffff]"
-# An address is the one value that may hold a tab or line ends: the billing system writes
-# a multi-line address as a quoted field spanning lines (and a tab is harmless in XLSX).
-ADDRESS_CONTROL_RE = r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]"
-has_control = re.compile(CONTROL_RE).search
 
 
 @dataclass
@@ -199,19 +196,18 @@ def parse_date(value: str) -> date:
 
 
 def parse_amount(value: str, *, allow_negative: bool = False, allow_zero: bool = False) -> Decimal:
-    try:
-        amount = Decimal(value)
-    except InvalidOperation:
-        raise ValueError(gettext("not an amount: %(value)r") % {"value": value}) from None
-    if not amount.is_finite():
+    """An amount as core.money reads money: plain ASCII digits, a point and at most 2 places ("1e3", "1_000"
+    and "５" are no amounts), a minus sign only with ``allow_negative``."""
+    if not is_plain_amount(value):
         raise ValueError(gettext("not an amount: %(value)r") % {"value": value})
+    amount = Decimal(value)
+    if abs(amount) >= Decimal("1e12"):  # first: quantize() can't round an amount of more than 28 digits
+        raise ValueError(gettext("too large: %(value)r") % {"value": value})
     if amount != amount.quantize(Decimal("0.01")):
         raise ValueError(gettext("more than 2 decimal places: %(value)r") % {"value": value})
     if amount < 0 and not allow_negative:
         raise ValueError(gettext("must not be negative: %(value)r") % {"value": value})
     if amount == 0 and not allow_zero:
         raise ValueError(gettext("must not be zero"))
-    if abs(amount) >= Decimal("1e12"):
-        raise ValueError(gettext("too large: %(value)r") % {"value": value})
     return amount.quantize(Decimal("0.01"))
 
