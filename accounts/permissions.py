@@ -44,6 +44,10 @@ ROLE_MATRIX: dict[str, frozenset[str]] = {
     # Disconnection drives. The officer plans and decides (disputes, reconnection below the minimum);
     # the clerk in the field serves notices, logs what happened at each stop and restores supply.
     "record_notice": frozenset({OFFICER, CLERK, IT}),
+    # A notice is a legal record: served more than NOTICE_BACKDATE_DAYS back, or demanding less than the
+    # arrears, only an officer (or IT) records it, with a reason (and, back-dated, the proof's reference).
+    "backdate_notice": frozenset({OFFICER, IT}),
+    "demand_below_arrears": frozenset({OFFICER, IT}),
     "plan_drive": frozenset({OFFICER, IT}),
     "log_outcome": frozenset({CLERK, OFFICER, IT}),
     "record_dispute": frozenset({OFFICER, IT}),
@@ -152,6 +156,14 @@ def may_use_admin(user, action: str = "admin_view") -> bool:
 
 def may_record_notice(user) -> bool:
     return user_may(user, "record_notice")
+
+
+def may_backdate_notice(user) -> bool:
+    return user_may(user, "backdate_notice")
+
+
+def may_demand_below_arrears(user) -> bool:
+    return user_may(user, "demand_below_arrears")
 
 
 def may_plan_drive(user) -> bool:

@@ -464,3 +464,27 @@ def time_barred_amount(*, consumer: Consumer, on: date) -> Decimal:
     """Section 56(2): the part of the consumer's arrears on ``on`` first due more than two
     years before ``on``, credits applied to the oldest debits first."""
     return time_barred_amounts(consumer_ids=[consumer.pk], on=on).get(consumer.pk, Decimal("0.00"))
+
+
+# --- A consumer's position on a past day ----------------------------------------------------------------------
+
+def positions_on(*, consumer_ids, on: date) -> dict[int, tuple[Decimal, Decimal]]:
+    """Consumer id → (balance, arrears) as the ledger stood on ``on``, read from the ledger, not the cache
+    (which holds today's): balance = debits − credits dated on or before ``on``; arrears = max(0, debits due
+    before ``on`` − credits dated on or before it). A consumer with no entries is left out (owes nothing).
+    A notice's demand is bounded by them on its day of service. Index ledger_consumer_due_on."""
+    zero = Value(Decimal("0"), output_field=DecimalField(**MONEY))
+    positions = {}
+    ids = sorted(set(consumer_ids))
+    for start in range(0, len(ids), CHUNK):
+        rows = (LedgerEntry.objects.filter(consumer_id__in=ids[start:start + CHUNK]).order_by()
+                .values("consumer_id")
+                .annotate(debited=Sum(Case(When(entry_date__lte=on, then="debit"), default=zero)),
+                          due=Sum(Case(When(due_on__lt=on, then="debit"), default=zero)),
+                          paid=Sum(Case(When(entry_date__lte=on, then="credit"), default=zero))))
+        for row in rows:
+            paid = _paise(row["paid"])
+            positions[row["consumer_id"]] = (_paise(row["debited"]) - paid, max(Decimal("0.00"),
+                                                                                _paise(row["due"]) - paid))
+    return positions
+

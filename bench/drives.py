@@ -87,12 +87,14 @@ def _measure(stops: int, clerk_count: int, requests: int) -> dict:
     from django.test import Client
 
     from accounts.models import Division, Role, User
+    from arrears.ledger import positions_on
     from arrears.models import Consumer
     from core.dates import india_today
     from core.models import Source
     from defaulters.models import DefaulterEntry, DefaulterList
     from defaulters.services import defaulter_list_build_division
     from drives.models import Drive, Notice, Stop
+    from drives.notices import MIN_DEMAND
     from drives.services import drive_plan
 
     # As production serves: no query log, templates not in debug mode (read when first used).
@@ -120,11 +122,17 @@ def _measure(stops: int, clerk_count: int, requests: int) -> dict:
         defaulter_list_build_division(division_id=division.pk, as_of=today, threshold=threshold, trigger="command")
         listed = DefaulterList.objects.get(division=division, as_of=today)
         entries = list(listed.entries.order_by("rank").values_list("consumer_id", "arrears")[:stops])
-        # Two in three served a notice three weeks ago, as before a drive: the pages show who may be cut.
+        # Two in three served a notice three weeks ago, as before a drive: the pages show who may be cut. Entered
+        # as an officer enters a back-dated notice (drives.notices): with a reason and the proof's reference,
+        # demanding the arrears of the day of service.
+        served_on = today - timedelta(days=21)
+        owed = positions_on(consumer_ids=[consumer_id for consumer_id, _arrears in entries], on=served_on)
         Notice.objects.bulk_create([
-            Notice(consumer_id=consumer_id, served_on=today - timedelta(days=21), mode="hand",
-                   amount_demanded=arrears, recorded_by=officer, source=Source.COMMAND)
-            for n, (consumer_id, arrears) in enumerate(entries) if n % 3], batch_size=1000)
+            Notice(consumer_id=consumer_id, served_on=served_on, mode="hand",
+                   amount_demanded=owed[consumer_id][1], reason="bench: entered from the signed acknowledgements",
+                   proof_ref=f"ACK-BENCH-{n}", recorded_by=officer, source=Source.COMMAND)
+            for n, (consumer_id, _arrears) in enumerate(entries)
+            if n % 3 and owed.get(consumer_id, (0, 0))[1] >= MIN_DEMAND], batch_size=1000)
 
         plan_seconds = []
         for n in range(PLANS):

@@ -200,10 +200,10 @@ INSERTS = {
         SELECT d.id, stf.clerk_id FROM drives_drive d JOIN bench_ev_drive dr ON dr.drive_id = d.id
         JOIN bench_ev_staff stf ON stf.division_id = d.division_id""",
     "notices": """
-        INSERT INTO drives_notice (id, served_on, mode, amount_demanded, time_barred_amount, source, created_at,
-                                   consumer_id, recorded_by_id)
-        SELECT notice_id, served_on, (ARRAY['hand', 'post', 'sms', 'bill'])[1 + (h / 30) %% 4], arrears, 0, 'web',
-               (served_on + time '15:00') AT TIME ZONE %(tz)s, consumer_id, officer_id
+        INSERT INTO drives_notice (id, served_on, mode, amount_demanded, reason, proof_ref, time_barred_amount, source,
+                                   created_at, consumer_id, recorded_by_id)
+        SELECT notice_id, served_on, (ARRAY['hand', 'post', 'sms', 'bill'])[1 + (h / 30) %% 4], arrears, '', '', 0,
+               'web', (served_on + time '15:00') AT TIME ZONE %(tz)s, consumer_id, officer_id
         FROM bench_ev_stop WHERE notice_id IS NOT NULL""",
     "stops": """
         INSERT INTO drives_stop (id, sequence, locality, arrears, rank, time_barred_amount, status, outcome, method,

@@ -37,9 +37,14 @@ IDEMPOTENCY_KEY = OpenApiParameter(
 # What each stable refusal code means: the 409's `code` enum in the schema says it beside the code.
 CODE_MEANINGS = {
     "already_disconnected": "the consumer is already disconnected",
+    "amount_above_balance": "a notice demands more than the consumer's balance on the day it was served",
+    "amount_below_arrears": "a notice demands less than the arrears on the day it was served: only an officer, "
+                            "with a reason",
     "amount_too_large": "more than the most one payment may be (the PAYMENT_MAX_AMOUNT setting)",
-    "backdated": "paid_at is further back than PAYMENT_BACKDATE_DAYS; an officer may record it with a "
-                 "backdate_reason",
+    "amount_too_small": "a notice demands at least ₹1",
+    "backdated": "dated further back than a clerk may (a payment's paid_at: PAYMENT_BACKDATE_DAYS; a notice's "
+                 "served_on: NOTICE_BACKDATE_DAYS); an officer may record it with a reason (a payment's "
+                 "backdate_reason; a notice's reason and proof_ref)",
     "balance_overflow": "the consumer's balance would pass what a money column holds",
     "deposit_mismatch": "deposit_amount is not the sum of the payment deposit_receipt_no names (the whole payment "
                         "is the deposit; leave deposit_amount out to take it as it is)",
@@ -73,7 +78,9 @@ CODE_MEANINGS = {
     "invalid_paid_at": "paid_at is before KESCO's ledger begins or not a time a payment can have",
     "invalid_photo": "the photo is too big or not a JPEG, PNG, WebP or HEIC picture",
     "invalid_position": "latitude and longitude must come together, each in range",
-    "invalid_reason": "the backdate_reason is too long",
+    "invalid_proof_ref": "the proof of service's reference is too long or has other than letters, digits and signs",
+    "invalid_reason": "the reason (a payment's backdate_reason, a notice's reason) is too long or has other than "
+                      "letters, digits and signs",
     "invalid_receipt_no": "the receipt number is not canonical: after Unicode NFKC and upper case, only A-Z, 0-9, "
                           "- and /, at most 40 characters",
     "invalid_resolution": "the resolution is blank or too long",
@@ -83,6 +90,8 @@ CODE_MEANINGS = {
     "no_stops": "no defaulter on the latest list matches the drive's minimum and locality",
     "notice_required": "s. 56: no notice served at least 15 clear days before (a notice of 1 March permits a "
                        "disconnection from 17 March)",
+    "notice_satisfied": "the consumer has paid the sum the notice demanded since it was served: the notice is "
+                        "spent, a new one is needed before a cut",
     "paid_in_future": "paid_at is in the future",
     "payment_required": "an outcome of paid is logged by taking the payment (POST payments/ with drive_stop)",
     "protected_consumer": "a protected consumer (hospital, essential service) is never disconnected",

@@ -40,8 +40,10 @@ def _account(obj) -> str:
 
 @admin.register(Notice)
 class NoticeAdmin(ReadOnlyAdmin):
+    """Read-only: a notice is recorded through drives.notices (the API, the officer's page), under its rules."""
+
     list_display = ["served_on", "consumer_account", "mode", "amount_demanded_inr", "time_barred_inr", "lawful_from",
-                    "recorded_by", "source"]
+                    "recorded_by", "proof_ref", "source"]
     list_filter = ["mode", "source", ("consumer__division", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["=consumer__account_no"]
     date_hierarchy = "served_on"

@@ -1,7 +1,9 @@
 """Demo drives for `make run`: each demo division's defaulters served a notice 20 days ago and a drive
 planned for today, so the officer and the clerk of each division have a day to work through.
 
-Through the services, as an officer would do it; idempotent (a division with a drive today is left alone).
+Through the services, as an officer would do it: notices served 20 days ago are entered by the officer from
+the signed acknowledgements, with a reason and the proof's reference, as the rules ask of a back-dated notice;
+each demands the arrears of its day of service. Idempotent (a division with a drive today is left alone).
 """
 
 from dataclasses import dataclass
@@ -11,16 +13,24 @@ from django.conf import settings
 
 from accounts.demo import DEMO_DIVISIONS
 from accounts.models import Division, User
+from arrears.ledger import positions_on
 from core.dates import india_today
 from core.errors import DomainError
 from core.models import Source
 from defaulters.selectors import defaulter_entries, defaulter_list_latest
 from drives.models import Drive
-from drives.notices import notices_record_bulk
+from drives.notices import MIN_DEMAND, notices_record_bulk
 from drives.services import drive_plan
 
 NOTICE_DAYS_AGO = 20  # served long enough ago (15 clear days) that the demo's cuts are lawful
 STOPS_PER_DRIVE = 12
+
+
+def demo_owing_on(entries, *, on) -> list[str]:
+    """The account numbers of the defaulter ``entries`` that owed arrears on ``on``, a notice's day of service
+    (a notice demands the arrears of that day; a consumer who owed nothing then is served none)."""
+    owed = positions_on(consumer_ids=[e.consumer_id for e in entries], on=on)
+    return [e.account_no for e in entries if owed.get(e.consumer_id, (0, 0))[1] >= MIN_DEMAND]
 
 
 @dataclass
@@ -43,11 +53,13 @@ def demo_drives_seed() -> DemoDrives:
             continue
         entries = [e for e in defaulter_entries(defaulters) if not e.is_protected][:STOPS_PER_DRIVE]
         # Two in three served a notice: the rest show the officer which stops still need one.
-        served = [e.account_no for i, e in enumerate(entries) if i % 3 != 2]
+        served_on = today - timedelta(days=NOTICE_DAYS_AGO)
+        served = demo_owing_on([e for i, e in enumerate(entries) if i % 3 != 2], on=served_on)
         if served:
-            result.notices += len(notices_record_bulk(user=officer, account_nos=served,
-                                                      served_on=today - timedelta(days=NOTICE_DAYS_AGO),
-                                                      mode="hand", source=Source.COMMAND))
+            result.notices += len(notices_record_bulk(
+                user=officer, account_nos=served, served_on=served_on, mode="hand", source=Source.COMMAND,
+                reason="entered from the signed acknowledgements after the demo's service round",
+                proof_ref=f"ACK-{code}-{served_on:%Y%m%d}"))
         try:
             drive_plan(user=officer, division=division, date=today, name=f"{division.name}: morning drive",
                        min_arrears=settings.DEFAULTER_THRESHOLD, max_stops=STOPS_PER_DRIVE, clerks=[clerk],

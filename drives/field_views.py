@@ -40,11 +40,13 @@ def _latest_notice(stops):
 
 
 def _notice_status(stop) -> dict:
-    """valid (a notice allows the cut today), later (from the date a served notice allows it) or none."""
+    """valid (a notice allows the cut today), later (from the date a served notice allows it), spent (the
+    consumer has paid what the notices old enough demanded: a new one is needed) or none."""
     if stop.notice_valid:
         return {"state": "valid"}
     if stop.latest_notice_served is not None:
-        return {"state": "later", "from": stop.latest_notice_served + timedelta(days=NOTICE_CLEAR_DAYS + 1)}
+        lawful_from = stop.latest_notice_served + timedelta(days=NOTICE_CLEAR_DAYS + 1)
+        return {"state": "later", "from": lawful_from} if lawful_from > india_today() else {"state": "spent"}
     return {"state": "none"}
 
 

@@ -11,6 +11,7 @@ from accounts.models import Role, User
 from core.dates import india_today
 from core.forms import AmountField, DateInputField, DomainErrorForm
 from drives.models import NoticeMode
+from drives.notices import PROOF_REF_LENGTH, REASON_LENGTH
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -44,11 +45,19 @@ class NoticesBulkForm(DomainErrorForm):
                                             error_messages={"required": _("Tick at least one consumer.")})
     served_on = forms.DateField(label=_("Served on"), widget=DATE_WIDGET)
     mode = forms.ChoiceField(label=_("Mode"), choices=NoticeMode.choices, initial=NoticeMode.HAND)
+    # Needed only for notices served more than NOTICE_BACKDATE_DAYS ago (drives.notices says so, 409 backdated).
+    reason = forms.CharField(label=_("Reason for recording it late"), max_length=REASON_LENGTH, required=False,
+                             help_text=_("Only for notices served more than %(days)s days ago."))
+    proof_ref = forms.CharField(label=_("Proof of service"), max_length=PROOF_REF_LENGTH, required=False,
+                                help_text=_("Post dispatch number or signed acknowledgement; only for notices served "
+                                            "more than %(days)s days ago."))
 
     def __init__(self, *args, account_nos: list[str], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["account_nos"].choices = [(a, a) for a in account_nos]
         self.fields["served_on"].initial = india_today()
+        for name in ("reason", "proof_ref"):
+            self.fields[name].help_text = self.fields[name].help_text % {"days": settings.NOTICE_BACKDATE_DAYS}
 
 
 class LettersForm(forms.Form):

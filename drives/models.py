@@ -43,6 +43,11 @@ class Notice(models.Model):
     # Section 56(2): the part of the arrears first due more than two years before service,
     # shown so the officer checks it was carried as arrears before demanding it.
     time_barred_amount = models.DecimalField(_("first due over two years ago"), default=0, **MONEY)
+    # An officer's word for a notice recorded more than NOTICE_BACKDATE_DAYS after service or demanding less
+    # than the arrears, and the proof of a back-dated service (post dispatch number, signed acknowledgement):
+    # kept with the notice, since a cut rests on it (drives.notices).
+    reason = models.CharField(_("reason"), max_length=200, blank=True, default="")
+    proof_ref = models.CharField(_("proof of service"), max_length=100, blank=True, default="")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"),
                                     on_delete=models.PROTECT, related_name="+")
     source = models.CharField(_("source"), max_length=10, choices=Source.choices)

@@ -8,15 +8,17 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.apps import apps
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import Role, User
 from accounts.permissions import role_of
 from accounts.selectors import division_scope
-from arrears.models import Consumer
+from arrears.models import Consumer, LedgerEntry
 from core.dates import india_today
+from core.models import MONEY
 from drives.models import (
     NOTICE_CLEAR_DAYS,
     Disconnection,
@@ -47,14 +49,44 @@ def served_by(on: date) -> date:
     return on - timedelta(days=NOTICE_CLEAR_DAYS + 1)
 
 
+def notices_ripe(on: date) -> QuerySet[Notice]:
+    """Notices served early enough to make a cut lawful on ``on`` (15 clear days), spent or not."""
+    return Notice.objects.filter(served_on__lte=served_by(on))
+
+
+def _paid_since_served() -> Coalesce:
+    # "Since" the notice: credits dated on or after the day it was served, so a payment made the day the notice
+    # was handed over counts towards it. A credit's due_on is its entry date: index ledger_consumer_due_on.
+    credits = (LedgerEntry.objects
+               .filter(consumer=OuterRef("consumer"), credit__gt=0, due_on__gte=OuterRef("served_on"))
+               .order_by().values("consumer").annotate(total=Sum("credit")).values("total"))
+    return Coalesce(Subquery(credits), Value(Decimal("0.00")), output_field=DecimalField(**MONEY))
+
+
+def _unspent(notices: QuerySet[Notice]) -> QuerySet[Notice]:
+    return notices.annotate(paid_since=_paid_since_served()).filter(paid_since__lt=F("amount_demanded"))
+
+
+def notices_permitting(on: date) -> QuerySet[Notice]:
+    """Notices that make a cut lawful on ``on``: served 15 clear days before and not spent. A notice is spent
+    once the consumer has paid the sum it demanded (credits since its service ≥ amount_demanded): a cut on it
+    is refused (notice_satisfied) and a new notice is needed."""
+    return _unspent(notices_ripe(on))
+
+
+def notice_spent(notice: Notice) -> bool:
+    """Whether the consumer has paid what ``notice`` demanded since it was served."""
+    return not _unspent(Notice.objects.filter(pk=notice.pk)).exists()
+
+
 def notice_valid_for(consumer: Consumer, *, on: date) -> Notice | None:
-    """The consumer's latest notice whose lawful_from is on or before ``on`` (index notice_consumer_served)."""
-    return Notice.objects.filter(consumer=consumer, served_on__lte=served_by(on)).order_by("-served_on", "-id").first()
+    """The consumer's latest notice permitting a cut on ``on`` (index notice_consumer_served)."""
+    return notices_permitting(on).filter(consumer=consumer).order_by("-served_on", "-id").first()
 
 
 def notice_valid_exists(on: date) -> Exists:
-    """Annotation: the row's consumer has a notice making a cut lawful on ``on`` (OuterRef "consumer")."""
-    return Exists(Notice.objects.filter(consumer=OuterRef("consumer"), served_on__lte=served_by(on)))
+    """Annotation: the row's consumer has a notice permitting a cut on ``on``, unspent (OuterRef "consumer")."""
+    return Exists(notices_permitting(on).filter(consumer=OuterRef("consumer")))
 
 
 def drives_visible_to(user: User) -> QuerySet[Drive]:

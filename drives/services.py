@@ -50,7 +50,10 @@ from drives.models import (
 )
 from drives.selectors import (
     drives_visible_to,
+    notice_spent,
     notice_valid_for,
+    notices_permitting,
+    notices_ripe,
     served_by,
     stops_visible_to,
 )
@@ -158,8 +161,8 @@ def _plan(*, user: User, division: Division, date_: date, min_arrears, locality:
 def _noticed_in_chunks(consumer_ids: list[int], day: date) -> set[int]:
     noticed = set()
     for start in range(0, len(consumer_ids), CHUNK):
-        noticed.update(Notice.objects.filter(consumer_id__in=consumer_ids[start:start + CHUNK],
-                                             served_on__lte=served_by(day)).values_list("consumer_id", flat=True))
+        noticed.update(notices_permitting(day).filter(consumer_id__in=consumer_ids[start:start + CHUNK])
+                       .values_list("consumer_id", flat=True))
     return noticed
 
 
@@ -275,6 +278,12 @@ def _position_checked(latitude, longitude) -> tuple[Decimal | None, Decimal | No
     return values[0], values[1]
 
 
+def _satisfied(notice: Notice) -> DomainError:
+    return DomainError(_("the consumer has paid the %(amount)s demanded by the notice of %(day)s; serve a new notice")
+                       % {"amount": format_inr(notice.amount_demanded), "day": f"{notice.served_on:%d.%m.%Y}"},
+                       code="notice_satisfied")
+
+
 def _cut_checks(consumer: Consumer, *, on: date, notice: Notice | None = None) -> Notice:
     """The law's conditions for cutting ``consumer`` on ``on`` (the consumer row locked); the notice it rests on."""
     if consumer.is_protected:
@@ -285,8 +294,14 @@ def _cut_checks(consumer: Consumer, *, on: date, notice: Notice | None = None) -
     if notice is not None and (notice.consumer_id != consumer.pk or notice.lawful_from > on):
         raise DomainError(_("this notice permits a disconnection from %(day)s")
                           % {"day": f"{notice.lawful_from:%d.%m.%Y}"}, code="notice_required", field="notice")
+    if notice is not None and notice_spent(notice):
+        raise _satisfied(notice)
     notice = notice or notice_valid_for(consumer, on=on)
     if notice is None:
+        # Only spent notices would permit it: the consumer paid what they demanded, a new notice is needed.
+        spent = notices_ripe(on).filter(consumer=consumer).order_by("-served_on", "-id").first()
+        if spent is not None:
+            raise _satisfied(spent)
         raise DomainError(_("no notice served by %(day)s: section 56 asks for 15 clear days")
                           % {"day": f"{served_by(on):%d.%m.%Y}"},
                           code="notice_required")

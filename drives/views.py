@@ -210,7 +210,8 @@ def drive_notices(request, pk: int):
         data = form.cleaned_data
         try:
             notices = notices_record_bulk(user=request.user, account_nos=data["account_nos"],
-                                          served_on=data["served_on"], mode=data["mode"], source=Source.WEB)
+                                          served_on=data["served_on"], mode=data["mode"], reason=data["reason"],
+                                          proof_ref=data["proof_ref"], source=Source.WEB)
         except DomainError as exc:
             form.add_domain_error(exc)
         else:

@@ -420,6 +420,11 @@ DEFAULTER_THRESHOLD = env_decimal("DEFAULTER_THRESHOLD", "10000.00")
 # dated at most this many days back (an officer may back-date further, with a reason).
 PAYMENT_MAX_AMOUNT = env_decimal("PAYMENT_MAX_AMOUNT", "10000000.00")
 PAYMENT_BACKDATE_DAYS = env_int("PAYMENT_BACKDATE_DAYS", 3)
+# A section 56 notice is a legal record: a clerk or officer records one served at most this many days
+# back; an older one only an officer, with a reason and the proof's reference (DESIGN.md, domain rules).
+NOTICE_BACKDATE_DAYS = env_int("NOTICE_BACKDATE_DAYS", 3)
+if NOTICE_BACKDATE_DAYS < 0:
+    raise ImproperlyConfigured(f"NOTICE_BACKDATE_DAYS must be 0 or more; got {NOTICE_BACKDATE_DAYS}")
 
 # Disconnection drives (DESIGN.md, domain rules). A disconnected consumer who pays at least
 # the reconnection minimum (this share of the arrears when cut, and at least the amount) gets a

@@ -24,6 +24,7 @@ from core.models import Source
 from defaulters.models import DefaulterList, DefaulterTrigger
 from defaulters.selectors import defaulter_entries, defaulter_list_latest
 from defaulters.services import defaulter_list_build_division
+from drives.demo import demo_owing_on
 from drives.models import Drive, Stop
 from drives.notices import notices_record_bulk
 from drives.reconnections import reconnection_done
@@ -69,10 +70,14 @@ def demo_history_seed() -> DemoHistory:
         defaulters = defaulter_list_latest(officer, division)
         if defaulters is None:
             continue
-        accounts = [e.account_no for e in defaulter_entries(defaulters) if not e.is_protected]
+        served_on = today - timedelta(days=NOTICE_DAYS_BEFORE)
+        entries = [e for e in defaulter_entries(defaulters) if not e.is_protected][:STOPS_PER_DAY * HISTORY_DAYS]
+        accounts = demo_owing_on(entries, on=served_on)
         if accounts:
-            notices_record_bulk(user=officer, account_nos=accounts[:STOPS_PER_DAY * HISTORY_DAYS], mode="hand",
-                                served_on=today - timedelta(days=NOTICE_DAYS_BEFORE), source=Source.COMMAND)
+            # Back-dated: entered by the officer with a reason and the proof's reference, as the rules ask.
+            notices_record_bulk(user=officer, account_nos=accounts, mode="hand", served_on=served_on,
+                                reason="entered from the dispatch register after the demo's service round",
+                                proof_ref=f"DR-{code}-{served_on:%Y%m%d}", source=Source.COMMAND)
         for day_index, day in enumerate(_past_working_days(today, HISTORY_DAYS)):
             if Drive.objects.filter(division=division, date=day).exists():
                 continue

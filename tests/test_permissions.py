@@ -21,6 +21,7 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver, resolve
 from drf_spectacular.generators import SchemaGenerator
 
+from core.dates import india_today
 from tests.factories import add_entry, make_consumer
 
 # The fixed order of every row's expected statuses. A and B are two divisions: RTP (the rows' objects) and HSP.
@@ -318,8 +319,11 @@ BODIES = {
     "api_payment": lambda role, w: {"account_no": "00012345", "amount": "100.00", "mode": "cash",
                                     "receipt_no": _receipt("API", role)},
     "api_receipt_block": lambda role, w: {"count": 2},
-    "api_notice": lambda role, w: {"account_no": "00012345", "served_on": date.today(), "mode": "hand",
-                                   "amount_demanded": "19900.00"},
+    # A notice demands at least the arrears and at most the balance on its day: after the payments of the roles
+    # before, India's today (the payments' day whatever the machine's time zone).
+    "api_notice": lambda role, w: {"account_no": "00012345", "served_on": india_today(), "mode": "hand",
+                                   "amount_demanded": str(model("Consumer").objects.get(account_no="00012345")
+                                                          .arrears)},
     # Tomorrow: never in the past in India, whatever the machine's time zone.
     "api_drive": lambda role, w: {"division": "RTP", "date": date.today() + timedelta(days=1), "name": f"API {role}",
                                   "min_arrears": "0.00", "clerks": ["clerk_rtp"], "max_stops": 10},

@@ -68,7 +68,9 @@ class StopOutput(serializers.Serializer):
     time_barred_amount = serializers.DecimalField(
         **MONEY, help_text="s. 56(2): the part of the arrears first due more than two years ago; check it was "
                            "carried as arrears before demanding it")
-    notice_valid = serializers.BooleanField(help_text="a notice makes a disconnection lawful on the drive's day")
+    notice_valid = serializers.BooleanField(help_text="a notice makes a disconnection lawful on the drive's day: "
+                                                      "served at least 15 clear days before and not spent (false "
+                                                      "once the consumer has paid the sum it demanded)")
     status = serializers.ChoiceField(choices=StopStatus.choices, help_text=STOP_STATUS_HELP)
     outcome = serializers.ChoiceField(choices=Outcome.choices, allow_null=True,
                                       help_text=f"null until logged; {OUTCOME_HELP}")

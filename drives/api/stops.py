@@ -40,7 +40,11 @@ OUTCOME_CODES = (
     "invalid_date", "stop_closed", "payment_required",
     # Section 56 and the consumer's state, for a disconnection.
     "protected_consumer", "already_disconnected", "notice_required", "dispute_pending", "settled", "balance_overflow",
+    "notice_satisfied",
 )
+NOTICE_SATISFIED = {"code": "notice_satisfied",
+                    "detail": "the consumer has paid the ₹19,042.00 demanded by the notice of 16.11.2026; serve a new "
+                              "notice"}
 
 
 class StopListInput(serializers.Serializer):
@@ -85,7 +89,8 @@ class OutcomeInput(serializers.Serializer):
 class StopOutcomeApi(APIView):
     """Log what happened at a stop: the clerk of the stop, or an officer or IT of the division.
 
-    A disconnection needs a notice served at least 15 clear days before (409 notice_required), no pending
+    A disconnection needs a notice served at least 15 clear days before (409 notice_required) whose demand the
+    consumer has not paid since (409 notice_satisfied: the notice is spent), no pending
     dispute with its deposit (409 dispute_pending), an unprotected consumer (409 protected_consumer) and
     arrears still over the threshold (409 settled: the consumer has paid). It adds the disconnection charge
     to the ledger. A payment on the spot is `POST payments/` with `drive_stop`: it logs `paid` itself.
@@ -105,7 +110,9 @@ class StopOutcomeApi(APIView):
                        "latitude": "26.449923", "longitude": "80.331874"}, request_only=True),
                              OpenApiExample("cable removed", value={
                                  **STOP_EXAMPLE, "status": "done", "outcome": "disconnected", "method": "cable_removed",
-                                 "outcome_at": "2026-12-03T10:42:09+05:30"}, response_only=True, status_codes=["200"])])
+                                 "outcome_at": "2026-12-03T10:42:09+05:30"}, response_only=True, status_codes=["200"]),
+                             OpenApiExample("refused: notice_satisfied", value=NOTICE_SATISFIED, response_only=True,
+                                            status_codes=["409"])])
     def post(self, request, pk: int, stop_id: int):
         require(may_log_outcome(request.user), _("only clerks, officers and IT log outcomes"))
         # The stop is part of the operation: one key reused on another stop is another request.

@@ -26,10 +26,13 @@ def build_list(division):
     return defaulter_list_build_division(division_id=division.pk, as_of=india_today(), trigger="command")
 
 
-def served(officer, consumer, on: date | None = None):
-    """A notice served long enough ago to permit a cut today."""
+def served(officer, consumer, on: date | None = None, *, amount=None):
+    """A notice served long enough ago to permit a cut today (30 days back unless ``on``), demanding
+    ``amount`` or the consumer's arrears now: entered by the officer later, as the rules ask of a back-dated
+    notice, with a reason and the proof of service's reference."""
     return notice_record(user=officer, account_no=consumer.account_no, served_on=on or india_today() - timedelta(30),
-                         mode="hand", amount_demanded=consumer.arrears or Decimal("1.00"), source=Source.WEB)
+                         mode="hand", amount_demanded=amount or consumer.arrears, source=Source.WEB,
+                         reason="entered from the signed acknowledgement", proof_ref=f"ACK-{consumer.account_no}")
 
 
 def plan(officer, division, clerks, **fields):

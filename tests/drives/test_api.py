@@ -37,9 +37,11 @@ def defaulter(division, account_no: str, arrears: str, locality: str, **fields) 
 
 
 def serve_notice(client, account_no: str, *, days_ago: int = NOTICE_DAYS_AGO, amount: str = "1000.00"):
+    # Served weeks ago and entered now: by the officer, with a reason and the proof of service.
     response = client.post("/api/v1/notices/", {"account_no": account_no, "mode": "hand", "amount_demanded": amount,
-                                                "served_on": str(india_today() - timedelta(days=days_ago))},
-                           format="json")
+                                                "served_on": str(india_today() - timedelta(days=days_ago)),
+                                                "reason": "entered from the signed acknowledgement",
+                                                "proof_ref": f"ACK-{account_no}"}, format="json")
     assert response.status_code == 201, response.content
     return response.json()
 

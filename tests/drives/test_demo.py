@@ -1,10 +1,13 @@
 """`make run`'s demo drives: each division's clerk has a day of stops, some with a notice that allows a cut."""
 
+from datetime import timedelta
 from io import StringIO
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 
+from core.dates import india_today
 from drives.models import Drive, Notice, Stop
 
 
@@ -24,6 +27,9 @@ def test_it_gives_each_demo_clerk_a_day_of_stops(client):
     assert drives.count() == 6 and "6 planned for today" in output
     assert not Stop.objects.filter(consumer__is_protected=True).exists()
     assert Notice.objects.exists() and Stop.objects.count() > Notice.objects.count()
+    # Served 20 days ago: entered by the officer with a reason and the proof's reference, as the rules ask.
+    assert not Notice.objects.filter(served_on__lt=india_today() - timedelta(days=settings.NOTICE_BACKDATE_DAYS),
+                                     proof_ref="").exists()
     client.force_login(Stop.objects.order_by("pk").first().clerk)
     page = client.get("/field/").content.decode()
     assert "Notice valid" in page and "No notice" in page

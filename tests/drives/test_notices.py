@@ -45,7 +45,8 @@ def test_it_finds_nothing_barred_once_credits_cover_the_old_bills(old_ledger):
 
 def test_it_puts_the_time_barred_part_on_the_notice(old_ledger, officer):
     notice = notice_record(user=officer, account_no=old_ledger.account_no, served_on=ON, mode="post",
-                           amount_demanded="11000.00", source=Source.WEB)
+                           amount_demanded="11000.00", source=Source.WEB, reason="entered from the post register",
+                           proof_ref="RP-2025-0601")
     assert (notice.time_barred_amount, notice.recorded_by, notice.lawful_from) == (
         Decimal("6000.00"), officer, date(2025, 6, 17))
 

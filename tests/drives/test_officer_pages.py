@@ -49,7 +49,8 @@ def planned(officer, scene, *, days_ahead: int = 0) -> Drive:
 
 def served_long_ago(officer, consumer):
     return notice_record(user=officer, account_no=consumer.account_no, served_on=india_today() - timedelta(30),
-                         mode="hand", amount_demanded=consumer.arrears, source=Source.WEB)
+                         mode="hand", amount_demanded=consumer.arrears, source=Source.WEB,
+                         reason="entered from the signed acknowledgement", proof_ref=f"ACK-{consumer.account_no}")
 
 
 def plan_form(scene, **fields):

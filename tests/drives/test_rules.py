@@ -1,6 +1,6 @@
 """The law's conditions for a cut (DESIGN.md domain rules), through the services."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -17,7 +17,7 @@ from drives.models import Disconnection, Stop, StopStatus
 from drives.notices import notice_record
 from drives.selectors import drive_get, notice_valid_for
 from drives.services import disconnection_record, stop_outcome_log
-from tests.drives.drive_data import build_list, defaulter, noon, plan, served
+from tests.drives.drive_data import build_list, defaulter, plan, served
 from tests.factories import add_entry, make_user
 
 pytestmark = pytest.mark.django_db
@@ -46,18 +46,20 @@ def one_stop(rtp, officer, clerk):
 
 def test_it_refuses_a_cut_on_the_fifteenth_clear_day_and_allows_it_the_day_after(one_stop, officer, clerk):
     consumer, stop = one_stop
-    notice_record(user=officer, account_no=consumer.account_no, served_on=date(2025, 3, 1), mode="hand",
-                  amount_demanded="50000.00", source=Source.WEB)
+    today = india_today()
+    # Served 15 days ago: today is the 15th clear day (a notice of 1 March permits a cut from 17 March).
+    served(officer, consumer, on=today - timedelta(days=15))
 
-    refused("notice_required", cut, clerk, stop, at=noon(date(2025, 3, 16)))
+    refused("notice_required", cut, clerk, stop)
     stop.refresh_from_db()
     consumer.refresh_from_db()
     assert (stop.status, consumer.status) == (StopStatus.OPEN, "connected")
 
-    cut(clerk, stop, at=noon(date(2025, 3, 17)))
+    served(officer, consumer, on=today - timedelta(days=16))
+    cut(clerk, stop)
     consumer.refresh_from_db()
     assert consumer.status == "disconnected"
-    assert Disconnection.objects.get(stop=stop).notice.served_on == date(2025, 3, 1)
+    assert Disconnection.objects.get(stop=stop).notice.served_on == today - timedelta(days=16)
 
 
 def test_it_counts_fifteen_clear_days_between_service_and_cut(rtp):

@@ -64,7 +64,7 @@ def yesterdays_work(people, day):
     cut = make_consumer(rtp, name="Shyam Lal")
     add_entry(cut, "BILL", "50000.00", day - timedelta(days=90), due_date=day - timedelta(days=75))
     notice_record(user=officer, account_no=cut.account_no, served_on=day - timedelta(days=30), mode="hand",
-                  amount_demanded="50000.00")
+                  amount_demanded="50000.00", reason="entered from the signed acknowledgement", proof_ref="ACK-1")
     disconnection_record(user=officer, account_no=cut.account_no, method="cable_removed", at=at(day, 10))
     payer = make_consumer(rtp, name="Ram Prasad Gupta")
     add_entry(payer, "BILL", "20000.00", day - timedelta(days=90), due_date=day - timedelta(days=75))

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from accounts.models import User
 from arrears.ledger import ledger_days_mismatches
 from core.dates import india_today
-from drives.models import Drive
+from drives.models import Drive, Notice
 from reports.selectors import summary
 
 pytestmark = pytest.mark.django_db
@@ -37,6 +37,9 @@ def test_it_gives_the_md_a_yesterday_with_cuts_payments_reconnections_and_target
     # Each division still has a drive today for its clerk, bar any whose defaulters the history used up.
     assert Drive.objects.filter(date=india_today()).count() >= 4
     assert ledger_days_mismatches() == []
+    # Its notices, served a month ago, were entered by the officer with a reason and the proof's reference.
+    assert Notice.objects.exists() and not Notice.objects.filter(reason="").exists()
+    assert not Notice.objects.filter(proof_ref="").exists()
     # Idempotent.
     out = StringIO()
     call_command("seed_demo_history", force=True, stdout=out)
