@@ -41,8 +41,14 @@ CODE_MEANINGS = {
     "backdated": "paid_at is further back than PAYMENT_BACKDATE_DAYS; an officer may record it with a "
                  "backdate_reason",
     "balance_overflow": "the consumer's balance would pass what a money column holds",
+    "before_drive_date": "`at` is before the drive's day in India (a drive of 3 December takes outcomes from 3 "
+                         "December 00:00 IST)",
+    "before_reconnection": "`at` of a cut is before the consumer's last reconnection (reconnected 3 December 16:20: "
+                           "a cut from then on)",
     "dispute_pending": "s. 56(1): a bill dispute is open with its deposit under protest made; no disconnection",
     "drive_date_past": "a drive is planned for today or later",
+    "drive_date_far": "a drive is planned at most DRIVE_AHEAD_DAYS (default 14) days ahead: on 3 December, by 17 "
+                      "December",
     "duplicate_receipt": "this receipt number is already recorded; receipt numbers are unique across KESCO",
     "idempotency_conflict": "this Idempotency-Key was used with another request",
     "idempotency_in_progress": "a request with this Idempotency-Key is still being processed; retry shortly",
@@ -76,6 +82,8 @@ CODE_MEANINGS = {
                        "disconnection from 17 March)",
     "paid_in_future": "paid_at is in the future",
     "payment_required": "an outcome of paid is logged by taking the payment (POST payments/ with drive_stop)",
+    "plan_conflict": "another drive was planned with some of the same consumers at the same moment; plan again "
+                     "(a consumer is on at most one open stop)",
     "protected_consumer": "a protected consumer (hospital, essential service) is never disconnected",
     "receipt_required": "a receipt number is required (for a dispute: when a deposit was made)",
     "settled": "the consumer has paid: arrears are no longer over the threshold",

@@ -13,7 +13,7 @@ from core.dates import india_today
 from core.errors import DomainError
 from core.models import Source
 from drives.disputes import dispute_record, dispute_resolve
-from drives.models import Disconnection, Stop, StopStatus
+from drives.models import Disconnection, Drive, Stop, StopStatus
 from drives.notices import notice_record
 from drives.selectors import drive_get, notice_valid_for
 from drives.services import disconnection_record, stop_outcome_log
@@ -48,6 +48,7 @@ def test_it_refuses_a_cut_on_the_fifteenth_clear_day_and_allows_it_the_day_after
     consumer, stop = one_stop
     notice_record(user=officer, account_no=consumer.account_no, served_on=date(2025, 3, 1), mode="hand",
                   amount_demanded="50000.00", source=Source.WEB)
+    Drive.objects.filter(pk=stop.drive_id).update(date=date(2025, 3, 16))  # a drive of that day, logged late
 
     refused("notice_required", cut, clerk, stop, at=noon(date(2025, 3, 16)))
     stop.refresh_from_db()

@@ -42,6 +42,8 @@ def test_it_defaults_to_india_time_and_debug():
         ({"REDIS_URL": "http://localhost"}, "REDIS_URL must start with"),
         ({"DEFAULTER_THRESHOLD": "ten thousand"}, "DEFAULTER_THRESHOLD must be a decimal"),
         ({"LANGUAGE_CODE": "fr"}, "LANGUAGE_CODE must be"),
+        ({"DRIVE_AHEAD_DAYS": "two weeks"}, "DRIVE_AHEAD_DAYS must be a whole number"),
+        ({"DRIVE_AHEAD_DAYS": "-1"}, "DRIVE_AHEAD_DAYS must be between 0 and 366"),
     ],
 )
 def test_it_refuses_bad_values_loudly(env, message):
