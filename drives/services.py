@@ -231,7 +231,8 @@ def drive_plan(*, user: User, division: Division, date: date, name: str, min_arr
                     for s in preview
                 ], batch_size=1000)
         except IntegrityError as exc:
-            if "stop_one_open_per_consumer" not in str(exc):
+            # PostgreSQL names the constraint; SQLite (development) names the column alone.
+            if not ("stop_one_open_per_consumer" in str(exc) or str(exc).endswith(": drives_stop.consumer_id")):
                 raise
             raise DomainError(_("another drive took some of these consumers at the same moment; plan again"),
                               code="plan_conflict") from None

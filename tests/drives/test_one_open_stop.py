@@ -101,11 +101,25 @@ def test_it_refuses_a_second_open_stop_in_the_database(rtp, officer, clerk, two)
     other = Drive.objects.create(division=rtp, date=india_today(), name="By hand", officer=officer,
                                  min_arrears=Decimal("0"), max_stops=5, source="web")
 
-    with pytest.raises(IntegrityError, match="stop_one_open_per_consumer"), transaction.atomic():
+    # PostgreSQL names the constraint, SQLite its column.
+    with pytest.raises(IntegrityError, match=r"stop_one_open_per_consumer|: drives_stop\.consumer_id$"), \
+            transaction.atomic():
         Stop.objects.create(drive=other, consumer=lal, clerk=clerk, sequence=1, arrears=lal.arrears, rank=1)
     # A stop no longer open is no obstacle.
     Stop.objects.create(drive=other, consumer=lal, clerk=clerk, sequence=1, arrears=lal.arrears, rank=1,
                         status=StopStatus.UNVISITED)
+
+
+def test_it_answers_a_plan_that_raced_another_with_a_refusal_not_a_crash(rtp, officer, clerk, two, monkeypatch):
+    plan(officer, rtp, [clerk])
+    # As if the other drive's stops were written between this plan's read and its write.
+    monkeypatch.setattr("drives.services._on_open_stop", lambda: Stop.objects.none().values("consumer_id"))
+
+    with pytest.raises(DomainError) as refusal:
+        plan(officer, rtp, [clerk], name="Raced")
+
+    assert refusal.value.code == "plan_conflict"
+    assert Drive.objects.count() == 1
 
 
 def test_it_frees_the_consumers_of_a_closed_drive_for_the_next_one(rtp, officer, clerk, two):
