@@ -166,6 +166,14 @@ def test_it_refuses_a_far_drive_on_the_officers_page(client, officer, clerk, two
     assert not Drive.objects.exists()
 
 
+def test_it_bounds_the_date_picker_of_the_officers_page(client, officer, two):
+    client.force_login(officer)
+    page = client.get("/drives/plan/").content.decode()
+
+    assert f'min="{india_today().isoformat()}"' in page
+    assert f'max="{(india_today() + timedelta(days=14)).isoformat()}"' in page
+
+
 def test_it_reads_how_far_ahead_from_the_setting(rtp, officer, clerk, two, settings):
     settings.DRIVE_AHEAD_DAYS = 3
 
