@@ -46,6 +46,10 @@ CODE_MEANINGS = {
                  "served_on: NOTICE_BACKDATE_DAYS); an officer may record it with a reason (a payment's "
                  "backdate_reason; a notice's reason and proof_ref)",
     "balance_overflow": "the consumer's balance would pass what a money column holds",
+    "before_drive_date": "`at` is before the drive's day in India (a drive of 3 December takes outcomes from 3 "
+                         "December 00:00 IST)",
+    "before_reconnection": "`at` of a cut is before the consumer's last reconnection (reconnected 3 December 16:20: "
+                           "a cut from then on)",
     "deposit_mismatch": "deposit_amount is not the sum of the payment deposit_receipt_no names (the whole payment "
                         "is the deposit; leave deposit_amount out to take it as it is)",
     "deposit_not_found": "s. 56(1): the deposit must be money the consumer paid: no recorded payment of this "
@@ -56,6 +60,8 @@ CODE_MEANINGS = {
     "dispute_backdated": "raised_on is further back than DISPUTE_BACKDATE_DAYS (default 30 days)",
     "dispute_pending": "s. 56(1): a bill dispute is open with its deposit under protest made; no disconnection",
     "drive_date_past": "a drive is planned for today or later",
+    "drive_date_far": "a drive is planned at most DRIVE_AHEAD_DAYS (default 14) days ahead: on 3 December, by 17 "
+                      "December",
     "duplicate_receipt": "this receipt number is already recorded; receipt numbers are unique across KESCO",
     "idempotency_conflict": "this Idempotency-Key was used with another request",
     "idempotency_in_progress": "a request with this Idempotency-Key is still being processed; retry shortly",
@@ -94,6 +100,8 @@ CODE_MEANINGS = {
                         "spent, a new one is needed before a cut",
     "paid_in_future": "paid_at is in the future",
     "payment_required": "an outcome of paid is logged by taking the payment (POST payments/ with drive_stop)",
+    "plan_conflict": "another drive was planned with some of the same consumers at the same moment; plan again "
+                     "(a consumer is on at most one open stop)",
     "protected_consumer": "a protected consumer (hospital, essential service) is never disconnected",
     "receipt_reserved": "the receipt number is reserved to another user (POST receipt-blocks/); use one of "
                         "your own",

@@ -4,6 +4,9 @@ planned for today, so the officer and the clerk of each division have a day to w
 Through the services, as an officer would do it: notices served 20 days ago are entered by the officer from
 the signed acknowledgements, with a reason and the proof's reference, as the rules ask of a back-dated notice;
 each demands the arrears of its day of service. Idempotent (a division with a drive today is left alone).
+A demo drive of an earlier day still open (the demo run again on a later day) is closed first, as its officer
+would have at the end of that day: its stops not visited are no longer open, so its consumers may go on
+today's drive (a consumer is on at most one open stop).
 """
 
 from dataclasses import dataclass
@@ -18,9 +21,9 @@ from core.dates import india_today
 from core.errors import DomainError
 from core.models import Source
 from defaulters.selectors import defaulter_entries, defaulter_list_latest
-from drives.models import Drive
+from drives.models import Drive, DriveStatus
 from drives.notices import MIN_DEMAND, notices_record_bulk
-from drives.services import drive_plan
+from drives.services import drive_close, drive_plan
 
 NOTICE_DAYS_AGO = 20  # served long enough ago (15 clear days) that the demo's cuts are lawful
 STOPS_PER_DRIVE = 12
@@ -46,6 +49,8 @@ def demo_drives_seed() -> DemoDrives:
         division = Division.objects.get(code=code)
         officer = User.objects.get(username=f"officer_{code.lower()}")
         clerk = User.objects.get(username=f"clerk_{code.lower()}")
+        for stale in Drive.objects.filter(division=division, date__lt=today).exclude(status=DriveStatus.CLOSED):
+            drive_close(user=officer, drive=stale, source=Source.COMMAND)
         if Drive.objects.filter(division=division, date=today).exists():
             continue
         defaulters = defaulter_list_latest(officer, division)

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -70,7 +71,7 @@ def stops_page(request, *, title: str):
         stop.notice_status = _notice_status(stop)
     # Done today stays reachable: a consumer who was cut may pay later in the day.
     done = (stops_visible_to(request.user).filter(drive__date=today, clerk=request.user)
-            .exclude(status=StopStatus.OPEN).order_by("-outcome_at", "-settled_at"))
+            .exclude(status__in=[StopStatus.OPEN, StopStatus.UNVISITED]).order_by("-outcome_at", "-settled_at"))
     return render(request, "drives/field/stops.html", {"title": title, "stops": stops, "done": done,
                                                        "today": today})
 
@@ -97,6 +98,21 @@ def _blank_as_none(value: str | None) -> str | None:
     return (value or "").strip() or None
 
 
+def _at_of(value: str | None):
+    """The form's hidden ``at``: when the clerk pressed the button (field_queue.js fills it, ISO 8601); blank
+    (no JavaScript: the form goes at once) is now."""
+    value = _blank_as_none(value)
+    if value is None:
+        return None
+    try:
+        at = parse_datetime(value)
+    except ValueError:
+        at = None
+    if at is None:
+        raise DomainError(_("not a date and time"), code="invalid_date", field="at")
+    return at
+
+
 @require_POST
 @login_required
 def field_stop_outcome(request, pk):
@@ -106,10 +122,11 @@ def field_stop_outcome(request, pk):
     outcome, _sep, method = request.POST.get("outcome", "").partition(":")
     try:
         stop = stop_outcome_log(user=request.user, stop=stop, outcome=outcome, method=method,
-                         notes=request.POST.get("notes", "").strip(),
-                         latitude=_blank_as_none(request.POST.get("latitude")),
-                         longitude=_blank_as_none(request.POST.get("longitude")),
-                         photo=request.FILES.get("photo"), source=Source.WEB)
+                                notes=request.POST.get("notes", "").strip(),
+                                latitude=_blank_as_none(request.POST.get("latitude")),
+                                longitude=_blank_as_none(request.POST.get("longitude")),
+                                photo=request.FILES.get("photo"), at=_at_of(request.POST.get("at")),
+                                source=Source.WEB)
     except DomainError as exc:
         messages.error(request, str(exc))
         return redirect("field-stop", pk=stop.pk)
@@ -135,7 +152,7 @@ def field_reconnection_done(request, pk):
     order = get_object_or_404(reconnections_visible_to(request.user), pk=pk)
     try:
         reconnection_done(user=request.user, order=order, notes=request.POST.get("notes", "").strip(),
-                          source=Source.WEB)
+                          reconnected_at=_at_of(request.POST.get("at")), source=Source.WEB)
     except DomainError as exc:
         messages.error(request, str(exc))
     else:

@@ -1,6 +1,7 @@
 """The division officer's forms for drives: planning, notices in bulk, disputes, approvals.
 The services decide and write (drives.services, drives.reconnections); these only read the input."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 from django import forms
@@ -37,6 +38,10 @@ class DrivePlanForm(DomainErrorForm):
         self.fields["clerks"].queryset = User.objects.filter(division=division, role=Role.CLERK,
                                                              is_active=True).order_by("first_name", "username")
         self.fields["date"].initial = india_today()
+        # The service's bounds (drive_date_past, drive_date_far), shown by the phone's or browser's date picker.
+        self.fields["date"].widget.attrs.update(
+            min=india_today().isoformat(),
+            max=(india_today() + timedelta(days=settings.DRIVE_AHEAD_DAYS)).isoformat())
         self.fields["min_arrears"].initial = settings.DEFAULTER_THRESHOLD
 
 

@@ -116,6 +116,7 @@ class StopStatus(models.TextChoices):
     OPEN = "open", _("open")
     DONE = "done", _("outcome logged")
     SETTLED = "settled", _("settled by a payment")
+    UNVISITED = "unvisited", _("not visited (drive closed)")
 
 
 class Outcome(models.TextChoices):
@@ -171,6 +172,10 @@ class Stop(models.Model):
             models.UniqueConstraint(fields=["drive", "consumer"], name="stop_drive_consumer_unique"),
             # A clerk's stops in walking order: the clerk's page reads this index.
             models.UniqueConstraint(fields=["drive", "clerk", "sequence"], name="stop_drive_clerk_sequence_unique"),
+            # A consumer is on at most one open stop at a time (drive_plan skips those already on one; a
+            # closed drive's stops are no longer open: drive_close marks them unvisited).
+            models.UniqueConstraint(fields=["consumer"], condition=Q(status="open"),
+                                    name="stop_one_open_per_consumer"),
         ]
         indexes = [
             # A payment settles the consumer's open stops (drives.services.stops_settle).

@@ -171,7 +171,8 @@ def drive_progress(drive: Drive) -> dict:
          "clerk_name": row["clerk__first_name"] or row["clerk__username"],
          "done": row["total"] - row["left"], "left": row["left"]}
         for row in stops.values("clerk_id", "clerk__username", "clerk__first_name")
-        .annotate(total=Count("id"), left=Count("id", filter=Q(status=StopStatus.OPEN)))
+        # Left: still open, or not visited when the drive closed.
+        .annotate(total=Count("id"), left=Count("id", filter=Q(status__in=[StopStatus.OPEN, StopStatus.UNVISITED])))
         .order_by("clerk__username")
     ]
     by_outcome = {value: 0 for value in Outcome.values}

@@ -6,14 +6,16 @@ disputes in drives.disputes, theft cases in drives.theft, reconnection and settl
 in drives.reconnections. Every write says who, when and through what (``source``).
 """
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
 
 from accounts.models import Division, Role, User
 from accounts.permissions import (
@@ -44,6 +46,7 @@ from drives.models import (
     DriveStatus,
     Notice,
     Outcome,
+    ReconnectionOrder,
     Stop,
     StopStatus,
     TheftCase,
@@ -73,6 +76,11 @@ def _plan_checks(*, user: User, division: Division, date_: date, min_arrears, ma
     division = divisions_visible_to(user).get(pk=division.pk)
     if date_ < india_today():
         raise DomainError(_("a drive is planned for today or later"), code="drive_date_past", field="date")
+    latest = india_today() + timedelta(days=settings.DRIVE_AHEAD_DAYS)
+    if date_ > latest:
+        raise DomainError(_("a drive is planned at most %(days)s days ahead, by %(day)s")
+                          % {"days": format_count(settings.DRIVE_AHEAD_DAYS), "day": f"{latest:%d.%m.%Y}"},
+                          code="drive_date_far", field="date")
     min_arrears = amount_checked(min_arrears, field="min_arrears", allow_zero=True)
     if isinstance(max_stops, bool) or not isinstance(max_stops, int) or not 1 <= max_stops <= MAX_STOPS:
         raise DomainError(_("between 1 and %(most)s") % {"most": format_count(MAX_STOPS)}, code="invalid_max_stops",
@@ -133,6 +141,11 @@ def _plan(*, user: User, division: Division, date_: date, min_arrears, locality:
     )
     if locality:
         entries = entries.filter(consumer__address__icontains=locality)
+    # A consumer is on at most one open stop at a time (constraint stop_one_open_per_consumer): one already
+    # on another drive's open stop is left to that drive, and counted so the officer knows.
+    busy = entries.filter(consumer_id__in=_on_open_stop())
+    skipped = busy.count()
+    entries = entries.exclude(consumer_id__in=_on_open_stop())
     # Index defaulterentry_list_rank_unique: the first max_stops by rank.
     rows = list(entries.order_by("rank").values(
         "rank", "consumer_id", "account_no", "arrears", "consumer__name", "consumer__address", "consumer__arrears",
@@ -151,11 +164,25 @@ def _plan(*, user: User, division: Division, date_: date, min_arrears, locality:
             "notice_valid": row["consumer_id"] in noticed,
         })
     # Localities in the order of their highest-ranked defaulter (dict order: first seen by rank).
-    preview = []
+    preview = PlanPreview()
+    preview.skipped_on_open_stop = skipped
     for clerk, stops in _split(list(groups.values()), clerks):
         for sequence, stop in enumerate(stops, start=1):
             preview.append({**stop, "clerk": clerk, "clerk_id": clerk.pk, "sequence": sequence})
     return division, defaulters, preview
+
+
+class PlanPreview(list):
+    """A plan's stops (a list of dicts) with ``skipped_on_open_stop``: the consumers that matched but were
+    left out, being on an open stop of another drive."""
+
+    skipped_on_open_stop = 0
+
+
+def _on_open_stop():
+    """The consumers on an open stop: of a drive not closed, since drive_close leaves none open (its stops
+    not visited become unvisited). Exactly the rows constraint stop_one_open_per_consumer counts."""
+    return Stop.objects.filter(status=StopStatus.OPEN).values("consumer_id")
 
 
 def _noticed_in_chunks(consumer_ids: list[int], day: date) -> set[int]:
@@ -167,10 +194,11 @@ def _noticed_in_chunks(consumer_ids: list[int], day: date) -> set[int]:
 
 
 def drive_plan_preview(*, user: User, division: Division, date: date, min_arrears, locality: str = "",
-                       max_stops: int, clerks: list[User]) -> list[dict]:
+                       max_stops: int, clerks: list[User]) -> PlanPreview:
     """The stops a drive would have, without writing anything: from the division's latest defaulter
     list, never a protected or disconnected consumer nor one whose arrears are now within the threshold,
-    grouped by locality and split among ``clerks``; in each clerk's walking order.
+    nor one already on an open stop of another drive (counted in ``skipped_on_open_stop``), grouped by
+    locality and split among ``clerks``; in each clerk's walking order.
 
     Each stop: consumer_id, account_no, name, address, locality, rank, listed_arrears, arrears (now),
     time_barred_amount, notice_valid (on the drive's date), clerk, clerk_id, sequence.
@@ -181,7 +209,9 @@ def drive_plan_preview(*, user: User, division: Division, date: date, min_arrear
 
 def drive_plan(*, user: User, division: Division, date: date, name: str, min_arrears, locality: str = "",
                max_stops: int, clerks: list[User], source: str = Source.WEB) -> Drive:
-    """Plans a drive: the preview's stops written, the clerks assigned, the user its officer."""
+    """Plans a drive: the preview's stops written, the clerks assigned, the user its officer. The drive
+    returned carries ``skipped_on_open_stop`` (see drive_plan_preview); 409 plan_conflict when another drive
+    took one of its consumers at the same moment."""
     name = text_checked(name, field="name", limit=NAME_LENGTH, code="invalid_name", one_line=True)
     if not name:
         raise DomainError(_("required"), code="invalid_name", field="name")
@@ -195,12 +225,21 @@ def drive_plan(*, user: User, division: Division, date: date, name: str, min_arr
             division=division, date=date, name=name, officer=user, min_arrears=money(min_arrears),
             locality=(locality or "").strip()[:100], max_stops=max_stops, defaulter_list=defaulters, source=source)
         drive.clerks.set(dict.fromkeys(clerks))
-        Stop.objects.bulk_create([
-            Stop(drive=drive, consumer_id=s["consumer_id"], clerk=s["clerk"], sequence=s["sequence"],
-                 locality=s["locality"], arrears=s["listed_arrears"], rank=s["rank"],
-                 time_barred_amount=s["time_barred_amount"])
-            for s in preview
-        ], batch_size=1000)
+        try:
+            with transaction.atomic():
+                Stop.objects.bulk_create([
+                    Stop(drive=drive, consumer_id=s["consumer_id"], clerk=s["clerk"], sequence=s["sequence"],
+                         locality=s["locality"], arrears=s["listed_arrears"], rank=s["rank"],
+                         time_barred_amount=s["time_barred_amount"])
+                    for s in preview
+                ], batch_size=1000)
+        except IntegrityError as exc:
+            # PostgreSQL names the constraint; SQLite (development) names the column alone.
+            if not ("stop_one_open_per_consumer" in str(exc) or str(exc).endswith(": drives_stop.consumer_id")):
+                raise
+            raise DomainError(_("another drive took some of these consumers at the same moment; plan again"),
+                              code="plan_conflict") from None
+    drive.skipped_on_open_stop = preview.skipped_on_open_stop
     return drive
 
 
@@ -223,7 +262,8 @@ def drive_start(*, user: User, drive: Drive, source: str = Source.WEB) -> Drive:
 
 
 def drive_close(*, user: User, drive: Drive, source: str = Source.WEB) -> Drive:
-    """Closes a drive (its open stops are left as not visited); 409 invalid_status if already closed."""
+    """Closes a drive; its stops still open become ``unvisited``, so their consumers are free for the next
+    drive (a consumer is on at most one open stop). 409 invalid_status if already closed."""
     if not may_plan_drive(user):
         raise PermissionDenied(_("only officers and IT admins close drives"))
     with transaction.atomic():
@@ -232,6 +272,12 @@ def drive_close(*, user: User, drive: Drive, source: str = Source.WEB) -> Drive:
             raise DomainError(_("the drive is already closed"), code="invalid_status", field="status")
         drive.status, drive.closed_at = DriveStatus.CLOSED, timezone.now()
         history_by(drive, user).save(update_fields=["status", "closed_at"])
+        left = list(drive.stops.select_for_update().filter(status=StopStatus.OPEN))
+        for stop in left:
+            stop.status = StopStatus.UNVISITED
+            history_by(stop, user)
+        if left:
+            bulk_update_with_history(left, Stop, ["status"], batch_size=500, default_user=user)
     return drive
 
 # --- Outcomes and disconnections ---------------------------------------------------
@@ -318,6 +364,7 @@ def _disconnect(*, user: User, consumer: Consumer, method: str, at: datetime, so
                 stop: Stop | None = None, notice: Notice | None = None) -> Disconnection:
     """Cuts a locked consumer: the Disconnection, its charge on the ledger, the status."""
     notice = _cut_checks(consumer, on=timezone.localdate(at), notice=notice)
+    _after_reconnection_checked(consumer, at)
     disconnection = Disconnection.objects.create(
         consumer=consumer, stop=stop, notice=notice, method=method, disconnected_at=at,
         arrears_at_disconnection=consumer.arrears, by=user, source=source)
@@ -330,6 +377,17 @@ def _disconnect(*, user: User, consumer: Consumer, method: str, at: datetime, so
     consumer.status = ConnectionStatus.DISCONNECTED
     history_by(consumer, user).save(update_fields=["status", "updated_at"])
     return disconnection
+
+
+def _after_reconnection_checked(consumer: Consumer, at: datetime) -> None:
+    """A cut happens after the consumer's last reconnection: one dated before it would leave the consumer
+    cut with the reconnection (and the payment that ordered it) already behind them, never to be reconnected."""
+    last = (ReconnectionOrder.objects.filter(consumer=consumer, done_at__isnull=False)
+            .aggregate(last=Max("done_at"))["last"])
+    if last is not None and at < last:
+        raise DomainError(_("cannot be before the consumer's last reconnection, %(time)s")
+                          % {"time": f"{timezone.localtime(last):%d.%m.%Y %H:%M}"},
+                          code="before_reconnection", field="at")
 
 
 def _method_checked(method: str) -> str:
@@ -345,6 +403,10 @@ def stop_outcome_log(*, user: User, stop: Stop, outcome: str, method: str = "", 
                      latitude=None, longitude=None, photo=None, at: datetime | None = None,
                      source: str = Source.WEB) -> Stop:
     """Records what happened at a stop, by its clerk or an officer or IT of the division.
+
+    ``at`` is when it happened (the phone's time, default now): at most 5 minutes ahead of the server
+    (409 invalid_date), not before the drive's day in India (409 before_drive_date) and, for a cut, not
+    before the consumer's last reconnection (409 before_reconnection); each with field ``at``.
 
     ``disconnected`` cuts the connection under the rules of section 56 (notice, dispute,
     protection, arrears still owed) and charges for it; ``theft_detected`` opens a theft case.
@@ -375,6 +437,9 @@ def stop_outcome_log(*, user: User, stop: Stop, outcome: str, method: str = "", 
             raise DomainError(closed, code="stop_closed")
         if stop.drive.status == DriveStatus.CLOSED:
             raise DomainError(_("the drive is closed"), code="stop_closed")
+        if timezone.localdate(at) < stop.drive.date:
+            raise DomainError(_("cannot be before the drive's day, %(day)s") % {"day": f"{stop.drive.date:%d.%m.%Y}"},
+                              code="before_drive_date", field="at")
         if outcome == Outcome.PAID and not _payment_names(stop):
             raise DomainError(_("take the payment; it marks the stop paid"), code="payment_required", field="outcome")
         if outcome == Outcome.DISCONNECTED:

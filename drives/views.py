@@ -137,9 +137,13 @@ def drive_plan_page(request):
                 if creating:
                     messages.success(request, _("Drive “%(name)s” planned with %(count)s stops.") % {
                         "name": drive.name, "count": drive.stops.count()})
+                    if drive.skipped_on_open_stop:
+                        messages.info(request, _("Left out, already on an open stop of another drive: "
+                                                 "%(count)s.") % {"count": drive.skipped_on_open_stop})
                     return redirect("drive-detail", pk=drive.pk)
     context = {"form": form, "division": division, "divisions": divisions, "previewed": preview is not None,
-               "groups": _preview_groups(preview or []), "stop_count": len(preview or [])}
+               "groups": _preview_groups(preview or []), "stop_count": len(preview or []),
+               "skipped": getattr(preview, "skipped_on_open_stop", 0)}
     return render(request, "drives/drive_plan.html", context, status=200 if form.is_valid() else 400)
 
 

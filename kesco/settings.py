@@ -435,6 +435,10 @@ RECONNECTION_MIN_AMOUNT = env_decimal("RECONNECTION_MIN_AMOUNT", "1000.00")
 RECONNECTION_MIN_SHARE_LIFELINE = env_decimal("RECONNECTION_MIN_SHARE_LIFELINE", "0.10")
 RECONNECTION_MIN_AMOUNT_LIFELINE = env_decimal("RECONNECTION_MIN_AMOUNT_LIFELINE", "250.00")
 RECONNECTION_DUE_HOURS = env_int("RECONNECTION_DUE_HOURS", 24)
+# A drive is planned at most this many days ahead (a date further off is a typing mistake: 409 drive_date_far).
+DRIVE_AHEAD_DAYS = env_int("DRIVE_AHEAD_DAYS", 14)
+if not 0 <= DRIVE_AHEAD_DAYS <= 366:
+    raise ImproperlyConfigured(f"DRIVE_AHEAD_DAYS must be between 0 and 366 days; got {DRIVE_AHEAD_DAYS}")
 # Charges per job, by the consumer's broad category group, added to the ledger as SURCHARGE entries.
 DISCONNECTION_CHARGES = env_charges("DISCONNECTION_CHARGES", "domestic=300,commercial=600,industrial=1000,"
                                     "institutional=600,agricultural=300,government=600")

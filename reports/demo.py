@@ -4,7 +4,10 @@ and the 30-day charts have a story to tell (cuts, payments on the spot, reconnec
 Each past drive goes through the same services as a real day: planned from the division's list, its
 outcomes logged at that day's hours, payments taken at the stops (dated that day, by the officer with the
 reason, as a receipt book entered afterwards would be) and reconnections done. Only the drive's date is
-set back after planning: a drive is never planned for a past day. Idempotent: a division with a drive on
+set back after planning: a drive is never planned for a past day. The days are worked oldest first, as
+they happened: a consumer cut, paid and reconnected on one day may be cut again on a later day, never on
+an earlier one (a cut before the consumer's last reconnection is refused, 409 before_reconnection, and
+would leave the consumer cut with their payment already spent). Idempotent: a division with a drive on
 a day is left alone for that day.
 """
 
@@ -78,7 +81,8 @@ def demo_history_seed() -> DemoHistory:
             notices_record_bulk(user=officer, account_nos=accounts, mode="hand", served_on=served_on,
                                 reason="entered from the dispatch register after the demo's service round",
                                 proof_ref=f"DR-{code}-{served_on:%Y%m%d}", source=Source.COMMAND)
-        for day_index, day in enumerate(_past_working_days(today, HISTORY_DAYS)):
+        # Oldest first (day_index still counts back from yesterday, so each day keeps its mix of outcomes).
+        for day_index, day in reversed(list(enumerate(_past_working_days(today, HISTORY_DAYS)))):
             if Drive.objects.filter(division=division, date=day).exists():
                 continue
             if not DefaulterList.objects.filter(division=division, as_of=day).exists():

@@ -58,6 +58,10 @@ def world(rtp, hsp, md, it_admin, officer, clerk, other_officer, other_clerk, pa
         response = api_client.post("/api/v1/receipt-blocks/", {"count": 1}, format="json")
         assert response.status_code == 201, response.content
     api_client.force_authenticate(None)
+    # One more RTP defaulter for each role that plans a drive through the API: a consumer is on one open stop.
+    for lane in ("Officer Lane", "Admin Lane"):
+        add_entry(make_consumer(rtp, address=f"1 {lane}, Kanpur"), "BILL", "20000.00", date(2026, 1, 1),
+                  due_date=date(2026, 1, 15))
     call_command("build_defaulter_lists", verbosity=0)
     call_command("check_positions", verbosity=0)
     for division in (rtp, hsp):
@@ -326,7 +330,8 @@ BODIES = {
                                                           .arrears)},
     # Tomorrow: never in the past in India, whatever the machine's time zone.
     "api_drive": lambda role, w: {"division": "RTP", "date": date.today() + timedelta(days=1), "name": f"API {role}",
-                                  "min_arrears": "0.00", "clerks": ["clerk_rtp"], "max_stops": 10},
+                                  "min_arrears": "0.00", "clerks": ["clerk_rtp"], "max_stops": 10,
+                                  "locality": {"officer": "Officer Lane", "it_admin": "Admin Lane"}.get(role, "")},
     "api_outcome": lambda role, w: {"outcome": "premises_locked", "notes": f"logged by {role}"},
     "api_reconnected": lambda role, w: {"notes": f"restored by {role}"},
     "api_dispute": lambda role, w: {"account_no": "00012345", "raised_on": date.today(), "amount_disputed": "100.00"},

@@ -41,8 +41,9 @@ OUTCOME_HELP = ("what happened at the stop: disconnected (supply cut; give metho
                 "case is opened)")
 METHOD_HELP = ("how the supply was cut: cable_removed (service cable pulled), meter_removed, fuse_pulled, remote "
                "(a smart meter switched off)")
-STOP_STATUS_HELP = ("open (to visit), done (its outcome logged) or settled (the consumer paid, at the counter, online "
-                    "or on the spot, and dropped off the list)")
+STOP_STATUS_HELP = ("open (to visit), done (its outcome logged), settled (the consumer paid, at the counter, online "
+                    "or on the spot, and dropped off the list) or unvisited (the drive closed before the visit); a "
+                    "consumer is on at most one open stop")
 DRIVE_STATUS_HELP = "planned (not started), in_progress (started) or closed (its day is over; no more outcomes)"
 
 

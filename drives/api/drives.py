@@ -49,8 +49,8 @@ from drives.services import drive_plan
 
 # The operation's refusals (409 codes), as its service raises them: documented in the schema. Amounts of zero
 # or less are not among them: AmountInput answers them 400 on the amount's field.
-DRIVE_CODES = ("invalid_name", "drive_date_past", "invalid_max_stops", "invalid_clerk",
-               "no_defaulter_list", "no_stops")
+DRIVE_CODES = ("invalid_name", "drive_date_past", "drive_date_far", "invalid_max_stops", "invalid_clerk",
+               "no_defaulter_list", "no_stops", "plan_conflict")
 
 
 
@@ -109,19 +109,22 @@ class DriveOutput(serializers.Serializer):
 
 class DrivePlanOutput(DriveOutput):
     stops = StopOutput(many=True, source="planned_stops", help_text="the stops planned, each clerk's in walking order")
+    skipped_on_open_stop = serializers.IntegerField(
+        help_text="consumers who matched but were left out: each is already on an open stop of another drive (a "
+                  "consumer is on at most one open stop at a time)")
 
 
 class ClerkProgressOutput(serializers.Serializer):
     clerk = serializers.CharField(help_text="the clerk's username")
     clerk_name = serializers.CharField(help_text="the clerk's full name")
     done = serializers.IntegerField(help_text="their stops with an outcome or settled")
-    left = serializers.IntegerField(help_text="their stops still open")
+    left = serializers.IntegerField(help_text="their stops still open (or not visited, once the drive is closed)")
 
 
 class DriveProgressOutput(serializers.Serializer):
     clerks = ClerkProgressOutput(many=True, help_text="per clerk")
     stops = serializers.IntegerField(help_text="stops on the drive")
-    left = serializers.IntegerField(help_text="stops still open")
+    left = serializers.IntegerField(help_text="stops still open (or not visited, once the drive is closed)")
     settled = serializers.IntegerField(help_text="stops settled by a payment (at the counter, online or on the spot)")
     outcomes = serializers.DictField(child=serializers.IntegerField(), help_text="stops per outcome")
     disconnections = serializers.IntegerField(help_text="connections cut on this drive")
@@ -135,7 +138,8 @@ class DriveDetailOutput(DriveOutput):
 
 class DriveInput(serializers.Serializer):
     division = serializers.CharField(max_length=DIVISION_CODE_LENGTH, help_text="division code, e.g. RTP")
-    date = DateInput(help_text="the drive's day: today or later")
+    date = DateInput(help_text="the drive's day: today or later, at most DRIVE_AHEAD_DAYS (default 14) ahead "
+                               "(409 drive_date_past, drive_date_far)")
     name = serializers.CharField(max_length=Drive._meta.get_field("name").max_length,
                                  help_text="a name the team knows it by, e.g. \"Juhi Kalan, 3 Dec\"")
     min_arrears = AmountInput(allow_zero=True, help_text="rupees: take only consumers with at least these arrears "
@@ -216,7 +220,8 @@ class DriveListCreateApi(generics.ListAPIView):
                                                 "detail": "RTP has no defaulter list yet; build one first"}),
                    examples=[OpenApiExample("two clerks in Sarvodaya Nagar", value=DRIVE_REQUEST, request_only=True),
                              OpenApiExample("two clerks in Sarvodaya Nagar",
-                                            value={**DRIVE_EXAMPLE, "stops": [STOP_EXAMPLE]}, response_only=True,
+                                            value={**DRIVE_EXAMPLE, "stops": [STOP_EXAMPLE],
+                                                   "skipped_on_open_stop": 2}, response_only=True,
                                             status_codes=["201"])])
     def post(self, request):
         require(may_plan_drive(request.user), _("only officers and IT plan drives"))
@@ -242,8 +247,10 @@ class DriveListCreateApi(generics.ListAPIView):
                                source=Source.API)
         except DjangoPermissionDenied as exc:
             raise PermissionDenied(str(exc)) from None
+        skipped = drive.skipped_on_open_stop
         drive = _drive_queryset(Drive.objects).get(pk=drive.pk)
         drive.planned_stops = stops_of_drive(request.user, drive)
+        drive.skipped_on_open_stop = skipped
         return Response(DrivePlanOutput(drive).data, status=status.HTTP_201_CREATED)
 
 

@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 
 from accounts.permissions import may_log_outcome
 from core.api_docs import IDEMPOTENCY_KEY, responses
-from core.api_fields import CoordinateInput, notes_field
+from core.api_fields import CoordinateInput, DateTimeInput, notes_field
 from core.idempotency import idempotent
 from core.models import Source
 from drives.api.common import (
@@ -37,10 +37,10 @@ from drives.services import stop_outcome_log
 # or less are not among them: AmountInput answers them 400 on the amount's field.
 OUTCOME_CODES = (
     "invalid_outcome", "method_required", "invalid_method", "invalid_notes", "invalid_position", "invalid_photo",
-    "invalid_date", "stop_closed", "payment_required",
+    "invalid_date", "before_drive_date", "stop_closed", "payment_required",
     # Section 56 and the consumer's state, for a disconnection.
     "protected_consumer", "already_disconnected", "notice_required", "dispute_pending", "settled", "balance_overflow",
-    "notice_satisfied",
+    "notice_satisfied", "before_reconnection",
 )
 NOTICE_SATISFIED = {"code": "notice_satisfied",
                     "detail": "the consumer has paid the ₹19,042.00 demanded by the notice of 16.11.2026; serve a new "
@@ -83,6 +83,12 @@ class OutcomeInput(serializers.Serializer):
                                 help_text="degrees east (with latitude), e.g. 80.331874")
     photo = serializers.FileField(required=False, allow_null=True, max_length=100,
                                   help_text="a photo of the premises or the meter (multipart only)")
+    at = DateTimeInput(required=False, allow_null=True,
+                       help_text="when it happened, ISO 8601 with its offset (the phone's time when the button was "
+                                 "pressed, so an outcome sent later from the offline queue keeps it); default now. "
+                                 "At most 5 minutes ahead of the server (409 invalid_date), not before the drive's "
+                                 "day in India (409 before_drive_date), a cut not before the consumer's last "
+                                 "reconnection (409 before_reconnection)")
 
 
 @extend_schema(tags=["drives"])
@@ -107,7 +113,8 @@ class StopOutcomeApi(APIView):
                                                           "clear days"}),
                    examples=[OpenApiExample("cable removed", value={
                        "outcome": "disconnected", "method": "cable_removed", "notes": "Cut at the pole, meter sealed",
-                       "latitude": "26.449923", "longitude": "80.331874"}, request_only=True),
+                       "latitude": "26.449923", "longitude": "80.331874", "at": "2026-12-03T10:42:09+05:30"},
+                       request_only=True),
                              OpenApiExample("cable removed", value={
                                  **STOP_EXAMPLE, "status": "done", "outcome": "disconnected", "method": "cable_removed",
                                  "outcome_at": "2026-12-03T10:42:09+05:30"}, response_only=True, status_codes=["200"]),
@@ -131,7 +138,7 @@ class StopOutcomeApi(APIView):
             stop = stop_outcome_log(user=request.user, stop=stop, outcome=values["outcome"],
                                     method=values.get("method", ""), notes=values.get("notes", ""),
                                     latitude=values.get("latitude"), longitude=values.get("longitude"),
-                                    photo=values.get("photo"), source=Source.API)
+                                    photo=values.get("photo"), at=values.get("at"), source=Source.API)
         except ObjectDoesNotExist:  # the consumer moved to another division since the stop was read
             raise NotFound(_("no such stop of yours on this drive")) from None
         except DjangoPermissionDenied as exc:

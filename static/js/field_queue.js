@@ -174,6 +174,8 @@
     outcome: function (form, submitter) {
       var choice = (submitter && submitter.value || "").split(":");
       var data = { outcome: choice[0], method: choice[1] || "", notes: value(form, "notes") };
+      // When the button was pressed (stamped on submit): an outcome sent later from the queue keeps its time.
+      if (value(form, "at")) { data.at = value(form, "at"); }
       if (value(form, "latitude")) { data.latitude = value(form, "latitude"); data.longitude = value(form, "longitude"); }
       return data;
     },
@@ -190,7 +192,11 @@
       }
       return data;
     },
-    reconnection: function (form) { return { notes: value(form, "notes") }; }
+    reconnection: function (form) {
+      var data = { notes: value(form, "notes") };
+      if (value(form, "at")) { data.reconnected_at = value(form, "at"); }
+      return data;
+    }
   };
 
   function enqueue(form, item) {
@@ -216,6 +222,8 @@
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       var kind = form.getAttribute("data-queue");
+      // The time of the tap, before anything waits (the photo's reading, the network).
+      form.querySelectorAll("[data-at]").forEach(function (field) { field.value = new Date().toISOString(); });
       var item = { key: newKey(), kind: kind, url: form.getAttribute("data-api"), page: PAGE,
                    data: BODIES[kind](form, event.submitter), label: form.getAttribute("data-label") || "",
                    next: form.getAttribute("data-next") || "", at: new Date().toISOString() };

@@ -220,8 +220,9 @@ def test_it_answers_404_for_another_clerks_stop(day, officer, clerk, clerk2):
 
 
 def test_it_answers_404_for_a_stop_of_another_drive(day, officer, clerk):
-    first = plan(client_for(officer), [clerk]).json()
-    second = plan(client_for(officer), [clerk], name="Second").json()
+    # Two drives in two localities: a consumer is on one open stop at a time.
+    first = plan(client_for(officer), [clerk], locality="Lal Bangla").json()
+    second = plan(client_for(officer), [clerk], name="Second", locality="Harrisganj").json()
     response = log(client_for(clerk), second["id"], stop_of(first, "00010001")["id"], outcome="not_found")
     assert response.status_code == 404
 

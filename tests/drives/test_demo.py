@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management import call_command
 
 from core.dates import india_today
-from drives.models import Drive, Notice, Stop
+from drives.models import Drive, DriveStatus, Notice, Stop, StopStatus
 
 
 def _seed_all() -> str:
@@ -45,3 +45,18 @@ def test_it_plans_nothing_more_when_run_twice():
 
     assert (Drive.objects.count(), Stop.objects.count(), Notice.objects.count()) == before
     assert "0 planned for today" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_it_closes_an_earlier_days_demo_drive_so_its_consumers_can_go_on_todays():
+    _seed_all()
+    # The demo run again the next day: yesterday's drives were never closed.
+    Drive.objects.update(date=india_today() - timedelta(days=1))
+
+    out = StringIO()
+    call_command("seed_demo_drives", force=True, stdout=out)
+
+    assert not Drive.objects.filter(date__lt=india_today()).exclude(status=DriveStatus.CLOSED).exists()
+    assert not Stop.objects.filter(drive__date__lt=india_today(), status=StopStatus.OPEN).exists()
+    assert "6 planned for today" in out.getvalue()
+    assert Stop.objects.filter(drive__date=india_today(), status=StopStatus.OPEN).count() > 0

@@ -44,6 +44,8 @@ def test_it_defaults_to_india_time_and_debug():
         ({"LANGUAGE_CODE": "fr"}, "LANGUAGE_CODE must be"),
         ({"RECONNECTION_MIN_SHARE_LIFELINE": "a tenth"}, "RECONNECTION_MIN_SHARE_LIFELINE must be a decimal"),
         ({"RECONNECTION_MIN_AMOUNT_LIFELINE": "-250"}, "RECONNECTION_MIN_AMOUNT_LIFELINE must be a non-negative"),
+        ({"DRIVE_AHEAD_DAYS": "two weeks"}, "DRIVE_AHEAD_DAYS must be a whole number"),
+        ({"DRIVE_AHEAD_DAYS": "-1"}, "DRIVE_AHEAD_DAYS must be between 0 and 366"),
     ],
 )
 def test_it_refuses_bad_values_loudly(env, message):

@@ -5,11 +5,15 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Max, Sum
 
 from accounts.models import User
 from arrears.ledger import ledger_days_mismatches
+from arrears.models import ConnectionStatus, Consumer
 from core.dates import india_today
-from drives.models import Drive, Notice
+from drives.models import Drive, Notice, ReconnectionOrder, ReconnectionStatus
+from drives.reconnections import credits_since, reconnection_minimum
+from payments.models import Payment
 from reports.selectors import summary
 
 pytestmark = pytest.mark.django_db
@@ -44,3 +48,21 @@ def test_it_gives_the_md_a_yesterday_with_cuts_payments_reconnections_and_target
     out = StringIO()
     call_command("seed_demo_history", force=True, stdout=out)
     assert "0 past drives" in out.getvalue()
+
+
+def test_it_leaves_every_cut_consumer_able_to_be_reconnected():
+    """Issue 18 item 6: the history worked its days newest first, so a consumer reconnected yesterday could be
+    cut on the day before, after the fact; their payment was already spent and no order could ever come."""
+    _seed()
+    cut = Consumer.objects.filter(status=ConnectionStatus.DISCONNECTED, disconnections__isnull=False).distinct()
+    assert cut.exists()
+    for consumer in cut:
+        last_cut = consumer.disconnections.order_by("-disconnected_at", "-id").first()
+        last_reconnection = (ReconnectionOrder.objects.filter(consumer=consumer, done_at__isnull=False)
+                             .aggregate(last=Max("done_at"))["last"])
+        assert last_reconnection is None or last_cut.disconnected_at > last_reconnection, consumer.account_no
+        ordered = ReconnectionOrder.objects.filter(disconnection=last_cut, status=ReconnectionStatus.OPEN).exists()
+        paid_after = Payment.objects.filter(consumer=consumer, paid_at__gte=last_cut.disconnected_at).aggregate(
+            total=Sum("amount"))["total"] or 0
+        short = max(paid_after, credits_since(last_cut)) < reconnection_minimum(last_cut)
+        assert ordered or short, f"{consumer.account_no} paid {paid_after} since the cut and has no order"
