@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from arrears.models import Consumer, LedgerEntry
 from core.models import MONEY, Source
+from drives.models import StopPayment
 
 
 class PaymentMode(models.TextChoices):
@@ -36,6 +37,12 @@ class Payment(models.Model):
     # paid the minimum since the cut); returned by `POST payments/`.
     reconnection_order = models.ForeignKey("drives.ReconnectionOrder", verbose_name=_("reconnection order"),
                                            null=True, blank=True, on_delete=models.PROTECT, related_name="payments")
+    # What it did to the stop it names (drives.models.StopPayment; blank: no stop, or a stop already cut) and,
+    # for a consumer disconnected and still without a reconnection order after it, what they still owe
+    # towards the reconnection minimum. Both as the payment left them: the receipt and `POST payments/` say so.
+    stop_outcome = models.CharField(_("at the stop"), max_length=10, choices=StopPayment.choices, blank=True)
+    reconnection_short_by = models.DecimalField(_("short of the reconnection minimum"), null=True, blank=True,
+                                                **MONEY)
     # The mode's own details, for matching the bank's statement: the UPI reference or the cheque or DD
     # number, and the bank a cheque or DD is drawn on (payment_record asks for them by mode).
     instrument_no = models.CharField(_("UPI reference or cheque/DD no."), max_length=40, blank=True)
