@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.permissions import may_backdate_payment, may_take_payment
-from arrears.models import EntryKind
+from arrears.models import ConnectionStatus, EntryKind
 from arrears.services import (
     EARLIEST_ENTRY_DATE,
     code_checked,
@@ -142,7 +142,9 @@ def payment_record(*, user: User, account_no: str, amount, mode: str, receipt_no
             if drive_stop_id is not None:
                 stop = stop_for_payment(user=user, consumer=consumer, stop_id=drive_stop_id,
                                         paid_on=timezone.localdate(paid_at))
-            arrears_before, order_before = consumer.arrears, last_cut_order(consumer)
+            # Only a disconnected consumer can be ordered reconnected: the order of their last cut, before.
+            disconnected = consumer.status == ConnectionStatus.DISCONNECTED
+            arrears_before, order_before = consumer.arrears, last_cut_order(consumer) if disconnected else None
             # The payment takes effect at once. The stop it names first: paid on the spot or part-paid, decided
             # on the arrears before and after it. Then the credit is announced (arrears.signals.ledger_credited),
             # as ledger_entry_add announces every other credit: drives settles every open stop of the consumer
@@ -159,9 +161,9 @@ def payment_record(*, user: User, account_no: str, amount, mode: str, receipt_no
                 stop_outcome = stop_payment_log(stop=stop, consumer=consumer, amount=amount,
                                                 arrears_before=arrears_before, user=user, at=paid_at, source=source)
             ledger_credited_send(sender=Payment, consumer_ids=[consumer.pk], user_id=user.pk, source=source)
-            order = last_cut_order(consumer)
-            if order is not None and order_before is not None and order.pk == order_before.pk:
-                order = None
+            order = last_cut_order(consumer) if disconnected else None
+            if order is not None and order == order_before:
+                order = None  # the cut's order was there before this payment
             return Payment.objects.create(
                 consumer=consumer, ledger_entry=entry, amount=amount, mode=mode, receipt_no=receipt_no,
                 paid_at=paid_at, drive_stop=stop, reconnection_order=order, backdate_reason=backdate_reason,
