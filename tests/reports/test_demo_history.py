@@ -9,7 +9,8 @@ from django.core.management import call_command
 from accounts.models import User
 from arrears.ledger import ledger_days_mismatches
 from core.dates import india_today
-from drives.models import Drive
+from drives.models import Drive, Stop
+from payments.models import Payment
 from reports.selectors import summary
 
 pytestmark = pytest.mark.django_db
@@ -37,6 +38,12 @@ def test_it_gives_the_md_a_yesterday_with_cuts_payments_reconnections_and_target
     # Each division still has a drive today for its clerk, bar any whose defaulters the history used up.
     assert Drive.objects.filter(date=india_today()).count() >= 4
     assert ledger_days_mismatches() == []
+    # Every payment the history takes at a stop follows the rule of a payment at a stop: paid on the spot (it
+    # closed the stop) or the reconnection money of a stop just cut, never a part payment.
+    at_stops = Payment.objects.filter(drive_stop__isnull=False)
+    assert at_stops.exists() and not at_stops.filter(stop_outcome="part_paid").exists()
+    assert (at_stops.filter(stop_outcome="paid").count()
+            == Stop.objects.filter(drive__date__lt=india_today(), outcome="paid").count() > 0)
     # Idempotent.
     out = StringIO()
     call_command("seed_demo_history", force=True, stdout=out)
