@@ -14,6 +14,7 @@ from accounts.permissions import may_adjust_ledger
 from arrears.ledger import positions_mismatches, positions_refresh
 from arrears.models import Consumer, EntryKind, LedgerEntry, PositionCheck
 from arrears.selectors import consumers_visible_to
+from arrears.signals import ledger_credited_send
 from core.dates import india_today
 from core.errors import DomainError
 from core.models import Source
@@ -39,12 +40,18 @@ def entry_date_checked(value: date, *, field: str = "entry_date") -> date:
 
 
 def ledger_entry_add(*, consumer: Consumer, kind: str, amount: Decimal, entry_date: date, reference: str,
-                     due_date: date | None = None, user: User | None, source: str) -> LedgerEntry:
+                     due_date: date | None = None, user: User | None, source: str,
+                     announce: bool = True) -> LedgerEntry:
     """Appends one entry and brings the consumer's cached position up to date.
 
     The caller holds the consumer row lock (``select_for_update``) inside a transaction,
     so the cache changes in the same transaction as the ledger. Raises a DomainError
     (balance_overflow) when the account's figures would pass what a money column holds.
+
+    A credit (a PAYMENT, a negative ADJUSTMENT) is announced with arrears.signals.ledger_credited once the
+    position is fresh, whichever service wrote it, so an officer's adjustment settles stops and orders a
+    reconnection as a payment does. ``announce=False`` is for a writer that must record more before the
+    listeners run and then announces the credit itself (payments.services.payment_record: the stop it names).
     """
     if abs(consumer.balance + (-amount if kind == EntryKind.PAYMENT else amount)) > MONEY_LIMIT:
         raise _balance_overflow()
@@ -62,7 +69,15 @@ def ledger_entry_add(*, consumer: Consumer, kind: str, amount: Decimal, entry_da
             raise
         raise _balance_overflow() from None
     consumer.refresh_from_db(fields=["balance", "arrears", "oldest_due_date", "arrears_from", "arrears_until"])
+    if announce and is_credit(kind, amount):
+        ledger_credited_send(sender=LedgerEntry, consumer_ids=[consumer.pk],
+                             user_id=user.pk if user is not None else None, source=source)
     return entry
+
+
+def is_credit(kind: str, amount: Decimal) -> bool:
+    """Whether an entry of ``kind`` and ``amount`` lowers what the consumer owes: a PAYMENT, a negative ADJUSTMENT."""
+    return kind == EntryKind.PAYMENT or (kind == EntryKind.ADJUSTMENT and amount < 0)
 
 
 NUMERIC_VALUE_OUT_OF_RANGE = "22003"  # PostgreSQL's SQLSTATE for a numeric(14, 2) overflow

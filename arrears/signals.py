@@ -1,9 +1,10 @@
 """Signals of the ledger, for apps above the writer that must react to its writes.
 
-The ledger import (imports) writes credits but may not import the apps that care about
-them (drives sits below imports in the layout, and a drive's stops must drop off the moment
-a consumer pays). The import announces what it wrote here, one level below both; drives
-listens (drives.apps.DrivesConfig.ready).
+The writers of credits may not import the apps that care about them: arrears.services.ledger_entry_add
+(every payment and adjustment) stands below drives, and the ledger import (imports) too; a drive's
+stops must drop off the moment a consumer pays. They announce what they wrote here; drives listens
+(drives.apps.DrivesConfig.ready). ledger_entry_add announces each credit it writes; the import, which
+writes in bulk without it, announces its file's once.
 """
 
 import logging

@@ -15,7 +15,9 @@ their final ids (drawn from each table's own sequence), then one INSERT … SELE
   before a cut, the rest premises locked, refused, not found or disputed. A quarter of the
   cut pay on the spot after the cut, and three in eight at the counter 1–5 days later.
 - Every payment a PAYMENT on the ledger and a receipt (arrears_payment): on the spot naming
-  the stop, taken by its clerk; at the counter without one. Besides those, 40 counter payments
+  the stop, taken by its clerk (and on the stop: paid_amount, payments_count); at the counter
+  without one. Paid on the spot before a cut is the whole arrears, so it closes the stop as paid
+  (DESIGN.md: at least the reconnection minimum); after a cut, at least the minimum. Besides those, 40 counter payments
   a division a day (2 at the small size) from any of its consumers.
 - A cut consumer who paid gets a reconnection order; 85 % are done within a day, 10 % late,
   5 % still open (with the reconnection charge on the ledger when done). The others stay
@@ -208,7 +210,7 @@ INSERTS = {
     "stops": """
         INSERT INTO drives_stop (id, sequence, locality, arrears, rank, time_barred_amount, status, outcome, method,
                                  outcome_at, outcome_source, latitude, longitude, photo, notes, settled_at,
-                                 clerk_id, consumer_id, drive_id, outcome_by_id)
+                                 clerk_id, consumer_id, drive_id, outcome_by_id, paid_amount, payments_count)
         SELECT stop_id, sequence, '', arrears, seq + 1, 0, 'done',
                CASE WHEN u < 40 THEN 'disconnected' WHEN u < 50 THEN 'paid'
                     WHEN u < 67 THEN (ARRAY['premises_locked', 'refused_access', 'not_found', 'disputed'])[1 + h %% 4]
@@ -216,7 +218,11 @@ INSERTS = {
                CASE WHEN u < 40
                     THEN (ARRAY['cable_removed', 'meter_removed', 'fuse_pulled', 'remote'])[1 + (h / 3) %% 4]
                     ELSE '' END,
-               visit_at, 'api', NULL, NULL, '', '', NULL, clerk_id, consumer_id, drive_id, clerk_id
+               visit_at, 'api', NULL, NULL, '', '', NULL, clerk_id, consumer_id, drive_id, clerk_id,
+               -- The money taken at the stop (drive payments below name it): paid on the spot before a cut (all
+               -- the arrears: closes the stop as paid), or the reconnection money just after the cut.
+               CASE WHEN payment_id IS NOT NULL AND NOT u BETWEEN 10 AND 24 THEN paid ELSE 0 END,
+               CASE WHEN payment_id IS NOT NULL AND NOT u BETWEEN 10 AND 24 THEN 1 ELSE 0 END
         FROM bench_ev_stop WHERE NOT future""",
     "disconnections": """
         INSERT INTO drives_disconnection (id, method, disconnected_at, arrears_at_disconnection, source, by_id,
@@ -255,12 +261,13 @@ INSERTS = {
     "drive payments": """
         INSERT INTO arrears_payment (id, amount, mode, receipt_no, paid_at, drive_stop_id, balance_after,
                                      arrears_after, source, created_at, consumer_id, ledger_entry_id, taken_by_id,
-                                     backdate_reason, reconnection_order_id, bank, instrument_no)
+                                     backdate_reason, reconnection_order_id, bank, instrument_no, stop_outcome)
         SELECT s.payment_id, s.paid, CASE WHEN s.h %% 5 < 3 THEN 'cash' ELSE 'upi' END, e.reference, s.paid_at,
                CASE WHEN s.u BETWEEN 10 AND 24 THEN NULL ELSE s.stop_id END,
                GREATEST(s.arrears - s.paid, 0), GREATEST(s.arrears - s.paid, 0), e.source, s.paid_at, s.consumer_id,
                e.id, s.clerk_id, '', s.order_id, '',
-               CASE WHEN s.h %% 5 < 3 THEN '' ELSE 'UPI' || lpad(s.payment_id::text, 12, '0') END
+               CASE WHEN s.h %% 5 < 3 THEN '' ELSE 'UPI' || lpad(s.payment_id::text, 12, '0') END,
+               CASE WHEN s.u BETWEEN 40 AND 49 THEN 'paid' ELSE '' END
         FROM bench_ev_stop s JOIN arrears_ledgerentry e ON e.id = s.payment_entry_id""",
     "counter payments (ledger)": """
         INSERT INTO arrears_ledgerentry (id, entry_date, kind, amount, reference, due_date, created_at, source,
@@ -271,7 +278,7 @@ INSERTS = {
     "counter payments": """
         INSERT INTO arrears_payment (id, amount, mode, receipt_no, paid_at, drive_stop_id, balance_after,
                                      arrears_after, source, created_at, consumer_id, ledger_entry_id, taken_by_id,
-                                     backdate_reason, reconnection_order_id, bank, instrument_no)
+                                     backdate_reason, reconnection_order_id, bank, instrument_no, stop_outcome)
         SELECT payment_id, amount,
                CASE WHEN m < 10 THEN 'cash' WHEN m < 16 THEN 'upi' WHEN m < 18 THEN 'card' WHEN m < 19 THEN 'cheque'
                     ELSE 'online' END,
@@ -279,7 +286,7 @@ INSERTS = {
                paid_at, consumer_id, entry_id, clerk_id, '', NULL,
                CASE WHEN m = 18 THEN 'State Bank of India' ELSE '' END,
                CASE WHEN m BETWEEN 10 AND 15 THEN 'UPI' || lpad(payment_id::text, 12, '0')
-                    WHEN m = 18 THEN lpad((payment_id %% 1000000)::text, 6, '0') ELSE '' END
+                    WHEN m = 18 THEN lpad((payment_id %% 1000000)::text, 6, '0') ELSE '' END, ''
         FROM bench_ev_counter""",
     # About the division's monthly billing (its BILL entries in the day book), 90–110 % of it, in thousands.
     "targets": """

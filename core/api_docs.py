@@ -59,9 +59,13 @@ CODE_MEANINGS = {
     "deposit_used": "this payment is already counted as a dispute's deposit: one payment backs one dispute",
     "dispute_backdated": "raised_on is further back than DISPUTE_BACKDATE_DAYS (default 30 days)",
     "dispute_pending": "s. 56(1): a bill dispute is open with its deposit under protest made; no disconnection",
+    "drive_closed": "the drive of this stop is closed: a payment may not name its stops (record it without the "
+                    "stop)",
     "drive_date_past": "a drive is planned for today or later",
     "drive_date_far": "a drive is planned at most DRIVE_AHEAD_DAYS (default 14) days ahead: on 3 December, by 17 "
                       "December",
+    "drive_not_today": "the stop's drive is of another day than the payment's (a clerk's payment is today's): a "
+                       "payment names a stop of the drive of the day it is paid",
     "duplicate_receipt": "this receipt number is already recorded; receipt numbers are unique across KESCO",
     "idempotency_conflict": "this Idempotency-Key was used with another request",
     "idempotency_in_progress": "a request with this Idempotency-Key is still being processed; retry shortly",
@@ -72,7 +76,7 @@ CODE_MEANINGS = {
     "invalid_clerk": "no clerk given, or one who is not a clerk of the drive's division",
     "invalid_date": "a date in the future, before KESCO's ledger begins, or before the record it follows",
     "invalid_deposit_receipt_no": "the deposit receipt number is too long",
-    "invalid_drive_stop": "no open stop of this consumer on a drive with this id",
+    "invalid_drive_stop": "no open (or just cut) stop of this consumer with this id in your division",
     "invalid_instrument_no": "the UPI reference or cheque/DD number is too long or has other than letters, "
                              "digits and signs",
     "invalid_max_stops": "max_stops out of range",
@@ -99,7 +103,8 @@ CODE_MEANINGS = {
     "notice_satisfied": "the consumer has paid the sum the notice demanded since it was served: the notice is "
                         "spent, a new one is needed before a cut",
     "paid_in_future": "paid_at is in the future",
-    "payment_required": "an outcome of paid is logged by taking the payment (POST payments/ with drive_stop)",
+    "payment_required": "an outcome of paid is logged only by a payment at the stop that closes it (POST payments/ "
+                        "with drive_stop), never by hand",
     "plan_conflict": "another drive was planned with some of the same consumers at the same moment; plan again "
                      "(a consumer is on at most one open stop)",
     "protected_consumer": "a protected consumer (hospital, essential service) is never disconnected",
@@ -109,6 +114,8 @@ CODE_MEANINGS = {
     "series_full": "the division's receipt series for the year has fewer free numbers than asked",
     "settled": "the consumer has paid: arrears are no longer over the threshold",
     "stop_closed": "the stop already has its outcome, or its drive is closed",
+    "stop_not_yours": "the stop is another clerk's: a clerk's payment names only their own stops (an officer or IT "
+                      "may name any stop of the division)",
 }
 
 _DESCRIPTIONS = {

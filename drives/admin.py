@@ -95,12 +95,14 @@ class DriveAdmin(ReadOnlyHistoryAdmin):
 @admin.register(Stop)
 class StopAdmin(ReadOnlyHistoryAdmin):
     list_display = ["drive", "sequence", "clerk", "consumer_account", "locality", "arrears_inr", "status", "outcome",
-                    "method", "outcome_at"]
+                    "method", "outcome_at", "paid_amount_inr"]
     list_filter = ["status", "outcome", "method", ("drive__division", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["=consumer__account_no", "locality"]
     list_select_related = ["drive", "clerk", "consumer"]
 
     arrears_inr = money_column("arrears", _("arrears when planned"))
+    # Money taken at the stop: on an open stop, part-paid.
+    paid_amount_inr = money_column("paid_amount", _("paid at the stop"))
 
     @admin.display(description=_("account no."), ordering="consumer__account_no")
     def consumer_account(self, obj):

@@ -7,10 +7,10 @@ class DrivesConfig(AppConfig):
     verbose_name = _("Disconnection drives")
 
     def ready(self):
-        # Credits imported from the billing system settle stops and order reconnections as a counter
-        # payment does. The ledger import announces them with a signal rather than calling drives:
-        # imports stands above drives in the layout (core → … → imports → drives → payments) and
-        # must not import it; arrears, below both, holds the signal.
+        # Every credit (a payment, an adjustment, the billing system's import) settles stops and orders
+        # reconnections. Its writers announce it with a signal rather than calling drives: arrears and
+        # imports stand below drives in the layout (core → … → imports → drives → payments) and must not
+        # import it; arrears, below both, holds the signal.
         from arrears.signals import ledger_credited
         from drives.reconnections import ledger_credited_receive
 

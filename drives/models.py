@@ -129,6 +129,15 @@ class Outcome(models.TextChoices):
     THEFT_DETECTED = "theft_detected", _("theft detected")
 
 
+class StopPayment(models.TextChoices):
+    """What a payment naming a stop did to it (DESIGN.md, domain rules): ``paid`` closed it as paid on the spot
+    (it brought the arrears to the threshold or below, or reached the reconnection minimum); ``part_paid`` is
+    recorded on the stop, which stays open and may still be cut."""
+
+    PAID = "paid", _("paid on the spot")
+    PART_PAID = "part_paid", _("part-paid")
+
+
 class DisconnectionMethod(models.TextChoices):
     CABLE_REMOVED = "cable_removed", _("cable removed")
     METER_REMOVED = "meter_removed", _("meter removed")
@@ -162,6 +171,10 @@ class Stop(models.Model):
     photo = models.FileField(_("photo"), upload_to="stops/%Y/%m/", blank=True)
     notes = models.TextField(_("notes"), blank=True)
     settled_at = models.DateTimeField(_("settled at"), null=True, blank=True)
+    # Money taken at this stop: every payment naming it (drives.reconnections.stop_payment_log), a part
+    # payment too, so the drive's figures and the clerk's list read the stop, never the payments.
+    paid_amount = models.DecimalField(_("paid at the stop"), default=0, **MONEY)
+    payments_count = models.PositiveIntegerField(_("payments at the stop"), default=0)
     history = History(excluded_fields=["photo"])
 
     class Meta:
@@ -184,6 +197,11 @@ class Stop(models.Model):
 
     def __str__(self) -> str:
         return f"{self.drive_id}/{self.sequence} · {self.consumer.account_no}"
+
+    @property
+    def part_paid(self) -> bool:
+        """Open, with money taken here that was not enough to close it as paid: it may still be cut."""
+        return self.status == StopStatus.OPEN and self.payments_count > 0
 
 
 class Disconnection(models.Model):

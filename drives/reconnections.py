@@ -3,33 +3,46 @@
 A payment takes effect at once (DESIGN.md, domain rules): a consumer whose arrears fall to the
 threshold or below drops off every open stop, so no team cuts someone who has just paid at the
 counter; a disconnected consumer who has paid the reconnection minimum since the cut gets an
-order to be reconnected, due within RECONNECTION_DUE_HOURS. payments.services.payment_record calls
-these inside its transaction, the consumer row locked; credits imported from the billing system
-reach them through the arrears.signals.ledger_credited signal (ledger_credited_receive below).
+order to be reconnected, due within RECONNECTION_DUE_HOURS. Every credit reaches this work through
+the arrears.signals.ledger_credited signal (ledger_credited_receive below), whoever wrote it: a payment
+(payments.services.payment_record), an officer's adjustment (arrears.services.ledger_entry_add sends
+it) or the billing system's import. A payment that names a stop is recorded on it first
+(stop_for_payment, stop_payment_log): paid on the spot, or part-paid.
 """
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
 from accounts.models import User
-from accounts.permissions import may_approve_reconnection, may_reconnect
+from accounts.permissions import may_approve_reconnection, may_plan_drive, may_reconnect
 from accounts.selectors import division_scope
 from arrears.models import ConnectionStatus, Consumer, EntryKind, LedgerEntry
 from arrears.services import consumer_for_update, ledger_entry_add
+from core.dates import india_today
 from core.errors import DomainError
 from core.models import Source
-from drives.models import Disconnection, Outcome, ReconnectionOrder, ReconnectionStatus, Stop, StopStatus
+from drives.models import (
+    Disconnection,
+    DriveStatus,
+    Outcome,
+    ReconnectionOrder,
+    ReconnectionStatus,
+    Stop,
+    StopPayment,
+    StopStatus,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -39,40 +52,89 @@ APPROVAL_REASON_LENGTH = 200
 
 # --- stops ----------------------------------------------------------------------------------------------
 
-# The stops a payment may name: an open one, or one where the consumer was just cut (the team takes the
-# reconnection money there). A payment at a stop closed otherwise (locked premises, paid before) is the
-# consumer's, not the stop's.
-TAKES_MONEY = Q(status=StopStatus.OPEN) | Q(status=StopStatus.DONE, outcome=Outcome.DISCONNECTED)
-
-
-def stop_takes_money(stop: Stop) -> bool:
-    """Whether a payment taken at ``stop`` names it (TAKES_MONEY, for a stop already read)."""
+def _takes_money(stop: Stop) -> bool:
+    """The stops a payment may name: an open one, or one where the consumer was just cut (the team takes the
+    reconnection money there). A payment at a stop closed otherwise (locked premises, paid before) is the
+    consumer's, not the stop's."""
     return stop.status == StopStatus.OPEN or (stop.status == StopStatus.DONE and stop.outcome == Outcome.DISCONNECTED)
 
 
-def stop_for_payment(*, user: User, consumer: Consumer, stop_id: int) -> Stop:
-    """The stop of ``consumer`` that a payment names, locked: an open one, or one where the consumer was
-    just cut (the team takes the reconnection money there). 409 invalid_drive_stop for any other
-    (another division's, another consumer's, one settled or with another outcome, none at all): one
-    answer for all, so a payment is no way to learn which stops exist elsewhere."""
-    stop = (division_scope(Stop.objects.select_for_update(of=("self",)), user, field="drive__division")
-            .filter(TAKES_MONEY, pk=stop_id, consumer=consumer).first())
-    if stop is None:
+def stop_takes_money(stop: Stop) -> bool:
+    """Whether a payment taken now at ``stop`` (read with its drive) may name it: open or just cut, on a drive
+    not closed and dated today. The clerk's pay page records the money for the consumer alone otherwise."""
+    return _takes_money(stop) and stop.drive.status != DriveStatus.CLOSED and stop.drive.date == india_today()
+
+
+def stop_for_payment(*, user: User, consumer: Consumer, stop_id: int, paid_on: date) -> Stop:
+    """The stop of ``consumer`` that a payment paid on ``paid_on`` names, locked, with its drive.
+
+    A payment may name only a stop of an open drive dated the day it is paid, assigned to the clerk who
+    takes it; an officer or IT of the division may name any of its stops, and a payment they enter from
+    the receipt book, dated back with a reason, names a stop of that day's drive. A clerk's payment is
+    today's (409 drive_not_today otherwise, as for a drive of another day); 409 drive_closed for a
+    closed drive, stop_not_yours for another clerk's stop. 409 invalid_drive_stop for any other (another
+    division's, another consumer's, one settled or with an outcome other than a cut, none at all): one
+    answer for all, so a payment is no way to learn which stops exist elsewhere.
+    """
+    stop = (division_scope(Stop.objects.select_related("drive").select_for_update(of=("self",)), user,
+                           field="drive__division")
+            .filter(pk=stop_id, consumer=consumer).first())
+    if stop is None or not _takes_money(stop):
         raise DomainError(_("no open drive stop %(id)s for this consumer") % {"id": stop_id},
                           code="invalid_drive_stop", field="drive_stop")
+    if stop.drive.status == DriveStatus.CLOSED:
+        raise DomainError(_("the drive of this stop is closed; record the payment without the stop"),
+                          code="drive_closed", field="drive_stop")
+    officer = may_plan_drive(user)
+    if stop.drive.date != paid_on or (not officer and paid_on != india_today()):
+        raise DomainError(_("this stop is on the drive of %(day)s: a payment names a stop of the drive of the day "
+                            "it is paid") % {"day": date_format(stop.drive.date)},
+                          code="drive_not_today", field="drive_stop")
+    if not officer and stop.clerk_id != user.pk:
+        raise DomainError(_("this stop is another clerk's: take the payment without the stop, or ask the officer"),
+                          code="stop_not_yours", field="drive_stop")
     return stop
 
 
-def stop_paid_log(*, stop: Stop, user: User, at: datetime, source: str) -> Stop:
-    """The outcome of a stop whose consumer paid there: a payment that names the stop logs it. A stop
-    already cut keeps its outcome (the payment, naming it, counts as paid on the spot all the same)."""
-    if stop.status != StopStatus.OPEN:
-        return stop
-    stop.status, stop.outcome = StopStatus.DONE, Outcome.PAID
-    stop.outcome_at, stop.outcome_by, stop.outcome_source = at, user, source
+def stop_payment_log(*, stop: Stop, consumer: Consumer, amount: Decimal, arrears_before: Decimal, user: User,
+                     at: datetime, source: str) -> str | None:
+    """A payment of ``amount`` taken at ``stop`` (locked by stop_for_payment), just written to the ledger of
+    ``consumer`` (whose position is the one after it; ``arrears_before`` was before it). Returns what it did to
+    the stop: StopPayment.PAID, PART_PAID, or None for a stop already cut (the money is towards the
+    reconnection; the cut stays the stop's outcome).
+
+    The money is added to the stop's paid_amount and payments_count whatever it did. An open stop is closed as
+    paid on the spot only when the arrears are now at the threshold (DEFAULTER_THRESHOLD) or below, or the
+    money taken at the stop reaches the reconnection minimum on the arrears before it: this payment, with
+    any earlier part payment at the stop (a consumer who pays in two instalments, cash and UPI, has paid
+    the sum). Cutting such a payer would only order a reconnection. Less is part-paid: recorded and shown on
+    the stop, which stays open and may still be cut.
+    """
+    earlier = stop.paid_amount
+    stop.paid_amount, stop.payments_count = earlier + amount, stop.payments_count + 1
+    fields = ["paid_amount", "payments_count"]
+    result = None
+    if stop.status == StopStatus.OPEN:
+        minimum = reconnection_minimum_for(consumer=consumer, arrears=arrears_before + earlier)
+        if consumer.arrears <= settings.DEFAULTER_THRESHOLD or stop.paid_amount >= minimum:
+            stop.status, stop.outcome = StopStatus.DONE, Outcome.PAID
+            stop.outcome_at, stop.outcome_by, stop.outcome_source = at, user, source
+            fields += ["status", "outcome", "outcome_at", "outcome_by", "outcome_source"]
+            result = StopPayment.PAID
+        else:
+            result = StopPayment.PART_PAID
     stop._history_user = user
-    stop.save(update_fields=["status", "outcome", "outcome_at", "outcome_by", "outcome_source"])
-    return stop
+    stop.save(update_fields=fields)
+    return result
+
+
+def stop_paid_needs(*, stop: Stop, consumer: Consumer) -> Decimal:
+    """What one more payment at the open ``stop`` must be to close it as paid (stop_payment_log's rule, on the
+    consumer's arrears now): the least of what brings the arrears to the threshold and what the money taken
+    at the stop still lacks of the reconnection minimum. Shown on the clerk's pay page."""
+    to_threshold = consumer.arrears - settings.DEFAULTER_THRESHOLD
+    minimum = reconnection_minimum_for(consumer=consumer, arrears=consumer.arrears + stop.paid_amount)
+    return max(Decimal("0.00"), min(to_threshold, minimum - stop.paid_amount))
 
 
 def stops_settle(*, consumer: Consumer, at: datetime, user: User | None = None) -> int:
@@ -121,10 +183,10 @@ def is_lifeline(consumer: Consumer) -> bool:
 
 
 def reconnection_minimum_for(*, consumer: Consumer, arrears: Decimal) -> Decimal:
-    """The reconnection minimum of ``consumer`` on ``arrears`` (those when cut): RECONNECTION_MIN_SHARE of
-    them, at least RECONNECTION_MIN_AMOUNT, in paise; a lifeline consumer's is the _LIFELINE pair's
-    (10%, at least ₹250 by default). The one place the minimum is computed: orders, the receipt's
-    shortfall and the pages all read it from here."""
+    """The reconnection minimum of ``consumer`` on ``arrears``: RECONNECTION_MIN_SHARE of them, at least
+    RECONNECTION_MIN_AMOUNT, in paise; a lifeline consumer's is the _LIFELINE pair's (10%, at least ₹250 by
+    default). The one place the minimum is computed: the order after a cut (on the arrears when cut), the
+    receipt's shortfall, the pages, and whether a payment at a stop closes it (on the arrears before it)."""
     if is_lifeline(consumer):
         share, floor = settings.RECONNECTION_MIN_SHARE_LIFELINE, settings.RECONNECTION_MIN_AMOUNT_LIFELINE
     else:
@@ -133,10 +195,8 @@ def reconnection_minimum_for(*, consumer: Consumer, arrears: Decimal) -> Decimal
 
 
 def reconnection_minimum(disconnection: Disconnection) -> Decimal:
-    """What a disconnected consumer pays before an order is made: reconnection_minimum_for on the arrears
-    when cut."""
-    return reconnection_minimum_for(consumer=disconnection.consumer,
-                                    arrears=disconnection.arrears_at_disconnection)
+    """What a disconnected consumer pays before an order is made: the minimum on the arrears when cut."""
+    return reconnection_minimum_for(consumer=disconnection.consumer, arrears=disconnection.arrears_at_disconnection)
 
 
 def credits_since(disconnection: Disconnection) -> Decimal:
@@ -156,6 +216,15 @@ def credits_since(disconnection: Disconnection) -> Decimal:
 
 def _last_disconnection(consumer: Consumer) -> Disconnection | None:
     return consumer.disconnections.order_by("-disconnected_at", "-id").first()
+
+
+def last_cut_order(consumer: Consumer) -> ReconnectionOrder | None:
+    """The reconnection order of the consumer's last cut, if it has one (one per disconnection). Read before
+    and after a credit, it tells the order the credit brought about."""
+    disconnection = _last_disconnection(consumer)
+    if disconnection is None:
+        return None
+    return ReconnectionOrder.objects.filter(disconnection=disconnection).first()
 
 
 def _cut_without_order(consumer: Consumer) -> Disconnection | None:
@@ -210,7 +279,8 @@ def reconnection_order_for_payment(*, consumer: Consumer, user: User | None, sou
     disconnection = _cut_without_order(consumer)
     if disconnection is None:
         return None
-    minimum, paid = reconnection_minimum(disconnection), credits_since(disconnection)
+    minimum = reconnection_minimum_for(consumer=consumer, arrears=disconnection.arrears_at_disconnection)
+    paid = credits_since(disconnection)
     below = paid < minimum
     if below and approved_by is None:
         return None
@@ -289,17 +359,19 @@ def reconnection_done(*, user: User, order: ReconnectionOrder, reconnected_at: d
     return order
 
 
-# --- credits imported from the billing system -----------------------------------------------------------
+# --- after every credit ----------------------------------------------------------------------------------
 
 def ledger_credited_receive(sender, *, consumer_ids: list[int] | None, user_id: int | None = None,
                             source: str = Source.IMPORT, **kwargs) -> None:
-    """arrears.signals.ledger_credited: credits imported from the billing system (online payments) settle
-    stops and order reconnections as a counter payment does. A signal, because imports stands above
-    drives in the layout and may not import it.
+    """arrears.signals.ledger_credited: every credit (a payment, an officer's adjustment, the billing
+    system's import) settles the consumers' open stops when their arrears are now at most the threshold
+    and orders a disconnected consumer who has paid the minimum reconnected. A signal, because the
+    writers of credits (arrears, imports) stand below or beside drives and may not import it.
 
-    Runs inside the import's transaction (the import holds the ledger locked, so no payment interleaves),
-    in a savepoint of its own: a failure here rolls back only this work and is logged by the sender;
-    the import's credits stand.
+    Runs inside the writer's transaction (the consumer row locked, or the import holding the ledger
+    locked, so no payment interleaves), in a savepoint of its own: a failure here rolls back only this
+    work and is logged by the sender; the credits stand. Idempotent: a settled stop is not settled again
+    and a cut has one order at most.
     """
     user = User.objects.filter(pk=user_id).first() if user_id is not None else None
     now = timezone.now()

@@ -7,7 +7,6 @@ the consumer or the drive. Out of scope is unreachable (a 404), as everywhere.
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.apps import apps
 from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
@@ -162,8 +161,10 @@ def theft_cases_visible_to(user: User) -> QuerySet[TheftCase]:
 def drive_progress(drive: Drive) -> dict:
     """The day so far: per clerk stops done and left, counts by outcome, cuts, and money taken at its stops.
 
-    The caller holds a drive it may see (drive_get). Payments stand above drives in the layout:
-    read through the app registry, never imported.
+    The caller holds a drive it may see (drive_get). The money is the stops' own record of it (Stop.paid_amount,
+    payments_count): ``payments`` and ``collected`` are every payment taken at a stop; paid on the spot is
+    the stops closed as paid (``outcomes["paid"]``, ``paid_on_spot_amount``); ``part_paid`` the stops where
+    money was taken that did not close them and that were not cut (open, or left with another outcome).
     """
     stops = Stop.objects.filter(drive=drive)
     clerks = [
@@ -178,9 +179,10 @@ def drive_progress(drive: Drive) -> dict:
     by_outcome = {value: 0 for value in Outcome.values}
     for row in stops.exclude(outcome="").values("outcome").annotate(n=Count("id")):
         by_outcome[row["outcome"]] = row["n"]
-    payment = apps.get_model("payments", "Payment")
-    paid = payment.objects.filter(drive_stop_id__in=stops.values("pk")).aggregate(count=Count("id"),
-                                                                                    amount=Sum("amount"))
+    money = stops.aggregate(
+        count=Sum("payments_count"), amount=Sum("paid_amount"),
+        paid_amount=Sum("paid_amount", filter=Q(outcome=Outcome.PAID)),
+        part_paid=Count("id", filter=Q(payments_count__gt=0) & ~Q(outcome__in=[Outcome.PAID, Outcome.DISCONNECTED])))
     return {
         "clerks": clerks,
         "stops": sum(c["done"] + c["left"] for c in clerks),
@@ -188,6 +190,8 @@ def drive_progress(drive: Drive) -> dict:
         "settled": stops.filter(status=StopStatus.SETTLED).count(),
         "outcomes": by_outcome,
         "disconnections": Disconnection.objects.filter(stop__drive=drive).count(),
-        "payments": paid["count"],
-        "collected": paid["amount"] or Decimal("0.00"),
+        "payments": money["count"] or 0,
+        "collected": money["amount"] or Decimal("0.00"),
+        "paid_on_spot_amount": money["paid_amount"] or Decimal("0.00"),
+        "part_paid": money["part_paid"],
     }

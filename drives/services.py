@@ -410,7 +410,8 @@ def stop_outcome_log(*, user: User, stop: Stop, outcome: str, method: str = "", 
 
     ``disconnected`` cuts the connection under the rules of section 56 (notice, dispute,
     protection, arrears still owed) and charges for it; ``theft_detected`` opens a theft case.
-    ``paid`` is logged by payments.services.payment_record when a payment names the stop.
+    ``paid`` is logged by payments.services.payment_record when a payment naming the stop meets the rule
+    (409 payment_required here).
     Raises Stop.DoesNotExist for a stop the user may not reach.
     """
     if not may_log_outcome(user):
@@ -440,7 +441,10 @@ def stop_outcome_log(*, user: User, stop: Stop, outcome: str, method: str = "", 
         if timezone.localdate(at) < stop.drive.date:
             raise DomainError(_("cannot be before the drive's day, %(day)s") % {"day": f"{stop.drive.date:%d.%m.%Y}"},
                               code="before_drive_date", field="at")
-        if outcome == Outcome.PAID and not _payment_names(stop):
+        if outcome == Outcome.PAID:
+            # Paid on the spot is what a payment naming the stop decides (drives.reconnections.stop_payment_log):
+            # one that meets the rule has closed the stop already; a part payment leaves it open, and a tap
+            # must not close it either.
             raise DomainError(_("take the payment; it marks the stop paid"), code="payment_required", field="outcome")
         if outcome == Outcome.DISCONNECTED:
             _disconnect(user=user, consumer=consumer, method=method, at=at, source=source, stop=stop)
@@ -456,12 +460,6 @@ def stop_outcome_log(*, user: User, stop: Stop, outcome: str, method: str = "", 
             # The first outcome in the field is the drive under way.
             Drive.objects.filter(pk=stop.drive_id, status=DriveStatus.PLANNED).update(status=DriveStatus.IN_PROGRESS)
     return stop
-
-
-def _payment_names(stop: Stop) -> bool:
-    from django.apps import apps  # payments stands above drives: read through the registry
-
-    return apps.get_model("payments", "Payment").objects.filter(drive_stop_id=stop.pk).exists()
 
 
 def disconnection_record(*, user: User, account_no: str, method: str, notice: Notice | None = None,

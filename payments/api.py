@@ -14,6 +14,7 @@ from core.api_docs import IDEMPOTENCY_KEY, responses
 from core.api_fields import AmountInput, DateInput, ReceiptNoInput
 from core.idempotency import idempotent
 from core.models import MONEY, Source
+from drives.models import StopPayment
 from payments.models import PaymentMode
 from payments.selectors import payments_listed
 from payments.services import (
@@ -28,10 +29,14 @@ from payments.services import (
 
 # The refusals of POST payments/ (409 codes), as payment_record raises them: documented in the schema. An
 # amount of zero or less is not among them: AmountInput answers it 400 on `amount`, like a negative one.
+# A drive_stop is refused (drives.reconnections.stop_for_payment) with invalid_drive_stop (no open or just-cut stop
+# of this consumer in your division), drive_closed (its drive is closed), drive_not_today (its drive is of
+# another day than the payment's; a clerk's payment is today's) or stop_not_yours (another clerk's stop; an
+# officer or IT may name any stop of the division): examples below.
 PAYMENT_CODES = ("amount_too_large", "invalid_mode", "receipt_required", "invalid_receipt_no",
-                 "duplicate_receipt", "receipt_reserved", "invalid_drive_stop", "invalid_reason", "invalid_paid_at",
-                 "paid_in_future", "backdated", "balance_overflow", "instrument_required", "invalid_instrument_no",
-                 "invalid_bank")
+                 "duplicate_receipt", "receipt_reserved", "invalid_drive_stop", "drive_closed", "drive_not_today",
+                 "stop_not_yours", "invalid_reason", "invalid_paid_at", "paid_in_future", "backdated",
+                 "balance_overflow", "instrument_required", "invalid_instrument_no", "invalid_bank")
 
 
 class DateTimeInput(serializers.DateTimeField):
@@ -51,6 +56,13 @@ MODE_HELP = ("how it was paid: cash, cheque, dd (demand draft), upi, card (at a 
              "KESCO/UPPCL portal)")
 
 
+class BlankAsNullChoiceField(serializers.ChoiceField):
+    """A choice stored blank for "none": answered null."""
+
+    def to_representation(self, value):
+        return None if value in ("", None) else super().to_representation(value)
+
+
 class PaymentInput(serializers.Serializer):
     account_no = serializers.CharField(max_length=12, help_text="the consumer's account number (8 digits, leading "
                                                                  "zeros kept)")
@@ -66,10 +78,15 @@ class PaymentInput(serializers.Serializer):
     paid_at = DateTimeInput(required=False, allow_null=True,
                             help_text="when it was paid (ISO 8601 with offset); now when absent. At most "
                                       "PAYMENT_BACKDATE_DAYS back unless an officer gives backdate_reason")
-    drive_stop = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=MAX_ID,
-                                          help_text="the stop's id when paid on the spot during a drive: the stop "
-                                                    "is logged paid (an open stop of this consumer, else 409 "
-                                                    "invalid_drive_stop)")
+    drive_stop = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=MAX_ID,
+        help_text="the stop's id when paid on the spot during a drive: an open (or just cut) stop of this consumer, "
+                  "else 409 invalid_drive_stop; on a drive not closed (409 drive_closed) of the day it is paid, "
+                  "today for a clerk (409 drive_not_today); the clerk's own stop (409 stop_not_yours; an officer "
+                  "may name any stop of the division). The stop is closed as paid only when the payment brings "
+                  "the arrears to the threshold or below or, with any earlier payment at the stop, reaches the "
+                  "reconnection minimum on the arrears before it; a smaller sum leaves it open and part-paid "
+                  "(stop_outcome)")
     backdate_reason = serializers.CharField(
         required=False, allow_blank=True, max_length=BACKDATE_REASON_LENGTH,
         help_text="why paid_at is further back than the PAYMENT_BACKDATE_DAYS setting allows; officers and IT only")
@@ -99,6 +116,15 @@ class PaymentOutput(serializers.Serializer):
         allow_null=True, source="reconnection_order_id", default=None,
         help_text="the reconnection order this payment brought about (a disconnected consumer who has now paid "
                   "the reconnection minimum), or null")
+    stop_outcome = BlankAsNullChoiceField(
+        choices=StopPayment.choices, allow_null=True,
+        help_text="what the payment did to the drive stop it names: paid (closed as paid on the spot), part_paid "
+                  "(recorded on the stop, which stays open and may still be cut), or null (no stop named, or a "
+                  "stop already cut: the money is towards the reconnection)")
+    reconnection_short_by = serializers.DecimalField(
+        **MONEY, allow_null=True,
+        help_text="for a consumer disconnected and still without a reconnection order after this payment: what "
+                  "they still owe towards the reconnection minimum, rupees; else null")
 
 
 class PaymentListInput(serializers.Serializer):
@@ -121,7 +147,30 @@ PAYMENT_REQUEST = {"account_no": "01234567", "amount": "4512.50", "mode": "upi",
 PAYMENT_CREATED = {"id": 90412, "account_no": "01234567", "amount": "4512.50", "mode": "upi",
                    "receipt_no": "RTP-2026-004187", "paid_at": "2026-12-02T11:13:00+05:30",
                    "instrument_no": "433612987654", "bank": "", "balance_after": "14020.00",
-                   "arrears_after": "9780.00", "reconnection_order": None}
+                   "arrears_after": "9780.00", "reconnection_order": None, "stop_outcome": "paid",
+                   "reconnection_short_by": None}
+PART_PAID_REQUEST = {"account_no": "01234568", "amount": "500.00", "mode": "cash", "receipt_no": "RTP-2026-004188",
+                     "drive_stop": 88232}
+PART_PAID_CREATED = {"id": 90413, "account_no": "01234568", "amount": "500.00", "mode": "cash",
+                     "receipt_no": "RTP-2026-004188", "paid_at": "2026-12-02T11:40:00+05:30", "instrument_no": "",
+                     "bank": "", "balance_after": "18542.00", "arrears_after": "18542.00", "reconnection_order": None,
+                     "stop_outcome": "part_paid", "reconnection_short_by": None}
+SHORT_CREATED = {"id": 90414, "account_no": "01234569", "amount": "2000.00", "mode": "cash",
+                 "receipt_no": "RTP-2026-004189", "paid_at": "2026-12-02T12:05:00+05:30", "instrument_no": "",
+                 "bank": "", "balance_after": "38300.00", "arrears_after": "38300.00", "reconnection_order": None,
+                 "stop_outcome": None, "reconnection_short_by": "8075.00"}
+# The refusals of a drive_stop, as answered (409).
+STOP_REFUSALS = {
+    "another clerk's stop": {"code": "stop_not_yours", "field": "drive_stop",
+                             "detail": "drive_stop: this stop is another clerk's: take the payment without the stop, "
+                                       "or ask the officer"},
+    "a stop of yesterday's drive": {"code": "drive_not_today", "field": "drive_stop",
+                                    "detail": "drive_stop: this stop is on the drive of 1 December 2026: a payment "
+                                              "names a stop of the drive of the day it is paid"},
+    "a stop of a closed drive": {"code": "drive_closed", "field": "drive_stop",
+                                 "detail": "drive_stop: the drive of this stop is closed; record the payment without "
+                                           "the stop"},
+}
 PAYMENT_LISTED = {**PAYMENT_CREATED, "division": "RTP", "taken_by": "clerk.rtp.sunil", "drive_stop": 88231,
                   "source": "api"}
 
@@ -129,8 +178,9 @@ PAYMENT_LISTED = {**PAYMENT_CREATED, "division": "RTP", "taken_by": "clerk.rtp.s
 class PaymentApi(generics.ListAPIView):
     """`GET`: payments for reconciliation: a clerk's own, an officer's division's, every division's for HQ
     and IT. `POST`: take a payment: a PAYMENT on the ledger, a receipt, and the consumer's new balance and
-    arrears; the reconnection order it brought about, if the consumer was disconnected and has now paid the
-    minimum.
+    arrears; what it did to the drive stop it names (paid on the spot, or part-paid: the stop stays open and
+    may still be cut); the reconnection order it brought about, if the consumer was disconnected and has now
+    paid the minimum, or else what they are still short of it.
 
     `POST` honours `Idempotency-Key`: a retried request replays the first answer and never pays twice.
     """
@@ -161,7 +211,14 @@ class PaymentApi(generics.ListAPIView):
                    examples=[OpenApiExample("UPI on the spot during a drive", value=PAYMENT_REQUEST,
                                             request_only=True),
                              OpenApiExample("UPI on the spot during a drive", value=PAYMENT_CREATED,
-                                            response_only=True, status_codes=["201"])])
+                                            response_only=True, status_codes=["201"]),
+                             OpenApiExample("a part payment at a stop", value=PART_PAID_REQUEST, request_only=True),
+                             OpenApiExample("a part payment at a stop", value=PART_PAID_CREATED,
+                                            response_only=True, status_codes=["201"]),
+                             OpenApiExample("a disconnected consumer still short of the reconnection minimum",
+                                            value=SHORT_CREATED, response_only=True, status_codes=["201"]),
+                             *[OpenApiExample(name, value=body, response_only=True, status_codes=["409"])
+                               for name, body in STOP_REFUSALS.items()]])
     def post(self, request):
         return idempotent(request, operation="payments.create", handler=lambda: self._create(request))
 

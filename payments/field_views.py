@@ -10,6 +10,7 @@ without JavaScript.
 from decimal import Decimal
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Sum
@@ -21,7 +22,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.permissions import may_take_payment
 from core.errors import DomainError
 from core.models import Source
-from drives.reconnections import stop_takes_money
+from core.money import format_inr
+from drives.models import StopPayment, StopStatus
+from drives.reconnections import reconnection_short_by, stop_paid_needs, stop_takes_money
 from drives.selectors import stops_visible_to
 from payments.forms import PaymentForm
 from payments.models import PaymentMode
@@ -87,6 +90,7 @@ def field_pay(request, stop):
             except DomainError as exc:
                 form.add_domain_error(exc)
             else:
+                _say_what_it_did(request, payment, stop)
                 return redirect("field-receipt", pk=payment.pk)
         status = 400
     else:
@@ -94,8 +98,32 @@ def field_pay(request, stop):
                                          "receipt_no": receipt_no_propose(user=request.user,
                                                                           division=consumer.division)})
         status = 200
-    return render(request, "drives/field/pay.html", {"stop": stop, "consumer": consumer, "form": form,
-                                                     "stop_takes_money": stop_takes_money(stop)}, status=status)
+    takes_money = stop_takes_money(stop)
+    return render(request, "drives/field/pay.html", {
+        "stop": stop, "consumer": consumer, "form": form, "stop_takes_money": takes_money,
+        # What closes the stop as paid (less is part-paid: the stop stays open and may still be cut), and what a
+        # disconnected consumer still lacks of the reconnection minimum.
+        "paid_needs": stop_paid_needs(stop=stop, consumer=consumer)
+        if takes_money and stop.status == StopStatus.OPEN else None,
+        "short_by": reconnection_short_by(consumer=consumer)}, status=status)
+
+
+def _say_what_it_did(request, payment, stop) -> None:
+    """What the payment did, said on the next page (the receipt): the stop closed as paid, or part-paid with what
+    still closes it; the reconnection order, or what a disconnected consumer is still short of."""
+    if payment.stop_outcome == StopPayment.PAID:
+        messages.success(request, _("Paid on the spot: the stop is closed."))
+    elif payment.stop_outcome == StopPayment.PART_PAID:
+        stop.refresh_from_db(fields=["paid_amount", "payments_count", "status"])
+        messages.warning(request, _("Part-paid: %(paid)s taken at this stop. The stop stays open and may still be "
+                                    "cut; %(needed)s more closes it as paid.") % {
+            "paid": format_inr(stop.paid_amount), "needed": format_inr(stop_paid_needs(stop=stop,
+                                                                                       consumer=payment.consumer))})
+    if payment.reconnection_order_id is not None:
+        messages.success(request, _("Reconnection ordered."))
+    elif payment.reconnection_short_by is not None:
+        messages.warning(request, _("Still %(short)s short of the reconnection minimum.")
+                         % {"short": format_inr(payment.reconnection_short_by)})
 
 
 @require_GET

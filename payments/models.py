@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from arrears.models import Consumer, LedgerEntry
 from core.models import MONEY, Source
+from drives.models import StopPayment
 
 
 class PaymentMode(models.TextChoices):
@@ -36,11 +37,12 @@ class Payment(models.Model):
     # paid the minimum since the cut); returned by `POST payments/`.
     reconnection_order = models.ForeignKey("drives.ReconnectionOrder", verbose_name=_("reconnection order"),
                                            null=True, blank=True, on_delete=models.PROTECT, related_name="payments")
-    # For a disconnected consumer with no order yet: what was still short of the reconnection minimum
-    # after this payment (drives.reconnections.reconnection_short_by, at the time of the payment; the
-    # receipt says it). Null for a connected consumer or one the payment got an order for.
-    reconnection_short_by = models.DecimalField(_("still short of the reconnection minimum"), max_digits=14,
-                                                decimal_places=2, null=True, blank=True)
+    # What it did to the stop it names (drives.models.StopPayment; blank: no stop, or a stop already cut) and,
+    # for a consumer disconnected and still without a reconnection order after it, what they still owe
+    # towards the reconnection minimum. Both as the payment left them: the receipt and `POST payments/` say so.
+    stop_outcome = models.CharField(_("at the stop"), max_length=10, choices=StopPayment.choices, blank=True)
+    reconnection_short_by = models.DecimalField(_("short of the reconnection minimum"), null=True, blank=True,
+                                                **MONEY)
     # The mode's own details, for matching the bank's statement: the UPI reference or the cheque or DD
     # number, and the bank a cheque or DD is drawn on (payment_record asks for them by mode).
     instrument_no = models.CharField(_("UPI reference or cheque/DD no."), max_length=40, blank=True)

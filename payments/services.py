@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Division, User
 from accounts.permissions import may_backdate_payment, may_reserve_receipts, may_take_payment
-from arrears.models import EntryKind
+from arrears.models import ConnectionStatus, EntryKind
 from arrears.services import (
     EARLIEST_ENTRY_DATE,
     consumer_for_update,
@@ -19,17 +19,12 @@ from arrears.services import (
     reference_taken,
     taken_error,
 )
+from arrears.signals import ledger_credited_send
 from core.codes import receipt_no_checked
 from core.errors import DomainError
 from core.models import Source
 from core.money import amount_checked, format_count, format_inr
-from drives.reconnections import (
-    reconnection_order_for_payment,
-    reconnection_short_by,
-    stop_for_payment,
-    stop_paid_log,
-    stops_settle,
-)
+from drives.reconnections import last_cut_order, reconnection_short_by, stop_for_payment, stop_payment_log
 from payments.models import Payment, PaymentMode, ReceiptNumber
 from payments.selectors import receipt_series_free, receipt_series_prefix
 
@@ -105,9 +100,12 @@ def payment_record(*, user: User, account_no: str, amount, mode: str, receipt_no
     The one service behind the web page, the API and the admin, so its bounds hold
     everywhere: at most PAYMENT_MAX_AMOUNT, dated at most PAYMENT_BACKDATE_DAYS back
     unless an officer gives ``backdate_reason``. Raises Consumer.DoesNotExist when the
-    account is outside the user's division. ``drive_stop_id``: the open stop of this consumer
-    where the money was taken (409 invalid_drive_stop for any other). Sets ``reconnection_order``
-    to the order the payment brought about, if any (drives.reconnections). The mode's details: ``instrument_no``
+    account is outside the user's division. ``drive_stop_id``: the stop of this consumer where the money
+    was taken, on an open drive of the day it is paid, the clerk's own (drives.reconnections.stop_for_payment
+    says which and its refusals: invalid_drive_stop, drive_closed, drive_not_today, stop_not_yours); the
+    payment closes it as paid or leaves it part-paid (``stop_outcome``). Sets ``reconnection_order`` to the
+    order the payment brought about, if any, and ``reconnection_short_by`` to what a disconnected consumer
+    without an order still owes towards the reconnection minimum. The mode's details: ``instrument_no``
     (the UPI reference, or the cheque or DD number) for upi, cheque and dd, and ``bank`` for cheque and dd
     (409 instrument_required without them); cash, card and online keep neither (given ones are dropped).
     """
@@ -144,25 +142,35 @@ def payment_record(*, user: User, account_no: str, amount, mode: str, receipt_no
             reserved = _reserved_number_held(user=user, receipt_no=receipt_no)
             stop = None
             if drive_stop_id is not None:
-                stop = stop_for_payment(user=user, consumer=consumer, stop_id=drive_stop_id)
+                stop = stop_for_payment(user=user, consumer=consumer, stop_id=drive_stop_id,
+                                        paid_on=timezone.localdate(paid_at))
+            # Only a disconnected consumer can be ordered reconnected: the order of their last cut, before.
+            disconnected = consumer.status == ConnectionStatus.DISCONNECTED
+            arrears_before, order_before = consumer.arrears, last_cut_order(consumer) if disconnected else None
+            # The payment takes effect at once. The stop it names first: paid on the spot or part-paid, decided
+            # on the arrears before and after it. Then the credit is announced (arrears.signals.ledger_credited),
+            # as ledger_entry_add announces every other credit: drives settles every open stop of the consumer
+            # when the arrears are now at most the threshold, so no team cuts someone who has just paid, and
+            # orders a disconnected consumer who has now paid the minimum reconnected. One path for a payment,
+            # an adjustment and an import, so nothing is settled or ordered twice; ledger_entry_add holds its
+            # own announcement (announce=False) only so that the named stop is logged paid before the listener
+            # would settle it, and the order this payment brought about is read back (last_cut_order).
             entry = ledger_entry_add(consumer=consumer, kind=EntryKind.PAYMENT, amount=amount,
                                      entry_date=timezone.localdate(paid_at), reference=receipt_no,
-                                     user=user, source=source)
-            # The payment takes effect at once: the stop it names is paid, and every other open stop of
-            # the consumer settles when the arrears are now at most the threshold, so no team cuts
-            # someone who has just paid; a disconnected consumer who has now paid the minimum is
-            # ordered reconnected.
+                                     user=user, source=source, announce=False)
+            stop_outcome = None
             if stop is not None:
-                stop_paid_log(stop=stop, user=user, at=paid_at, source=source)
-            stops_settle(consumer=consumer, at=timezone.now(), user=user)
-            order = reconnection_order_for_payment(consumer=consumer, user=user, source=source)
-            # What the receipt says is still short of the reconnection minimum, as it was when paid.
-            short_by = reconnection_short_by(consumer=consumer)
+                stop_outcome = stop_payment_log(stop=stop, consumer=consumer, amount=amount,
+                                                arrears_before=arrears_before, user=user, at=paid_at, source=source)
+            ledger_credited_send(sender=Payment, consumer_ids=[consumer.pk], user_id=user.pk, source=source)
+            order = last_cut_order(consumer) if disconnected else None
+            if order is not None and order == order_before:
+                order = None  # the cut's order was there before this payment
             payment = Payment.objects.create(
                 consumer=consumer, ledger_entry=entry, amount=amount, mode=mode, receipt_no=receipt_no,
-                paid_at=paid_at, drive_stop=stop, reconnection_order=order, reconnection_short_by=short_by,
-                backdate_reason=backdate_reason,
-                instrument_no=instrument_no, bank=bank,
+                paid_at=paid_at, drive_stop=stop, reconnection_order=order, backdate_reason=backdate_reason,
+                instrument_no=instrument_no, bank=bank, stop_outcome=stop_outcome or "",
+                reconnection_short_by=reconnection_short_by(consumer=consumer),
                 balance_after=consumer.balance, arrears_after=consumer.arrears, taken_by=user, source=source,
             )
             _reserved_number_use(reserved, payment)

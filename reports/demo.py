@@ -30,15 +30,14 @@ from defaulters.services import defaulter_list_build_division
 from drives.demo import demo_owing_on
 from drives.models import Drive, Stop
 from drives.notices import notices_record_bulk
-from drives.reconnections import reconnection_done
+from drives.reconnections import reconnection_done, stop_paid_needs
 from drives.services import drive_close, drive_plan, stop_outcome_log
 from payments.services import payment_record
 
 HISTORY_DAYS = 3  # working days before today, yesterday first
 STOPS_PER_DAY = 3  # the demo's divisions have some 15 defaulters each: most are left for today's drive
 NOTICE_DAYS_BEFORE = 30  # before today: lawful for every past day of the history
-BIG_ARREARS = Decimal("200000.00")  # above this a cut consumer in the demo does not pay on the spot
-SPOT_PART_PAYMENT_MAX = Decimal("25000.00")  # what one not cut pays on the spot, at most
+BIG_ARREARS = Decimal("200000.00")  # above this a consumer in the demo does not pay on the spot: cut
 
 
 @dataclass
@@ -100,7 +99,7 @@ def demo_history_seed() -> DemoHistory:
             for index, stop in enumerate(stops):
                 at = _at(day, 10 + index // 2, (index * 17) % 60)
                 plan = (index + day_index) % 3
-                if plan == 0 and stop.consumer.arrears > BIG_ARREARS:
+                if plan in (0, 2) and stop.consumer.arrears > BIG_ARREARS:
                     plan = 1  # a quarter of a big defaulter's arrears is not found on the doorstep: cut, not paid
                 if plan in (0, 1):
                     try:
@@ -113,12 +112,15 @@ def demo_history_seed() -> DemoHistory:
                 if plan in (0, 2):
                     consumer = Consumer.objects.get(pk=stop.consumer_id)
                     # A cut consumer pays the reconnection minimum (a quarter of the arrears) to be reconnected;
-                    # one not cut pays a tenth on the spot (at most SPOT_PART_PAYMENT_MAX).
-                    share = Decimal("0.25") if plan == 0 else Decimal("0.10")
-                    amount = max(settings.RECONNECTION_MIN_AMOUNT, (consumer.arrears * share).quantize(
-                        Decimal("1"), rounding=ROUND_UP))
-                    if plan == 2:
-                        amount = min(amount, SPOT_PART_PAYMENT_MAX)
+                    # one not cut pays what closes the stop as paid on the spot (stop_paid_needs: the minimum on
+                    # the arrears, or down to the threshold if that is less), in whole rupees up: a smaller sum
+                    # would leave the stop part-paid and open, to be cut.
+                    if plan == 0:
+                        amount = max(settings.RECONNECTION_MIN_AMOUNT, (consumer.arrears * Decimal("0.25")).quantize(
+                            Decimal("1"), rounding=ROUND_UP))
+                    else:
+                        amount = stop_paid_needs(stop=stop, consumer=consumer).quantize(Decimal("1"),
+                                                                                         rounding=ROUND_UP)
                     if amount <= 0:
                         continue
                     receipts += 1

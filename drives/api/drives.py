@@ -77,6 +77,9 @@ class StopOutput(serializers.Serializer):
     method = serializers.ChoiceField(choices=DisconnectionMethod.choices, allow_null=True,
                                      help_text=f"null but for disconnected; {METHOD_HELP}")
     outcome_at = serializers.DateTimeField(allow_null=True, help_text="when the outcome was logged; null until then")
+    paid_amount = serializers.DecimalField(
+        **MONEY, help_text="rupees taken at this stop (payments naming it). On an open stop more than zero means "
+                           "part-paid: too little to close it as paid, so it may still be cut")
 
     def to_representation(self, stop):
         data = super().to_representation(stop)
@@ -128,8 +131,12 @@ class DriveProgressOutput(serializers.Serializer):
     settled = serializers.IntegerField(help_text="stops settled by a payment (at the counter, online or on the spot)")
     outcomes = serializers.DictField(child=serializers.IntegerField(), help_text="stops per outcome")
     disconnections = serializers.IntegerField(help_text="connections cut on this drive")
-    payments = serializers.IntegerField(help_text="payments taken at this drive's stops (paid on the spot)")
+    payments = serializers.IntegerField(help_text="payments taken at this drive's stops, part payments included")
     collected = serializers.DecimalField(**MONEY, help_text="their amount")
+    paid_on_spot_amount = serializers.DecimalField(
+        **MONEY, help_text="the money taken at the stops closed as paid on the spot (outcomes.paid counts them)")
+    part_paid = serializers.IntegerField(help_text="stops where a part payment was taken, too little to close them "
+                                                   "as paid, and which were not cut: they may still be cut")
 
 
 class DriveDetailOutput(DriveOutput):
@@ -170,6 +177,7 @@ STOP_EXAMPLE = {
     "address": "117/45 Sarvodaya Nagar, Kanpur 208005", "phone": "9415012345", "locality": "sarvodaya nagar",
     "clerk": "clerk.rtp.sunil", "sequence": 1, "rank": 1, "arrears": "248512.50", "time_barred_amount": "0.00",
     "notice_valid": True, "status": "open", "outcome": None, "method": None, "outcome_at": None,
+    "paid_amount": "0.00",
 }
 DRIVE_REQUEST = {"division": "RTP", "date": "2026-12-03", "name": "Sarvodaya Nagar, 3 Dec", "min_arrears": "50000.00",
                  "locality": "Sarvodaya Nagar", "clerks": ["clerk.rtp.sunil", "clerk.rtp.anita"], "max_stops": 40}

@@ -99,7 +99,8 @@ class StopOutcomeApi(APIView):
     consumer has not paid since (409 notice_satisfied: the notice is spent), no pending
     dispute with its deposit (409 dispute_pending), an unprotected consumer (409 protected_consumer) and
     arrears still over the threshold (409 settled: the consumer has paid). It adds the disconnection charge
-    to the ledger. A payment on the spot is `POST payments/` with `drive_stop`: it logs `paid` itself.
+    to the ledger. A payment on the spot is `POST payments/` with `drive_stop`: it logs `paid` itself when it
+    meets the rule (409 payment_required here); a part payment leaves the stop open.
     """
 
     permission_classes = DRIVES_PERMISSIONS

@@ -58,6 +58,15 @@ def test_it_writes_events_the_app_would_accept(loaded):
         WHERE e.kind <> 'PAYMENT' OR e.amount <> p.amount OR e.consumer_id <> p.consumer_id
            OR e.reference <> p.receipt_no OR e.entry_date <> (p.paid_at AT TIME ZONE '{settings.TIME_ZONE}')::date
         """) == (0,)
+    # Each stop holds the money taken at it (the payments naming it); a stop paid on the spot was paid enough to
+    # close it (the whole arrears, at least the reconnection minimum), and only such a stop is "paid".
+    assert _one(loaded, """
+        SELECT COUNT(*) FROM drives_stop s
+        LEFT JOIN (SELECT drive_stop_id, SUM(amount) AS amount, COUNT(*) AS n FROM arrears_payment
+                   WHERE drive_stop_id IS NOT NULL GROUP BY drive_stop_id) p ON p.drive_stop_id = s.id
+        WHERE s.paid_amount <> COALESCE(p.amount, 0) OR s.payments_count <> COALESCE(p.n, 0)
+           OR (s.outcome = 'paid'
+               AND s.paid_amount < LEAST(s.arrears, GREATEST(1000.00, ROUND(s.arrears * 0.25, 2))))""") == (0,)
     # Disconnected now: cut and not reconnected.
     assert _one(loaded, "SELECT COUNT(*) FROM arrears_consumer WHERE status = 'disconnected'") == (
         made["disconnections"] - made["reconnections_done"],)

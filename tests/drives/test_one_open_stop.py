@@ -184,33 +184,37 @@ def test_it_reads_how_far_ahead_from_the_setting(rtp, officer, clerk, two, setti
     assert plan(officer, rtp, [clerk], date=india_today() + timedelta(days=3)).stops.count() == 2
 
 
-# --- the data before the constraint (migrations 0004 and 0005) ------------------------------------------------
+# --- the data before the constraint (migrations 0007 and 0008) ------------------------------------------------
 
-BEFORE = [("drives", "0003_alter_historicaldispute_options_and_more")]
+BEFORE = [("drives", "0006_notice_reason_proof_ref")]
 
 
 @pytest.fixture
 def before_the_rule(transactional_db):
+    """The drives app as it stood before the rule (its models of then: later migrations add stop columns)."""
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE)
-    yield
+    executor.loader.build_graph()
+    others = [node for node in executor.loader.graph.leaf_nodes() if node[0] not in {"payments", "drives"}]
+    yield executor.loader.project_state([*others, *BEFORE]).apps
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 def test_it_settles_the_open_stops_a_consumer_had_on_several_drives_before_the_constraint(before_the_rule):
+    old_drive, old_stop = before_the_rule.get_model("drives", "Drive"), before_the_rule.get_model("drives", "Stop")
     rtp = make_division("RTP", "Ratanpur", "रतनपुर")
     officer, clerk = make_user("officer_rtp", "officer", rtp), make_user("clerk_rtp", "clerk", rtp)
     today = india_today()
 
-    def drive(days: int, status: str = "planned") -> Drive:
-        return Drive.objects.create(division=rtp, date=today + timedelta(days=days), name=f"Day {days}",
-                                    officer=officer, min_arrears=Decimal("0"), max_stops=5, source="web",
-                                    status=status)
+    def drive(days: int, status: str = "planned"):
+        return old_drive.objects.create(division_id=rtp.pk, date=today + timedelta(days=days), name=f"Day {days}",
+                                        officer_id=officer.pk, min_arrears=Decimal("0"), max_stops=5, source="web",
+                                        status=status)
 
-    def stop(drive_, consumer) -> Stop:
-        return Stop.objects.create(drive=drive_, consumer=consumer, clerk=clerk, sequence=consumer.pk,
-                                   arrears=Decimal("50000.00"), rank=1)
+    def stop(drive_, consumer):
+        return old_stop.objects.create(drive=drive_, consumer_id=consumer.pk, clerk_id=clerk.pk,
+                                       sequence=consumer.pk, arrears=Decimal("50000.00"), rank=1)
 
     on_four, on_closed, on_past = (make_consumer(rtp), make_consumer(rtp), make_consumer(rtp))
     yesterday, closed, tomorrow, today_ = drive(-1, "in_progress"), drive(-2, "closed"), drive(1), drive(0)

@@ -7,9 +7,17 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from arrears.models import Consumer, LedgerEntry
+from arrears.services import adjustment_add
+from core.dates import india_today
 from core.errors import DomainError
 from drives.models import Disconnection, ReconnectionOrder, StopStatus
-from drives.reconnections import reconnection_approve, reconnection_done, reconnection_minimum
+from drives.reconnections import (
+    reconnection_approve,
+    reconnection_done,
+    reconnection_minimum,
+    reconnection_minimum_for,
+    reconnection_short_by,
+)
 from imports.services import import_run
 from payments.services import payment_record
 from tests.drives.reconnection_data import cut, defaulter, on_drive
@@ -33,6 +41,7 @@ def pay(user, amount: str, receipt_no: str):
 ])
 def test_it_asks_a_share_of_the_arrears_when_cut_and_at_least_the_minimum_amount(arrears, minimum):
     consumer = Consumer(category="LMV-2", sanctioned_load_kw=Decimal("5.00"))  # not lifeline (test_lifeline)
+    assert reconnection_minimum_for(consumer=consumer, arrears=Decimal(arrears)) == Decimal(minimum)
     assert reconnection_minimum(Disconnection(consumer=consumer, arrears_at_disconnection=Decimal(arrears))) == Decimal(
         minimum)
 
@@ -118,6 +127,58 @@ def test_another_divisions_clerk_cannot_reconnect(cut_consumer, clerk, other_cle
         reconnection_done(user=other_clerk, order=order)
     order.refresh_from_db()
     assert order.status == "open"
+
+
+def test_it_says_what_a_cut_consumer_is_still_short_of(cut_consumer, clerk, officer):
+    assert reconnection_short_by(consumer=cut_consumer) == Decimal("10000.00")
+    pay(clerk, "2500.00", "R-1")
+    cut_consumer.refresh_from_db()
+    assert reconnection_short_by(consumer=cut_consumer) == Decimal("7500.00")
+    pay(clerk, "7500.00", "R-2")  # the order is made: nothing is short
+    cut_consumer.refresh_from_db()
+    assert reconnection_short_by(consumer=cut_consumer) is None
+
+
+def test_nothing_is_short_for_a_connected_consumer_or_one_cut_before_drives_were_recorded(rtp):
+    consumer = defaulter(rtp, account_no="00054321", owes="40000.00")
+    assert reconnection_short_by(consumer=consumer) is None
+    consumer.status = "disconnected"  # the billing system's status: no cut recorded here
+    consumer.save()
+    assert reconnection_short_by(consumer=consumer) is None
+
+
+# --- credits written by an officer's adjustment -----------------------------------------------------------------
+
+def test_an_adjustment_settles_the_open_stop_as_a_payment_does(rtp, officer, clerk):
+    consumer = defaulter(rtp, account_no="00054321", owes="40000.00")
+    stop = on_drive(consumer, officer=officer, clerk=clerk)
+
+    adjustment_add(user=officer, account_no="00054321", amount="-30000.00", entry_date=india_today(),
+                   reference="ADJ-1", source="web")
+
+    stop.refresh_from_db()
+    assert (stop.status, stop.outcome) == (StopStatus.SETTLED, "")
+    assert stop.history.latest().history_user == officer
+
+
+def test_a_debit_adjustment_or_a_small_credit_settles_nothing(rtp, officer, clerk):
+    consumer = defaulter(rtp, account_no="00054321", owes="40000.00")
+    stop = on_drive(consumer, officer=officer, clerk=clerk)
+    adjustment_add(user=officer, account_no="00054321", amount="500.00", entry_date=india_today(), reference="ADJ-1",
+                   source="web")
+    adjustment_add(user=officer, account_no="00054321", amount="-1000.00", entry_date=india_today(),
+                   reference="ADJ-2", source="web")
+    stop.refresh_from_db()
+    assert stop.status == StopStatus.OPEN
+
+
+def test_an_adjustment_orders_a_reconnection_once(cut_consumer, officer):
+    adjustment_add(user=officer, account_no="00054321", amount="-10000.00", entry_date=india_today(),
+                   reference="ADJ-1", source="web")
+    adjustment_add(user=officer, account_no="00054321", amount="-10.00", entry_date=india_today(),
+                   reference="ADJ-2", source="web")
+    order = ReconnectionOrder.objects.get()
+    assert (order.consumer, order.paid, order.source) == (cut_consumer, Decimal("10000.00"), "web")
 
 
 # --- credits imported from the billing system (online payments) ------------------------------------------------

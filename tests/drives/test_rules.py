@@ -140,7 +140,13 @@ def test_it_refuses_to_cut_a_consumer_who_has_paid_since_the_drive_was_planned(o
     add_entry(consumer, "PAYMENT", "45000.00", india_today())
     assert consumer.arrears == Decimal("5000.00") <= settings.DEFAULTER_THRESHOLD
 
-    refused("settled", cut, clerk, stop)
+    # The credit settled the stop at once (arrears.signals.ledger_credited from ledger_entry_add) ...
+    refused("stop_closed", cut, clerk, stop)
+    stop.refresh_from_db()
+    assert stop.status == StopStatus.SETTLED
+    # ... and a cut outside a drive meets the rule itself.
+    refused("settled", disconnection_record, user=officer, account_no=consumer.account_no, method="meter_removed",
+            source=Source.WEB)
     consumer.refresh_from_db()
     assert consumer.status == "connected"
 

@@ -48,12 +48,22 @@ def test_a_payment_that_leaves_arrears_over_the_threshold_settles_nothing(stop, 
     assert stop.status == StopStatus.OPEN
 
 
-def test_a_payment_at_the_stop_logs_it_paid(api_client, stop, clerk):
-    response = pay(api_client, clerk, body("5000.00", drive_stop=stop.pk))
+def test_a_payment_of_the_reconnection_minimum_at_the_stop_logs_it_paid(api_client, stop, clerk):
+    response = pay(api_client, clerk, body("10000.00", drive_stop=stop.pk))  # 25% of the 40,000 owed
     assert response.status_code == 201, response.json()
+    assert response.json()["stop_outcome"] == "paid"
     stop.refresh_from_db()
     assert (stop.status, stop.outcome, stop.outcome_by, stop.outcome_source) == (
         StopStatus.DONE, "paid", clerk, "api")
+    assert Payment.objects.get(pk=response.json()["id"]).drive_stop == stop
+
+
+def test_a_smaller_payment_at_the_stop_leaves_it_open_and_part_paid(api_client, stop, clerk):
+    response = pay(api_client, clerk, body("5000.00", drive_stop=stop.pk))
+    assert response.status_code == 201, response.json()
+    assert response.json()["stop_outcome"] == "part_paid"
+    stop.refresh_from_db()
+    assert (stop.status, stop.outcome, stop.paid_amount) == (StopStatus.OPEN, "", Decimal("5000.00"))
     assert Payment.objects.get(pk=response.json()["id"]).drive_stop == stop
 
 

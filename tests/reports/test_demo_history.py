@@ -11,7 +11,7 @@ from accounts.models import User
 from arrears.ledger import ledger_days_mismatches
 from arrears.models import ConnectionStatus, Consumer
 from core.dates import india_today
-from drives.models import Drive, Notice, ReconnectionOrder, ReconnectionStatus
+from drives.models import Drive, Notice, ReconnectionOrder, ReconnectionStatus, Stop
 from drives.reconnections import credits_since, reconnection_minimum
 from payments.models import Payment
 from reports.selectors import summary
@@ -44,6 +44,12 @@ def test_it_gives_the_md_a_yesterday_with_cuts_payments_reconnections_and_target
     # Its notices, served a month ago, were entered by the officer with a reason and the proof's reference.
     assert Notice.objects.exists() and not Notice.objects.filter(reason="").exists()
     assert not Notice.objects.filter(proof_ref="").exists()
+    # Every payment the history takes at a stop follows the rule of a payment at a stop: paid on the spot (it
+    # closed the stop) or the reconnection money of a stop just cut, never a part payment.
+    at_stops = Payment.objects.filter(drive_stop__isnull=False)
+    assert at_stops.exists() and not at_stops.filter(stop_outcome="part_paid").exists()
+    assert (at_stops.filter(stop_outcome="paid").count()
+            == Stop.objects.filter(drive__date__lt=india_today(), outcome="paid").count() > 0)
     # Idempotent.
     out = StringIO()
     call_command("seed_demo_history", force=True, stdout=out)
