@@ -78,7 +78,9 @@ def day(rtp, hsp, officer, clerk, clerk2):
     call_command("build_defaulter_lists", verbosity=0)
     officer_api = client_for(officer)
     for key in ("lal1", "lal2", "har1"):
-        serve_notice(officer_api, consumers[key].account_no)
+        # Each demands the arrears, as a real notice does: a deposit under protest does not spend it.
+        consumers[key].refresh_from_db()
+        serve_notice(officer_api, consumers[key].account_no, amount=str(consumers[key].arrears))
     return consumers
 
 
