@@ -161,6 +161,19 @@ def dispute_record(*, user: User, account_no: str, raised_on: date, amount_dispu
     return dispute
 
 
+def dispute_from_field(*, user: User, consumer: Consumer, on: date, notes: str, source: str) -> Dispute:
+    """A clerk's ``disputed`` outcome: the consumer disputes the bill at the door. It opens a dispute awaiting
+    the officer: raised on the day of the outcome, the arrears then as the sum disputed (what the clerk
+    knows), no deposit yet, so it holds no cut until the officer counts the consumer's deposit
+    (dispute_deposit_add). Called by stop_outcome_log inside its transaction, the consumer row locked."""
+    dispute = Dispute(
+        consumer=consumer, raised_on=on, amount_disputed=consumer.arrears,
+        deposit_required=deposit_required_for(consumer=consumer, raised_on=on, amount_disputed=consumer.arrears),
+        notes=notes, recorded_by=user, source=source)
+    history_by(dispute, user).save()
+    return dispute
+
+
 def dispute_deposit_add(*, user: User, dispute: Dispute, receipt_no: str, source: str = Source.WEB) -> Dispute:
     """Counts another payment of the consumer towards an open dispute's deposit under protest (a consumer
     may deposit after raising the dispute, or in parts). The dispute holds a cut once its deposits add up to

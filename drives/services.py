@@ -37,6 +37,7 @@ from drives.checks import (
     history_by,
     text_checked,
 )
+from drives.disputes import dispute_from_field
 from drives.locality import locality_key, locality_of
 from drives.models import (
     Disconnection,
@@ -409,7 +410,8 @@ def stop_outcome_log(*, user: User, stop: Stop, outcome: str, method: str = "", 
     before the consumer's last reconnection (409 before_reconnection); each with field ``at``.
 
     ``disconnected`` cuts the connection under the rules of section 56 (notice, dispute,
-    protection, arrears still owed) and charges for it; ``theft_detected`` opens a theft case.
+    protection, arrears still owed) and charges for it; ``theft_detected`` opens a theft case;
+    ``disputed`` opens a dispute awaiting the officer (no hold until its deposit is counted).
     ``paid`` is logged by payments.services.payment_record when a payment naming the stop meets the rule
     (409 payment_required here).
     Raises Stop.DoesNotExist for a stop the user may not reach.
@@ -450,6 +452,9 @@ def stop_outcome_log(*, user: User, stop: Stop, outcome: str, method: str = "", 
             _disconnect(user=user, consumer=consumer, method=method, at=at, source=source, stop=stop)
         elif outcome == Outcome.THEFT_DETECTED:
             TheftCase.objects.create(consumer=consumer, stop=stop, notes=notes, opened_by=user, source=source)
+        elif outcome == Outcome.DISPUTED:
+            # A dispute awaiting the officer: it holds no cut until its deposit is counted.
+            dispute_from_field(user=user, consumer=consumer, on=timezone.localdate(at), notes=notes, source=source)
         stop.status, stop.outcome, stop.method = StopStatus.DONE, outcome, method
         stop.outcome_at, stop.outcome_by, stop.outcome_source = at, user, source
         stop.latitude, stop.longitude, stop.notes = latitude, longitude, notes

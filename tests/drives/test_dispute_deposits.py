@@ -408,3 +408,25 @@ def test_it_counts_existing_deposits_only_where_they_are_payments():
     finally:
         executor = MigrationExecutor(connection)
         executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+# --- a clerk's `disputed` outcome ------------------------------------------------------------------------------
+
+def test_it_opens_a_dispute_awaiting_the_officer_when_a_clerk_logs_disputed(monthly, officer, clerk):
+    consumer, stop = monthly
+    logged = api(clerk).post(f"/api/v1/drives/{stop.drive_id}/stops/{stop.pk}/outcome/",
+                             {"outcome": "disputed", "notes": "says the meter was read twice"}, format="json")
+    assert logged.status_code == 200, logged.content
+
+    dispute = Dispute.objects.get(consumer=consumer)
+    assert (dispute.status, dispute.raised_on, dispute.recorded_by, dispute.deposit_amount) == (
+        "open", india_today(), clerk, Decimal("0.00"))
+    assert (dispute.amount_disputed, dispute.deposit_required) == (consumer.arrears, Decimal("1754.00"))
+    assert "meter was read twice" in dispute.notes
+    # No deposit yet: no hold. The officer counts the consumer's deposit, and then it holds.
+    assert not dispute.holds_disconnection
+    paid(consumer, "1754.00", "RTP-2026-004191")
+    added = api(officer).post(f"/api/v1/disputes/{dispute.pk}/deposits/", {"receipt_no": "RTP-2026-004191"},
+                              format="json")
+    assert added.status_code == 201, added.content
+    assert added.json()["holds_disconnection"] is True
