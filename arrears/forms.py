@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from arrears.models import ConnectionStatus
 from arrears.tariffs import CategoryGroup
-from core.forms import DomainErrorForm, MoneyField
+from core.forms import DateInputField, DomainErrorForm, MoneyField
 
 
 class ConsumerSearchForm(forms.Form):
@@ -31,7 +31,7 @@ class AdjustmentForm(DomainErrorForm):
     amount = MoneyField(
         label=_("Amount (₹)"),
         help_text=_("Signed: a negative amount is a credit to the consumer, a positive one a debit."))
-    entry_date = forms.DateField(label=_("Entry date"), initial=timezone.localdate,
+    entry_date = DateInputField(label=_("Entry date"), initial=timezone.localdate,
                                  widget=forms.DateInput(attrs={"type": "date"}))
     reference = forms.CharField(label=_("Reference"), max_length=40,
                                 help_text=_("Unique for adjustments, e.g. the order or letter number."))

@@ -23,7 +23,7 @@ class ClerkChoiceField(forms.ModelMultipleChoiceField):
 
 
 class DrivePlanForm(DomainErrorForm):
-    date = forms.DateField(label=_("Date of the drive"), widget=DATE_WIDGET)
+    date = DateInputField(label=_("Date of the drive"), widget=DATE_WIDGET)
     name = forms.CharField(label=_("Name"), max_length=100, required=False,
                            help_text=_("Needed to create the drive, e.g. \"Ratanpur, morning\"."))
     min_arrears = AmountField(label=_("Minimum arrears (₹)"), allow_zero=True)
@@ -48,7 +48,7 @@ class DrivePlanForm(DomainErrorForm):
 class NoticesBulkForm(DomainErrorForm):
     account_nos = forms.MultipleChoiceField(label=_("Consumers"), widget=forms.CheckboxSelectMultiple,
                                             error_messages={"required": _("Tick at least one consumer.")})
-    served_on = forms.DateField(label=_("Served on"), widget=DATE_WIDGET)
+    served_on = DateInputField(label=_("Served on"), widget=DATE_WIDGET)
     mode = forms.ChoiceField(label=_("Mode"), choices=NoticeMode.choices, initial=NoticeMode.HAND)
     # Needed only for notices served more than NOTICE_BACKDATE_DAYS ago (drives.notices says so, 409 backdated).
     reason = forms.CharField(label=_("Reason for recording it late"), max_length=REASON_LENGTH, required=False,
@@ -74,7 +74,7 @@ class LettersForm(forms.Form):
 
 class DisputeForm(DomainErrorForm):
     account_no = forms.CharField(label=_("Account no."), max_length=12)
-    raised_on = forms.DateField(label=_("Raised on"), widget=DATE_WIDGET)
+    raised_on = DateInputField(label=_("Raised on"), widget=DATE_WIDGET)
     amount_disputed = AmountField(label=_("Amount disputed (₹)"))
     deposit_amount = AmountField(label=_("Deposit under protest (₹)"), allow_zero=True, initial=Decimal("0"),
                                  help_text=_("The sum on the deposit's receipt; 0: whatever that payment was."))
@@ -95,7 +95,7 @@ class DisputeDepositForm(DomainErrorForm):
 
 
 class DisputeResolveForm(DomainErrorForm):
-    resolved_on = forms.DateField(label=_("Resolved on"), widget=DATE_WIDGET)
+    resolved_on = DateInputField(label=_("Resolved on"), widget=DATE_WIDGET)
     resolution = forms.CharField(label=_("Resolution"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 

@@ -264,3 +264,21 @@ def test_it_keeps_another_divisions_drive_out_of_reach(client, officer, other_of
     assert client.post(f"/drives/{drive.pk}/close/").status_code == 404
     drive.refresh_from_db()
     assert drive.status == DriveStatus.PLANNED
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"])
+def test_it_answers_a_form_error_for_a_day_out_of_range_on_every_officer_form(client, officer, scene, day):
+    """Year 9999 or 1: a clear form error (400), never a date whose arithmetic overflows in a service (a 500)."""
+    drive = planned(officer, scene)
+    client.force_login(officer)
+
+    answers = [
+        client.post("/drives/plan/", {**plan_form(scene), "date": day, "create": "1"}),
+        client.post(f"/drives/{drive.pk}/notices/", {"account_nos": ["01000001"], "served_on": day, "mode": "hand"}),
+        client.post("/disputes/", {"account_no": "01000002", "raised_on": day, "amount_disputed": "100.00",
+                                   "deposit_amount": "0"}),
+    ]
+
+    assert [a.status_code for a in answers] == [400, 400, 400]
+    assert "01-01-1900" in answers[0].content.decode()
+    assert not Notice.objects.exists() and not Dispute.objects.exists()
