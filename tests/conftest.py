@@ -1,9 +1,42 @@
 import os
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from kesco.catalogue import catalogues_compile
 from tests.factories import make_division, make_user
+
+# KESCO_TEST_CLOCK=07:00 (or 2026-12-07T07:00): the whole test process runs as if it were that India time, today
+# (or on that day), the clock ticking on from there; tests/test_clock.py runs the dated tests at three such hours.
+TEST_CLOCK = os.environ.get("KESCO_TEST_CLOCK", "")
+INDIA = ZoneInfo("Asia/Kolkata")  # settings.TIME_ZONE, the zone the clock is read in
+
+
+def clock_moment(value: str, *, now: datetime | None = None) -> datetime:
+    """The India moment KESCO_TEST_CLOCK names: ``HH:MM`` today in India, or ``YYYY-MM-DDTHH:MM``."""
+    try:
+        if "T" in value:
+            return datetime.fromisoformat(value).replace(tzinfo=INDIA)
+        at = time.fromisoformat(value)
+    except ValueError:
+        raise pytest.UsageError(f"KESCO_TEST_CLOCK is HH:MM or YYYY-MM-DDTHH:MM, not {value!r}") from None
+    today = (now or datetime.now(INDIA)).astimezone(INDIA).date()
+    return datetime.combine(today, at, tzinfo=INDIA)
+
+
+def pytest_configure(config):
+    if TEST_CLOCK:
+        import time_machine
+
+        # Started before any test (and before the test database is made) and never stopped: the whole run is then.
+        config._kesco_clock = time_machine.travel(clock_moment(TEST_CLOCK), tick=True)
+        config._kesco_clock.start()
+
+
+def pytest_report_header(config):
+    if TEST_CLOCK:
+        return f"KESCO_TEST_CLOCK={TEST_CLOCK}: India time at the start {datetime.now(INDIA):%Y-%m-%d %H:%M}"
 
 
 def pytest_sessionstart(session):
