@@ -1,4 +1,5 @@
 import os
+import random
 import re
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
@@ -49,6 +50,46 @@ def _sqlite_flush_day_books_last():
     DatabaseOperations.sql_flush = sql_flush
 
 
+def pytest_addoption(parser):
+    parser.addoption("--order", default="", metavar="reverse|shuffle[:SEED]",
+                     help="run the test modules, and the tests in each, in reverse or shuffled order (a test must "
+                          "pass in any order; `make test-shuffled`)")
+
+
+def _test_order(config) -> tuple[str, int | None]:
+    order = config.getoption("--order")
+    if order == "reverse":
+        return order, None
+    if order == "shuffle":
+        if not hasattr(config, "_kesco_seed"):
+            config._kesco_seed = random.SystemRandom().randrange(10**6)
+        return order, config._kesco_seed
+    if order.startswith("shuffle:") and order[8:].isdigit():
+        return "shuffle", int(order[8:])
+    if order:
+        raise pytest.UsageError(f"--order is reverse, shuffle or shuffle:SEED, not {order!r}")
+    return "", None
+
+
+@pytest.hookimpl(trylast=True)  # after pytest-django's order (plain tests, then those that commit): that is the point
+def pytest_collection_modifyitems(config, items):
+    order, seed = _test_order(config)
+    if not order:
+        return
+    modules: dict[str, list] = {}
+    for item in items:
+        modules.setdefault(item.nodeid.split("::")[0], []).append(item)  # a module's fixtures stay set up once
+    groups = list(modules.values())
+    if order == "reverse":
+        groups = [group[::-1] for group in groups[::-1]]
+    else:
+        shuffler = random.Random(seed)
+        shuffler.shuffle(groups)
+        for group in groups:
+            shuffler.shuffle(group)
+    items[:] = [item for group in groups for item in group]
+
+
 def pytest_configure(config):
     _sqlite_flush_day_books_last()
     if TEST_CLOCK:
@@ -60,8 +101,13 @@ def pytest_configure(config):
 
 
 def pytest_report_header(config):
+    lines = []
     if TEST_CLOCK:
-        return f"KESCO_TEST_CLOCK={TEST_CLOCK}: India time at the start {datetime.now(INDIA):%Y-%m-%d %H:%M}"
+        lines.append(f"KESCO_TEST_CLOCK={TEST_CLOCK}: India time at the start {datetime.now(INDIA):%Y-%m-%d %H:%M}")
+    order, seed = _test_order(config)
+    if order:
+        lines.append(f"test order: {order}" + (f" (again: --order=shuffle:{seed})" if seed is not None else ""))
+    return lines
 
 
 def pytest_sessionstart(session):
