@@ -11,6 +11,8 @@ from tests.factories import make_division, make_user
 
 # KESCO_TEST_CLOCK=07:00 (or 2026-12-07T07:00): the whole test process runs as if it were that India time, today
 # (or on that day), the clock ticking on from there; tests/test_clock.py runs the dated tests at three such hours.
+# Python's clock only: the database's (now(), CURRENT_DATE, in UTC) keeps the real time, so the app reads the date
+# from Python (core.dates.india_today) and a test compares no Python time with one the database stamped.
 TEST_CLOCK = os.environ.get("KESCO_TEST_CLOCK", "")
 INDIA = ZoneInfo("Asia/Kolkata")  # settings.TIME_ZONE, the zone the clock is read in
 
@@ -106,8 +108,18 @@ def pytest_report_header(config):
         lines.append(f"KESCO_TEST_CLOCK={TEST_CLOCK}: India time at the start {datetime.now(INDIA):%Y-%m-%d %H:%M}")
     order, seed = _test_order(config)
     if order:
-        lines.append(f"test order: {order}" + (f" (again: --order=shuffle:{seed})" if seed is not None else ""))
+        lines.append(_order_line(order, seed))
     return lines
+
+
+def _order_line(order: str, seed: int | None) -> str:
+    return f"test order: {order}" + (f" (again: --order=shuffle:{seed})" if seed is not None else "")
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    order, seed = _test_order(config)
+    if order:  # at the end too, where a failure is read (and -q hides the header)
+        terminalreporter.write_line(_order_line(order, seed))
 
 
 def pytest_sessionstart(session):
