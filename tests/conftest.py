@@ -11,8 +11,8 @@ from tests.factories import make_division, make_user
 
 # KESCO_TEST_CLOCK=07:00 (or 2026-12-07T07:00): the whole test process runs as if it were that India time, today
 # (or on that day), the clock ticking on from there; tests/test_clock.py runs the dated tests at three such hours.
-# Python's clock only: the database's (now(), CURRENT_DATE, in UTC) keeps the real time, so the app reads the date
-# from Python (core.dates.india_today) and a test compares no Python time with one the database stamped.
+# Python's clock, and on PostgreSQL the stamps the database writes itself (db_default=Now(), _database_clock); the
+# database's now() and CURRENT_DATE in a query keep the real time: the app reads the date from core.dates.india_today.
 TEST_CLOCK = os.environ.get("KESCO_TEST_CLOCK", "")
 INDIA = ZoneInfo("Asia/Kolkata")  # settings.TIME_ZONE, the zone the clock is read in
 
@@ -98,8 +98,40 @@ def pytest_configure(config):
         import time_machine
 
         # Started before any test (and before the test database is made) and never stopped: the whole run is then.
-        config._kesco_clock = time_machine.travel(clock_moment(TEST_CLOCK), tick=True)
+        moment = clock_moment(TEST_CLOCK)
+        config._kesco_clock_offset = moment - datetime.now(INDIA)
+        config._kesco_clock = time_machine.travel(moment, tick=True)
         config._kesco_clock.start()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _database_clock(request):
+    """Under KESCO_TEST_CLOCK on PostgreSQL, the columns the database stamps itself (db_default=Now(): a ledger
+    entry's created_at) are stamped on the moved clock too, as they would be at that hour: the app compares them
+    with times it took (a payment written after a cut). Put back after the run (--reuse-db keeps the database)."""
+    if not TEST_CLOCK:
+        yield
+        return
+    request.getfixturevalue("django_db_setup")
+    from django.apps import apps
+    from django.db import connection
+    from django.db.models.functions import Now
+
+    seconds = int(request.config._kesco_clock_offset.total_seconds())
+    stamped = [(model._meta.db_table, field.column) for model in apps.get_models()
+               for field in model._meta.concrete_fields if isinstance(getattr(field, "db_default", None), Now)]
+    with request.getfixturevalue("django_db_blocker").unblock():
+        if connection.vendor != "postgresql":
+            yield
+            return
+        with connection.cursor() as cursor:
+            for table, column in stamped:
+                cursor.execute(f'ALTER TABLE "{table}" ALTER COLUMN "{column}" SET DEFAULT '
+                               f"(STATEMENT_TIMESTAMP() + INTERVAL '{seconds} seconds')")
+        yield
+        with connection.cursor() as cursor:
+            for table, column in stamped:
+                cursor.execute(f'ALTER TABLE "{table}" ALTER COLUMN "{column}" SET DEFAULT STATEMENT_TIMESTAMP()')
 
 
 def pytest_report_header(config):
