@@ -21,6 +21,7 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver, resolve
 from drf_spectacular.generators import SchemaGenerator
 
+from core.dates import india_today
 from tests.factories import add_entry, make_consumer
 
 # The fixed order of every row's expected statuses. A and B are two divisions: RTP (the rows' objects) and HSP.
@@ -294,30 +295,30 @@ BODIES = {
     "upload": lambda role, w: {"kind": "consumers", "file": _upload(), "dry_run": "on"},
     "upload_targets": lambda role, w: {"kind": "targets", "dry_run": "on", "file": SimpleUploadedFile(
         "targets.csv", b"division_code,month,target\nRTP,2026-04,750000.00\n", content_type="text/csv")},
-    "adjustment": lambda role, w: {"account_no": "00012345", "amount": "-50.00", "entry_date": date.today(),
+    "adjustment": lambda role, w: {"account_no": "00012345", "amount": "-50.00", "entry_date": india_today(),
                                    "reference": f"ADJ-{role}"},
     "admin_payment": lambda role, w: {"account_no": "00012345", "amount": "100.00", "mode": "cash",
                                       "receipt_no": f"ADMIN-{role}"},
-    "build": lambda role, w: {"divisions": [w["division_a"].pk], "as_of": date.today(), "threshold": "10000.00"},
+    "build": lambda role, w: {"divisions": [w["division_a"].pk], "as_of": india_today(), "threshold": "10000.00"},
     "token": lambda role, w: {"username": "clerk_rtp", "password": w["password"]},
     "api_payment": lambda role, w: {"account_no": "00012345", "amount": "100.00", "mode": "cash",
                                     "receipt_no": f"API-{role}"},
-    "api_notice": lambda role, w: {"account_no": "00012345", "served_on": date.today(), "mode": "hand",
+    "api_notice": lambda role, w: {"account_no": "00012345", "served_on": india_today(), "mode": "hand",
                                    "amount_demanded": "19900.00"},
     # Tomorrow: never in the past in India, whatever the machine's time zone.
-    "api_drive": lambda role, w: {"division": "RTP", "date": date.today() + timedelta(days=1), "name": f"API {role}",
+    "api_drive": lambda role, w: {"division": "RTP", "date": india_today() + timedelta(days=1), "name": f"API {role}",
                                   "min_arrears": "0.00", "clerks": ["clerk_rtp"], "max_stops": 10},
     "api_outcome": lambda role, w: {"outcome": "premises_locked", "notes": f"logged by {role}"},
     "api_reconnected": lambda role, w: {"notes": f"restored by {role}"},
-    "api_dispute": lambda role, w: {"account_no": "00012345", "raised_on": date.today(), "amount_disputed": "100.00"},
-    "api_resolve": lambda role, w: {"resolved_on": date.today(), "resolution": f"settled by {role}"},
-    "drive_preview": lambda role, w: {"division": "RTP", "date": date.today(), "min_arrears": "0", "max_stops": "10",
+    "api_dispute": lambda role, w: {"account_no": "00012345", "raised_on": india_today(), "amount_disputed": "100.00"},
+    "api_resolve": lambda role, w: {"resolved_on": india_today(), "resolution": f"settled by {role}"},
+    "drive_preview": lambda role, w: {"division": "RTP", "date": india_today(), "min_arrears": "0", "max_stops": "10",
                                       "clerks": [w["users"]["clerk"].pk], "preview": "1"},
-    "notices_bulk": lambda role, w: {"account_nos": ["00012345"], "served_on": date.today(), "mode": "hand"},
+    "notices_bulk": lambda role, w: {"account_nos": ["00012345"], "served_on": india_today(), "mode": "hand"},
     "reconnection_approve": lambda role, w: {"account_no": "00012345", "reason": f"approved by {role}"},
-    "dispute": lambda role, w: {"account_no": "00012345", "raised_on": date.today(), "amount_disputed": "100.00",
+    "dispute": lambda role, w: {"account_no": "00012345", "raised_on": india_today(), "amount_disputed": "100.00",
                                 "deposit_amount": "0"},
-    "dispute_resolve": lambda role, w: {"resolved_on": date.today(), "resolution": f"settled by {role}"},
+    "dispute_resolve": lambda role, w: {"resolved_on": india_today(), "resolution": f"settled by {role}"},
     "field_outcome": lambda role, w: {"outcome": "premises_locked", "notes": f"logged by {role}"},
     "field_payment": lambda role, w: {"amount": "100.00", "mode": "cash", "receipt_no": f"FIELD-{role}"},
     "field_reconnected": lambda role, w: {"notes": f"restored by {role}"},
