@@ -19,6 +19,7 @@ from django.db import connection
 from django.db.models import Case, DecimalField, Sum, Value, When
 
 from arrears.models import Consumer, LedgerEntry
+from core.dates import india_today
 from core.models import MONEY
 
 # Per-consumer figures from the ledger, for the consumers chosen by {scope}
@@ -333,7 +334,8 @@ def positions_mismatches(*, limit: int = 100) -> tuple[int, int, list[dict]]:
 
     Returns (consumers checked, mismatches, the first ``limit`` mismatches).
     """
-    scope = "SELECT c.id, COALESCE(c.arrears_from, CURRENT_DATE) AS as_of FROM arrears_consumer c"
+    # One never computed (arrears_from NULL) as of India's today: CURRENT_DATE is UTC's date on the connection.
+    scope = f"SELECT c.id, COALESCE(c.arrears_from, {_as_of_sql()}) AS as_of FROM arrears_consumer c"
     sql = positions_sql(scope) + """
     SELECT c.account_no, c.balance, p.balance, c.arrears, p.arrears, c.oldest_due_date, p.oldest_due_date
     FROM arrears_consumer c JOIN positions p ON p.consumer_id = c.id
@@ -341,7 +343,7 @@ def positions_mismatches(*, limit: int = 100) -> tuple[int, int, list[dict]]:
        OR COALESCE(c.oldest_due_date, '1900-01-01') <> COALESCE(p.oldest_due_date, '1900-01-01')
     ORDER BY c.account_no"""
     with connection.cursor() as cursor:
-        cursor.execute(sql)
+        cursor.execute(sql, [india_today()])
         rows = cursor.fetchall()
     checked = Consumer.objects.count()
     details = [

@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -40,3 +40,24 @@ def test_the_nightly_task_records_its_check(ledger):
 def test_the_check_is_scheduled_nightly(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["check-cached-positions"]
     assert entry["task"] == "arrears.positions_check"
+
+
+def test_it_checks_a_consumer_never_computed_as_of_the_day_in_india(rtp):
+    """Its cache holds for no day yet (arrears_from NULL): the ledger is read as of India's today, not the
+    database's CURRENT_DATE (UTC's date, a day behind India's until 05:30). Here the process's clock is a month
+    ahead of the database's, so the two days differ whatever the hour."""
+    import time_machine
+    from django.utils import timezone
+
+    from arrears.models import LedgerEntry
+    from core.dates import india_today
+
+    consumer = make_consumer(rtp, account_no="00033333")
+    due = india_today() + timedelta(days=10)
+    LedgerEntry.objects.create(consumer=consumer, kind="BILL", amount=Decimal("15000.00"), due_date=due,
+                               entry_date=due - timedelta(15), reference="B-NEVER", source="import")  # not computed
+    with time_machine.travel(timezone.now() + timedelta(days=30), tick=False):
+        # What the nightly refresh would cache for India's today: the bill is overdue.
+        Consumer.objects.filter(pk=consumer.pk).update(balance=Decimal("15000.00"), arrears=Decimal("15000.00"),
+                                                       oldest_due_date=due, arrears_from=None)
+        call_command("check_positions")
