@@ -1,6 +1,6 @@
 """The law's conditions for a cut (DESIGN.md domain rules), through the services."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
