@@ -18,6 +18,7 @@ from drives.selectors import drive_progress
 from drives.services import drive_close, drive_plan_preview
 from tests.drives.drive_data import build_list, defaulter, plan
 from tests.factories import make_consumer, make_division, make_user
+from tests.migration_state import models_before
 
 pytestmark = pytest.mark.django_db
 
@@ -192,13 +193,7 @@ BEFORE = [("drives", "0006_notice_reason_proof_ref")]
 @pytest.fixture
 def before_the_rule(transactional_db):
     """The drives app as it stood before the rule (its models of then: later migrations add stop columns)."""
-    executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE)
-    executor.loader.build_graph()
-    others = [node for node in executor.loader.graph.leaf_nodes() if node[0] not in {"payments", "drives"}]
-    yield executor.loader.project_state([*others, *BEFORE]).apps
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    yield from models_before(BEFORE)
 
 
 def test_it_settles_the_open_stops_a_consumer_had_on_several_drives_before_the_constraint(before_the_rule):

@@ -10,6 +10,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from core.dates import india_today
+from tests.migration_state import models_before
 
 BEFORE = [("payments", "0009_payment_stop_outcome_and_reconnection_short_by"),
           ("drives", "0009_stop_paid_amount_and_payments_count")]
@@ -17,14 +18,7 @@ BEFORE = [("payments", "0009_payment_stop_outcome_and_reconnection_short_by"),
 
 @pytest.fixture
 def before(transactional_db):
-    executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE)
-    executor.loader.build_graph()
-    # The other apps as they stand (migrate leaves them where they are).
-    others = [node for node in executor.loader.graph.leaf_nodes() if node[0] not in {"payments", "drives"}]
-    yield executor.loader.project_state([*others, *BEFORE]).apps
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    yield from models_before(BEFORE)
 
 
 def _world(apps) -> dict:

@@ -1,0 +1,23 @@
+"""A database taken back to some migrations of drives and payments for a data migration's test, with the models
+as they stood then (later migrations add columns the models of today would write)."""
+
+from collections.abc import Iterator
+
+from django.apps.registry import Apps
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+ROLLED_BACK = {"payments", "drives"}
+
+
+def models_before(nodes: list[tuple[str, str]]) -> Iterator[Apps]:
+    """Migrates back to ``nodes`` (of drives and payments), yields the models of then, and migrates forward
+    to the end again afterwards (the test itself runs the migrations under test, forward)."""
+    executor = MigrationExecutor(connection)
+    executor.migrate(nodes)
+    executor.loader.build_graph()
+    # The other apps as they stand (migrating back leaves them where they are).
+    others = [node for node in executor.loader.graph.leaf_nodes() if node[0] not in ROLLED_BACK]
+    yield executor.loader.project_state([*others, *nodes]).apps
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
