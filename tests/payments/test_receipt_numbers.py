@@ -179,6 +179,8 @@ def test_it_proposes_different_numbers_on_two_pay_pages_open_at_once(stop, offic
     assert first == series(1)
 
 
+# Row locks (select_for_update ... skip locked) are PostgreSQL's: SQLite locks the whole table.
+@pytest.mark.needs_postgres
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("with_block", [False, True], ids=["no block yet", "a block already"])
 def test_it_proposes_different_numbers_to_two_pages_at_the_same_moment(rtp, clerk, with_block):
