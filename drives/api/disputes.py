@@ -40,6 +40,13 @@ RECEIPT_NO_HELP = ("the receipt number of a payment of this consumer already rec
                    "counted for another dispute")
 
 
+def _dispute_of_division(request, pk: int):
+    """The dispute, if in the caller's division; another division's is a 404, as a missing one."""
+    dispute = disputes_visible_to(request.user).filter(pk=pk).first()
+    if dispute is None:
+        raise NotFound(_("no such dispute in your division"))
+    return dispute
+
 class DisputeInput(serializers.Serializer):
     account_no = serializers.CharField(max_length=ACCOUNT_NO_LENGTH, help_text=ACCOUNT_NO_HELP)
     raised_on = DateInput(help_text="the day the consumer raised it: not in the future, at most "
@@ -172,9 +179,7 @@ class DisputeResolveApi(APIView):
         return idempotent(request, operation=f"disputes.resolve.{pk}", handler=lambda: self._resolve(request, pk))
 
     def _resolve(self, request, pk: int) -> Response:
-        dispute = disputes_visible_to(request.user).filter(pk=pk).first()
-        if dispute is None:
-            raise NotFound(_("no such dispute in your division"))
+        dispute = _dispute_of_division(request, pk)
         data = DisputeResolveInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
@@ -222,9 +227,7 @@ class DisputeDepositApi(APIView):
         return idempotent(request, operation=f"disputes.deposits.{pk}", handler=lambda: self._add(request, pk))
 
     def _add(self, request, pk: int) -> Response:
-        dispute = disputes_visible_to(request.user).filter(pk=pk).first()
-        if dispute is None:
-            raise NotFound(_("no such dispute in your division"))
+        dispute = _dispute_of_division(request, pk)
         data = DisputeDepositInput(data=request.data)
         data.is_valid(raise_exception=True)
         try:
