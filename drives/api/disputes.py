@@ -47,6 +47,7 @@ def _dispute_of_division(request, pk: int):
         raise NotFound(_("no such dispute in your division"))
     return dispute
 
+
 class DisputeInput(serializers.Serializer):
     account_no = serializers.CharField(max_length=ACCOUNT_NO_LENGTH, help_text=ACCOUNT_NO_HELP)
     raised_on = DateInput(help_text="the day the consumer raised it: not in the future, at most "
