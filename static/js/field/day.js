@@ -1,5 +1,5 @@
 // The clerk's day on the phone (docs/FIELD.md). On today's stops, with a network: reads the day through the
-// API (drives of today on which the clerk has stops, then each drive's stops, every page), keeps it in
+// API (today's drives not closed on which the clerk has stops, then each drive's stops, every page), keeps it in
 // IndexedDB ("days", one record per user: db.js), and asks the service worker to save the day's pages for
 // this user. Without a network it says when the day was saved. Words come from _pwa.html's data-msg-*.
 (function () {
@@ -72,7 +72,11 @@
 
   async function saveDay() {
     var date = today();
-    var drives = await all(root.dataset.drivesApi + "?date=" + date + "&status=open");
+    // Every drive of the day, the closed ones left out here (status=open is the API's newer filter: this works
+    // with and without it).
+    var drives = (await all(root.dataset.drivesApi + "?date=" + date)).filter(function (drive) {
+      return drive.status !== "closed";
+    });
     var stops = [];
     for (var i = 0; i < drives.length; i += 1) {
       stops = stops.concat(await all(root.dataset.drivesApi + drives[i].id + "/stops/"));

@@ -123,12 +123,24 @@ async function cacheDay(urls, assets) {
   var pagesCache = await caches.open(PAGES);
   var staticCache = await caches.open(STATIC);
   var result = { type: "day-cached", saved: 0, failed: 0, user: null };
+  var seen = {};
   async function savePage(url) {
     try {
       var response = await fetch(url, { credentials: "same-origin", cache: "no-store" });
-      var user = response.status === 200 && !response.redirected && isHtml(response)
-        ? userOf(await response.clone().text()) : null;
+      var html = response.status === 200 && !response.redirected && isHtml(response)
+        ? await response.clone().text() : "";
+      var user = userOf(html);
       if (!user) { result.failed += 1; return; }
+      // The page's own scripts and styles (the receipt's receipt.js is on no other page).
+      html.replace(/(?:src|href)="([^"]+)"/g, function (match, found) {
+        var asset = new URL(found.replace(/&amp;/g, "&"), self.location.origin);
+        if (asset.origin === self.location.origin && asset.pathname.indexOf(STATIC_PREFIX) === 0
+            && !seen[asset.href]) {
+          seen[asset.href] = true;
+          queue.push(function () { return saveAsset(asset.href); });
+        }
+        return match;
+      });
       await pagesCache.put(keyFor(url, user), response);
       result.saved += 1;
       result.user = user;
@@ -143,6 +155,7 @@ async function cacheDay(urls, assets) {
     } catch (error) { /* the next page that uses it caches it */ }
   }
   // A few at a time: a phone on a weak network, a server shared with the other clerks.
+  assets.forEach(function (url) { seen[new URL(url, self.location.origin).href] = true; });
   var queue = urls.map(function (url) { return function () { return savePage(url); }; })
     .concat(assets.map(function (url) { return function () { return saveAsset(url); }; }));
   async function worker() {
