@@ -166,9 +166,8 @@ def test_the_phones_words_are_the_servers_for_many_amounts(phone, live_server, c
     amounts += [str(rng.randint(1, 200000)) for _ in range(100)]
     log_in(phone, live_server, clerk.username, password)
     phone.goto(f"{live_server.url}/field/")
-    words = phone.evaluate(
-        "amounts => amounts.map(a => [KescoWords.english(a), KescoWords.hindi(a), KescoWords.inr(KescoWords.paise(a))])",
-        amounts)
+    words = phone.evaluate("amounts => amounts.map(a => [KescoWords.english(a), KescoWords.hindi(a), "
+                           "KescoWords.inr(KescoWords.paise(a))])", amounts)
     expected = [[amount_in_words_en(Decimal(a)), amount_in_words_hi(Decimal(a)), format_inr(Decimal(a))]
                 for a in amounts]
     mismatches = [(a, got, want) for a, got, want in zip(amounts, words, expected, strict=True) if got != want]
