@@ -329,6 +329,9 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": ["'self'"],
         "form-action": ["'self'"],
         "frame-ancestors": ["'none'"],
+        # The field app's service worker (/sw.js) and web manifest (docs/FIELD.md).
+        "worker-src": ["'self'"],
+        "manifest-src": ["'self'"],
     },
 }
 

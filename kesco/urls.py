@@ -9,6 +9,7 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts.views import language_switch
+from drives.field_pwa import service_worker
 from kesco.health import healthz
 
 MOVED_TO = {"payment": "payments", "importjob": "imports", "defaulterrun": "defaulters",
@@ -36,6 +37,8 @@ admin.site.index_title = _("Administration")
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # The field app's service worker (drives/field_pwa.py): at the root, so its scope is the whole site.
+    path("sw.js", service_worker, name="service-worker"),
     # Browsers ask for /favicon.ico whatever the page links. A temporary redirect, as the static name is hashed;
     # lazy, as the manifest of hashed names is read on the first request, not when the URL conf loads.
     path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("favicon.svg")), name="favicon"),
