@@ -57,7 +57,8 @@ def _position_and_reconnected(stops):
     located = (Stop.objects.filter(consumer=OuterRef("consumer"), latitude__isnull=False, longitude__isnull=False)
                .order_by("-outcome_at", "-id"))
     return stops.annotate(
-        last_latitude=Subquery(located.values("latitude")[:1]), last_longitude=Subquery(located.values("longitude")[:1]),
+        last_latitude=Subquery(located.values("latitude")[:1]),
+        last_longitude=Subquery(located.values("longitude")[:1]),
         reconnected=Exists(ReconnectionOrder.objects.filter(disconnection__stop=OuterRef("pk"),
                                                             status=ReconnectionStatus.DONE)))
 
@@ -66,7 +67,7 @@ def directions_url(stop) -> str:
     """A geo: URI at the consumer's last known position, else a maps search for the address in Kanpur."""
     name = stop.consumer.name
     if getattr(stop, "last_latitude", None) is not None and getattr(stop, "last_longitude", None) is not None:
-        where = f"{stop.last_latitude},{stop.last_longitude}"
+        where = f"{stop.last_latitude:.6f},{stop.last_longitude:.6f}"  # the field's places (a subquery's has more)
         return f"geo:{where}?q={where}({quote(name)})"
     address = ", ".join(part for part in (stop.consumer.address.strip(), "Kanpur") if part)
     return "https://www.google.com/maps/search/?api=1&query=" + quote(address, safe="")

@@ -115,7 +115,8 @@ def field_pay(request, stop):
         "short_by": due.short_by if due is not None else None, "reconnection_due": due,
         # A connected consumer: what a reconnection would take if the stop ends in a cut today.
         "minimum_if_cut": reconnection_minimum_for(consumer=consumer, arrears=consumer.arrears)
-        if due is None and consumer.status == ConnectionStatus.CONNECTED and consumer.arrears > 0 else None}, status=status)
+        if due is None and consumer.status == ConnectionStatus.CONNECTED and consumer.arrears > 0 else None},
+        status=status)
 
 
 def _say_what_it_did(request, payment, stop) -> None:
