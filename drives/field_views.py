@@ -8,11 +8,12 @@ payments and does not import it.
 """
 
 from datetime import timedelta
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -23,8 +24,17 @@ from accounts.permissions import may_log_outcome, may_reconnect, may_take_paymen
 from core.dates import india_today
 from core.errors import DomainError
 from core.models import Source
-from drives.models import NOTICE_CLEAR_DAYS, DisconnectionMethod, Notice, Outcome, StopStatus
-from drives.reconnections import reconnection_done, reconnection_due
+from drives.models import (
+    NOTICE_CLEAR_DAYS,
+    DisconnectionMethod,
+    Notice,
+    Outcome,
+    ReconnectionOrder,
+    ReconnectionStatus,
+    Stop,
+    StopStatus,
+)
+from drives.reconnections import reconnection_done, reconnection_due, reconnection_minimum_for
 from drives.selectors import clerk_stops_today, notice_valid_exists, reconnections_visible_to, stops_visible_to
 from drives.services import stop_outcome_log
 
@@ -38,6 +48,29 @@ def _latest_notice(stops):
     recently (a subquery on the notice_consumer_served index, not a query per stop)."""
     latest = Notice.objects.filter(consumer=OuterRef("consumer")).order_by("-served_on")
     return stops.annotate(latest_notice_served=Subquery(latest.values("served_on")[:1]))
+
+
+def _position_and_reconnected(stops):
+    """Each stop with its consumer's last known position (the latest outcome at any stop of theirs that recorded
+    one: the directions link) and whether it was cut here and reconnected since (the stop then reads
+    "reconnected")."""
+    located = (Stop.objects.filter(consumer=OuterRef("consumer"), latitude__isnull=False, longitude__isnull=False)
+               .order_by("-outcome_at", "-id"))
+    return stops.annotate(
+        last_latitude=Subquery(located.values("latitude")[:1]),
+        last_longitude=Subquery(located.values("longitude")[:1]),
+        reconnected=Exists(ReconnectionOrder.objects.filter(disconnection__stop=OuterRef("pk"),
+                                                            status=ReconnectionStatus.DONE)))
+
+
+def directions_url(stop) -> str:
+    """A geo: URI at the consumer's last known position, else a maps search for the address in Kanpur."""
+    name = stop.consumer.name
+    if getattr(stop, "last_latitude", None) is not None and getattr(stop, "last_longitude", None) is not None:
+        where = f"{stop.last_latitude:.6f},{stop.last_longitude:.6f}"  # the field's places (a subquery's has more)
+        return f"geo:{where}?q={where}({quote(name)})"
+    address = ", ".join(part for part in (stop.consumer.address.strip(), "Kanpur") if part)
+    return "https://www.google.com/maps/search/?api=1&query=" + quote(address, safe="")
 
 
 def _notice_status(stop) -> dict:
@@ -62,18 +95,60 @@ def field_stops(request):
     return stops_page(request, title=_("Today's stops"))
 
 
+# The day list's filters: GET parameters for a phone without JavaScript, the same rule in static/js/field/filter.js
+# on each item's data-* attributes (offline, on the cached page).
+STATUS_FILTERS = ("open", "part_paid", "done")
+NOTICE_FILTERS = ("valid", "later", "spent", "none")
+
+
+def _prepare(stop) -> None:
+    """What the list and the stop page show of a stop: notice state, directions, its filter keys."""
+    stop.notice_status = _notice_status(stop)
+    stop.directions = directions_url(stop)
+    stop.filter_status = ("part_paid" if stop.part_paid else "open") if stop.status == StopStatus.OPEN else "done"
+    consumer = stop.consumer
+    stop.search_text = " ".join((consumer.name, consumer.account_no, consumer.address)).lower()
+
+
+def _filters(request) -> dict:
+    get = request.GET
+    return {"q": get.get("q", "").strip(), "locality": get.get("locality", "").strip(),
+            "status": get.get("status", "") if get.get("status", "") in STATUS_FILTERS else "",
+            "notice": get.get("notice", "") if get.get("notice", "") in NOTICE_FILTERS else ""}
+
+
+def _matches(stop, filters: dict) -> bool:
+    words = filters["q"].lower().split()
+    return (all(word in stop.search_text for word in words)
+            and (not filters["locality"] or stop.locality == filters["locality"])
+            and (not filters["status"] or stop.filter_status == filters["status"])
+            and (not filters["notice"] or stop.notice_status["state"] == filters["notice"]))
+
+
 def stops_page(request, *, title: str):
-    """Today's stops of the clerk, in walking order; also the clerk's home page (reports.views.home)."""
+    """Today's stops of the clerk, in walking order; also the clerk's home page (reports.views.home). Search and
+    filters narrow both lists (the page still counts the whole day)."""
     _may_work_in_field(request.user)
     today = india_today()
-    stops = list(_latest_notice(clerk_stops_today(request.user)))
-    for stop in stops:
-        stop.notice_status = _notice_status(stop)
+    stops = list(_position_and_reconnected(_latest_notice(clerk_stops_today(request.user).select_related("consumer"))))
     # Done today stays reachable: a consumer who was cut may pay later in the day.
-    done = (stops_visible_to(request.user).filter(drive__date=today, clerk=request.user)
-            .exclude(status__in=[StopStatus.OPEN, StopStatus.UNVISITED]).order_by("-outcome_at", "-settled_at"))
-    return render(request, "drives/field/stops.html", {"title": title, "stops": stops, "done": done,
-                                                       "today": today})
+    done = list(_position_and_reconnected(_latest_notice(
+        stops_visible_to(request.user).filter(drive__date=today, clerk=request.user)
+        .exclude(status__in=[StopStatus.OPEN, StopStatus.UNVISITED])
+        .annotate(notice_valid=notice_valid_exists(today)).select_related("consumer")
+        .order_by("-outcome_at", "-settled_at"))))
+    for stop in stops + done:
+        _prepare(stop)
+    filters = _filters(request)
+    localities = sorted({stop.locality for stop in stops + done if stop.locality})
+    return render(request, "drives/field/stops.html", {
+        "title": title, "today": today, "left_count": len(stops), "done_count": len(done),
+        "stops": [stop for stop in stops if _matches(stop, filters)],
+        "done": [stop for stop in done if _matches(stop, filters)],
+        "filters": filters, "filtered": any(filters.values()), "localities": localities,
+        "status_choices": [("open", _("Open")), ("part_paid", _("Part-paid")), ("done", _("Done today"))],
+        "notice_choices": [("valid", _("Notice valid")), ("later", _("Notice: cut later")),
+                           ("spent", _("Notice paid off")), ("none", _("No notice"))]})
 
 
 def _stop_for(user, pk):
@@ -85,12 +160,17 @@ def _stop_for(user, pk):
 def field_stop(request, pk):
     _may_work_in_field(request.user)
     stops = stops_visible_to(request.user).annotate(notice_valid=notice_valid_exists(india_today()))
-    stop = get_object_or_404(_latest_notice(stops), pk=pk)
-    stop.notice_status = _notice_status(stop)
+    stop = get_object_or_404(_position_and_reconnected(_latest_notice(stops.select_related("consumer"))), pk=pk)
+    _prepare(stop)
+    due = reconnection_due(consumer=stop.consumer)
     return render(request, "drives/field/stop.html", {
         "stop": stop, "methods": DisconnectionMethod.choices, "outcomes": [(o.value, o.label) for o in TAP_OUTCOMES],
         "may_take_payment": may_take_payment(request.user),
-        "reconnection_due": reconnection_due(consumer=stop.consumer),
+        # A cut is offered only when it is lawful today; otherwise the page says why and from when.
+        "may_cut": stop.notice_status["state"] == "valid",
+        "reconnection_due": due,
+        "reconnection_minimum": due.minimum if due is not None
+        else reconnection_minimum_for(consumer=stop.consumer, arrears=stop.consumer.arrears),
     })
 
 

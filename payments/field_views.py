@@ -20,11 +20,17 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.permissions import may_take_payment
+from arrears.models import ConnectionStatus
 from core.errors import DomainError
 from core.models import Source
 from core.money import format_inr
 from drives.models import StopPayment, StopStatus
-from drives.reconnections import reconnection_short_by, stop_paid_needs, stop_takes_money
+from drives.reconnections import (
+    reconnection_due,
+    reconnection_minimum_for,
+    stop_paid_needs,
+    stop_takes_money,
+)
 from drives.selectors import stops_visible_to
 from payments.forms import PaymentForm
 from payments.models import PaymentMode
@@ -99,13 +105,18 @@ def field_pay(request, stop):
                                                                           division=consumer.division)})
         status = 200
     takes_money = stop_takes_money(stop)
+    due = reconnection_due(consumer=consumer)
     return render(request, "drives/field/pay.html", {
         "stop": stop, "consumer": consumer, "form": form, "stop_takes_money": takes_money,
         # What closes the stop as paid (less is part-paid: the stop stays open and may still be cut), and what a
         # disconnected consumer still lacks of the reconnection minimum.
         "paid_needs": stop_paid_needs(stop=stop, consumer=consumer)
         if takes_money and stop.status == StopStatus.OPEN else None,
-        "short_by": reconnection_short_by(consumer=consumer)}, status=status)
+        "short_by": due.short_by if due is not None else None, "reconnection_due": due,
+        # A connected consumer: what a reconnection would take if the stop ends in a cut today.
+        "minimum_if_cut": reconnection_minimum_for(consumer=consumer, arrears=consumer.arrears)
+        if due is None and consumer.status == ConnectionStatus.CONNECTED and consumer.arrears > 0 else None},
+        status=status)
 
 
 def _say_what_it_did(request, payment, stop) -> None:

@@ -30,10 +30,11 @@ def test_a_clerk_cuts_takes_a_payment_offline_and_reconnects(phone, live_server,
     SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
     phone.screenshot(path=str(SCREENSHOT), full_page=True)
 
-    # One tap for "disconnected", one for the method.
+    # One tap for "disconnected", one for the method, and the cut confirmed (static/js/field/confirm.js).
     phone.click(f"[data-stop='{stop.pk}'] a.primary")
     phone.click("summary.danger")
     phone.click("button[value='disconnected:fuse_pulled']")
+    phone.click("dialog.cut-confirm [data-confirm-yes]")
     phone.wait_for_url(f"{live_server.url}/field/")
     assert phone.locator(f"[data-stop='{stop.pk}']").count() == 0
     stop.refresh_from_db()

@@ -10,6 +10,7 @@ from django.test import Client
 from core.dates import india_today
 from core.models import Source
 from drives.models import ReconnectionOrder, ReconnectionStatus, Stop, StopStatus
+from drives.reconnections import reconnection_due
 from drives.services import stop_outcome_log
 from payments.models import Payment
 from payments.services import payment_record
@@ -200,3 +201,113 @@ def test_it_keeps_the_field_pages_from_hq(day, md, password):
     client = logged_in(md, password)
     assert client.get("/field/").status_code == 403
     assert client.get("/field/collections/").status_code == 403
+
+
+# What the stop tells the clerk (issue 19): the cut only when lawful, the minimum, reconnected, the way there, and
+# search and filters on the day's list.
+
+def test_it_offers_the_cut_only_where_the_notice_allows_it_today(day, officer, clerk, password):
+    client = logged_in(clerk, password)
+    shyam = client.get(f"/field/stops/{day['stops']['Shyam Lal'].pk}/").content.decode()
+    assert 'value="disconnected:fuse_pulled"' in shyam and 'class="cut-confirm"' in shyam
+    assert "cut-blocked" not in shyam
+
+    geeta = client.get(f"/field/stops/{day['stops']['Geeta Devi'].pk}/").content.decode()  # no notice
+    assert 'value="disconnected:' not in geeta and "summary class=\"button big danger\"" not in geeta
+    assert 'class="cut-blocked" data-notice-state="none"' in geeta
+    assert "No disconnection notice has been served on this consumer." in geeta
+    assert 'value="premises_locked"' in geeta  # the other outcomes stay
+
+    served(officer, day["geeta"], on=india_today() - timedelta(days=3))
+    lawful = india_today() + timedelta(days=13)
+    geeta = client.get(f"/field/stops/{day['stops']['Geeta Devi'].pk}/").content.decode()
+    assert 'value="disconnected:' not in geeta
+    assert f"The notice was served too recently: a cut is lawful from {lawful:%d-%m-%Y}." in geeta  # DATE_FORMAT
+
+
+def test_the_stop_and_pay_pages_name_the_stop_and_account_for_the_scripts(day, clerk, password):
+    stop = day["stops"]["Shyam Lal"]
+    client = logged_in(clerk, password)
+    account = day["shyam"].account_no
+    page = client.get(f"/field/stops/{stop.pk}/").content.decode()
+    assert f'<section class="card stop" data-stop="{stop.pk}" data-account="{account}">' in page
+    assert 'data-queue="outcome"' in page and 'name="at" data-at' in page
+    pay = client.get(f"/field/stops/{stop.pk}/pay/").content.decode()
+    assert f'<section class="card stop" data-stop="{stop.pk}" data-account="{account}">' in pay
+    assert f'data-stop="{stop.pk}" data-account="{account}">' in pay.split('data-queue="payment"')[1]
+    assert 'name="receipt_no"' in pay
+
+
+def test_the_pay_form_shows_the_reconnection_minimum_and_the_shortfall(day, clerk, password):
+    stop = day["stops"]["Shyam Lal"]  # ₹2,50,000 owed: the minimum is a share of it
+    client = logged_in(clerk, password)
+    before = client.get(f"/field/stops/{stop.pk}/pay/").content.decode()
+    assert "If the supply is cut, reconnection needs at least" in before
+    assert "At least" in before and "closes this stop as paid" in before  # the part-paid rule
+
+    stop_outcome_log(user=clerk, stop=stop, outcome="disconnected", method="fuse_pulled", source=Source.WEB)
+    payment_record(user=clerk, account_no=day["shyam"].account_no, amount=Decimal("1000.00"), mode="cash",
+                   receipt_no="RTP-M-1", source=Source.WEB)
+    after = client.get(f"/field/stops/{stop.pk}/pay/").content.decode()
+    day["shyam"].refresh_from_db()
+    due = reconnection_due(consumer=day["shyam"])
+    assert f'class="reconnection-minimum" data-minimum="{due.minimum}"' in after
+    assert f'class="short-by" data-short-by="{due.short_by}"' in after
+    assert due.short_by == due.minimum - Decimal("1000.00")
+    assert "If the supply is cut" not in after
+
+
+def test_a_stop_cut_and_reconnected_reads_reconnected(day, clerk, password):
+    stop = day["stops"]["Shyam Lal"]
+    stop_outcome_log(user=clerk, stop=stop, outcome="disconnected", method="fuse_pulled", source=Source.WEB)
+    payment_record(user=clerk, account_no=day["shyam"].account_no, amount=Decimal("250000.00"), mode="cash",
+                   receipt_no="RTP-R-2", source=Source.WEB)
+    client = logged_in(clerk, password)
+    assert "reconnected" not in client.get(f"/field/stops/{stop.pk}/").content.decode().split("<main")[1]
+
+    order = ReconnectionOrder.objects.get(consumer=day["shyam"])
+    client.post(f"/field/reconnections/{order.pk}/done/", {"notes": "fuse back"})
+
+    assert 'class="badge ok reconnected"' in client.get(f"/field/stops/{stop.pk}/").content.decode()
+    listing = client.get("/field/").content.decode()
+    assert f'data-done-stop="{stop.pk}"' in listing and "Shyam Lal · reconnected" in listing
+
+
+def test_each_stop_has_a_directions_link_to_the_last_known_position_or_the_address(day, clerk, password):
+    client = logged_in(clerk, password)
+    listing = client.get("/field/").content.decode()
+    assert ('class="button big directions" href="https://www.google.com/maps/search/?api=1&amp;query='
+            '7%20Lal%20Bangla%2C%20Kanpur%2C%20Kanpur"') in listing
+
+    # A position recorded at an earlier stop of the consumer's (another drive's) is where the clerk goes.
+    geeta = day["stops"]["Geeta Devi"]
+    stop_outcome_log(user=clerk, stop=geeta, outcome="premises_locked", latitude="26.449900", longitude="80.331900",
+                     source=Source.WEB)
+    page = client.get(f"/field/stops/{geeta.pk}/").content.decode()
+    assert 'href="geo:26.449900,80.331900?q=26.449900,80.331900(Geeta%20Devi)"' in page
+
+
+def test_the_day_s_list_searches_and_filters_without_javascript(day, officer, clerk, password):
+    Stop.objects.filter(pk=day["stops"]["Geeta Devi"].pk).update(locality="Juhi Kalan")
+    client = logged_in(clerk, password)
+    shyam, geeta = day["stops"]["Shyam Lal"], day["stops"]["Geeta Devi"]
+
+    def shown(**params):
+        page = client.get("/field/", params).content.decode()
+        return {name for name, stop in day["stops"].items() if f'data-stop="{stop.pk}"' in page}
+
+    assert shown() == {"Shyam Lal", "Geeta Devi"}
+    assert shown(q="geeta") == {"Geeta Devi"}
+    assert shown(q=day["shyam"].account_no) == {"Shyam Lal"}
+    assert shown(q="lal bangla") == {"Shyam Lal"}  # the address, every word
+    assert shown(locality="Juhi Kalan") == {"Geeta Devi"}
+    assert shown(notice="valid") == {"Shyam Lal"} and shown(notice="none") == {"Geeta Devi"}
+    assert shown(status="done") == set() and shown(status="open") == {"Shyam Lal", "Geeta Devi"}
+    assert "No stop matches." in client.get("/field/", {"q": "nobody"}).content.decode()
+
+    # Each item carries what filter.js filters on, offline.
+    page = client.get("/field/").content.decode()
+    assert (f'data-stop="{geeta.pk}" data-account="{day["geeta"].account_no}"\n         data-locality="Juhi Kalan" '
+            f'data-status="open"\n         data-notice-state="none" '
+            f'data-search="geeta devi {day["geeta"].account_no} 22 juhi kalan, kanpur"') in page
+    assert f'data-stop="{shyam.pk}"' in page and 'data-notice-state="valid"' in page
