@@ -15,7 +15,7 @@ from arrears.ledger import positions_mismatches, positions_refresh
 from arrears.models import Consumer, EntryKind, LedgerEntry, PositionCheck
 from arrears.selectors import consumers_visible_to
 from arrears.signals import ledger_credited_send
-from core.dates import india_today
+from core.dates import day_text, india_today
 from core.errors import DomainError
 from core.models import Source
 from core.money import MONEY_LIMIT, format_count, format_inr, money
@@ -34,7 +34,7 @@ def entry_date_checked(value: date, *, field: str = "entry_date") -> date:
     """A ledger date between KESCO's first day and the end of the century, or a DomainError naming the field."""
     if not EARLIEST_ENTRY_DATE <= value <= LATEST_ENTRY_DATE:
         raise DomainError(_("must be between %(first)s and %(last)s")
-                          % {"first": f"{EARLIEST_ENTRY_DATE:%d.%m.%Y}", "last": f"{LATEST_ENTRY_DATE:%d.%m.%Y}"},
+                          % {"first": day_text(EARLIEST_ENTRY_DATE), "last": day_text(LATEST_ENTRY_DATE)},
                           code="invalid_date", field=field)
     return value
 

@@ -11,7 +11,7 @@ from accounts.models import User
 from arrears.models import Consumer
 from arrears.selectors import consumers_visible_to
 from arrears.services import EARLIEST_ENTRY_DATE
-from core.dates import india_today
+from core.dates import day_text, india_today
 from core.errors import DomainError
 from core.money import format_count
 from core.text import plain_text_checked
@@ -31,7 +31,7 @@ def day_checked(value: date, *, field: str) -> date:
     if value > india_today():
         raise DomainError(_("cannot be in the future"), code="invalid_date", field=field)
     if value < EARLIEST_ENTRY_DATE:
-        raise DomainError(_("cannot be before %(day)s") % {"day": f"{EARLIEST_ENTRY_DATE:%d.%m.%Y}"},
+        raise DomainError(_("cannot be before %(day)s") % {"day": day_text(EARLIEST_ENTRY_DATE)},
                           code="invalid_date", field=field)
     return value
 
@@ -46,7 +46,7 @@ def at_checked(at: datetime | None) -> datetime:
     if at > now + timedelta(minutes=5):
         raise DomainError(_("cannot be in the future"), code="invalid_date", field="at")
     if timezone.localdate(at) < EARLIEST_ENTRY_DATE:
-        raise DomainError(_("cannot be before %(day)s") % {"day": f"{EARLIEST_ENTRY_DATE:%d.%m.%Y}"},
+        raise DomainError(_("cannot be before %(day)s") % {"day": day_text(EARLIEST_ENTRY_DATE)},
                           code="invalid_date", field="at")
     return at
 

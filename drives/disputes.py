@@ -14,7 +14,7 @@ from accounts.permissions import may_record_dispute
 from arrears.models import Consumer, EntryKind, LedgerEntry
 from arrears.services import consumer_for_update
 from core.codes import receipt_no_canonical
-from core.dates import india_today
+from core.dates import day_text, india_today
 from core.errors import DomainError
 from core.models import Source
 from core.money import amount_checked, format_count, format_inr
@@ -100,7 +100,7 @@ def _deposit_add(*, dispute: Dispute, consumer: Consumer, receipt_no: str, field
     since = deposit_period_start(consumer=consumer, raised_on=dispute.raised_on)
     if since is not None and entry.entry_date < since:
         raise DomainError(_("paid on %(paid)s, before the disputed bills (from %(since)s)") % {
-            "paid": f"{entry.entry_date:%d.%m.%Y}", "since": f"{since:%d.%m.%Y}"},
+            "paid": day_text(entry.entry_date), "since": day_text(since)},
             code="deposit_too_early", field=field)
     # The consumer's lock makes this check and the insert one step; the unique ledger_entry is the backstop.
     if DisputeDeposit.objects.filter(ledger_entry=entry).exists():
@@ -120,7 +120,7 @@ def _raised_on_checked(raised_on: date) -> date:
     earliest = india_today() - timedelta(days=settings.DISPUTE_BACKDATE_DAYS)
     if raised_on < earliest:
         raise DomainError(_("a dispute is recorded at most %(days)s days after it was raised: not before %(day)s")
-                          % {"days": format_count(settings.DISPUTE_BACKDATE_DAYS), "day": f"{earliest:%d.%m.%Y}"},
+                          % {"days": format_count(settings.DISPUTE_BACKDATE_DAYS), "day": day_text(earliest)},
                           code="dispute_backdated", field="raised_on")
     return raised_on
 

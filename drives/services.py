@@ -26,7 +26,7 @@ from accounts.selectors import divisions_visible_to
 from arrears.ledger import time_barred_amounts
 from arrears.models import ConnectionStatus, Consumer, EntryKind
 from arrears.services import consumer_for_update, ledger_entry_add
-from core.dates import india_today
+from core.dates import day_text, india_today, moment_text
 from core.errors import DomainError
 from core.models import Source
 from core.money import amount_checked, format_count, format_inr, money
@@ -80,7 +80,7 @@ def _plan_checks(*, user: User, division: Division, date_: date, min_arrears, ma
     latest = india_today() + timedelta(days=settings.DRIVE_AHEAD_DAYS)
     if date_ > latest:
         raise DomainError(_("a drive is planned at most %(days)s days ahead, by %(day)s")
-                          % {"days": format_count(settings.DRIVE_AHEAD_DAYS), "day": f"{latest:%d.%m.%Y}"},
+                          % {"days": format_count(settings.DRIVE_AHEAD_DAYS), "day": day_text(latest)},
                           code="drive_date_far", field="date")
     min_arrears = amount_checked(min_arrears, field="min_arrears", allow_zero=True)
     if isinstance(max_stops, bool) or not isinstance(max_stops, int) or not 1 <= max_stops <= MAX_STOPS:
@@ -327,7 +327,7 @@ def _position_checked(latitude, longitude) -> tuple[Decimal | None, Decimal | No
 
 def _satisfied(notice: Notice) -> DomainError:
     return DomainError(_("the consumer has paid the %(amount)s demanded by the notice of %(day)s; serve a new notice")
-                       % {"amount": format_inr(notice.amount_demanded), "day": f"{notice.served_on:%d.%m.%Y}"},
+                       % {"amount": format_inr(notice.amount_demanded), "day": day_text(notice.served_on)},
                        code="notice_satisfied")
 
 
@@ -340,7 +340,7 @@ def _cut_checks(consumer: Consumer, *, on: date, notice: Notice | None = None) -
         raise DomainError(_("already disconnected"), code="already_disconnected")
     if notice is not None and (notice.consumer_id != consumer.pk or notice.lawful_from > on):
         raise DomainError(_("this notice permits a disconnection from %(day)s")
-                          % {"day": f"{notice.lawful_from:%d.%m.%Y}"}, code="notice_required", field="notice")
+                          % {"day": day_text(notice.lawful_from)}, code="notice_required", field="notice")
     if notice is not None and notice_spent(notice):
         raise _satisfied(notice)
     notice = notice or notice_valid_for(consumer, on=on)
@@ -350,7 +350,7 @@ def _cut_checks(consumer: Consumer, *, on: date, notice: Notice | None = None) -
         if spent is not None:
             raise _satisfied(spent)
         raise DomainError(_("no notice served by %(day)s: section 56 asks for 15 clear days")
-                          % {"day": f"{served_by(on):%d.%m.%Y}"},
+                          % {"day": day_text(served_by(on))},
                           code="notice_required")
     held = consumer.disputes.filter(status=DisputeStatus.OPEN).order_by("raised_on")
     if any(dispute.holds_disconnection for dispute in held):
@@ -387,7 +387,7 @@ def _after_reconnection_checked(consumer: Consumer, at: datetime) -> None:
             .aggregate(last=Max("done_at"))["last"])
     if last is not None and at < last:
         raise DomainError(_("cannot be before the consumer's last reconnection, %(time)s")
-                          % {"time": f"{timezone.localtime(last):%d.%m.%Y %H:%M}"},
+                          % {"time": moment_text(last)},
                           code="before_reconnection", field="at")
 
 
@@ -441,7 +441,7 @@ def stop_outcome_log(*, user: User, stop: Stop, outcome: str, method: str = "", 
         if stop.drive.status == DriveStatus.CLOSED:
             raise DomainError(_("the drive is closed"), code="stop_closed")
         if timezone.localdate(at) < stop.drive.date:
-            raise DomainError(_("cannot be before the drive's day, %(day)s") % {"day": f"{stop.drive.date:%d.%m.%Y}"},
+            raise DomainError(_("cannot be before the drive's day, %(day)s") % {"day": day_text(stop.drive.date)},
                               code="before_drive_date", field="at")
         if outcome == Outcome.PAID:
             # Paid on the spot is what a payment naming the stop decides (drives.reconnections.stop_payment_log):

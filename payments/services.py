@@ -21,6 +21,7 @@ from arrears.services import (
 )
 from arrears.signals import ledger_credited_send
 from core.codes import receipt_no_checked
+from core.dates import day_text
 from core.errors import DomainError
 from core.models import Source
 from core.money import amount_checked, format_count, format_inr
@@ -79,7 +80,7 @@ def _paid_at_checked(paid_at: datetime | None, *, user: User, backdate_reason: s
     if paid_at > now + timedelta(minutes=5):
         raise DomainError(_("cannot be in the future"), code="paid_in_future", field="paid_at")
     if paid_on < EARLIEST_ENTRY_DATE:
-        raise DomainError(_("cannot be before %(day)s") % {"day": f"{EARLIEST_ENTRY_DATE:%d.%m.%Y}"},
+        raise DomainError(_("cannot be before %(day)s") % {"day": day_text(EARLIEST_ENTRY_DATE)},
                           code="invalid_paid_at", field="paid_at")
     days = settings.PAYMENT_BACKDATE_DAYS
     if paid_at < now - timedelta(days=days):

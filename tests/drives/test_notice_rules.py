@@ -201,7 +201,7 @@ def test_it_refuses_a_cut_on_a_notice_the_consumer_has_paid(paid_then_billed, cl
     response = cut_by_api(clerk, stop)
 
     assert refusal(response) == ("notice_satisfied", None)
-    assert notice.served_on.strftime("%d.%m.%Y") in response.json()["detail"]
+    assert notice.served_on.strftime("%d-%m-%Y") in response.json()["detail"]
     assert not Disconnection.objects.exists()
     stops = api_for(officer).get(f"/api/v1/drives/{stop.drive_id}/stops/").json()["results"]
     assert [s["notice_valid"] for s in stops] == [False]
