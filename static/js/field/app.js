@@ -493,9 +493,10 @@
   DB.metaSet("user", user || null);
   if (csrfCookie()) { DB.metaSet("csrf", csrfCookie()); }
   window.addEventListener("online", function () { flush(true).then(fillReceiptNo); });
-  function tick() { flush().then(showStatus).then(function () { window.setTimeout(tick, TICK); }); }
+  // On load every waiting record is tried at once (the user may have just logged in again), then by back-off.
+  function tick(first) { flush(first).then(showStatus).then(function () { window.setTimeout(tick, TICK); }); }
   showStatus();
   showOutboxPage();
   fillReceiptNo().then(function () { root.setAttribute("data-outbox-ready", "true"); });
-  tick();
+  tick(true);
 }());
