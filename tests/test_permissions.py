@@ -249,6 +249,7 @@ PAGES = [
     ("get", "/field/collections/", None, (302, 200, 200, 200, 200, 403, 200)),
     ("get", "/field/reconnections/", None, (302, 200, 200, 200, 200, 403, 200)),
     ("post", "/field/reconnections/{reconnection_a}/done/", "field_reconnected", (302, 302, 302, 404, 404, 403, 302)),
+    ("get", "/field/outbox/", None, (302, 200, 200, 200, 200, 403, 200)),
     # Reports (tests/reports): officers (their division), HQ and IT; a clerk's home is the day's stops.
     ("get", "/reports/summary/", None, (302, 403, 200, 403, 200, 200, 200)),
     ("get", "/reports/summary.csv", None, (302, 403, 200, 403, 200, 200, 200)),
