@@ -237,7 +237,7 @@ STOP_EXAMPLE = {
     "clerk": "clerk.rtp.sunil", "sequence": 1, "rank": 1, "arrears": "248512.50", "time_barred_amount": "0.00",
     "notice_valid": True, "status": "open", "outcome": None, "method": None, "outcome_at": None,
     "paid_amount": "0.00", "drive": 1207, "drive_name": "Sarvodaya Nagar, 3 Dec", "drive_date": "2026-12-03",
-    "notice_state": "valid", "lawful_from": None, "consumer_status": "connected", "category": "LMV-2",
+    "notice_state": "valid", "lawful_from": None, "consumer_status": "connected", "category": "LMV-1",
     "reconnection_minimum": "62128.13", "reconnection_short_by": None, "paid_needs": "62128.13", "part_paid": False,
     "latitude": "26.449923", "longitude": "80.331874", "reconnected": False,
 }
