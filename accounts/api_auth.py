@@ -10,6 +10,7 @@ always (401/403, not_authenticated). Authentication is where every API request p
 """
 
 from django.utils.translation import gettext as _
+from drf_spectacular.authentication import SessionScheme
 from rest_framework import status
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.exceptions import APIException
@@ -45,3 +46,9 @@ class FieldUserSessionAuthentication(SessionAuthentication):
         if result is not None:
             field_user_checked(request, result[0])
         return result
+
+
+class FieldUserSessionScheme(SessionScheme):
+    """The schema's cookie login for the session authentication above (the token's matches its subclasses)."""
+
+    target_class = FieldUserSessionAuthentication
