@@ -77,6 +77,9 @@ CODE_MEANINGS = {
     "invalid_date": "a date in the future, before KESCO's ledger begins, or before the record it follows",
     "invalid_deposit_receipt_no": "the deposit receipt number is too long",
     "invalid_drive_stop": "no open (or just cut) stop of this consumer with this id in your division",
+    "invalid_kind": "not a kind of field record (outcome, payment or reconnection)",
+    "invalid_payload": "the refused request handed over is not a JSON object, or is over 8 KB",
+    "invalid_refusal": "the refusal's code is over 50 characters or its detail over 500",
     "invalid_instrument_no": "the UPI reference or cheque/DD number is too long or has other than letters, "
                              "digits and signs",
     "invalid_max_stops": "max_stops out of range",
@@ -98,6 +101,7 @@ CODE_MEANINGS = {
     "method_required": "a disconnection needs its method",
     "no_defaulter_list": "the division has no defaulter list yet; build one first",
     "no_stops": "no defaulter on the latest list matches the drive's minimum and locality",
+    "notes_required": "the notes are required: say what happened",
     "notice_required": "s. 56: no notice served at least 15 clear days before (a notice of 1 March permits a "
                        "disconnection from 17 March)",
     "notice_satisfied": "the consumer has paid the sum the notice demanded since it was served: the notice is "
@@ -116,6 +120,8 @@ CODE_MEANINGS = {
     "stop_closed": "the stop already has its outcome, or its drive is closed",
     "stop_not_yours": "the stop is another clerk's: a clerk's payment names only their own stops (an officer or IT "
                       "may name any stop of the division)",
+    "wrong_user": "header X-Field-User names another user than the one logged in: a record queued on the phone is "
+                  "sent only as the user who made it (any operation; log in as that user)",
 }
 
 _DESCRIPTIONS = {

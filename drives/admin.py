@@ -1,4 +1,5 @@
-"""Admin of drives: notices, drives, stops, disconnections, reconnection orders, disputes and theft cases.
+"""Admin of drives: notices, drives, stops, disconnections, reconnection orders, disputes, theft cases and field
+handovers.
 
 Read-only, scoped by division through the drives selectors: the pages, the API and the services write these
 records (each through its rule); the admin is where an officer or IT looks one up and reads its history.
@@ -9,11 +10,22 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.admin_access import ReadOnlyAdmin, RoleAccessMixin, ScopedHistoryMixin, money_column
-from drives.models import Disconnection, Dispute, DisputeDeposit, Drive, Notice, ReconnectionOrder, Stop, TheftCase
+from drives.models import (
+    Disconnection,
+    Dispute,
+    DisputeDeposit,
+    Drive,
+    FieldHandover,
+    Notice,
+    ReconnectionOrder,
+    Stop,
+    TheftCase,
+)
 from drives.selectors import (
     disconnections_visible_to,
     disputes_visible_to,
     drives_visible_to,
+    handovers_visible_to,
     notices_visible_to,
     reconnections_visible_to,
     stops_visible_to,
@@ -199,3 +211,21 @@ class TheftCaseAdmin(ReadOnlyHistoryAdmin):
 
     def get_queryset(self, request):
         return theft_cases_visible_to(request.user)
+
+
+@admin.register(FieldHandover)
+class FieldHandoverAdmin(ReadOnlyHistoryAdmin):
+    """Read-only: a clerk hands a refused field record over through the API (drives.handovers); the officer
+    resolves it on the handovers page."""
+
+    list_display = ["created_at", "consumer_account", "kind", "status", "refusal_code", "by", "resolved_by"]
+    list_filter = ["status", "kind", ("consumer__division", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["=consumer__account_no", "=refusal_code"]
+    list_select_related = ["consumer", "by", "resolved_by"]
+
+    @admin.display(description=_("account no."), ordering="consumer__account_no")
+    def consumer_account(self, obj):
+        return _account(obj)
+
+    def get_queryset(self, request):
+        return handovers_visible_to(request.user)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from drives.api import disputes, drives, notices, reconnections, stops
+from drives.api import disputes, drives, handovers, notices, reconnections, stops
 
 urlpatterns = [
     path("notices/", notices.NoticeListCreateApi.as_view(), name="api-notices"),
@@ -13,4 +13,7 @@ urlpatterns = [
     path("disputes/", disputes.DisputeCreateApi.as_view(), name="api-disputes"),
     path("disputes/<int:pk>/deposits/", disputes.DisputeDepositApi.as_view(), name="api-dispute-deposits"),
     path("disputes/<int:pk>/resolve/", disputes.DisputeResolveApi.as_view(), name="api-dispute-resolve"),
+    path("field-handovers/", handovers.HandoverListCreateApi.as_view(), name="api-field-handovers"),
+    path("field-handovers/<int:pk>/resolve/", handovers.HandoverResolveApi.as_view(),
+         name="api-field-handover-resolve"),
 ]

@@ -8,6 +8,7 @@ changes keep their history (django-simple-history).
 """
 
 from datetime import timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -381,3 +382,66 @@ class TheftCase(models.Model):
 
     def __str__(self) -> str:
         return f"{self.consumer.account_no} · {self.get_status_display()}"
+
+
+class HandoverKind(models.TextChoices):
+    OUTCOME = "outcome", _("outcome")
+    PAYMENT = "payment", _("payment")
+    RECONNECTION = "reconnection", _("reconnection")
+
+
+class HandoverStatus(models.TextChoices):
+    OPEN = "open", _("open")
+    RESOLVED = "resolved", _("resolved")
+
+
+class FieldHandover(models.Model):
+    """A record the field app could not send (the server refused it: a duplicate receipt, a closed drive, a rule),
+    handed over by the clerk to the officer with a note, so nothing done in the field is lost
+    (drives.handovers). The refused request is kept as it was sent; the officer resolves the handover."""
+
+    # The refused record's idempotency key: one handover per record of the user's.
+    key = models.UUIDField(_("key"))
+    kind = models.CharField(_("kind"), max_length=15, choices=HandoverKind.choices)
+    consumer = models.ForeignKey(Consumer, verbose_name=_("consumer"), on_delete=models.PROTECT,
+                                 related_name="handovers")
+    stop = models.ForeignKey(Stop, verbose_name=_("stop"), null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="handovers")
+    payload = models.JSONField(_("refused request"))
+    refusal_code = models.CharField(_("refusal code"), max_length=50, blank=True)
+    refusal_detail = models.CharField(_("refusal"), max_length=500, blank=True)
+    notes = models.TextField(_("clerk's notes"))
+    at = models.DateTimeField(_("happened at"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("handed over by"), on_delete=models.PROTECT,
+                           related_name="+")
+    created_at = models.DateTimeField(_("handed over at"), auto_now_add=True)
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    status = models.CharField(_("status"), max_length=10, choices=HandoverStatus.choices,
+                              default=HandoverStatus.OPEN)
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("resolved by"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    resolution = models.TextField(_("resolution"), blank=True)
+    history = History(excluded_fields=["created_at"])
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("field handover")
+        verbose_name_plural = _("field handovers")
+        constraints = [models.UniqueConstraint(fields=["by", "key"], name="handover_by_key_unique")]
+        # The officer's open handovers, newest first.
+        indexes = [models.Index(fields=["status", "-created_at"], name="handover_status_created")]
+
+    def __str__(self) -> str:
+        return f"{self.consumer.account_no} · {self.get_kind_display()} · {self.get_status_display()}"
+
+    @property
+    def amount(self) -> Decimal | None:
+        """The amount of a refused payment as it was sent; None for another kind, or one that is not an amount."""
+        if self.kind != HandoverKind.PAYMENT or not isinstance(self.payload, dict):
+            return None
+        try:
+            value = Decimal(str(self.payload.get("amount")))
+        except ArithmeticError:
+            return None
+        return value if value.is_finite() and abs(value) < Decimal("1e12") else None

@@ -22,8 +22,11 @@ from drives.models import (
     NOTICE_CLEAR_DAYS,
     Disconnection,
     Dispute,
+    DisputeStatus,
     Drive,
     DriveStatus,
+    FieldHandover,
+    HandoverStatus,
     Notice,
     Outcome,
     ReconnectionOrder,
@@ -91,8 +94,9 @@ def notice_valid_exists(on: date) -> Exists:
 def drives_visible_to(user: User) -> QuerySet[Drive]:
     drives = division_scope(Drive.objects.select_related("division", "officer"), user)
     if _is_clerk(user):
-        # A clerk works the drives they are on, not the division's others.
-        drives = drives.filter(clerks=user)
+        # A clerk works the drives they are on (or have stops on), not the division's others.
+        drives = drives.filter(Exists(Drive.clerks.through.objects.filter(drive=OuterRef("pk"), user=user))
+                               | Exists(Stop.objects.filter(drive=OuterRef("pk"), clerk=user)))
     return drives
 
 
@@ -114,6 +118,47 @@ def stops_of_drive(user: User, drive: Drive) -> QuerySet[Stop]:
     return (stops_visible_to(user).filter(drive=drive)
             .annotate(notice_valid=notice_valid_exists(drive.date), live_arrears=F("consumer__arrears"))
             .order_by("clerk__username", "sequence"))
+
+
+def stops_with_field_facts(stops: QuerySet[Stop], *, on: date) -> QuerySet[Stop]:
+    """``stops`` with what the field needs beyond ``notice_valid`` on ``on``: ``notice_later_served`` (the first
+    service date of the consumer's notices not yet ripe on ``on``: a cut becomes lawful 15 clear days later),
+    ``notice_ripe`` (a notice served early enough, spent or not), the consumer's last known position
+    (``known_latitude``, ``known_longitude``: from the latest outcome that recorded one, at any stop of theirs)
+    and ``reconnected`` (the consumer was cut at this stop and reconnected since). Read by field_facts."""
+    later = (Notice.objects.filter(consumer=OuterRef("consumer"), served_on__gt=served_by(on))
+             .order_by("served_on", "id").values("served_on")[:1])
+    placed = (Stop.objects.filter(consumer=OuterRef("consumer"), latitude__isnull=False, longitude__isnull=False)
+              .order_by(F("outcome_at").desc(nulls_last=True), "-id"))
+    return stops.annotate(
+        notice_later_served=Subquery(later),
+        notice_ripe=Exists(notices_ripe(on).filter(consumer=OuterRef("consumer"))),
+        known_latitude=Subquery(placed.values("latitude")[:1]),
+        known_longitude=Subquery(placed.values("longitude")[:1]),
+        reconnected=Exists(ReconnectionOrder.objects.filter(disconnection__stop=OuterRef("pk"),
+                                                            status=ReconnectionStatus.DONE)),
+    )
+
+
+def stops_of_drive_for_field(user: User, drive: Drive) -> QuerySet[Stop]:
+    """stops_of_drive with stops_with_field_facts on the drive's day: the API's stops."""
+    return stops_with_field_facts(stops_of_drive(user, drive), on=drive.date)
+
+
+NOTICE_STATES = ("valid", "later", "spent", "none")
+
+
+def notice_state(stop: Stop) -> tuple[str, date | None]:
+    """(state, lawful_from) of a stop read with stops_with_field_facts: ``valid`` (a notice permits a cut on the
+    day), ``later`` (a notice is served but its 15 clear days end later: lawful from that day), ``spent`` (the
+    consumer has paid what every ripe notice demanded: a new notice is needed) or ``none`` (no notice)."""
+    if stop.notice_valid:
+        return "valid", None
+    if stop.notice_later_served is not None:
+        return "later", stop.notice_later_served + timedelta(days=NOTICE_CLEAR_DAYS + 1)
+    if stop.notice_ripe:
+        return "spent", None
+    return "none", None
 
 
 def clerk_stops_today(user: User) -> QuerySet[Stop]:
@@ -151,6 +196,25 @@ def disconnections_visible_to(user: User) -> QuerySet[Disconnection]:
 def disputes_visible_to(user: User) -> QuerySet[Dispute]:
     return division_scope(Dispute.objects.select_related("consumer", "recorded_by"), user,
                           field="consumer__division")
+
+
+def handovers_visible_to(user: User, *, status: str | None = None) -> QuerySet[FieldHandover]:
+    """Field handovers of the user's division (a clerk: their own), newest first; ``open`` or ``resolved``."""
+    handovers = division_scope(FieldHandover.objects.select_related("consumer", "by", "resolved_by", "stop"), user,
+                               field="consumer__division")
+    if _is_clerk(user):
+        handovers = handovers.filter(by=user)
+    if status in HandoverStatus.values:
+        handovers = handovers.filter(status=status)
+    return handovers
+
+
+def disputes_awaiting(user: User) -> QuerySet[Dispute]:
+    """Open disputes of the user's division that hold no cut, their deposit not made (a clerk's ``disputed``
+    outcome opens one so): the officer counts the deposit or resolves them. Oldest first."""
+    return (disputes_visible_to(user).filter(Q(deposit_required=0) | Q(deposit_amount__lt=F("deposit_required")),
+                                               status=DisputeStatus.OPEN)
+            .order_by("raised_on", "id"))
 
 
 def theft_cases_visible_to(user: User) -> QuerySet[TheftCase]:

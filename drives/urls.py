@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from drives import views
+from drives import handover_views, views
 
 urlpatterns = [
     path("drives/", views.drive_list, name="drive-list"),
@@ -19,4 +19,6 @@ urlpatterns = [
     path("disputes/", views.dispute_list, name="dispute-list"),
     path("disputes/<int:pk>/deposits/", views.dispute_deposit_page, name="dispute-deposits"),
     path("disputes/<int:pk>/resolve/", views.dispute_resolve_page, name="dispute-resolve"),
+    path("handovers/", handover_views.handover_list, name="handover-list"),
+    path("handovers/<int:pk>/resolve/", handover_views.handover_resolve_page, name="handover-resolve"),
 ]

@@ -259,8 +259,8 @@ SESSION_COOKIE_HTTPONLY = True
 # --- REST API ----------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "accounts.api_auth.FieldUserTokenAuthentication",
+        "accounts.api_auth.FieldUserSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
@@ -290,7 +290,10 @@ SPECTACULAR_SETTINGS = {
         "division; 409 `{code, detail, field}` when a business rule refuses (section 56 notice, a pending "
         "dispute, a duplicate receipt, …): branch on `code`, show `detail`. Nothing is written on any error.\n\n"
         "**Retries**: every POST that writes honours `Idempotency-Key`; the same key and body replays the first "
-        "answer."
+        "answer.\n\n"
+        "**Queued records**: a client that sends later what a user did earlier (the field app's outbox) names that "
+        "user in `X-Field-User: <username>`; a request authenticated as another user is answered 409 "
+        "`{\"code\": \"wrong_user\", \"detail\": …}` on any operation and nothing is written."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
@@ -311,6 +314,7 @@ SPECTACULAR_SETTINGS = {
         "DisputeStatusEnum": "drives.models.DisputeStatus",
         "PaymentModeEnum": "payments.models.PaymentMode",
         "NoticeModeEnum": "drives.models.NoticeMode",
+        "HandoverKindEnum": "drives.models.HandoverKind",
     },
     # DRF's page envelope (count, next, previous, results) described like every other field.
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "core.api_docs.describe_pagination"],

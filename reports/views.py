@@ -25,6 +25,8 @@ from core.pdf import pdf_response, pdf_table
 from defaulters.models import AccountabilityBand, AgeBucket, DefaulterEntry
 from defaulters.selectors import defaulter_status_for
 from drives.field_views import stops_page
+from drives.models import HandoverStatus
+from drives.selectors import disputes_awaiting, handovers_visible_to
 from reports.formats import COLUMNS, MONEY_KEYS, figure_text
 from reports.ranges import summary_range, yesterday
 from reports.selectors import FIGURES, division_dashboard, summary, summary_days, summary_divisions
@@ -37,6 +39,7 @@ HOME_TITLES = {
 }
 
 TREND_DAYS = 30
+HOME_LIST_SIZE = 10  # the newest handovers and the oldest disputes awaiting the officer, on the home page
 
 
 @login_required
@@ -185,6 +188,13 @@ def _division_page(request, division, *, title, home: bool = False, date_from=No
             "datasets": [{"label": str(_("Arrears")), "money": True,
                           "data": [float(row["arrears"]) for row in dashboard["by_age"]]}],
         }
+    if home:
+        # What waits on the officer from the field: records the clerks handed over, and disputes raised at the door
+        # (a clerk's disputed outcome) or otherwise open with no deposit made.
+        handovers = handovers_visible_to(request.user, status=HandoverStatus.OPEN).filter(consumer__division=division)
+        disputes = disputes_awaiting(request.user).filter(consumer__division=division)
+        context.update(handovers=handovers[:HOME_LIST_SIZE], handovers_count=handovers.count(),
+                       disputes_awaiting=disputes[:HOME_LIST_SIZE], disputes_awaiting_count=disputes.count())
     if not home:
         result = summary(request.user, date_from=date_from, date_to=date_to, division=division)
         context.update(summary=result, row=result.rows[0], columns=COLUMNS, money_keys=MONEY_KEYS,

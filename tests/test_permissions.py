@@ -8,6 +8,7 @@ table survives modules moving between apps.
 """
 
 import re
+import uuid
 from datetime import date, timedelta
 
 import pytest
@@ -126,8 +127,13 @@ def _drive_world(division, consumer, *, officer, clerk) -> dict:
     dispute = model("Dispute").objects.create(consumer=consumer, raised_on=date(2026, 2, 1), amount_disputed="500.00",
                                               deposit_required="500.00", recorded_by=officer, source="web")
     theft = model("TheftCase").objects.create(consumer=consumer, stop=stop, opened_by=clerk, source="web")
+    handover = model("FieldHandover").objects.create(
+        key=uuid.uuid4(), kind="payment", consumer=consumer, stop=stop, by=clerk, at=now, source="api",
+        payload={"account_no": consumer.account_no, "amount": "1500.00", "mode": "cash", "receipt_no": "RTP-2026-4"},
+        refusal_code="duplicate_receipt", refusal_detail="receipt RTP-2026-4 is already recorded",
+        notes="Cash taken; the receipt book's copy is with me")
     return {"notice": notice, "drive": drive, "stop": stop, "disconnection": cut, "reconnection": order,
-            "dispute": dispute, "theft": theft}
+            "dispute": dispute, "theft": theft, "handover": handover}
 
 
 def _admin_base(name: str) -> str:
@@ -230,6 +236,10 @@ PAGES = [
     ("get", "/drives/{drive_a}/letters/", None, (302, 403, 200, 403, 404, 403, 200)),
     ("get", "/drives/{drive_a}/sheet/", None, (302, 403, 200, 403, 404, 403, 200)),
     ("get", "/reconnections/overdue/", None, (302, 403, 200, 403, 200, 403, 200)),
+    # Field records handed over to the officer (tests/drives/test_handovers.py); IT comes after the officer, who
+    # has resolved it: invalid_status (400).
+    ("get", "/handovers/", None, (302, 403, 200, 403, 200, 403, 200)),
+    ("post", "/handovers/{handover_a}/resolve/", "handover_resolve", (302, 403, 302, 403, 404, 403, 400)),
     # The world's consumer is connected (not_disconnected), and unknown to HSP's officer: form errors.
     ("post", "/reconnections/approve/", "reconnection_approve", (302, 403, 400, 403, 400, 403, 400)),
     ("get", "/disputes/", None, (302, 403, 200, 403, 200, 403, 200)),
@@ -293,6 +303,12 @@ API = [
     ("post", "/api/v1/disputes/{dispute_a}/deposits/", "dispute_deposit", (401, 403, 201, 403, 404, 403, 409)),
     # IT comes after the officer, who has resolved it: 409 invalid_status.
     ("post", "/api/v1/disputes/{dispute_a}/resolve/", "api_resolve", (401, 403, 200, 403, 404, 403, 409)),
+    # A refused field record handed over to the officer (tests/drives/test_handovers.py): clerks, officers and IT
+    # of the consumer's division hand over; officers and IT resolve (IT after the officer: 409 invalid_status).
+    ("post", "/api/v1/field-handovers/", "api_handover", (401, 201, 201, 404, 404, 403, 201)),
+    ("get", "/api/v1/field-handovers/", None, (401, 200, 200, 200, 200, 200, 200)),
+    ("post", "/api/v1/field-handovers/{handover_a}/resolve/", "api_handover_resolve",
+     (401, 403, 200, 403, 404, 403, 409)),
     # An officer gets their own division's row only (tests/reports/test_summary.py).
     ("get", "/api/v1/reports/summary/", None, (401, 403, 200, 403, 200, 200, 200)),
 ]
@@ -348,6 +364,11 @@ BODIES = {
     "field_outcome": lambda role, w: {"outcome": "premises_locked", "notes": f"logged by {role}"},
     "field_payment": lambda role, w: {"amount": "100.00", "mode": "cash", "receipt_no": _receipt("FIELD", role)},
     "field_reconnected": lambda role, w: {"notes": f"restored by {role}"},
+    "api_handover": lambda role, w: {"key": str(uuid.uuid5(uuid.NAMESPACE_URL, role)), "kind": "outcome",
+                                     "account_no": "00012345", "payload": {"outcome": "disconnected"},
+                                     "refusal_code": "drive_closed", "notes": f"handed over by {role}"},
+    "api_handover_resolve": lambda role, w: {"notes": f"resolved by {role}"},
+    "handover_resolve": lambda role, w: {"notes": f"resolved by {role}"},
 }
 
 
@@ -362,7 +383,7 @@ ADMIN_POLICY = {
     "Consumer": DIVISION, "LedgerEntry": DIVISION, "Payment": DIVISION, "ImportJob": DIVISION,
     "DefaulterRun": DIVISION, "DefaulterList": DIVISION,
     "Notice": DIVISION, "Drive": DIVISION, "Stop": DIVISION, "Disconnection": DIVISION, "ReconnectionOrder": DIVISION,
-    "Dispute": DIVISION, "TheftCase": DIVISION, "ReceiptNumber": DIVISION,
+    "Dispute": DIVISION, "TheftCase": DIVISION, "ReceiptNumber": DIVISION, "FieldHandover": DIVISION,
     "Target": DIVISION_SET,
     "PositionCheck": HQ,
     "Division": IT, "User": IT, "Group": IT, "TokenProxy": IT, "PeriodicTask": IT, "IntervalSchedule": IT,
@@ -372,11 +393,11 @@ ADMIN_POLICY = {
 # Records nobody creates by hand, not even IT: they are written by the app (or by django-axes).
 NO_ADD = {"Consumer", "LedgerEntry", "Payment", "ImportJob", "DefaulterRun", "DefaulterList", "PositionCheck",
           "Notice", "Drive", "Stop", "Disconnection", "ReconnectionOrder", "Dispute", "TheftCase", "ReceiptNumber",
-          "AccessAttempt", "AccessLog", "AccessFailureLog"}
+          "FieldHandover", "AccessAttempt", "AccessLog", "AccessFailureLog"}
 # The ledger, money and their audit trail are never deleted.
 NO_DELETE = {"Consumer", "LedgerEntry", "Payment", "ImportJob", "DefaulterRun", "DefaulterList", "PositionCheck",
              "Notice", "Drive", "Stop", "Disconnection", "ReconnectionOrder", "Dispute", "TheftCase", "Target",
-             "ReceiptNumber"}
+             "ReceiptNumber", "FieldHandover"}
 
 # (model, page, role): the status the app gives today where it should give the row's. Not expected: the test
 # xfails while one is met, and fails once it is fixed so that its entry goes.

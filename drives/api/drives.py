@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from accounts.models import User
 from accounts.permissions import may_plan_drive
 from accounts.selectors import divisions_visible_to, users_visible_to
+from arrears.models import ConnectionStatus
 from core.api_docs import IDEMPOTENCY_KEY, responses
 from core.api_fields import AmountInput, DateInput
 from core.idempotency import idempotent
@@ -39,11 +40,14 @@ from drives.models import (
     Outcome,
     StopStatus,
 )
+from drives.reconnections import reconnection_due, reconnection_minimum_for, stop_paid_needs
 from drives.selectors import (
+    NOTICE_STATES,
     drive_get,
     drive_progress,
     drives_visible_to,
-    stops_of_drive,
+    notice_state,
+    stops_of_drive_for_field,
 )
 from drives.services import drive_plan
 
@@ -52,6 +56,18 @@ from drives.services import drive_plan
 DRIVE_CODES = ("invalid_name", "drive_date_past", "drive_date_far", "invalid_max_stops", "invalid_clerk",
                "no_defaulter_list", "no_stops", "plan_conflict")
 
+
+
+def _field_money(stop) -> None:
+    """The stop's notice state and money rules for the field (drives.reconnections' rules, as a payment applies
+    them), set on the stop read with stops_with_field_facts."""
+    consumer = stop.consumer
+    stop.notice_state, stop.lawful_from = notice_state(stop)
+    due = reconnection_due(consumer=consumer) if consumer.status == ConnectionStatus.DISCONNECTED else None
+    stop.reconnection_minimum = (due.minimum if due is not None
+                                 else reconnection_minimum_for(consumer=consumer, arrears=consumer.arrears))
+    stop.reconnection_short_by = None if due is None else due.short_by
+    stop.paid_needs = stop_paid_needs(stop=stop, consumer=consumer) if stop.status == StopStatus.OPEN else None
 
 
 class StopOutput(serializers.Serializer):
@@ -81,7 +97,45 @@ class StopOutput(serializers.Serializer):
         **MONEY, help_text="rupees taken at this stop (payments naming it). On an open stop more than zero means "
                            "part-paid: too little to close it as paid, so it may still be cut")
 
+    # What the field app needs at the door (the day stored on the phone): read with stops_with_field_facts.
+    drive = serializers.IntegerField(source="drive_id", help_text="the drive's id")
+    drive_name = serializers.CharField(source="drive.name", help_text="the drive's name")
+    drive_date = serializers.DateField(source="drive.date", help_text="the drive's day")
+    notice_state = serializers.ChoiceField(
+        choices=[(state, state) for state in NOTICE_STATES],
+        help_text="whether a cut is lawful on the drive's day: valid (a notice served at least 15 clear days before "
+                  "and not spent), later (a notice is served but its 15 clear days end later: see lawful_from), "
+                  "spent (the consumer has paid what the notice demanded: serve a new one) or none (no notice)")
+    lawful_from = serializers.DateField(allow_null=True, help_text="for later: the first day a cut is lawful; "
+                                                                   "null otherwise")
+    consumer_status = serializers.ChoiceField(source="consumer.status", choices=ConnectionStatus.choices,
+                                              help_text="the consumer's connection now: connected or disconnected")
+    category = serializers.CharField(source="consumer.category", help_text="the consumer's tariff category, e.g. "
+                                                                           "LMV-1")
+    reconnection_minimum = serializers.DecimalField(
+        **MONEY, help_text="rupees a disconnected consumer pays (since the cut) to get a reconnection order: for one "
+                           "cut and waiting, the minimum of that cut; otherwise the minimum on the arrears now")
+    reconnection_short_by = serializers.DecimalField(
+        **MONEY, allow_null=True, help_text="for a consumer cut and waiting for the reconnection order: what is still "
+                                            "short of the minimum (0.00 never: the order is made then); null "
+                                            "otherwise")
+    paid_needs = serializers.DecimalField(
+        **MONEY, allow_null=True, help_text="for an open stop: what one more payment here must reach to close it as "
+                                            "paid (less is part-paid: the stop stays open and may still be cut); "
+                                            "null for a stop not open")
+    part_paid = serializers.BooleanField(help_text="open, with money taken here too little to close it as paid: it "
+                                                   "may still be cut")
+    latitude = serializers.DecimalField(max_digits=9, decimal_places=6, source="known_latitude", allow_null=True,
+                                        help_text="the consumer's last known position, degrees north (from the "
+                                                  "latest outcome at any stop of theirs that recorded one); null "
+                                                  "when unknown")
+    longitude = serializers.DecimalField(max_digits=9, decimal_places=6, source="known_longitude", allow_null=True,
+                                         help_text="degrees east, with latitude")
+    reconnected = serializers.BooleanField(help_text="the consumer was cut at this stop and has been reconnected "
+                                                     "since")
+
     def to_representation(self, stop):
+        _field_money(stop)
         data = super().to_representation(stop)
         # The model keeps "not logged" as blank text; the contract promises null.
         data["outcome"] = stop.outcome or None
@@ -161,10 +215,15 @@ class DriveInput(serializers.Serializer):
                                          help_text="the most stops to plan, highest arrears first")
 
 
+# A filter beside the statuses: the drives not closed (planned or in progress), the field app's day.
+OPEN_DRIVES = "open"
+DRIVE_FILTERS = [*DriveStatus.values, OPEN_DRIVES]
+
+
 class DriveListInput(serializers.Serializer):
     division = serializers.CharField(required=False, allow_blank=True, max_length=DIVISION_CODE_LENGTH)
     date = DateInput(required=False)
-    status = serializers.ChoiceField(choices=DriveStatus.choices, required=False, allow_blank=True)
+    status = serializers.ChoiceField(choices=DRIVE_FILTERS, required=False, allow_blank=True)
 
 
 def _drive_queryset(drives):
@@ -177,7 +236,10 @@ STOP_EXAMPLE = {
     "address": "117/45 Sarvodaya Nagar, Kanpur 208005", "phone": "9415012345", "locality": "sarvodaya nagar",
     "clerk": "clerk.rtp.sunil", "sequence": 1, "rank": 1, "arrears": "248512.50", "time_barred_amount": "0.00",
     "notice_valid": True, "status": "open", "outcome": None, "method": None, "outcome_at": None,
-    "paid_amount": "0.00",
+    "paid_amount": "0.00", "drive": 1207, "drive_name": "Sarvodaya Nagar, 3 Dec", "drive_date": "2026-12-03",
+    "notice_state": "valid", "lawful_from": None, "consumer_status": "connected", "category": "LMV-1",
+    "reconnection_minimum": "62128.13", "reconnection_short_by": None, "paid_needs": "62128.13", "part_paid": False,
+    "latitude": "26.449923", "longitude": "80.331874", "reconnected": False,
 }
 DRIVE_REQUEST = {"division": "RTP", "date": "2026-12-03", "name": "Sarvodaya Nagar, 3 Dec", "min_arrears": "50000.00",
                  "locality": "Sarvodaya Nagar", "clerks": ["clerk.rtp.sunil", "clerk.rtp.anita"], "max_stops": 40}
@@ -189,9 +251,9 @@ DRIVE_EXAMPLE = {"id": 1207, "division": "RTP", "date": "2026-12-03", "name": "S
 
 @extend_schema(tags=["drives"])
 class DriveListCreateApi(generics.ListAPIView):
-    """Disconnection drives: `GET` lists those the caller may see (a clerk: the drives they are on), newest
-    first; `POST` plans one (officers and IT) from the division's latest defaulter list and answers the drive
-    with its stops, split among the clerks by locality, each clerk's in walking order."""
+    """Disconnection drives: `GET` lists those the caller may see (a clerk: the drives they are on or have stops
+    on), newest first; `POST` plans one (officers and IT) from the division's latest defaulter list and answers
+    the drive with its stops, split among the clerks by locality, each clerk's in walking order."""
 
     permission_classes = DRIVES_PERMISSIONS
 
@@ -200,7 +262,9 @@ class DriveListCreateApi(generics.ListAPIView):
     @extend_schema(parameters=[
         OpenApiParameter("division", str, description="division code, e.g. RTP"),
         OpenApiParameter("date", OpenApiTypes.DATE, description="the drive's day (YYYY-MM-DD)"),
-        OpenApiParameter("status", str, enum=DriveStatus.values),
+        OpenApiParameter("status", str, enum=DRIVE_FILTERS,
+                         description="planned, in_progress, closed, or open (planned or in progress: the field app "
+                                     "reads the day with date=today&status=open)"),
     ], responses=responses({200: DriveOutput(many=True)}, name="DriveList", statuses=(400, 401, 403),
                            invalid={"date": ["Date has wrong format. Use one of these formats instead: YYYY-MM-DD."]}),
        examples=[OpenApiExample("tomorrow's drive in Ratanpur", value=DRIVE_EXAMPLE, response_only=True)])
@@ -216,7 +280,9 @@ class DriveListCreateApi(generics.ListAPIView):
             drives = drives.filter(division__code=values["division"])
         if values.get("date"):
             drives = drives.filter(date=values["date"])
-        if values.get("status"):
+        if values.get("status") == OPEN_DRIVES:
+            drives = drives.exclude(status=DriveStatus.CLOSED)
+        elif values.get("status"):
             drives = drives.filter(status=values["status"])
         # Index drive_division_date serves the division and date filters.
         return _drive_queryset(drives).order_by("-date", "-id")
@@ -257,7 +323,7 @@ class DriveListCreateApi(generics.ListAPIView):
             raise PermissionDenied(str(exc)) from None
         skipped = drive.skipped_on_open_stop
         drive = _drive_queryset(Drive.objects).get(pk=drive.pk)
-        drive.planned_stops = stops_of_drive(request.user, drive)
+        drive.planned_stops = stops_of_drive_for_field(request.user, drive)
         drive.skipped_on_open_stop = skipped
         return Response(DrivePlanOutput(drive).data, status=status.HTTP_201_CREATED)
 

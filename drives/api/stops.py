@@ -28,7 +28,7 @@ from drives.models import (
 )
 from drives.selectors import (
     drive_get,
-    stops_of_drive,
+    stops_of_drive_for_field,
     stops_visible_to,
 )
 from drives.services import stop_outcome_log
@@ -66,7 +66,7 @@ class StopListApi(generics.ListAPIView):
         drive = drive_get(self.request.user, self.kwargs["pk"])
         params = StopListInput(data=self.request.query_params)
         params.is_valid(raise_exception=True)
-        stops = stops_of_drive(self.request.user, drive)
+        stops = stops_of_drive_for_field(self.request.user, drive)
         if params.validated_data.get("status"):
             stops = stops.filter(status=params.validated_data["status"])
         return stops
@@ -144,5 +144,5 @@ class StopOutcomeApi(APIView):
             raise NotFound(_("no such stop of yours on this drive")) from None
         except DjangoPermissionDenied as exc:
             raise PermissionDenied(str(exc)) from None
-        stop = stops_of_drive(request.user, drive).get(pk=stop.pk)
+        stop = stops_of_drive_for_field(request.user, drive).get(pk=stop.pk)
         return Response(StopOutput(stop).data, status=status.HTTP_200_OK)

@@ -10,6 +10,7 @@ left unwrapped in a template, turned to text at import time, or missing from Dja
 catalogue shows up here, named with its page.
 """
 
+import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -90,19 +91,22 @@ def english_words(html: str, data_words: set[str]) -> list[str]:
 
 
 def stored_words() -> set[str]:
-    """Every Latin word in our models' free-text values (names, addresses, references, notes): data."""
+    """Every Latin word in our models' free-text values (names, addresses, references, notes), keys and JSON (a
+    field handover's refused request, as it was sent): data."""
     words: set[str] = set()
     for model in apps.get_models():
         if model._meta.app_label not in {"accounts", "arrears", "defaulters", "drives", "imports", "payments",
                                          "reports"} or model.__name__.startswith("Historical"):
             continue
         fields = [f.name for f in model._meta.concrete_fields
-                  if isinstance(f, models.CharField | models.TextField) and not f.choices]
+                  if isinstance(f, models.CharField | models.TextField | models.JSONField | models.UUIDField)
+                  and not f.choices]
         if not fields:
             continue
         for row in model._default_manager.values_list(*fields):
             for value in row:
-                words.update(LATIN_WORD.findall(value or ""))
+                text = value if isinstance(value, str) or value is None else json.dumps(value, default=str)
+                words.update(LATIN_WORD.findall(text or ""))
     return words
 
 
