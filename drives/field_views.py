@@ -1,6 +1,6 @@
 """The field clerk's pages, phone-first: today's stops, one stop with its outcome buttons, open reconnections.
 
-The main path is static/js/field_queue.js: it sends each tap to the JSON API with an Idempotency-Key and keeps
+The main path is the offline field app (static/js/field/app.js and outbox.js, docs/FIELD.md): it sends each tap to the JSON API with an Idempotency-Key and keeps
 it on the phone while the network is down. These views serve the pages and, for a phone without JavaScript,
 take the same forms as plain POSTs into the same services.
 The payment at a stop and its receipt are payments' pages (payments/field_views.py): drives stands above
@@ -179,7 +179,7 @@ def _blank_as_none(value: str | None) -> str | None:
 
 
 def _at_of(value: str | None):
-    """The form's hidden ``at``: when the clerk pressed the button (field_queue.js fills it, ISO 8601); blank
+    """The form's hidden ``at``: when the clerk pressed the button (the field app fills it, ISO 8601); blank
     (no JavaScript: the form goes at once) is now."""
     value = _blank_as_none(value)
     if value is None:

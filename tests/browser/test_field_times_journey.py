@@ -1,4 +1,4 @@
-"""An outcome tapped with the network down keeps the time of the tap (field_queue.js sends it as `at`), not the
+"""An outcome tapped with the network down keeps the time of the tap (the outbox sends it as `at`), not the
 time the queue reached the server once the network was back."""
 
 from datetime import timedelta

@@ -155,7 +155,7 @@ def test_it_names_the_stop_just_cut_when_the_consumer_pays_there(day, clerk, pas
     stop_outcome_log(user=clerk, stop=stop, outcome="disconnected", method="fuse_pulled", source=Source.WEB)
     client = logged_in(clerk, password)
     page = client.get(f"/field/stops/{stop.pk}/pay/").content.decode()
-    assert f'name="drive_stop" value="{stop.pk}"' in page  # what field_queue.js sends to the API
+    assert f'name="drive_stop" value="{stop.pk}"' in page  # what the outbox (static/js/field/app.js) sends to the API
     assert "This stop is closed" not in page
 
     client.post(f"/field/stops/{stop.pk}/pay/", {"amount": "5000.00", "mode": "cash", "receipt_no": "RTP-F-4"})
