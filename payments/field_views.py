@@ -2,8 +2,8 @@
 Hindi), and the clerk's collections of the day. They live in payments, not drives, because they write and read
 payments; payments stands below drives and may read its stops.
 
-static/js/field/app.js (the outbox, docs/FIELD.md) posts the payment form as JSON to POST /api/v1/payments/ with an Idempotency-Key, so a
-payment taken with no network waits on the phone and is recorded once; the plain POST below serves a phone
+static/js/field/app.js (the outbox, docs/FIELD.md) posts the payment form as JSON to POST /api/v1/payments/
+with an Idempotency-Key, so a payment taken with no network waits on the phone and is recorded once; the plain POST below serves a phone
 without JavaScript.
 """
 
@@ -41,7 +41,8 @@ from payments.views import receipt_page
 
 class FieldPaymentForm(PaymentForm):
     """The payment form at a stop. The UPI reference has its own box (shown for UPI, the cheque or DD number's
-    for a cheque or DD) and is recorded as the payment's instrument_no, as the field app (static/js/field/app.js) sends it to the API."""
+    for a cheque or DD) and is recorded as the payment's instrument_no, as the field app (static/js/field/app.js)
+    sends it to the API."""
 
     mode = forms.ChoiceField(label=_("Mode"), choices=[(m.value, m.label) for m in (
         PaymentMode.CASH, PaymentMode.UPI, PaymentMode.CHEQUE, PaymentMode.DD, PaymentMode.CARD)],
