@@ -1,8 +1,8 @@
 """The field clerk's pages, phone-first: today's stops, one stop with its outcome buttons, open reconnections.
 
 The main path is the offline field app (static/js/field/app.js and outbox.js, docs/FIELD.md): it sends each
-tap to the JSON API with an Idempotency-Key and keeps it on the phone while the network is down. These views serve the pages and, for a phone without JavaScript,
-take the same forms as plain POSTs into the same services.
+tap to the JSON API with an Idempotency-Key and keeps it on the phone while the network is down. These views
+serve the pages and, for a phone without JavaScript, take the same forms as plain POSTs into the same services.
 The payment at a stop and its receipt are payments' pages (payments/field_views.py): drives stands above
 payments and does not import it.
 """

@@ -3,8 +3,8 @@ Hindi), and the clerk's collections of the day. They live in payments, not drive
 payments; payments stands below drives and may read its stops.
 
 static/js/field/app.js (the outbox, docs/FIELD.md) posts the payment form as JSON to POST /api/v1/payments/
-with an Idempotency-Key, so a payment taken with no network waits on the phone and is recorded once; the plain POST below serves a phone
-without JavaScript.
+with an Idempotency-Key, so a payment taken with no network waits on the phone and is recorded once; the plain
+POST below serves a phone without JavaScript.
 """
 
 from decimal import Decimal
