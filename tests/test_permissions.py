@@ -260,6 +260,12 @@ PAGES = [
     ("get", "/field/reconnections/", None, (302, 200, 200, 200, 200, 403, 200)),
     ("post", "/field/reconnections/{reconnection_a}/done/", "field_reconnected", (302, 302, 302, 404, 404, 403, 302)),
     ("get", "/field/outbox/", None, (302, 200, 200, 200, 200, 403, 200)),
+    # The offline field app (tests/drives/test_field_pwa.py): the service worker, the manifest and the offline page
+    # carry no one's data and are served to anyone, logged in or not; the offline receipt's shell is a field page.
+    ("get", "/sw.js", None, (200, 200, 200, 200, 200, 200, 200)),
+    ("get", "/field/manifest.webmanifest", None, (200, 200, 200, 200, 200, 200, 200)),
+    ("get", "/field/offline/", None, (200, 200, 200, 200, 200, 200, 200)),
+    ("get", "/field/receipts/pending/", None, (302, 200, 200, 200, 200, 403, 200)),
     # Reports (tests/reports): officers (their division), HQ and IT; a clerk's home is the day's stops.
     ("get", "/reports/summary/", None, (302, 403, 200, 403, 200, 200, 200)),
     ("get", "/reports/summary.csv", None, (302, 403, 200, 403, 200, 200, 200)),

@@ -70,7 +70,10 @@
     show("[data-pending-mark]", !sent);
     show("[data-pending-sent]", Boolean(sent));
     if (sent) {
-      root.querySelector("[data-pending-sent] a").href = root.dataset.receiptUrl.replace("/0/", "/" + record.response.id + "/");
+      var receipt = root.dataset.receiptUrl.replace("/0/", "/" + record.response.id + "/");
+      root.querySelector("[data-pending-sent] a").href = receipt;
+      // The server has it: its receipt (the same facts, now recorded) takes this one's place.
+      if (window.navigator.onLine) window.location.replace(receipt);
     }
     show("[data-pending-attention]", record.status === "attention");
     if (record.status === "attention") {
@@ -82,4 +85,10 @@
 
   draw();
   window.addEventListener("hashchange", draw);
+  // The record may be sent while the receipt is shown (by this page's outbox, another tab or the service worker's
+  // Background Sync): drawn again on each answer, and every few seconds.
+  if (window.KescoOutbox && window.KescoOutbox.on) {
+    window.KescoOutbox.on(function (event) { if (event.type === "record" || event.type === "done") draw(); });
+  }
+  window.setInterval(function () { if (root.dataset.drawn && !root.querySelector("[data-pending-sent]").hidden) return; draw(); }, 3000);
 }());
