@@ -73,7 +73,11 @@
       var receipt = root.dataset.receiptUrl.replace("/0/", "/" + record.response.id + "/");
       root.querySelector("[data-pending-sent] a").href = receipt;
       // The server has it: its receipt (the same facts, now recorded) takes this one's place.
-      if (window.navigator.onLine) window.location.replace(receipt);
+      // (After this page has loaded: a navigation replaced while it loads is an aborted one.)
+      if (window.navigator.onLine) {
+        if (document.readyState === "complete") window.location.replace(receipt);
+        else window.addEventListener("load", function () { window.location.replace(receipt); });
+      }
     }
     show("[data-pending-attention]", record.status === "attention");
     if (record.status === "attention") {
