@@ -23,6 +23,15 @@ pytestmark = [pytest.mark.needs_browser, pytest.mark.django_db(transaction=True)
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
+# After the page's fonts have settled: a face of the bundled Devanagari font loaded (a face whose file could not be
+# fetched is "error", and its text is drawn as boxes on a phone without a Devanagari font of its own).
+DEVANAGARI_LOADED = """async () => {
+  await document.fonts.ready;
+  return [...document.fonts].some(face => face.family.replace(/"/g, "") === "KESCO Devanagari"
+                                          && face.status === "loaded");
+}"""
+
+
 def outbox(page, username):
     return page.evaluate("user => KescoOutbox.list(user).then(rs => rs.map(r => ({key: r.key, kind: r.kind, "
                          "status: r.status, data: r.data, at: r.at})))", username)
@@ -81,6 +90,8 @@ def test_a_whole_day_offline_lands_once_with_the_phones_times(phone, live_server
     assert phone.inner_text(".receipt-no") == number
     assert phone.inner_text(".words-en") == amount_in_words_en(Decimal("2500.75"))
     assert phone.inner_text(".words-hi") == amount_in_words_hi(Decimal("2500.75"))
+    # Its Hindi half is drawn in the bundled font, which the phone saved with the day: no network, no boxes.
+    assert phone.evaluate(DEVANAGARI_LOADED), "the bundled Devanagari font did not load offline"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     phone.screenshot(path=str(SCREENSHOTS / "field-offline-receipt.png"), full_page=True)
 

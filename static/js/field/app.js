@@ -158,7 +158,11 @@
   }
 
   function whatOf(kind, submitter, data) {
-    if (kind === "payment") { return say("payment") + " ₹" + data.amount; }
+    if (kind === "payment") {
+      // ₹2,500.75 as every page writes it (words.js formats as core.money.format_inr does).
+      var words = window.KescoWords;
+      return say("payment") + " " + (words ? words.inr(words.paise(data.amount)) : "₹" + data.amount);
+    }
     if (kind === "reconnection") { return say("reconnection"); }
     var text = submitter ? submitter.textContent.trim() : "";
     return text || data.outcome;

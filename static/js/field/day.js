@@ -64,6 +64,11 @@
       var url = element.src || element.href;
       if (url && url.indexOf(prefix) === 0) urls[url] = true;
     });
+    // The Devanagari font: a page in English never fetches it (unicode-range), yet a Hindi name or the Hindi
+    // half of the offline receipt needs it with no network.
+    (root.getAttribute("data-fonts") || "").split(" ").forEach(function (url) {
+      if (url) urls[new URL(url, window.location.origin).href] = true;
+    });
     (performance.getEntriesByType ? performance.getEntriesByType("resource") : []).forEach(function (entry) {
       if (entry.name.indexOf(prefix) === 0) urls[entry.name] = true;
     });

@@ -17,13 +17,16 @@
     root.querySelector(selector).textContent = text;
   }
 
+  // As the server's receipt writes the time (DATETIME_FORMAT "d-m-Y H:i", India time): 07-12-2026 11:51 IST.
   function when(iso) {
     if (!iso) return "";
     var date = new Date(iso);
     if (isNaN(date.getTime())) return iso;
-    return new Intl.DateTimeFormat(document.documentElement.lang === "hi" ? "hi-IN" : "en-IN", {
-      timeZone: "Asia/Kolkata", day: "numeric", month: "long", year: "numeric", hour: "2-digit",
-      minute: "2-digit" }).format(date) + " IST";
+    var parts = {};
+    new Intl.DateTimeFormat("en-GB", { timeZone: "Asia/Kolkata", day: "2-digit", month: "2-digit", year: "numeric",
+                                       hour: "2-digit", minute: "2-digit", hourCycle: "h23" })
+      .formatToParts(date).forEach(function (part) { parts[part.type] = part.value; });
+    return parts.day + "-" + parts.month + "-" + parts.year + " " + parts.hour + ":" + parts.minute + " IST";
   }
 
   function stopOf(day, record) {
