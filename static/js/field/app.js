@@ -343,7 +343,11 @@
     var b = el("button", { type: "button", "class": "button big " + (cls || "") }, text);
     b.addEventListener("click", function () {
       b.disabled = true;
-      Promise.resolve(action()).then(function () { return flush(true); }).then(showOutboxPage, showOutboxPage);
+      var done = action();
+      // An action that did nothing (null: the handover's notes are missing) leaves the page as it is, so the
+      // clerk stays where the action put the focus.
+      if (done === null) { b.disabled = false; return; }
+      Promise.resolve(done).then(function () { return flush(true); }).then(showOutboxPage, showOutboxPage);
     });
     return b;
   }
@@ -449,6 +453,14 @@
     if (rendering) { return rendering; }
     rendering = Promise.all([Outbox.list(user), Outbox.audit(user)]).then(function (both) {
       var records = both[0];
+      // The page is drawn again after every flush (every few seconds): a handover form the clerk has open keeps
+      // its notes and the focus across it.
+      var drafts = {};
+      page.querySelectorAll("[data-outbox-attention] li.outbox-record details.handover").forEach(function (box) {
+        var notes = box.querySelector("textarea");
+        drafts[box.closest("li").getAttribute("data-key")] = {
+          open: box.open, notes: notes.value, focused: document.activeElement === notes };
+      });
       var lists = { attention: page.querySelector("[data-outbox-attention]"), waiting: page.querySelector("[data-outbox-waiting]"),
                     sent: page.querySelector("[data-outbox-sent]"), audit: page.querySelector("[data-outbox-audit]") };
       Object.keys(lists).forEach(function (name) { lists[name].textContent = ""; });
@@ -458,6 +470,13 @@
         if (record.status === "attention") {
           pending.push(attentionActions(record, item));
           lists.attention.appendChild(item);
+          var draft = drafts[record.key];
+          var box = item.querySelector("details.handover");
+          if (draft && box) {
+            box.open = draft.open;
+            box.querySelector("textarea").value = draft.notes;
+            if (draft.focused) { box.querySelector("textarea").focus(); }
+          }
         } else if (record.status === "sent") {
           if (record.kind === "payment" && record.response && record.response.id) {
             item.appendChild(el("a", { "class": "button big", href: root.getAttribute("data-receipt-url")
