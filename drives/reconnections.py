@@ -79,12 +79,14 @@ def stop_for_payment(*, user: User, consumer: Consumer, stop_id: int, paid_on: d
     stop = (division_scope(Stop.objects.select_related("drive").select_for_update(of=("self",)), user,
                            field="drive__division")
             .filter(pk=stop_id, consumer=consumer).first())
+    # A closed drive first: closing it leaves its open stops "unvisited", and the clerk who took money there with
+    # no network is told why and what to do (their phone offers "send without the stop").
+    if stop is not None and stop.drive.status == DriveStatus.CLOSED:
+        raise DomainError(_("the drive of this stop is closed; record the payment without the stop"),
+                          code="drive_closed", field="drive_stop")
     if stop is None or not _takes_money(stop):
         raise DomainError(_("no open drive stop %(id)s for this consumer") % {"id": stop_id},
                           code="invalid_drive_stop", field="drive_stop")
-    if stop.drive.status == DriveStatus.CLOSED:
-        raise DomainError(_("the drive of this stop is closed; record the payment without the stop"),
-                          code="drive_closed", field="drive_stop")
     officer = may_plan_drive(user)
     if stop.drive.date != paid_on or (not officer and paid_on != india_today()):
         raise DomainError(_("this stop is on the drive of %(day)s: a payment names a stop of the drive of the day "

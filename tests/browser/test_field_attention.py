@@ -79,7 +79,7 @@ def test_a_payment_on_a_closed_drive_is_handed_over_and_the_officer_resolves_it(
     needs_attention(phone, live_server, 1)
     [refused] = records(phone, clerk.username)
     # Its stop is unvisited now: the server names no stop of a closed drive (drives.reconnections.stop_for_payment).
-    assert (refused["status"], refused["error"]["code"]) == ("attention", "invalid_drive_stop")
+    assert (refused["status"], refused["error"]["code"]) == ("attention", "drive_closed")
     item = phone.locator(f"[data-outbox-attention] li[data-key='{key}']")
     item.locator("summary", has_text="Hand over to the officer").click()
     # The notes are required: sent without them, nothing goes and the clerk is taken to them.
@@ -100,7 +100,7 @@ def test_a_payment_on_a_closed_drive_is_handed_over_and_the_officer_resolves_it(
     assert (str(handover.key), handover.consumer, handover.stop_id) == (key, shyam, stop.pk)
     assert handover.payload["receipt_no"] == number
     assert Decimal(handover.payload["amount"]) == Decimal("1500") == handover.amount
-    assert handover.refusal_code == "invalid_drive_stop"
+    assert handover.refusal_code == "drive_closed"
     assert handover.at == at_of(refused)
     assert Payment.objects.count() == 0
     # On the phone: the refused record is in the audit list as handed over; the handover itself is sent.

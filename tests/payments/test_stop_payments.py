@@ -15,7 +15,7 @@ from arrears.models import LedgerEntry
 from core.dates import india_today
 from drives.models import DriveStatus, Notice, ReconnectionOrder, StopStatus
 from drives.selectors import drive_progress
-from drives.services import stop_outcome_log
+from drives.services import drive_close, stop_outcome_log
 from payments.models import Payment
 from tests.drives.reconnection_data import cut, defaulter, on_drive
 from tests.factories import make_user
@@ -178,6 +178,16 @@ def test_it_refuses_a_stop_of_a_closed_drive(api_client, stop, clerk, officer):
     stop.drive.save()
     _refused(pay(api_client, clerk, str(MINIMUM), stop=stop), "drive_closed")
     _refused(pay(api_client, officer, str(MINIMUM), stop=stop), "drive_closed")
+
+
+def test_a_stop_left_unvisited_by_closing_its_drive_is_refused_as_a_closed_drive(api_client, stop, clerk, officer):
+    # Money taken there with no network reaches the server after the officer closed the drive: the clerk is told
+    # the drive is closed (and to record it without the stop), not that the stop does not exist.
+    drive_close(user=officer, drive=stop.drive)
+    stop.refresh_from_db()
+    assert stop.status == StopStatus.UNVISITED
+    _refused(pay(api_client, clerk, str(MINIMUM), stop=stop), "drive_closed")
+    assert pay(api_client, clerk, str(MINIMUM)).status_code == 201
 
 
 @pytest.mark.parametrize("days", [-1, 1])
