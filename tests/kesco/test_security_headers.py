@@ -18,6 +18,9 @@ POLICY = {
     "base-uri": "'self'",
     "form-action": "'self'",
     "frame-ancestors": "'none'",
+    # The offline field app: its service worker (/sw.js) and web manifest, from this site only.
+    "worker-src": "'self'",
+    "manifest-src": "'self'",
 }
 
 
