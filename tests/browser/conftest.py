@@ -59,3 +59,27 @@ def phone(browser):
     page = new_page(browser, PHONE, is_mobile=True, has_touch=True)
     yield page
     page.context.close()
+
+
+def eventually(page, check, *, seconds=30, what="the page never got there"):
+    """Until ``check()`` is true, across the page's own navigations (an evaluate during one fails: tried again)."""
+    from playwright.sync_api import Error
+
+    for _ in range(seconds * 5):
+        try:
+            if check():
+                return
+        except Error:
+            pass
+        page.wait_for_timeout(200)
+    raise AssertionError(what)
+
+
+def wait_for_path(page, pattern, *, seconds=30):
+    """Until the page's address matches ``pattern`` and it has loaded, across the pages it goes through (an offline
+    receipt the server's takes the place of, say: ``wait_for_url`` fails on such a replaced navigation)."""
+    import re
+
+    eventually(page, lambda: re.search(pattern, page.url), seconds=seconds,
+               what=f"{page.url} never matched {pattern}")
+    page.wait_for_load_state()

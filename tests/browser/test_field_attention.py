@@ -13,9 +13,9 @@ from drives.models import FieldHandover, HandoverStatus, Stop, StopStatus
 from drives.services import drive_close
 from payments.models import Payment
 from payments.services import payment_record
-from tests.browser.conftest import DESKTOP, log_in, new_page
+from tests.browser.conftest import DESKTOP, log_in, new_page, wait_for_path
 from tests.browser.test_field_offline import open_the_day
-from tests.browser.test_field_outbox import at_of, records, wait_for_path
+from tests.browser.test_field_outbox import at_of, records
 from tests.drives.drive_data import build_list, defaulter, plan
 
 pytestmark = [pytest.mark.needs_browser, pytest.mark.django_db(transaction=True)]

@@ -3,7 +3,6 @@ offline at once with their own reserved receipt numbers; a record refused meanwh
 the clerk's fix; records that wait for their own user's session; the network lost in the middle of a send. The
 server records the phone's tap time, once."""
 
-import re
 from datetime import datetime
 
 import pytest
@@ -12,7 +11,7 @@ from django.utils import timezone
 from drives.models import Stop
 from drives.services import drive_close
 from payments.models import Payment, ReceiptNumber
-from tests.browser.conftest import PHONE, log_in, new_page
+from tests.browser.conftest import PHONE, log_in, new_page, wait_for_path
 from tests.drives.drive_data import build_list, defaulter, plan, served
 from tests.factories import make_user
 
@@ -27,16 +26,6 @@ def records(page, username):
 
 def at_of(record) -> datetime:
     return datetime.fromisoformat(record["at"].replace("Z", "+00:00"))
-
-
-def wait_for_path(page, pattern, *, seconds=30):
-    """Until the page's address matches ``pattern`` and it has loaded, across the pages it goes through."""
-    for _ in range(seconds * 5):
-        if re.search(pattern, page.url):
-            page.wait_for_load_state()
-            return
-        page.wait_for_timeout(200)
-    raise AssertionError(f"{page.url} never matched {pattern}")
 
 
 def pay_offline(page, live_server, stop, amount):
@@ -79,7 +68,7 @@ def test_two_clerks_offline_at_once_take_payments_with_their_own_numbers(browser
         for user in (clerk, other):
             phones[user].context.set_offline(False)
         for user in (clerk, other):
-            phones[user].wait_for_url(f"{live_server.url}/field/receipts/*/")
+            wait_for_path(phones[user], r"/field/receipts/\d+/$")
             assert phones[user].inner_text(".receipt-no") == taken[user][0]
         payments = {p.taken_by: p for p in Payment.objects.all()}
         assert set(payments) == {clerk, other}
