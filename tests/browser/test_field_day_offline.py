@@ -14,7 +14,7 @@ import pytest
 from core.words import amount_in_words_en, amount_in_words_hi
 from drives.models import Stop
 from payments.models import Payment, ReceiptNumber
-from tests.browser.conftest import log_in
+from tests.browser.conftest import eventually, log_in
 from tests.browser.test_field_offline import open_the_day, script_errors
 from tests.drives.drive_data import build_list, defaulter, plan, served
 
@@ -39,14 +39,6 @@ def outbox(page, username):
 
 def moment(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
-
-
-def wait_until(page, check, *, seconds=30):
-    for _ in range(seconds * 4):
-        if check():
-            return
-        page.wait_for_timeout(250)
-    raise AssertionError("the server never got the phone's records")
 
 
 def test_a_whole_day_offline_lands_once_with_the_phones_times(phone, live_server, officer, clerk, password, rtp):
@@ -105,15 +97,19 @@ def test_a_whole_day_offline_lands_once_with_the_phones_times(phone, live_server
     phone.wait_for_selector(f"[data-stop='{cut.pk}'] .pending-badge")
     phone.wait_for_selector("text=2 waiting")
     phone.screenshot(path=str(SCREENSHOTS / "field-offline-stops.png"), full_page=True)
+    # (Between tries: a try under way shows "sending" for a moment.)
+    eventually(phone, lambda: [r["status"] for r in outbox(phone, clerk.username)] == ["waiting", "waiting"],
+               what="the cut and the payment are not waiting on the phone")
     records = {record["kind"]: record for record in outbox(phone, clerk.username)}
     assert sorted(records) == ["outcome", "payment"]
-    assert all(record["status"] == "waiting" for record in records.values())
     assert Payment.objects.count() == 0 and not Stop.objects.filter(outcome="disconnected").exists()
 
     # Back online: exactly one cut and one payment, at the phone's times, under the clerk's name.
     phone.context.set_offline(False)
-    wait_until(phone, lambda: Payment.objects.count() == 1 and Stop.objects.filter(outcome="disconnected").exists())
-    wait_until(phone, lambda: all(r["status"] == "sent" for r in outbox(phone, clerk.username)))
+    eventually(phone, lambda: Payment.objects.count() == 1 and Stop.objects.filter(outcome="disconnected").exists(),
+               what="the server never got the phone's records")
+    eventually(phone, lambda: all(r["status"] == "sent" for r in outbox(phone, clerk.username)),
+               what="the phone never heard the server had them")
     phone.goto(f"{live_server.url}/field/")
     assert Payment.objects.count() == 1
     assert Stop.objects.filter(outcome="disconnected").count() == 1

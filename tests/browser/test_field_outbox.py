@@ -11,7 +11,7 @@ from django.utils import timezone
 from drives.models import Stop
 from drives.services import drive_close
 from payments.models import Payment, ReceiptNumber
-from tests.browser.conftest import PHONE, log_in, new_page, wait_for_path
+from tests.browser.conftest import PHONE, eventually, log_in, new_page, wait_for_path
 from tests.drives.drive_data import build_list, defaulter, plan, served
 from tests.factories import make_user
 
@@ -63,7 +63,9 @@ def test_two_clerks_offline_at_once_take_payments_with_their_own_numbers(browser
         # Both phones hold their payments; the server has nothing yet.
         assert Payment.objects.count() == 0
         for user in (clerk, other):
-            assert [r["status"] for r in records(phones[user], user.username)] == ["waiting"]
+            # (Between tries: a try under way shows "sending" for a moment.)
+            eventually(phones[user], lambda page=phones[user], name=user.username:
+                       [r["status"] for r in records(page, name)] == ["waiting"], what="not waiting")
         back = timezone.now()
         for user in (clerk, other):
             phones[user].context.set_offline(False)
@@ -115,7 +117,8 @@ def test_a_refused_payment_needs_attention_survives_a_reload_and_is_resent_after
     phone.check("input[name=mode][value=cash]")
     phone.click("form[data-queue=payment] button[type=submit]")
     phone.wait_for_selector(".outbox-saved")
-    assert [r["status"] for r in records(phone, clerk.username)] == ["waiting", "waiting"]
+    eventually(phone, lambda: [r["status"] for r in records(phone, clerk.username)] == ["waiting", "waiting"],
+               what="the two records are not waiting")
     drive_close(user=officer, drive=drive)
 
     # Back online: both refused (drive_closed); nothing is dropped.
