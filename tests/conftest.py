@@ -179,13 +179,22 @@ def _chromium_available() -> bool:
 def _services(request, settings):
     if request.node.get_closest_marker("needs_redis") and not settings.REDIS_URL:
         _service_missing("needs Redis: set REDIS_URL")
-    if request.node.get_closest_marker("needs_browser") and not _chromium_available():
-        _service_missing("needs Chromium (apt-get install chromium) and Playwright")
+    if request.node.get_closest_marker("needs_browser"):
+        if not _chromium_available():
+            _service_missing("needs Chromium (apt-get install chromium) and Playwright")
+        # On SQLite the live server's request threads share the test's one in-memory connection: the field
+        # app's parallel requests (its page, its service worker, a receipt-number reservation) hang on it.
+        _postgres_required("the browser journeys need PostgreSQL (set DATABASE_URL): on SQLite the live "
+                           "server's threads share one connection")
     if request.node.get_closest_marker("needs_postgres"):
-        from django.db import connection
+        _postgres_required("needs PostgreSQL: set DATABASE_URL")
 
-        if connection.vendor != "postgresql":
-            _service_missing("needs PostgreSQL: set DATABASE_URL")
+
+def _postgres_required(reason: str):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        _service_missing(reason)
 
 
 @pytest.fixture(autouse=True)
