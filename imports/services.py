@@ -106,6 +106,8 @@ def import_job_execute(*, job_id: int, progress=None) -> None:
         # again: the import is all-or-nothing and idempotent, so that is safe.
     # The worker has no request: the job's reasons and summary are written in the language the uploader chose.
     language = job.created_by.language if job.created_by else ""
+    if not _import_job_file_present(job, language):
+        return
     try:
         with translation.override(language or None), job.file.open("rb") as handle:
             import_run(kind=job.kind, file=handle, dry_run=job.dry_run, user=job.created_by, source=Source.WEB,
@@ -115,3 +117,19 @@ def import_job_execute(*, job_id: int, progress=None) -> None:
     except PermissionDenied as exc:
         ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.FAILED, summary=str(exc),
                                                    finished_at=timezone.now())
+
+
+def _import_job_file_present(job: ImportJob, language: str) -> bool:
+    """The worker sees the file the web process saved, or the job fails now with the reason (not an hour later
+    by the stale sweep): web and worker share one media storage (the compose file's `media` volume)."""
+    if job.file and job.file.storage.exists(job.file.name):
+        return True
+    logger.error("import job %s: the uploaded file %r is not in this worker's media storage (MEDIA_ROOT=%s): "
+                 "web and worker must share MEDIA_ROOT (the media volume)", job.pk, job.file.name,
+                 getattr(job.file.storage, "location", "?"))
+    with translation.override(language or None):
+        summary = _("could not start: the worker cannot find the uploaded file (the web and worker processes do "
+                    "not share their file storage); IT must fix that, then upload the file again")
+    ImportJob.objects.filter(pk=job.pk, status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING]).update(
+        status=ImportStatus.FAILED, summary=summary, finished_at=timezone.now())
+    return False

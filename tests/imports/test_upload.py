@@ -192,3 +192,29 @@ def test_it_shows_jobs_in_the_admin(client, officer, other_officer, rtp, hsp):
     page = client.get(reverse("admin:imports_importjob_changelist")).content
     assert b"rtp-jan.csv" in page and b"hsp-jan.csv" not in page
 
+
+
+@pytest.mark.parametrize("shared", [True, False], ids=["one media volume", "worker with its own MEDIA_ROOT"])
+def test_the_worker_reads_the_upload_from_the_media_the_web_process_saved_it_to(
+        client, officer, consumer, settings, tmp_path, django_capture_on_commit_callbacks, shared):
+    """Web and worker are separate processes (compose's web and worker containers): the worker finds the file only
+    when both mount the same media volume; otherwise the job fails at once, saying why, not an hour later."""
+    web_media, worker_media = tmp_path / "web", tmp_path / "worker"
+    settings.MEDIA_ROOT = web_media
+    client.force_login(officer)
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        response = client.post(reverse("import-upload"), {"kind": "ledger", "file": _csv(GOOD_LEDGER)})
+    settings.MEDIA_ROOT = web_media if shared else worker_media  # the worker's own settings
+    for callback in queued:
+        callback()
+    job = ImportJob.objects.get()
+    if shared:
+        assert job.status == ImportStatus.DONE
+        consumer.refresh_from_db()
+        assert consumer.balance == Decimal("10000.00")
+    else:
+        assert job.status == ImportStatus.FAILED and job.finished_at is not None
+        settings.MEDIA_ROOT = web_media
+        page = client.get(response.url).content.decode()
+        assert "the worker cannot find the uploaded file" in page
+        assert not LedgerEntry.objects.exists()
