@@ -89,7 +89,8 @@ CODE_MEANINGS = {
     "invalid_notes": "the notes are too long",
     "invalid_outcome": "not an outcome",
     "invalid_paid_at": "paid_at is before KESCO's ledger begins or not a time a payment can have",
-    "invalid_photo": "the photo is too big or not a JPEG, PNG, WebP or HEIC picture",
+    "invalid_photo": ("the photo is over STOP_PHOTO_MAX_BYTES, declares more than STOP_PHOTO_MAX_PIXELS or does not "
+                      "decode whole as a JPEG, PNG or WebP picture"),
     "invalid_position": "latitude and longitude must come together, each in range",
     "invalid_proof_ref": "the proof of service's reference is too long or has other than letters, digits and signs",
     "invalid_reason": "the reason (a payment's backdate_reason, a notice's reason) is too long or has other than "

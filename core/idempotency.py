@@ -11,6 +11,7 @@ import hashlib
 import json
 from collections.abc import Callable
 
+from django.core.files.uploadedfile import UploadedFile
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -22,7 +23,23 @@ from core.models import IdempotencyKey
 HEADER = "Idempotency-Key"
 
 
+def _file_digest(value) -> str:
+    """An uploaded file by its name and the SHA-256 of its bytes: json's default=str would give its name alone,
+    and the same name with another photo would replay the first answer."""
+    digest = hashlib.sha256()
+    value.seek(0)
+    for chunk in value.chunks():
+        digest.update(chunk)
+    value.seek(0)
+    return f"file:{value.name}:sha256:{digest.hexdigest()}"
+
+
 def _fingerprint(operation: str, data) -> str:
+    if hasattr(data, "lists"):
+        # A multipart or form body (a QueryDict, files among its values): every value of each key (json.dumps
+        # would read the last alone), a file by its bytes.
+        data = {key: [_file_digest(v) if isinstance(v, UploadedFile) else v for v in values]
+                for key, values in data.lists()}
     body = json.dumps(data, sort_keys=True, cls=DjangoJSONEncoder, default=str)
     return hashlib.sha256(f"{operation}\n{body}".encode()).hexdigest()
 

@@ -6,6 +6,7 @@ records (each through its rule); the admin is where an officer or IT looks one u
 """
 
 from django.contrib import admin
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -122,6 +123,19 @@ class StopAdmin(ReadOnlyHistoryAdmin):
 
     def get_queryset(self, request):
         return stops_visible_to(request.user)
+
+    exclude = ["photo"]  # shown as photo_link
+
+    def get_readonly_fields(self, request, obj=None):
+        # The photo as a link to where it is served (drives.photo_views), not its stored name.
+        return ["photo_link" if name == "photo" else name for name in super().get_readonly_fields(request, obj)]
+
+    @admin.display(description=_("photo"))
+    def photo_link(self, obj):
+        photo = getattr(obj, "photo", None)  # a history version has none: the photo is not in the history
+        if not photo:
+            return self.get_empty_value_display()
+        return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', photo.url, _("Open the photo"))
 
 
 @admin.register(Disconnection)

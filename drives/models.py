@@ -169,14 +169,23 @@ class Stop(models.Model):
     outcome_source = models.CharField(_("source"), max_length=10, choices=Source.choices, blank=True)
     latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    # Re-encoded by drives.photos (a JPEG under a random name, no metadata); what its EXIF said is kept below.
     photo = models.FileField(_("photo"), upload_to="stops/%Y/%m/", blank=True)
+    photo_sha256 = models.CharField(_("photo's SHA-256 as uploaded"), max_length=64, blank=True)
+    photo_taken_at = models.DateTimeField(_("photo taken at (camera)"), null=True, blank=True)
+    photo_latitude = models.DecimalField(_("photo's latitude (camera)"), max_digits=9, decimal_places=6, null=True,
+                                         blank=True)
+    photo_longitude = models.DecimalField(_("photo's longitude (camera)"), max_digits=9, decimal_places=6, null=True,
+                                          blank=True)
     notes = models.TextField(_("notes"), blank=True)
     settled_at = models.DateTimeField(_("settled at"), null=True, blank=True)
     # Money taken at this stop: every payment naming it (drives.reconnections.stop_payment_log), a part
     # payment too, so the drive's figures and the clerk's list read the stop, never the payments.
     paid_amount = models.DecimalField(_("paid at the stop"), default=0, **MONEY)
     payments_count = models.PositiveIntegerField(_("payments at the stop"), default=0)
-    history = History(excluded_fields=["photo"])
+    # The photo is written once, with the outcome (whose change the history keeps), and never changed.
+    history = History(excluded_fields=["photo", "photo_sha256", "photo_taken_at", "photo_latitude",
+                                       "photo_longitude"])
 
     class Meta:
         ordering = ["drive", "clerk", "sequence"]
@@ -194,6 +203,8 @@ class Stop(models.Model):
         indexes = [
             # A payment settles the consumer's open stops (drives.services.stops_settle).
             models.Index(fields=["consumer", "status"], name="stop_consumer_status"),
+            # A photo is served by its name (drives.photo_views): found by it, among the few stops that have one.
+            models.Index(fields=["photo"], name="stop_photo", condition=~Q(photo="")),
         ]
 
     def __str__(self) -> str:

@@ -52,6 +52,7 @@ from drives.models import (
     StopStatus,
     TheftCase,
 )
+from drives.photos import stop_photo_prepare
 from drives.selectors import (
     drives_visible_to,
     notice_spent,
@@ -284,28 +285,6 @@ def drive_close(*, user: User, drive: Drive, source: str = Source.WEB) -> Drive:
 # --- Outcomes and disconnections ---------------------------------------------------
 
 
-# What a photo file starts with: JPEG, PNG, WebP, HEIC/HEIF (a phone camera's formats).
-def _is_image(head: bytes) -> bool:
-    return (head.startswith(b"\xff\xd8\xff") or head.startswith(b"\x89PNG\r\n\x1a\n")
-            or (head[:4] == b"RIFF" and head[8:12] == b"WEBP")
-            or (head[4:8] == b"ftyp" and head[8:12] in (b"heic", b"heix", b"mif1", b"msf1", b"heif")))
-
-
-def _photo_checked(photo):
-    if photo is None:
-        return None
-    if photo.size > settings.STOP_PHOTO_MAX_BYTES:
-        megabytes = format_count(settings.STOP_PHOTO_MAX_BYTES // (1024 * 1024))
-        raise DomainError(_("at most %(megabytes)s MB") % {"megabytes": megabytes}, code="invalid_photo",
-                          field="photo")
-    photo.seek(0)
-    head = photo.read(12)
-    photo.seek(0)
-    if not _is_image(head):
-        raise DomainError(_("a JPEG, PNG, WebP or HEIC picture"), code="invalid_photo", field="photo")
-    return photo
-
-
 def _position_checked(latitude, longitude) -> tuple[Decimal | None, Decimal | None]:
     if latitude is None and longitude is None:
         return None, None
@@ -412,6 +391,9 @@ def stop_outcome_log(*, user: User, stop: Stop, outcome: str, method: str = "", 
     ``disconnected`` cuts the connection under the rules of section 56 (notice, dispute,
     protection, arrears still owed) and charges for it; ``theft_detected`` opens a theft case;
     ``disputed`` opens a dispute awaiting the officer (no hold until its deposit is counted).
+    ``photo`` (an upload) is kept as drives.photos.stop_photo_prepare makes it: a re-encoded JPEG under a random
+    name, the camera's time and position on the stop (409 invalid_photo for anything but a whole JPEG, PNG or
+    WebP within the limits).
     ``paid`` is logged by payments.services.payment_record when a payment naming the stop meets the rule
     (409 payment_required here).
     Raises Stop.DoesNotExist for a stop the user may not reach.
@@ -424,7 +406,7 @@ def stop_outcome_log(*, user: User, stop: Stop, outcome: str, method: str = "", 
     method = _method_checked(method) if outcome == Outcome.DISCONNECTED else ""
     notes = text_checked(notes, field="notes", limit=NOTES_LENGTH, code="invalid_notes")
     latitude, longitude = _position_checked(latitude, longitude)
-    photo = _photo_checked(photo)
+    photo = stop_photo_prepare(upload=photo) if photo is not None else None
     at = at_checked(at)
     account_no = stops_visible_to(user).values_list("consumer__account_no", flat=True).get(pk=stop.pk)
     with transaction.atomic():
@@ -459,7 +441,9 @@ def stop_outcome_log(*, user: User, stop: Stop, outcome: str, method: str = "", 
         stop.outcome_at, stop.outcome_by, stop.outcome_source = at, user, source
         stop.latitude, stop.longitude, stop.notes = latitude, longitude, notes
         if photo is not None:
-            stop.photo = photo
+            stop.photo, stop.photo_sha256 = photo.file, photo.sha256
+            stop.photo_taken_at, stop.photo_latitude, stop.photo_longitude = (photo.taken_at, photo.latitude,
+                                                                              photo.longitude)
         history_by(stop, user).save()
         if stop.drive.status == DriveStatus.PLANNED:
             # The first outcome in the field is the drive under way.

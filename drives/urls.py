@@ -1,8 +1,10 @@
-"""The division officer's drive pages (drives.views); the clerk's are in drives/field_urls.py."""
+"""The division officer's drive pages (drives.views); the clerk's are in drives/field_urls.py. Stop photos at
+their MEDIA_URL address (drives.photo_views)."""
 
+from django.conf import settings
 from django.urls import path
 
-from drives import handover_views, views
+from drives import handover_views, photo_views, views
 
 urlpatterns = [
     path("drives/", views.drive_list, name="drive-list"),
@@ -21,4 +23,6 @@ urlpatterns = [
     path("disputes/<int:pk>/resolve/", views.dispute_resolve_page, name="dispute-resolve"),
     path("handovers/", handover_views.handover_list, name="handover-list"),
     path("handovers/<int:pk>/resolve/", handover_views.handover_resolve_page, name="handover-resolve"),
+    # Where Stop.photo's url points (upload_to "stops/…"): the only media served, after the division check.
+    path(f"{settings.MEDIA_URL.lstrip('/')}stops/<path:name>", photo_views.stop_photo, name="stop-photo"),
 ]

@@ -241,6 +241,9 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Where FileField.url points. Only stop photos are served there, by a view that checks the division
+# (drives/urls.py); no other media (uploaded billing files) is served at all.
+MEDIA_URL = "/media/"
 
 # --- Security (production) -------------------------------------------------
 if not DEBUG:
@@ -458,6 +461,19 @@ if DISPUTE_BACKDATE_DAYS < 0:
     raise ImproperlyConfigured(f"DISPUTE_BACKDATE_DAYS must be 0 or more; got {DISPUTE_BACKDATE_DAYS}")
 # A stop's photo (evidence of a cut or of theft) is kept as media; larger uploads are refused.
 STOP_PHOTO_MAX_BYTES = env_int("STOP_PHOTO_MAX_BYTES", 5 * 1024 * 1024)
+# Pixels a photo's header may declare (width × height), refused before it is decoded: a few bytes can declare
+# a picture that takes gigabytes to decode. A phone's camera takes 12–50 MP.
+STOP_PHOTO_MAX_PIXELS = env_int("STOP_PHOTO_MAX_PIXELS", 50_000_000)
+# The longer side of the JPEG kept (drives/photos.py re-encodes every photo): 1600 px is at most ~2 MP, enough to
+# read a meter and a seal.
+STOP_PHOTO_MAX_SIDE = env_int("STOP_PHOTO_MAX_SIDE", 1600)
+if STOP_PHOTO_MAX_PIXELS < 1 or STOP_PHOTO_MAX_SIDE < 1:
+    raise ImproperlyConfigured("STOP_PHOTO_MAX_PIXELS and STOP_PHOTO_MAX_SIDE must be 1 or more")
+# Stop photos are served by drives.photo_views after the division check. Set to an nginx `internal` location that
+# aliases MEDIA_ROOT (e.g. /protected-media/) and the view answers with X-Accel-Redirect, nginx sending the file.
+MEDIA_ACCEL_REDIRECT = os.environ.get("MEDIA_ACCEL_REDIRECT", "")
+if MEDIA_ACCEL_REDIRECT and not (MEDIA_ACCEL_REDIRECT.startswith("/") and MEDIA_ACCEL_REDIRECT.endswith("/")):
+    raise ImproperlyConfigured(f"MEDIA_ACCEL_REDIRECT is a path like /protected-media/; got {MEDIA_ACCEL_REDIRECT!r}")
 
 # --- Housekeeping --------------------------------------------------------------
 # Uploaded billing files hold personal data: deleted this many days after their import ended.

@@ -16,6 +16,7 @@ from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin.utils import quote
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
@@ -23,6 +24,7 @@ from django.urls import URLResolver, get_resolver, resolve
 from drf_spectacular.generators import SchemaGenerator
 
 from core.dates import india_today
+from tests.drives.photo_data import picture
 from tests.factories import add_entry, make_consumer
 
 # The fixed order of every row's expected statuses. A and B are two divisions: RTP (the rows' objects) and HSP.
@@ -95,7 +97,8 @@ def world(rtp, hsp, md, it_admin, officer, clerk, other_officer, other_clerk, pa
             "consumer_type": ContentType.objects.get_for_model(model("Consumer")).pk,
             # A drive's records in RTP (…_a) and in HSP (…_b): {drive_a}, {stop_a}, {notice_a}, {reconnection_a}, …
             **{f"{name}_{side}": obj.pk for side, code in (("a", "RTP"), ("b", "HSP"))
-               for name, obj in drives[code].items()}}
+               for name, obj in drives[code].items()},
+            "stop_photo_a": drives["RTP"]["stop"].photo.name.removeprefix("stops/")}
     for model_cls in admin.site._registry:
         obj = _admin_object(model_cls, rtp)
         assert obj is not None, f"the world has no {model_cls.__name__} in RTP for its admin pages: add one"
@@ -119,6 +122,8 @@ def _drive_world(division, consumer, *, officer, clerk) -> dict:
     drive.clerks.add(clerk)
     stop = model("Stop").objects.create(drive=drive, consumer=consumer, clerk=clerk, sequence=1, arrears="19900.00",
                                         rank=1)
+    # As drives.photos keeps one: a JPEG under a random name.
+    stop.photo.save(f"{uuid.uuid4().hex}.jpg", ContentFile(picture()))
     cut = model("Disconnection").objects.create(consumer=consumer, notice=notice, method="cable_removed",
                                                 disconnected_at=now, arrears_at_disconnection="19900.00", by=clerk,
                                                 source="web")
@@ -260,6 +265,8 @@ PAGES = [
     ("get", "/field/reconnections/", None, (302, 200, 200, 200, 200, 403, 200)),
     ("post", "/field/reconnections/{reconnection_a}/done/", "field_reconnected", (302, 302, 302, 404, 404, 403, 302)),
     ("get", "/field/outbox/", None, (302, 200, 200, 200, 200, 403, 200)),
+    # A stop's photo (tests/drives/test_stop_photo_view.py): whoever sees the stop, HQ too; out of reach is a 404.
+    ("get", "/media/stops/{stop_photo_a}", None, (302, 200, 200, 404, 404, 200, 200)),
     # The offline field app (tests/drives/test_field_pwa.py): the service worker, the manifest and the offline page
     # carry no one's data and are served to anyone, logged in or not; the offline receipt's shell is a field page.
     ("get", "/sw.js", None, (200, 200, 200, 200, 200, 200, 200)),

@@ -133,6 +133,10 @@ class StopOutput(serializers.Serializer):
                                          help_text="degrees east, with latitude")
     reconnected = serializers.BooleanField(help_text="the consumer was cut at this stop and has been reconnected "
                                                      "since")
+    photo = serializers.FileField(read_only=True, allow_null=True,
+                                  help_text="the photo logged with the outcome (a JPEG re-encoded from the upload), "
+                                            "for whoever may see the stop: its clerk, the division's officer, HQ and "
+                                            "IT; null when none was taken")
 
     def to_representation(self, stop):
         _field_money(stop)
@@ -239,7 +243,7 @@ STOP_EXAMPLE = {
     "paid_amount": "0.00", "drive": 1207, "drive_name": "Sarvodaya Nagar, 3 Dec", "drive_date": "2026-12-03",
     "notice_state": "valid", "lawful_from": None, "consumer_status": "connected", "category": "LMV-1",
     "reconnection_minimum": "62128.13", "reconnection_short_by": None, "paid_needs": "62128.13", "part_paid": False,
-    "latitude": "26.449923", "longitude": "80.331874", "reconnected": False,
+    "latitude": "26.449923", "longitude": "80.331874", "reconnected": False, "photo": None,
 }
 DRIVE_REQUEST = {"division": "RTP", "date": "2026-12-03", "name": "Sarvodaya Nagar, 3 Dec", "min_arrears": "50000.00",
                  "locality": "Sarvodaya Nagar", "clerks": ["clerk.rtp.sunil", "clerk.rtp.anita"], "max_stops": 40}

@@ -145,4 +145,4 @@ class StopOutcomeApi(APIView):
         except DjangoPermissionDenied as exc:
             raise PermissionDenied(str(exc)) from None
         stop = stops_of_drive_for_field(request.user, drive).get(pk=stop.pk)
-        return Response(StopOutput(stop).data, status=status.HTTP_200_OK)
+        return Response(StopOutput(stop, context={"request": request}).data, status=status.HTTP_200_OK)

@@ -14,6 +14,7 @@ from rest_framework.test import APIClient
 from arrears.models import Consumer, EntryKind, LedgerEntry
 from core.dates import india_today
 from drives.models import Disconnection, Stop
+from tests.drives.photo_data import picture
 from tests.factories import add_entry, make_consumer, make_user
 
 pytestmark = pytest.mark.django_db
@@ -321,11 +322,14 @@ def test_it_takes_a_photo_with_the_outcome(day, officer, clerk, settings, tmp_pa
     settings.MEDIA_ROOT = tmp_path
     drive = plan(client_for(officer), [clerk]).json()
     stop_id = stop_of(drive, "00010002")["id"]
-    jpeg = SimpleUploadedFile("door.jpg", b"\xff\xd8\xff\xe0" + b"\0" * 100, content_type="image/jpeg")
+    jpeg = SimpleUploadedFile("door.jpg", picture(), content_type="image/jpeg")
     response = client_for(clerk).post(f"/api/v1/drives/{drive['id']}/stops/{stop_id}/outcome/",
                                       {"outcome": "premises_locked", "photo": jpeg}, format="multipart")
     assert response.status_code == 200, response.content
-    assert Stop.objects.get(pk=stop_id).photo.name.endswith(".jpg")
+    photo = Stop.objects.get(pk=stop_id).photo
+    assert photo.name.endswith(".jpg") and "door" not in photo.name
+    # The answer links the photo, at the address that serves it to those who may see the stop.
+    assert response.json()["photo"] == f"http://testserver/media/{photo.name}"
 
 
 def test_it_refuses_a_file_that_is_no_picture(day, officer, clerk, settings, tmp_path):
@@ -360,6 +364,28 @@ def test_it_replays_a_retried_outcome_and_cuts_once(day, officer, clerk):
     again = api.post(url, body, format="json")
     assert again.status_code == 409 and again.json()["code"] == "stop_closed"
     assert Disconnection.objects.count() == 1
+
+
+def test_it_tells_a_retried_photo_from_another_photo_of_the_same_name(day, officer, clerk, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    drive = plan(client_for(officer), [clerk]).json()
+    stop_id = stop_of(drive, "00010002")["id"]
+    api = client_for(clerk)
+    url = f"/api/v1/drives/{drive['id']}/stops/{stop_id}/outcome/"
+
+    def send(data: bytes):
+        return api.post(url, {"outcome": "premises_locked", "photo": SimpleUploadedFile("IMG_0001.jpg", data)},
+                        format="multipart", headers={"Idempotency-Key": "phone-photo-1"})
+
+    first = send(picture(color=(200, 40, 40)))
+    retry = send(picture(color=(200, 40, 40)))
+    other = send(picture(color=(40, 200, 40)))
+    assert first.status_code == retry.status_code == 200, first.content
+    assert retry.headers["Idempotent-Replayed"] == "true" and retry.json() == first.json()
+    assert other.status_code == 409 and other.json()["code"] == "idempotency_conflict"
+    assert len(list(tmp_path.rglob("*.jpg"))) == 1
 
 
 def test_it_keeps_one_key_on_two_stops_apart(day, officer, clerk):

@@ -20,7 +20,7 @@ OLD_KEYS = {"id", "account_no", "name", "address", "phone", "locality", "clerk",
             "time_barred_amount", "notice_valid", "status", "outcome", "method", "outcome_at", "paid_amount"}
 NEW_KEYS = {"drive", "drive_name", "drive_date", "notice_state", "lawful_from", "consumer_status", "category",
             "reconnection_minimum", "reconnection_short_by", "paid_needs", "part_paid", "latitude", "longitude",
-            "reconnected"}
+            "reconnected", "photo"}
 
 
 @pytest.fixture
@@ -68,6 +68,7 @@ def test_each_stop_says_what_the_field_needs(day, officer, clerk):
         assert stop["consumer_status"] == "connected" and stop["category"] == "LMV-1"
         assert stop["reconnection_short_by"] is None and stop["part_paid"] is False
         assert stop["latitude"] is None and stop["longitude"] is None and stop["reconnected"] is False
+        assert stop["photo"] is None
     ripe, later, none, spent = (stops[a] for a in ("00030001", "00030002", "00030003", "00030004"))
     assert (ripe["notice_state"], ripe["lawful_from"], ripe["notice_valid"]) == ("valid", None, True)
     lawful = india_today() - timedelta(days=5) + timedelta(days=NOTICE_CLEAR_DAYS + 1)
