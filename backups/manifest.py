@@ -28,9 +28,14 @@ UNCOUNTED_TABLES = {"backups_backuprun"}
 
 def _decimal_places() -> dict[tuple[str, str], int]:
     """(table, column) → decimal places, from the models: SQLite's introspection has no scale to give."""
-    return {(model._meta.db_table, field.column): field.decimal_places
-            for model in apps.get_models(include_auto_created=True)
-            for field in model._meta.concrete_fields if isinstance(field, models.DecimalField)}
+    places = {}
+    for model in apps.get_models(include_auto_created=True):
+        for field in model._meta.concrete_fields:
+            # A generated column (the ledger's debit and credit) is of its output field's type.
+            typed = field.output_field if isinstance(field, models.GeneratedField) else field
+            if isinstance(typed, models.DecimalField):
+                places[(model._meta.db_table, field.column)] = typed.decimal_places
+    return places
 
 
 def _sum_text(value, places: int | None) -> str:

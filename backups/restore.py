@@ -68,7 +68,7 @@ def backup_restore_check(*, path: Path, keep: bool = False) -> RestoreCheck:
 def _sqlite_manifest(path: Path) -> dict:
     """The manifest of a SQLite copy, read where it lies (read-only: the check changes nothing)."""
     copy = SQLiteWrapper({**connection.settings_dict, "ENGINE": "django.db.backends.sqlite3",
-                          "NAME": f"file:{path.resolve()}?mode=ro", "OPTIONS": {}}, alias="backup_check")
+                          "NAME": f"file:{path.resolve()}?mode=ro", "OPTIONS": {}})
     try:
         return manifest_of(copy)
     finally:
