@@ -58,6 +58,8 @@ ROLE_MATRIX: dict[str, frozenset[str]] = {
     "see_others_payments": frozenset({OFFICER, MD, IT}),
     # Dashboards and the summary (reports/summary/, its exports). A clerk's home is the day's stops.
     "see_reports": frozenset({OFFICER, MD, IT}),
+    # The health page (/health/): database, broker, backups and the night's jobs. IT runs them; HQ may look.
+    "see_health": frozenset({MD, IT}),
     # The daily summary e-mail at 07:00 goes to HQ only.
     "receive_daily_summary": frozenset({MD}),
 }
@@ -143,6 +145,10 @@ def may_see_list_status(user) -> bool:
 
 def may_see_reports(user) -> bool:
     return user_may(user, "see_reports")
+
+
+def may_see_health(user) -> bool:
+    return user_may(user, "see_health")
 
 
 def may_receive_daily_summary(user) -> bool:

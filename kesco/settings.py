@@ -122,6 +122,8 @@ INSTALLED_APPS = [
     "drives",
     "payments",
     "reports",
+    # Generic: imports no app above core (it reads every table by introspection).
+    "backups",
 ]
 
 MIDDLEWARE = [
@@ -404,6 +406,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.daily_summary_email",
         "schedule": crontab(hour=7, minute=0),
     },
+    # The database and the media to BACKUP_DIR (04:00 India time: after the night's lists, checks and
+    # clean-up, before the morning's drives); then backups older than BACKUP_KEEP_DAYS deleted.
+    "backup-nightly": {
+        "task": "backups.backup_nightly",
+        "schedule": crontab(hour=4, minute=0),
+    },
 }
 
 # --- E-mail -------------------------------------------------------------------
@@ -491,3 +499,19 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# --- Backups ---------------------------------------------------------------------
+# Where `manage.py backup` and the nightly task write (kesco-<stamp>.dump, its .json manifest and
+# kesco-<stamp>-media.tar.gz). Production mounts a volume here, on another disk than the database's.
+# Not BASE_DIR / "backups": that is the app's package.
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR") or BASE_DIR / "backup-files")
+# Backups taken longer ago than this are deleted after each good one (the newest is always kept).
+BACKUP_KEEP_DAYS = env_int("BACKUP_KEEP_DAYS", 14)
+if BACKUP_KEEP_DAYS < 1:
+    raise ImproperlyConfigured(f"BACKUP_KEEP_DAYS must be 1 or more; got {BACKUP_KEEP_DAYS}")
+# /healthz calls the last good backup stale after this many hours (a nightly one, with a few hours' grace);
+# the nightly lists' and the daily e-mail's last success likewise after HEARTBEAT_STALE_HOURS.
+BACKUP_STALE_HOURS = env_int("BACKUP_STALE_HOURS", 30)
+HEARTBEAT_STALE_HOURS = env_int("HEARTBEAT_STALE_HOURS", 30)
+if BACKUP_STALE_HOURS < 1 or HEARTBEAT_STALE_HOURS < 1:
+    raise ImproperlyConfigured("BACKUP_STALE_HOURS and HEARTBEAT_STALE_HOURS must be 1 or more")

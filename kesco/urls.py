@@ -10,7 +10,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from accounts.views import language_switch
 from drives.field_pwa import service_worker
-from kesco.health import healthz
+from kesco.health import health_page, healthz
 
 MOVED_TO = {"payment": "payments", "importjob": "imports", "defaulterrun": "defaulters",
             "defaulterlist": "defaulters", "defaulterentry": "defaulters"}
@@ -37,6 +37,7 @@ admin.site.index_title = _("Administration")
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("health/", health_page, name="health"),
     # The field app's service worker (drives/field_pwa.py): at the root, so its scope is the whole site.
     path("sw.js", service_worker, name="service-worker"),
     # Browsers ask for /favicon.ico whatever the page links. A temporary redirect, as the static name is hashed;

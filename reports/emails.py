@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext
 
@@ -22,6 +22,7 @@ from accounts.models import User
 from accounts.permissions import may_receive_daily_summary
 from core.money import format_count, format_inr_short
 from reports.formats import COLUMNS, figure_text
+from reports.models import DailySummarySend
 from reports.ranges import yesterday
 from reports.selectors import FIGURES, Summary, summary
 
@@ -113,4 +114,5 @@ def daily_summary_send(*, day: date | None = None) -> int:
                 sent += connection.send_messages([message]) or 0
             except smtplib.SMTPRecipientsRefused:
                 logger.warning("daily summary: the mail server refused %s", message.to[0])
+    DailySummarySend.objects.create(day=day, sent_at=timezone.now(), recipients=len(messages), sent=sent)
     return sent

@@ -62,3 +62,23 @@ class EventDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.division_id} {self.day}"
+
+
+class DailySummarySend(models.Model):
+    """One sending of the daily summary e-mail that went through (reports.emails.daily_summary_send): the
+    worker's heartbeat on the health page, where a summary that stopped going out at 07:00 shows."""
+
+    day = models.DateField(_("summary of"))
+    sent_at = models.DateTimeField(_("sent at"))
+    recipients = models.PositiveIntegerField(_("recipients"))
+    sent = models.PositiveIntegerField(_("messages sent"))
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        verbose_name = _("daily summary sent")
+        verbose_name_plural = _("daily summaries sent")
+        # The health page asks for the last one that reached anybody.
+        indexes = [models.Index(fields=["-sent_at"], name="dailysummarysend_sent_at")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.sent}/{self.recipients}"

@@ -19,7 +19,7 @@ from drives.services import disconnection_record
 from payments.services import payment_record
 from reports.emails import daily_summary_send
 from reports.formats import figure_text
-from reports.models import Target
+from reports.models import DailySummarySend, Target
 from reports.ranges import yesterday
 from reports.selectors import FIGURES, summary
 from reports.tasks import daily_summary_email_task
@@ -193,6 +193,27 @@ def test_it_still_reaches_the_others_when_one_address_is_refused(people, yesterd
 
     assert daily_summary_send() == 1
     assert [message.to for message in mail.outbox] == [["md2@kesco.example"]]
+    assert DailySummarySend.objects.values_list("recipients", "sent").get() == (2, 1)
+
+
+def test_it_records_each_sending_for_the_health_page(people, yesterdays_work, day):
+    assert DailySummarySend.objects.count() == 0
+
+    daily_summary_send()
+
+    record = DailySummarySend.objects.get()
+    assert (record.day, record.recipients, record.sent) == (day, 2, 2)
+    assert timezone.now() - record.sent_at < timedelta(minutes=1)
+
+
+def test_it_records_nothing_when_nobody_is_sent_the_summary(people):
+    for name in ("md1", "md2"):
+        people[name].email = ""
+        people[name].save()
+
+    daily_summary_send()
+
+    assert not DailySummarySend.objects.exists()
 
 
 def test_it_is_scheduled_at_seven_in_the_morning_india_time(settings):
