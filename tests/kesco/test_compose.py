@@ -47,3 +47,8 @@ def test_the_image_has_pg_dump_and_the_volume_directories_its_user_owns(compose)
         assert "mkdir -p" in dockerfile and path in dockerfile, path
     assert "chown -R kesco /app /var/lib/kesco" in dockerfile
     assert "USER kesco" in dockerfile
+
+
+def test_the_worker_takes_the_nightly_backup_that_beat_schedules(settings):
+    tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert "backups.backup_nightly" in tasks  # run by the worker, which mounts the backup volume (above)
