@@ -209,8 +209,9 @@ INSERTS = {
         FROM bench_ev_stop WHERE notice_id IS NOT NULL""",
     "stops": """
         INSERT INTO drives_stop (id, sequence, locality, arrears, rank, time_barred_amount, status, outcome, method,
-                                 outcome_at, outcome_source, latitude, longitude, photo, notes, settled_at,
-                                 clerk_id, consumer_id, drive_id, outcome_by_id, paid_amount, payments_count)
+                                 outcome_at, outcome_source, latitude, longitude, photo, photo_sha256, notes,
+                                 settled_at, clerk_id, consumer_id, drive_id, outcome_by_id, paid_amount,
+                                 payments_count)
         SELECT stop_id, sequence, '', arrears, seq + 1, 0, 'done',
                CASE WHEN u < 40 THEN 'disconnected' WHEN u < 50 THEN 'paid'
                     WHEN u < 67 THEN (ARRAY['premises_locked', 'refused_access', 'not_found', 'disputed'])[1 + h %% 4]
@@ -218,7 +219,7 @@ INSERTS = {
                CASE WHEN u < 40
                     THEN (ARRAY['cable_removed', 'meter_removed', 'fuse_pulled', 'remote'])[1 + (h / 3) %% 4]
                     ELSE '' END,
-               visit_at, 'api', NULL, NULL, '', '', NULL, clerk_id, consumer_id, drive_id, clerk_id,
+               visit_at, 'api', NULL, NULL, '', '', '', NULL, clerk_id, consumer_id, drive_id, clerk_id,
                -- The money taken at the stop (drive payments below name it): paid on the spot before a cut (all
                -- the arrears: closes the stop as paid), or the reconnection money just after the cut.
                CASE WHEN payment_id IS NOT NULL AND NOT u BETWEEN 10 AND 24 THEN paid ELSE 0 END,
