@@ -26,7 +26,9 @@ demo: migrate
 	$(PY) manage.py build_defaulter_lists
 	$(PY) manage.py seed_demo_drives
 
+# The logins last, in a box, where they do not scroll away behind the builds' output.
 run: demo
+	@$(PY) manage.py demo_logins --url http://$(HOST):$(PORT)/
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
