@@ -36,8 +36,8 @@ def daily_summary_recipients() -> list[User]:
 
 
 def recipient_language(user: User) -> str:
-    # accounts.User keeps no language of its own: the site's (LANGUAGE_CODE) for everyone.
-    return settings.LANGUAGE_CODE
+    """The language the user chose in the page header (User.language); the site's (LANGUAGE_CODE) if none."""
+    return user.language or settings.LANGUAGE_CODE
 
 
 @dataclass

@@ -13,6 +13,7 @@ from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.utils import timezone
 
+from accounts.models import User
 from defaulters.services import defaulter_lists_build
 from drives.notices import notice_record
 from drives.services import disconnection_record
@@ -160,6 +161,18 @@ def test_it_speaks_hindi_when_the_site_does(people, yesterdays_work, day, settin
     assert "हंसपुरम HSP" in rows
     assert "रतनपुर (RTP)" in message.body
     assert '<html lang="hi">' in html_of(message)
+
+
+def test_each_md_reads_it_in_the_language_they_chose(people, yesterdays_work, day, settings):
+    settings.LANGUAGE_CODE = "en"
+    User.objects.filter(email="md2@kesco.example").update(language="hi")
+    daily_summary_send()
+
+    by_address = {message.to[0]: message for message in mail.outbox}
+    hindi, english = by_address["md2@kesco.example"], by_address["md1@kesco.example"]
+    assert "₹6.07 लाख" in hindi.subject and '<html lang="hi">' in html_of(hindi)
+    assert "रतनपुर (RTP)" in hindi.body
+    assert "Ratanpur (RTP)" in english.body and '<html lang="en">' in html_of(english)
 
 
 def test_it_summarises_the_day_asked(people, yesterdays_work, day):
