@@ -24,7 +24,10 @@ class ClerkChoiceField(forms.ModelMultipleChoiceField):
 
 class DrivePlanForm(DomainErrorForm):
     date = DateInputField(label=_("Date of the drive"), widget=DATE_WIDGET)
+    # Required to create the drive, not to preview it: the browser asks for it at once (``required``), and the
+    # Preview button skips the browser's check (formnovalidate); the view refuses a drive without one.
     name = forms.CharField(label=_("Name"), max_length=100, required=False,
+                           widget=forms.TextInput(attrs={"required": True}),
                            help_text=_("Needed to create the drive, e.g. \"Ratanpur, morning\"."))
     min_arrears = AmountField(label=_("Minimum arrears (₹)"), allow_zero=True)
     locality = forms.CharField(label=_("Locality"), max_length=100, required=False,
@@ -37,7 +40,8 @@ class DrivePlanForm(DomainErrorForm):
         # The division's active clerks; drive_plan checks them again (invalid_clerk).
         self.fields["clerks"].queryset = User.objects.filter(division=division, role=Role.CLERK,
                                                              is_active=True).order_by("first_name", "username")
-        self.fields["date"].initial = india_today()
+        # Drives are planned the day before: tomorrow, unless no day ahead is allowed (DRIVE_AHEAD_DAYS 0).
+        self.fields["date"].initial = india_today() + timedelta(days=min(1, settings.DRIVE_AHEAD_DAYS))
         # The service's bounds (drive_date_past, drive_date_far), shown by the phone's or browser's date picker.
         self.fields["date"].widget.attrs.update(
             min=india_today().isoformat(),

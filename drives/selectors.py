@@ -4,18 +4,19 @@ A drive belongs to a division; notices, stops, disputes, orders and cases reach 
 the consumer or the drive. Out of scope is unreachable (a 404), as everywhere.
 """
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import IsNull
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import Role, User
 from accounts.permissions import role_of
 from accounts.selectors import division_scope
-from arrears.models import Consumer, LedgerEntry
+from arrears.models import ConnectionStatus, Consumer, LedgerEntry
 from core.dates import india_today
 from core.models import MONEY
 from drives.models import (
@@ -126,18 +127,34 @@ def stops_with_field_facts(stops: QuerySet[Stop], *, on: date) -> QuerySet[Stop]
     ``notice_ripe`` (a notice served early enough, spent or not), the consumer's last known position
     (``known_latitude``, ``known_longitude``: from the latest outcome that recorded one, at any stop of theirs)
     and ``reconnected`` (the consumer was cut at this stop and reconnected since). Read by field_facts."""
-    later = (Notice.objects.filter(consumer=OuterRef("consumer"), served_on__gt=served_by(on))
-             .order_by("served_on", "id").values("served_on")[:1])
     placed = (Stop.objects.filter(consumer=OuterRef("consumer"), latitude__isnull=False, longitude__isnull=False)
               .order_by(F("outcome_at").desc(nulls_last=True), "-id"))
     return stops.annotate(
-        notice_later_served=Subquery(later),
-        notice_ripe=Exists(notices_ripe(on).filter(consumer=OuterRef("consumer"))),
+        **_notice_facts(on),
         known_latitude=Subquery(placed.values("latitude")[:1]),
         known_longitude=Subquery(placed.values("longitude")[:1]),
         reconnected=Exists(ReconnectionOrder.objects.filter(disconnection__stop=OuterRef("pk"),
                                                             status=ReconnectionStatus.DONE)),
     )
+
+
+def _notice_facts(on: date) -> dict:
+    """Annotations of a stop that notice_state reads besides ``notice_valid``: ``notice_later_served`` (the
+    first service date of the consumer's notices not yet ripe on ``on``) and ``notice_ripe``."""
+    later = (Notice.objects.filter(consumer=OuterRef("consumer"), served_on__gt=served_by(on))
+             .order_by("served_on", "id").values("served_on")[:1])
+    return {"notice_later_served": Subquery(later),
+            "notice_ripe": Exists(notices_ripe(on).filter(consumer=OuterRef("consumer")))}
+
+
+def stops_with_notice_dates(user: User, drive: Drive) -> QuerySet[Stop]:
+    """stops_of_drive with what the drive's notices page shows of each: notice_state's facts on the drive's
+    day, and ``notice_served``, the service date of the latest notice permitting a cut that day (index
+    notice_consumer_served; a drive has tens or a few hundred stops)."""
+    permitting = (notices_permitting(drive.date).filter(consumer=OuterRef("consumer"))
+                  .order_by("-served_on", "-id").values("served_on")[:1])
+    return (stops_of_drive(user, drive).select_related("consumer", "clerk")
+            .annotate(notice_served=Subquery(permitting), **_notice_facts(drive.date)))
 
 
 def stops_of_drive_for_field(user: User, drive: Drive) -> QuerySet[Stop]:
@@ -186,6 +203,42 @@ def reconnections_visible_to(user: User, *, status: str | None = None) -> QueryS
     elif status == "done":
         orders = orders.filter(status=ReconnectionStatus.DONE)
     return orders
+
+
+def reconnections_done_today(user: User) -> QuerySet[ReconnectionOrder]:
+    """Orders of the user's division done today (India time), latest first (index reconnection_done_at)."""
+    start = timezone.make_aware(datetime.combine(india_today(), time.min))
+    return reconnections_visible_to(user, status="done").filter(done_at__gte=start).order_by("-done_at", "-id")
+
+
+def _paid_since_cut() -> Coalesce:
+    """Annotation of a Disconnection: the credits written to its consumer's ledger after the cut, counted as
+    drives.reconnections.credits_since counts them (after the cut's charge where it has one, else by when they
+    were written). Index ledger_consumer_due_on, which starts with the consumer, finds the consumer's entries."""
+    credits = (LedgerEntry.objects
+               .filter(Q(pk__gt=OuterRef("charge_id"))
+                       | (IsNull(OuterRef("charge_id"), True) & Q(created_at__gt=OuterRef("disconnected_at"))),
+                       consumer=OuterRef("consumer_id"))
+               .order_by().values("consumer").annotate(total=Sum("credit")).values("total"))
+    return Coalesce(Subquery(credits), Value(Decimal("0.00")), output_field=DecimalField(**MONEY))
+
+
+def reconnections_awaiting_approval(user: User) -> QuerySet[Disconnection]:
+    """Cut consumers of the user's division who have paid something since their last cut and still have no
+    reconnection order (so less than the minimum, unless the minimum changed since): the cuts an officer may
+    approve below the minimum (drives.reconnections.reconnection_approve). Each with ``paid_since``; latest
+    cut first.
+
+    Found from the division's disconnected consumers (the partial index consumer_disconnected_division, drives
+    migration 0014: a few thousand of a division's lakhs), then each one's last cut (index
+    disconnection_consumer_at), its order (the order's unique disconnection) and its credits since."""
+    last_cut = (Disconnection.objects.filter(consumer=OuterRef("consumer_id"))
+                .order_by("-disconnected_at", "-id").values("pk")[:1])
+    cuts = division_scope(Disconnection.objects.select_related("consumer"), user, field="consumer__division")
+    return (cuts.filter(consumer__status=ConnectionStatus.DISCONNECTED, pk=Subquery(last_cut))
+            .filter(~Exists(ReconnectionOrder.objects.filter(disconnection=OuterRef("pk"))))
+            .annotate(paid_since=_paid_since_cut()).filter(paid_since__gt=0)
+            .order_by("-disconnected_at", "-id"))
 
 
 def disconnections_visible_to(user: User) -> QuerySet[Disconnection]:

@@ -4,7 +4,7 @@ their MEDIA_URL address (drives.photo_views)."""
 from django.conf import settings
 from django.urls import path
 
-from drives import handover_views, photo_views, views
+from drives import handover_views, photo_views, reconnection_views, views
 
 urlpatterns = [
     path("drives/", views.drive_list, name="drive-list"),
@@ -16,8 +16,9 @@ urlpatterns = [
     path("drives/<int:pk>/notices/", views.drive_notices, name="drive-notices"),
     path("drives/<int:pk>/letters/", views.drive_letters, name="drive-letters"),
     path("drives/<int:pk>/sheet/", views.drive_stop_sheet, name="drive-stop-sheet"),
-    path("reconnections/overdue/", views.reconnections_overdue, name="reconnections-overdue"),
-    path("reconnections/approve/", views.reconnection_approve_page, name="reconnection-approve"),
+    path("reconnections/", reconnection_views.reconnections_page, name="reconnections"),
+    path("reconnections/overdue/", reconnection_views.reconnections_overdue, name="reconnections-overdue"),
+    path("reconnections/approve/", reconnection_views.reconnection_approve_page, name="reconnection-approve"),
     path("disputes/", views.dispute_list, name="dispute-list"),
     path("disputes/<int:pk>/deposits/", views.dispute_deposit_page, name="dispute-deposits"),
     path("disputes/<int:pk>/resolve/", views.dispute_resolve_page, name="dispute-resolve"),

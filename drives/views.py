@@ -1,5 +1,5 @@
 """The division officer's drive pages: plan a drive from the latest list, follow the day, notices in bulk,
-notice letters and the stop sheet to print, overdue reconnections, disputes.
+notice letters and the stop sheet to print, disputes (the Reconnections page is drives.reconnection_views).
 
 Each view checks the role (accounts.permissions; a clerk is refused these pages), reaches the drive through a
 scoping selector (another division's drive is a 404), validates a form and calls one service. The clerk's
@@ -15,14 +15,12 @@ from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.utils import timezone
-from django.utils.formats import date_format
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.permissions import (
-    may_approve_reconnection,
     may_plan_drive,
     may_record_dispute,
     may_record_notice,
@@ -31,7 +29,7 @@ from accounts.permissions import (
 from accounts.selectors import divisions_visible_to
 from arrears.ledger import time_barred_amount
 from arrears.models import Consumer
-from core.dates import india_today
+from core.dates import day_text, india_today
 from core.errors import DomainError
 from core.models import Source
 from core.templatetags.money import inr
@@ -44,18 +42,17 @@ from drives.forms import (
     DrivePlanForm,
     LettersForm,
     NoticesBulkForm,
-    ReconnectionApproveForm,
 )
 from drives.models import NOTICE_CLEAR_DAYS, Outcome
 from drives.notices import notices_record_bulk
-from drives.reconnections import reconnection_approve
 from drives.selectors import (
     disputes_visible_to,
     drive_get,
     drive_progress,
     drives_visible_to,
-    reconnections_visible_to,
+    notice_state,
     stops_of_drive,
+    stops_with_notice_dates,
 )
 from drives.services import drive_close, drive_plan, drive_plan_preview, drive_start
 
@@ -106,6 +103,17 @@ def _preview_groups(stops: list[dict]) -> list[dict]:
     return groups
 
 
+def _unnoticed_message(request, drive) -> None:
+    """After planning: how many of the drive's stops no notice permits cutting on its day (they may be visited,
+    not cut, until one is served and its 15 clear days have run)."""
+    count = stops_of_drive(request.user, drive).filter(notice_valid=False).count()
+    if count:
+        messages.warning(request, ngettext(
+            "%(count)s stop has no valid notice for %(day)s: serve a notice before a cut (Notices).",
+            "%(count)s stops have no valid notice for %(day)s: serve notices before a cut (Notices).",
+            count) % {"count": count, "day": day_text(drive.date)})
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def drive_plan_page(request):
@@ -137,12 +145,14 @@ def drive_plan_page(request):
                 if creating:
                     messages.success(request, _("Drive “%(name)s” planned with %(count)s stops.") % {
                         "name": drive.name, "count": drive.stops.count()})
+                    _unnoticed_message(request, drive)
                     if drive.skipped_on_open_stop:
                         messages.info(request, _("Left out, already on an open stop of another drive: "
                                                  "%(count)s.") % {"count": drive.skipped_on_open_stop})
                     return redirect("drive-detail", pk=drive.pk)
     context = {"form": form, "division": division, "divisions": divisions, "previewed": preview is not None,
                "groups": _preview_groups(preview or []), "stop_count": len(preview or []),
+               "unnoticed": sum(1 for stop in preview or [] if not stop["notice_valid"]),
                "skipped": getattr(preview, "skipped_on_open_stop", 0)}
     return render(request, "drives/drive_plan.html", context, status=200 if form.is_valid() else 400)
 
@@ -159,7 +169,9 @@ def _progress_context(drive) -> dict:
 def drive_detail(request, pk: int):
     drive = _officer_drive(request, pk)
     stops = stops_of_drive(request.user, drive).select_related("consumer", "clerk")
-    return render(request, "drives/drive_detail.html", {**_progress_context(drive), "stops": stops})
+    return render(request, "drives/drive_detail.html", {
+        **_progress_context(drive), "stops": stops, "early": drive.date > india_today(),
+        "confirm_early": request.GET.get("start") == "early"})
 
 
 @require_GET
@@ -186,6 +198,13 @@ def _drive_transition(request, pk: int, service, done_message: str):
 @require_POST
 @login_required
 def drive_start_page(request, pk: int):
+    """Starts the drive; one dated after today only once the officer confirms (``early``): started, its clerks
+    see its stops today, a day before their notices may make a cut lawful."""
+    drive = _officer_drive(request, pk)
+    if drive.date > india_today() and not request.POST.get("early"):
+        messages.warning(request, _("This drive is planned for %(day)s. Start it today anyway?") % {
+            "day": day_text(drive.date)})
+        return redirect(reverse("drive-detail", kwargs={"pk": drive.pk}) + "?start=early#start")
     return _drive_transition(request, pk, drive_start, _("The drive has started."))
 
 
@@ -197,18 +216,36 @@ def drive_close_page(request, pk: int):
 
 # --- notices ---------------------------------------------------------------------------------------------------
 
-def _stops_without_notice(user, drive):
-    return stops_of_drive(user, drive).filter(notice_valid=False).select_related("consumer", "clerk")
+def _notice_groups(user, drive) -> dict[str, list]:
+    """The drive's stops by notice_state on the drive's day, each with ``served_on`` and ``lawful_from`` (the
+    first day a cut on that notice is lawful) where a notice is served: ``needed`` (none, or spent: tickable),
+    ``waiting`` (served, its 15 clear days not yet run) and ``valid``."""
+    groups = {"needed": [], "waiting": [], "valid": []}
+    for stop in stops_with_notice_dates(user, drive):
+        state, lawful_from = notice_state(stop)
+        stop.notice_state = state
+        if state == "later":
+            stop.served_on, stop.lawful_from = stop.notice_later_served, lawful_from
+            groups["waiting"].append(stop)
+        elif state == "valid":
+            stop.served_on = stop.notice_served
+            stop.lawful_from = stop.notice_served + timedelta(days=NOTICE_CLEAR_DAYS + 1)
+            groups["valid"].append(stop)
+        else:
+            groups["needed"].append(stop)
+    return groups
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
 def drive_notices(request, pk: int):
-    """The drive's stops that lack a notice making a cut lawful, and the form recording notices for them."""
+    """Every stop of the drive with its notice: those without one that makes a cut lawful on the drive's day
+    (the form records notices for them), those served and waiting out the 15 clear days (served on, may be cut
+    from), and those with a valid notice."""
     drive = _officer_drive(request, pk)
     require(may_record_notice(request.user))
-    stops = list(_stops_without_notice(request.user, drive))
-    account_nos = [s.consumer.account_no for s in stops]
+    groups = _notice_groups(request.user, drive)
+    account_nos = [s.consumer.account_no for s in groups["needed"]]
     form = NoticesBulkForm(request.POST or None, account_nos=account_nos)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -219,12 +256,14 @@ def drive_notices(request, pk: int):
         except DomainError as exc:
             form.add_domain_error(exc)
         else:
-            messages.success(request, ngettext("%(count)s notice recorded.", "%(count)s notices recorded.",
-                                               len(notices)) % {"count": len(notices)})
+            messages.success(request, ngettext(
+                "%(count)s notice recorded, served on %(served)s: the connection may be cut from %(lawful)s.",
+                "%(count)s notices recorded, served on %(served)s: the connections may be cut from %(lawful)s.",
+                len(notices)) % {"count": len(notices), "served": day_text(notices[0].served_on),
+                                 "lawful": day_text(notices[0].lawful_from)})
             return redirect("drive-notices", pk=drive.pk)
     status = 400 if request.method == "POST" else 200
-    return render(request, "drives/drive_notices.html", {"drive": drive, "stops": stops, "form": form},
-                  status=status)
+    return render(request, "drives/drive_notices.html", {"drive": drive, "form": form, **groups}, status=status)
 
 
 def _letter(consumer, *, served_on) -> dict:
@@ -265,42 +304,6 @@ def drive_stop_sheet(request, pk: int):
     stops = stops_of_drive(request.user, drive).select_related("consumer", "clerk")
     sheets = [{"clerk": clerk, "stops": list(rows)} for clerk, rows in groupby(stops, key=lambda s: s.clerk)]
     return render(request, "drives/stop_sheet.html", {"drive": drive, "sheets": sheets})
-
-
-# --- reconnections ---------------------------------------------------------------------------------------------
-
-def _reconnections_page(request, form, *, status: int = 200):
-    orders = reconnections_visible_to(request.user, status="overdue").select_related("consumer", "approved_by")
-    return render(request, "drives/reconnections_overdue.html", {"orders": orders, "form": form}, status=status)
-
-
-@require_GET
-@login_required
-def reconnections_overdue(request):
-    require(may_approve_reconnection(request.user))
-    return _reconnections_page(request, ReconnectionApproveForm())
-
-
-@require_POST
-@login_required
-def reconnection_approve_page(request):
-    """An officer orders a reconnection on less than the minimum, with a reason."""
-    require(may_approve_reconnection(request.user))
-    form = ReconnectionApproveForm(request.POST)
-    if form.is_valid():
-        try:
-            order = reconnection_approve(user=request.user, account_no=form.cleaned_data["account_no"],
-                                         reason=form.cleaned_data["reason"], source=Source.WEB)
-        except Consumer.DoesNotExist:
-            form.add_error("account_no", _("No consumer with this account number in your division."))
-        except DomainError as exc:
-            form.add_domain_error(exc)
-        else:
-            due = date_format(timezone.localtime(order.due_at), "DATETIME_FORMAT")
-            messages.success(request, _("Reconnection of %(account_no)s ordered, due by %(due)s.") % {
-                "account_no": order.consumer.account_no, "due": due})
-            return redirect("reconnections-overdue")
-    return _reconnections_page(request, form, status=400)
 
 
 # --- disputes --------------------------------------------------------------------------------------------------
