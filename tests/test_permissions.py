@@ -248,13 +248,17 @@ PAGES = [
     ("post", "/drives/{drive_a}/notices/", "notices_bulk", (302, 403, 400, 403, 404, 403, 400)),
     ("get", "/drives/{drive_a}/letters/", None, (302, 403, 200, 403, 404, 403, 200)),
     ("get", "/drives/{drive_a}/sheet/", None, (302, 403, 200, 403, 404, 403, 200)),
-    ("get", "/reconnections/overdue/", None, (302, 403, 200, 403, 200, 403, 200)),
+    # The officer's Reconnections page (tests/drives/test_reconnections_page.py); its old addresses lead to it.
+    ("get", "/reconnections/", None, (302, 403, 200, 403, 200, 403, 200)),
+    ("get", "/reconnections/overdue/", None, (302, 403, 302, 403, 302, 403, 302)),
+    ("get", "/reconnections/approve/", None, (302, 403, 302, 403, 302, 403, 302)),
     # Field records handed over to the officer (tests/drives/test_handovers.py); IT comes after the officer, who
     # has resolved it: invalid_status (400).
     ("get", "/handovers/", None, (302, 403, 200, 403, 200, 403, 200)),
     ("post", "/handovers/{handover_a}/resolve/", "handover_resolve", (302, 403, 302, 403, 404, 403, 400)),
     # The world's consumer is connected (not_disconnected), and unknown to HSP's officer: form errors.
     ("post", "/reconnections/approve/", "reconnection_approve", (302, 403, 400, 403, 400, 403, 400)),
+    ("post", "/reconnections/", "reconnection_approve", (302, 403, 400, 403, 400, 403, 400)),
     ("get", "/disputes/", None, (302, 403, 200, 403, 200, 403, 200)),
     ("post", "/disputes/", "dispute", (302, 403, 302, 403, 400, 403, 302)),
     # The world's payment counted as the dispute's deposit; IT comes after the officer: deposit_used (400).

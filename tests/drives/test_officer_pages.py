@@ -77,6 +77,49 @@ def test_it_previews_the_stops_then_creates_the_drive(client, officer, scene):
     assert "planned with 2 stops" in client.get(created["Location"]).content.decode()
 
 
+def test_the_plan_form_proposes_tomorrow_asks_for_a_name_and_groups_the_clerks_under_their_label(client, officer,
+                                                                                                  scene):
+    client.force_login(officer)
+
+    page = client.get("/drives/plan/").content.decode()
+
+    tomorrow = (india_today() + timedelta(1)).isoformat()
+    assert re.search(rf'<input type="date" name="date" value="{tomorrow}"', page)
+    assert re.search(r'<input type="text" name="name"[^>]* required', page)
+    assert re.search(r'name="preview" value="1" formnovalidate', page)  # a preview needs no name
+    legend = page.index("<legend>Clerks</legend>")
+    assert page.index("<fieldset", legend - 200) < legend < page.index('name="clerks"')
+
+
+def test_planning_says_how_many_stops_have_no_valid_notice(client, officer, scene):
+    served_long_ago(officer, scene["shyam"])
+    client.force_login(officer)
+
+    preview = client.post("/drives/plan/", {**plan_form(scene), "preview": "1"}).content.decode()
+    created = client.post("/drives/plan/", {**plan_form(scene), "create": "1"}, follow=True).content.decode()
+
+    day = india_today().strftime("%d-%m-%Y")
+    assert 'data-unnoticed="1"' in preview and f"1 of them has no valid notice for {day}" in preview
+    assert "planned with 2 stops" in created and f"1 stop has no valid notice for {day}" in created
+
+
+def test_a_drive_of_a_later_day_starts_today_only_once_confirmed(client, officer, scene):
+    drive = planned(officer, scene, days_ahead=1)
+    client.force_login(officer)
+
+    asked = client.post(f"/drives/{drive.pk}/start/", follow=True)
+    drive.refresh_from_db()
+    assert drive.status == DriveStatus.PLANNED
+    page = asked.content.decode()
+    tomorrow = (india_today() + timedelta(1)).strftime("%d-%m-%Y")
+    assert f"This drive is planned for {tomorrow}. Start it today anyway?" in page
+    assert 'name="early" value="1"' in page
+
+    client.post(f"/drives/{drive.pk}/start/", {"early": "1"})
+    drive.refresh_from_db()
+    assert drive.status == DriveStatus.IN_PROGRESS
+
+
 def test_it_narrows_the_preview_to_a_locality_and_answers_400_on_a_bad_form(client, officer, scene):
     client.force_login(officer)
 
@@ -105,7 +148,44 @@ def test_it_lists_stops_without_a_valid_notice_and_records_notices_in_bulk(clien
     assert notices[0].amount_demanded == scene["shyam"].arrears and notices[0].recorded_by == officer
     # Served today, the notices make the cut lawful 16 days on: the drive's day, 20 days on, is covered.
     page = client.get(response["Location"]).content.decode()
-    assert "2 notices recorded" in page and "Every stop of this drive has a valid notice" in page
+    today, lawful = india_today(), india_today() + timedelta(16)
+    assert f"2 notices recorded, served on {today:%d-%m-%Y}: the connections may be cut from {lawful:%d-%m-%Y}" in page
+    assert "Every stop of this drive has a notice served." in page
+    valid = page[page.index('id="valid"'):]
+    assert f'data-served-on="{today.isoformat()}"' in valid and f'data-lawful-from="{lawful.isoformat()}"' in valid
+
+
+def section(page: str, name: str) -> str:
+    start = page.index(f'<section class="card" id="{name}">')
+    return page[start:page.index("</section>", start)]
+
+
+def test_it_shows_notices_served_and_waiting_out_the_fifteen_days_apart_with_their_cut_from_day(client, officer,
+                                                                                               scene):
+    drive = planned(officer, scene, days_ahead=1)
+    client.force_login(officer)
+
+    response = client.post(f"/drives/{drive.pk}/notices/", {"account_nos": ["01000001"],
+                                                            "served_on": india_today().isoformat(), "mode": "hand"})
+
+    page = client.get(response["Location"]).content.decode()
+    served, lawful = india_today(), india_today() + timedelta(16)
+    waiting, needed = section(page, "waiting"), section(page, "needed")
+    assert "01000001" in waiting and "01000001" not in needed  # not offered for a second notice
+    assert f">{served:%d-%m-%Y}<" in waiting and f"{lawful:%d-%m-%Y}" in waiting
+    assert 'value="01000002"' in needed and 'data-select-all="account_nos"' in needed
+    assert "select_all.js" in page
+
+
+def test_it_offers_a_new_notice_when_the_last_one_was_paid(client, officer, scene):
+    drive = planned(officer, scene)
+    notice = served_long_ago(officer, scene["geeta"])
+    add_entry(scene["geeta"], "PAYMENT", str(notice.amount_demanded), india_today())  # the sum it demanded
+    client.force_login(officer)
+
+    needed = section(client.get(f"/drives/{drive.pk}/notices/").content.decode(), "needed")
+
+    assert 'value="01000002"' in needed and "paid its demand" in needed
 
 
 def test_it_refuses_a_bulk_notice_without_consumers_or_served_in_the_future(client, officer, scene):
@@ -194,10 +274,11 @@ def test_it_lists_overdue_reconnections_and_approves_one_below_the_minimum(clien
     assert refused.status_code == 400
     order = ReconnectionOrder.objects.get()
     assert response.status_code == 302 and order.approved_by == officer
-    assert "No reconnection is overdue." in client.get("/reconnections/overdue/").content.decode()
+    assert "No reconnection is overdue." in client.get("/reconnections/overdue/", follow=True).content.decode()
     ReconnectionOrder.objects.filter(pk=order.pk).update(due_at=timezone.now() - timedelta(hours=2))
-    page = client.get("/reconnections/overdue/").content.decode()
-    assert '<a href="/consumers/01000001/">' in page and "Widow&#x27;s pension delayed" in page
+    page = client.get("/reconnections/").content.decode()
+    overdue = section(page, "overdue")
+    assert '<a href="/consumers/01000001/">' in overdue and "Widow&#x27;s pension delayed" in overdue
 
 
 def test_it_records_a_dispute_with_its_deposit_and_resolves_it(client, officer, scene):
@@ -241,7 +322,8 @@ def test_it_marks_on_the_defaulter_list_who_has_paid_or_been_cut_since(client, o
 
 
 OFFICER_PAGES = ["/drives/", "/drives/plan/", "/drives/{pk}/", "/drives/{pk}/progress.json", "/drives/{pk}/notices/",
-                 "/drives/{pk}/letters/", "/drives/{pk}/sheet/", "/reconnections/overdue/", "/disputes/"]
+                 "/drives/{pk}/letters/", "/drives/{pk}/sheet/", "/reconnections/", "/reconnections/overdue/",
+                 "/disputes/"]
 
 
 def test_it_refuses_a_clerk_every_officer_page(client, officer, clerk, scene):
@@ -252,6 +334,7 @@ def test_it_refuses_a_clerk_every_officer_page(client, officer, clerk, scene):
         assert client.get(url.format(pk=drive.pk)).status_code == 403, url
     assert client.post(f"/drives/{drive.pk}/close/").status_code == 403
     assert client.post("/drives/plan/", {**plan_form(scene), "create": "1"}).status_code == 403
+    assert client.get("/reconnections/approve/").status_code == 403
     assert not Drive.objects.exclude(pk=drive.pk).exists()
 
 
