@@ -84,7 +84,7 @@ def pages_of(username) -> list[str]:
         latest = defaulter_list_latest(user, user.division)
         return ["/", search, f"/consumers/{consumer.account_no}/", "/defaulters/", f"/defaulters/{latest.pk}/print/",
                 "/drives/", "/drives/plan/", f"/drives/{drive.pk}/", f"/drives/{drive.pk}/notices/",
-                "/reconnections/overdue/", "/disputes/", "/reports/summary/", "/reports/divisions/RTP/",
+                "/reconnections/", "/disputes/", "/reports/summary/", "/reports/divisions/RTP/",
                 "/imports/", "/imports/upload/"]
     return ["/", "/reports/summary/", "/reports/defaulters/", "/reports/divisions/RTP/", search,
             f"/consumers/{consumer.account_no}/", "/imports/"]
