@@ -137,6 +137,7 @@ def _measure(size: str, requests: int) -> dict:
     from accounts.models import Division, User
     from arrears.models import Consumer
     from core.dates import india_today
+    from drives.models import Drive
     from drives.selectors import served_by
     from reports.selectors import division_dashboard
 
@@ -171,8 +172,19 @@ def _measure(size: str, requests: int) -> dict:
                 * (requests + WARM_UP),
                 "home": ["/"] * (requests + WARM_UP),
             }
+            if role == "officer":
+                # The officer's working pages: reconnections (its sections' pages in turn), a drive's notices
+                # (another of the division's drives each request: past, today's and those being planned).
+                drives = list(Drive.objects.filter(division=division).order_by("-date").values_list("pk", flat=True)
+                              [:400])
+                paths["reconnections"] = [f"/reconnections/?awaiting={1 + n % 3}" for n in range(requests + WARM_UP)]
+                paths["notices"] = [f"/drives/{rng.choice(drives)}/notices/" for _n in range(requests + WARM_UP)]
             timings = {}
             for key, listed in paths.items():
+                if key in OFFICER_PAGES:  # each answered, not a redirect or an error page timed as a page
+                    answered = client.get(listed[0])
+                    if answered.status_code != 200:
+                        result["checks"].append(f"{role} {listed[0]}: {answered.status_code}")
                 timed_get(client, listed[:WARM_UP])
                 timings[key] = timed_get(client, listed[WARM_UP:])
             # What the searches found: the one consumer asked for (checked on a few of them).
@@ -229,7 +241,13 @@ LABELS = {
                "plain SELECT of the consumer and its 25 latest ledger rows"),
     "defaulters": ("the defaulters page", "plain SELECT of the first 50 entries of the latest list(s)"),
     "home": ("the home page GET /", "its two counts as they were (joined to the consumers for the division)"),
+    "reconnections": ("the Reconnections page GET /reconnections/ (cut and paid below the minimum, overdue,"
+                      " open, done today; pages 1–3 of the first section)", ""),
+    "notices": ("a drive's notices page GET /drives/{id}/notices/ (served-on and cut-from of each stop;"
+                " another of the division's latest 400 drives each request)", ""),
 }
+# Pages only an officer works (the MD reads the summary instead).
+OFFICER_PAGES = ("reconnections", "notices")
 BASELINE_OF = {"api name": "name", "api account": "account"}
 
 
@@ -255,7 +273,7 @@ def run(ctx: Context) -> list[Figure]:
         Figure(name="load average of the machine (1, 5, 15 minutes) before the measurements", measured=load,
                baseline=f"VACUUM (ANALYZE) arrears_consumer first: {vacuumed:.1f} s"),
         Figure(name="searches checked: each account, phone and meter number asked for finds its consumer alone"
-                    " (5 of each, as each role)",
+                    " (5 of each, as each role); the officer's reconnections and notices pages answer 200",
                measured="all found" if not m["checks"] else "; ".join(m["checks"][:5]), target="all found",
                ok=not m["checks"]),
     ]
@@ -271,6 +289,8 @@ def run(ctx: Context) -> list[Figure]:
     for role in ("officer", "md"):
         found = m["roles"][role]
         for key, (label, baseline_label) in LABELS.items():
+            if key not in found["timings"]:
+                continue
             samples = found["timings"][key]
             if key == "defaulters" and role == "md":
                 label = "the all-divisions defaulters page GET /reports/defaulters/"
