@@ -4,6 +4,7 @@ Every figure comes from reports.selectors, the same functions as the API and the
 """
 
 from datetime import date, timedelta
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -75,6 +76,11 @@ class RangeForm(forms.Form):
         return data
 
 
+def _range_query(date_from: date, date_to: date) -> str:
+    """The range as a query string, for every link that must keep it: a drill-down, the way back, the exports."""
+    return urlencode({"from": date_from.isoformat(), "to": date_to.isoformat()})
+
+
 def _range(request) -> tuple[RangeForm, date, date]:
     """The range the page asks for; yesterday when the form is empty or wrong (the form shows why)."""
     form = RangeForm(request.GET or None)
@@ -121,7 +127,8 @@ def summary_page(request):
     context = {
         "home_title": HOME_TITLES.get(role_of(request.user), _("Division summary")),
         "form": form, "summary": result, "columns": COLUMNS, "money_keys": MONEY_KEYS,
-        "query": request.GET.urlencode(), "trend": _trend(request.user, date_to, date_from), "by_division": by_division,
+        "range_query": _range_query(date_from, date_to),
+        "trend": _trend(request.user, date_to, date_from), "by_division": by_division,
     }
     if may_see_list_status(request.user):
         # Are last night's lists there? The defaulters and arrears above come from them.
@@ -173,7 +180,7 @@ def summary_export(request, fmt: str):
     raise Http404("unknown format")
 
 
-def _division_page(request, division, *, title, home: bool = False, date_from=None, date_to=None):
+def _division_page(request, division, *, title, home: bool = False, form=None, date_from=None, date_to=None):
     on = india_today() if home else (date_to or india_today())
     dashboard = division_dashboard(request.user, division, on=on)
     context = {
@@ -197,9 +204,9 @@ def _division_page(request, division, *, title, home: bool = False, date_from=No
                        disputes_awaiting=disputes[:HOME_LIST_SIZE], disputes_awaiting_count=disputes.count())
     if not home:
         result = summary(request.user, date_from=date_from, date_to=date_to, division=division)
-        context.update(summary=result, row=result.rows[0], columns=COLUMNS, money_keys=MONEY_KEYS,
+        context.update(summary=result, row=result.rows[0], columns=COLUMNS, money_keys=MONEY_KEYS, form=form,
                        trend=_trend(request.user, date_to, date_from, division=division),
-                       query=request.GET.urlencode())
+                       range_query=_range_query(date_from, date_to))
     if may_see_list_status(request.user):
         context["defaulter_status"] = [s for s in defaulter_status_for(request.user) if s.division == division]
         context["defaulter_warnings"] = sum(not s.ok for s in context["defaulter_status"])
@@ -214,7 +221,8 @@ def division_page(request, code: str):
     if division is None:
         raise Http404("no such division in your scope")
     form, date_from, date_to = _range(request)
-    return _division_page(request, division, title=division.local_name, date_from=date_from, date_to=date_to)
+    return _division_page(request, division, title=division.local_name, form=form, date_from=date_from,
+                          date_to=date_to)
 
 
 class DefaultersFilter(forms.Form):
