@@ -407,6 +407,29 @@ def test_it_exports_a_pdf_with_the_hindi_division_names_and_the_totals(day):
     assert figure_text("collections", result.totals.collections) in text
 
 
+def test_the_pdf_says_when_it_was_made_and_draws_the_pages_charts(day):
+    from pypdf import PdfReader
+
+    client = Client()
+    client.force_login(day["md"])
+    today = india_today()
+    made = timezone.localtime()
+    response = client.get("/reports/summary.pdf", {"from": str(today - timedelta(days=2)), "to": str(today)})
+
+    pages = PdfReader(io.BytesIO(response.content)).pages
+    text = " ".join(" ".join(page.extract_text() for page in pages).split())
+    who = day["md"].get_full_name() or day["md"].username
+    assert f"Generated at {made:%d-%m-%Y} " in text and f"(India time) by {who}" in text
+    # Both of the page's charts, with their legends and the divisions under the bars.
+    assert "Disconnections and collections per day" in text and "Collections and target by division" in text
+    assert "Target" in text and "Hanspuram" in text
+    # Drawn, not only named: filled bars in the charts' blue (collections) and orange (target), at least a
+    # collections bar and a target bar for each of the three divisions.
+    drawing = "".join(page.get_contents().get_data().decode("latin-1") for page in pages)
+    assert "0.0431 0.3608 0.6706 rg" in drawing and "0.698 0.4157 0 rg" in drawing
+    assert drawing.count(" re f") >= 2 * len(CUTS)
+
+
 def test_it_answers_a_bad_range_on_the_page_with_the_field_and_on_an_export_with_a_400(day):
     client = Client()
     client.force_login(day["md"])
