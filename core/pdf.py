@@ -10,6 +10,7 @@ and ₹, Noto Sans Devanagari as the fallback fpdf2 switches to glyph by glyph.
 import logging
 import re
 import unicodedata
+from collections.abc import Sequence
 from decimal import Decimal
 from functools import cache
 from itertools import pairwise
@@ -125,7 +126,7 @@ def _shape_if_needed(pdf: FPDF, text: str) -> None:
     pdf.set_text_shaping(bool(_SHAPED_SCRIPT.search(text)))
 
 
-def _before_text(pdf: FPDF, text: str) -> None:
+def before_text(pdf: FPDF, text: str) -> None:
     """Ready to draw this text: shaped if it needs to be, and with its font said again on the page.
 
     fpdf2 2.8.9 names the font inside a text object when a text starts with a fallback glyph
@@ -157,9 +158,9 @@ class _TablePDF(FPDF):
         self.set_font(LATIN, "", 7)
         self.set_text_color(90)
         width = self.epw / 2
-        _before_text(self, self.footer_text)
+        before_text(self, self.footer_text)
         self.cell(width, 4, self.footer_text, align="L")
-        _before_text(self, "")
+        before_text(self, "")
         self.cell(width, 4, f"Page {self.page_no()} of {{nb}}", align="R")
         self.set_text_color(0)
 
@@ -264,7 +265,7 @@ class _Table:
     def _lines(self, text: str, width: float, style: str) -> list[str]:
         if self.widths(text, style) * self.size + 2 * PADDING <= width:
             return [text]
-        _before_text(self.pdf, text)
+        before_text(self.pdf, text)
         lines = self.pdf.multi_cell(width, self.line, text, dry_run=True, output="LINES")
         if len(lines) > MAX_LINES:
             lines = lines[:MAX_LINES - 1] + [lines[MAX_LINES - 1].rstrip() + "…"]
@@ -286,7 +287,7 @@ class _Table:
             pdf.rect(x, y, width, height, style="DF" if fill is not None else "D")
             for index, text in enumerate(cell):
                 pdf.set_xy(x, y + index * self.line)
-                _before_text(pdf, text)
+                before_text(pdf, text)
                 pdf.cell(width, self.line, text, align=align)
             x += width
         pdf.set_xy(pdf.l_margin, y + height)
@@ -296,8 +297,10 @@ class _Table:
 
 
 def pdf_table(*, title: str, subtitle: str = "", headers: list[str], rows: list[list], totals: list | None = None,
-              numeric: set[int] = frozenset(), footer: str = "") -> bytes:
-    """A landscape A4 table as PDF bytes: the heading row on every page, numbers to the right, totals in bold.
+              numeric: set[int] = frozenset(), footer: str = "", charts: Sequence[dict] = ()) -> bytes:
+    """A landscape A4 table as PDF bytes: the heading row on every page, numbers to the right, totals in bold;
+    then ``charts`` (core.pdf_charts specs, the pages' own), two side by side. ``footer`` is on every page (when
+    the file was made, say).
 
     Cells may be text (already formatted, e.g. "₹6,65,000.00"), int, Decimal (two places,
     Indian grouping, no ₹) or None (a dash). Text is printed as text, whatever it starts with.
@@ -316,12 +319,12 @@ def pdf_table(*, title: str, subtitle: str = "", headers: list[str], rows: list[
     pdf.set_creator("KESCO Arrears")
     pdf.add_page()
     pdf.set_font(LATIN, "B", 13)
-    _before_text(pdf, title)
+    before_text(pdf, title)
     pdf.multi_cell(0, 7, title, align="L", new_x="LMARGIN", new_y="NEXT")
     if subtitle:
         pdf.set_font(LATIN, "", 9)
         pdf.set_text_color(70)
-        _before_text(pdf, subtitle)
+        before_text(pdf, subtitle)
         pdf.multi_cell(0, 5, subtitle, align="L", new_x="LMARGIN", new_y="NEXT")
         pdf.set_text_color(0)
     pdf.ln(2)
@@ -335,7 +338,27 @@ def pdf_table(*, title: str, subtitle: str = "", headers: list[str], rows: list[
         table.row(row, fill=STRIPE_FILL if index % 2 else None)
     if total_row is not None:
         table.row(total_row, style="B", fill=HEADING_FILL)
+    if charts:
+        _charts(pdf, charts)
     return bytes(pdf.output())
+
+
+CHART_HEIGHT = 80  # mm: two charts side by side, under the table or on a page of their own
+CHART_GAP = 8  # mm
+
+
+def _charts(pdf: FPDF, charts: Sequence[dict]) -> None:
+    from core.pdf_charts import pdf_chart  # it draws with this module's fonts and text helpers
+
+    width = (pdf.epw - CHART_GAP) / 2
+    for first in range(0, len(charts), 2):
+        y = pdf.get_y() + 6
+        if y + CHART_HEIGHT > pdf.page_break_trigger:
+            pdf.add_page()
+            y = pdf.get_y()
+        for column, chart in enumerate(charts[first:first + 2]):
+            pdf_chart(pdf, chart, x=pdf.l_margin + column * (width + CHART_GAP), y=y, w=width, h=CHART_HEIGHT)
+        pdf.set_xy(pdf.l_margin, y + CHART_HEIGHT)
 
 
 def _fit(row: list[str], columns: int) -> list[str]:

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.selectors import divisions_visible_to
 from core.exports import csv_response, xlsx_response
+from defaulters.exports import export_header, export_rows, export_widths
 from defaulters.models import AgeBucket, DefaulterList
 from defaulters.selectors import (
     defaulter_entries,
@@ -101,17 +102,6 @@ def defaulter_list_print(request, pk: int):
     return render(request, "defaulters/print.html", {"defaulters": defaulters, "form": form, "entries": entries})
 
 
-EXPORT_HEADER = ["rank", "account_no", "name", "address", "arrears", "oldest_due_date", "days_overdue",
-                 "age_bucket", "band", "is_protected"]
-EXPORT_WIDTHS = [6, 14, 28, 40, 14, 14, 8, 12, 24, 8]
-
-
-def _export_rows(entries, *, protected: str):
-    for e in entries.iterator(chunk_size=2000):
-        yield [e.rank, e.account_no, e.name, e.address, e.arrears, e.oldest_due_date, e.days_overdue,
-               str(e.get_age_bucket_display()), str(e.get_band_display()), protected if e.is_protected else ""]
-
-
 def _export_name(defaulters: DefaulterList, extension: str) -> str:
     return f"defaulters-{defaulters.division.code}-{defaulters.as_of.isoformat()}.{extension}"
 
@@ -121,8 +111,7 @@ def _export_name(defaulters: DefaulterList, extension: str) -> str:
 def defaulter_list_csv(request, pk: int):
     defaulters = defaulter_list_get(request.user, pk)
     _form, entries = _filtered(request, defaulters)
-    rows = ([*row[:9], "1" if row[9] else "0"] for row in _export_rows(entries, protected="1"))
-    return csv_response(filename=_export_name(defaulters, "csv"), header=EXPORT_HEADER, rows=rows)
+    return csv_response(filename=_export_name(defaulters, "csv"), header=export_header(), rows=export_rows(entries))
 
 
 @require_GET
@@ -132,4 +121,4 @@ def defaulter_list_xlsx(request, pk: int):
     _form, entries = _filtered(request, defaulters)
     return xlsx_response(filename=_export_name(defaulters, "xlsx"),
                          sheet_title=f"{defaulters.division.code} {defaulters.as_of.isoformat()}",
-                         header=EXPORT_HEADER, rows=_export_rows(entries, protected="yes"), widths=EXPORT_WIDTHS)
+                         header=export_header(), rows=export_rows(entries), widths=export_widths())

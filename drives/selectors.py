@@ -304,7 +304,8 @@ def drive_progress(drive: Drive) -> dict:
         "clerks": clerks,
         "stops": sum(c["done"] + c["left"] for c in clerks),
         "left": sum(c["left"] for c in clerks),
-        "settled": stops.filter(status=StopStatus.SETTLED).count(),
+        # Closed by a payment: paid at the door (outcome paid), or settled by one taken elsewhere (status settled).
+        "settled": stops.filter(Q(status=StopStatus.SETTLED) | Q(outcome=Outcome.PAID)).count(),
         "outcomes": by_outcome,
         "disconnections": Disconnection.objects.filter(stop__drive=drive).count(),
         "payments": money["count"] or 0,

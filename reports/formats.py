@@ -1,5 +1,7 @@
 """A summary figure as text, the same on the page, in the PDF and in the e-mail."""
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from django.utils.translation import gettext_lazy as _
 
 from core.money import format_inr, group_indian
@@ -23,11 +25,16 @@ COLUMNS = [
 assert [key for key, _heading in COLUMNS] == list(FIGURES)
 
 
-def figure_text(key: str, value) -> str:
-    """₹6,65,000.00 for money, 79.6% for the achievement, 1,02,345 for counts, "—" for none."""
+def figure_text(key: str, value, *, paise: bool = True) -> str:
+    """₹6,65,000.00 for money, 79.6% for the achievement, 1,02,345 for counts, "—" for none.
+
+    ``paise=False`` rounds money to the rupee (₹6,65,000): the summary table on a page, whose dozen-odd columns
+    must fit a laptop's width; the exports, the PDF and the e-mail keep the paise."""
     if value is None:
         return "—"
     if key in MONEY_KEYS:
+        if not paise:
+            return format_inr(Decimal(value).quantize(Decimal("1"), rounding=ROUND_HALF_UP)).removesuffix(".00")
         return format_inr(value)
     if key == "achievement_pct":
         return f"{value}%"

@@ -259,15 +259,18 @@ def list_breakdown(defaulters: DefaulterList, by: str) -> list[dict]:
 
 
 def list_since(defaulters: DefaulterList) -> dict:
-    """Who on the list has paid (their arrears are lower now) or been cut since it was built: counts, and the
-    arrears they cleared."""
+    """Who on the list has paid or been cut since it was built: ``paid``, the consumers whose arrears are lower
+    now, and ``paid_amount``, by how much together; ``cleared``, those of them whose arrears are now at most the
+    list's threshold (no longer defaulters: the list page's "paid since"); ``cut``, those disconnected since."""
+    lower = Q(consumer__arrears__lt=F("arrears"))
     since = DefaulterEntry.objects.filter(list=defaulters).aggregate(
-        paid=Count("id", filter=Q(consumer__arrears__lt=F("arrears"))),
-        cleared=Sum(F("arrears") - F("consumer__arrears"), filter=Q(consumer__arrears__lt=F("arrears"))),
+        paid=Count("id", filter=lower),
+        paid_amount=Sum(F("arrears") - F("consumer__arrears"), filter=lower),
+        cleared=Count("id", filter=lower & Q(consumer__arrears__lte=defaulters.threshold)),
         cut=Count("id", filter=Exists(Disconnection.objects.filter(consumer=OuterRef("consumer"),
                                                                     disconnected_at__gte=defaulters.built_at))),
     )
-    return since | {"cleared": since["cleared"] or ZERO}
+    return since | {"paid_amount": since["paid_amount"] or ZERO}
 
 
 def notices_ripening(user: User, division: Division, *, on: date, days: int = 7) -> QuerySet[Notice]:

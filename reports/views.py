@@ -4,6 +4,7 @@ Every figure comes from reports.selectors, the same functions as the API and the
 """
 
 from datetime import date, timedelta
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -11,6 +12,7 @@ from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -75,6 +77,11 @@ class RangeForm(forms.Form):
         return data
 
 
+def _range_query(date_from: date, date_to: date) -> str:
+    """The range as a query string, for every link that must keep it: a drill-down, the way back, the exports."""
+    return urlencode({"from": date_from.isoformat(), "to": date_to.isoformat()})
+
+
 def _range(request) -> tuple[RangeForm, date, date]:
     """The range the page asks for; yesterday when the form is empty or wrong (the form shows why)."""
     form = RangeForm(request.GET or None)
@@ -104,12 +111,9 @@ def _trend(user, date_to: date, date_from: date, *, division=None) -> dict:
     }
 
 
-@login_required
-def summary_page(request):
-    require(may_see_reports(request.user))
-    form, date_from, date_to = _range(request)
-    result = summary(request.user, date_from=date_from, date_to=date_to)
-    by_division = {
+def _by_division(result) -> dict:
+    """The chart of each division's collections against its target over the range."""
+    return {
         "id": "division-chart", "type": "bar", "title": str(_("Collections and target by division")),
         "caption": str(_("Collections and target by division")),
         "labels": [row.local_name for row in result.rows],
@@ -118,10 +122,18 @@ def summary_page(request):
             {"label": str(_("Target")), "data": [float(row.target or 0) for row in result.rows], "money": True},
         ],
     }
+
+
+@login_required
+def summary_page(request):
+    require(may_see_reports(request.user))
+    form, date_from, date_to = _range(request)
+    result = summary(request.user, date_from=date_from, date_to=date_to)
     context = {
         "home_title": HOME_TITLES.get(role_of(request.user), _("Division summary")),
         "form": form, "summary": result, "columns": COLUMNS, "money_keys": MONEY_KEYS,
-        "query": request.GET.urlencode(), "trend": _trend(request.user, date_to, date_from), "by_division": by_division,
+        "range_query": _range_query(date_from, date_to),
+        "trend": _trend(request.user, date_to, date_from), "by_division": _by_division(result),
     }
     if may_see_list_status(request.user):
         # Are last night's lists there? The defaulters and arrears above come from them.
@@ -130,10 +142,11 @@ def summary_page(request):
     return render(request, "reports/summary.html", context)
 
 
-def _export_rows(result):
-    for row in result.rows:
-        yield [row.code, row.local_name, *[_export_value(key, getattr(row, key)) for key in FIGURES]]
-    yield ["", str(_("KESCO total")), *[_export_value(key, getattr(result.totals, key)) for key in FIGURES]]
+def _export_rows(result) -> list[list]:
+    # A list, not a generator: its words are translated now, in the request's language, not while a CSV streams.
+    rows = [[row.code, row.local_name, *[_export_value(key, getattr(row, key)) for key in FIGURES]]
+            for row in result.rows]
+    return rows + [["", str(_("KESCO total")), *[_export_value(key, getattr(result.totals, key)) for key in FIGURES]]]
 
 
 def _export_value(key: str, value):
@@ -164,16 +177,21 @@ def summary_export(request, fmt: str):
         totals = ["", str(_("KESCO total")), *[figure_text(key, getattr(result.totals, key)) for key in FIGURES]]
         title = str(_("KESCO arrears: summary %(start)s to %(end)s")) % {
             "start": date_format(date_from), "end": date_format(date_to)}
+        generated = str(_("Generated at %(when)s (India time) by %(user)s")) % {
+            "when": date_format(timezone.localtime(), "DATETIME_FORMAT"),
+            "user": request.user.get_full_name() or request.user.username}
         content = pdf_table(title=title, headers=header, rows=rows, totals=totals,
                             numeric=set(range(2, len(header))),
                             subtitle=str(_("Collections %(amount)s · disconnections %(cuts)s")) % {
                                 "amount": format_inr_short(result.totals.collections),
-                                "cuts": result.totals.disconnections})
+                                "cuts": result.totals.disconnections} + " · " + generated,
+                            footer=generated,
+                            charts=[_trend(request.user, date_to, date_from), _by_division(result)])
         return pdf_response(content, f"{name}.pdf")
     raise Http404("unknown format")
 
 
-def _division_page(request, division, *, title, home: bool = False, date_from=None, date_to=None):
+def _division_page(request, division, *, title, home: bool = False, form=None, date_from=None, date_to=None):
     on = india_today() if home else (date_to or india_today())
     dashboard = division_dashboard(request.user, division, on=on)
     context = {
@@ -197,9 +215,9 @@ def _division_page(request, division, *, title, home: bool = False, date_from=No
                        disputes_awaiting=disputes[:HOME_LIST_SIZE], disputes_awaiting_count=disputes.count())
     if not home:
         result = summary(request.user, date_from=date_from, date_to=date_to, division=division)
-        context.update(summary=result, row=result.rows[0], columns=COLUMNS, money_keys=MONEY_KEYS,
+        context.update(summary=result, row=result.rows[0], columns=COLUMNS, money_keys=MONEY_KEYS, form=form,
                        trend=_trend(request.user, date_to, date_from, division=division),
-                       query=request.GET.urlencode())
+                       range_query=_range_query(date_from, date_to))
     if may_see_list_status(request.user):
         context["defaulter_status"] = [s for s in defaulter_status_for(request.user) if s.division == division]
         context["defaulter_warnings"] = sum(not s.ok for s in context["defaulter_status"])
@@ -214,7 +232,8 @@ def division_page(request, code: str):
     if division is None:
         raise Http404("no such division in your scope")
     form, date_from, date_to = _range(request)
-    return _division_page(request, division, title=division.local_name, date_from=date_from, date_to=date_to)
+    return _division_page(request, division, title=division.local_name, form=form, date_from=date_from,
+                          date_to=date_to)
 
 
 class DefaultersFilter(forms.Form):

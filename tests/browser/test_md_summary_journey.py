@@ -118,7 +118,8 @@ def test_it_shows_the_md_yesterdays_summary_in_hindi_and_exports_it(browser, liv
         "defaulters": group_indian(result.totals.defaulters),
         "notices_served": group_indian(result.totals.notices_served),
     }
-    assert texts(page, "tfoot [data-key]") == {key: figure_text(key, getattr(result.totals, key)) for key in FIGURES}
+    assert texts(page, "tfoot [data-key]") == {key: figure_text(key, getattr(result.totals, key), paise=False)
+                                               for key in FIGURES}
 
     # Hindi division names and headings.
     assert page.inner_text("h1") == "खंडवार सारांश"
@@ -203,4 +204,76 @@ def test_it_shows_an_officer_the_division_dashboard(browser, live_server, demo):
     drawn_charts(page)
     assert legible_hindi(page), "Hindi drawn as empty boxes: no Devanagari font reached the page"
     settled(page).screenshot(path=str(SCREENSHOTS / "officer-home-hi.png"), full_page=True)
+    assert page.errors == []
+
+
+LAPTOP = {"width": 1366, "height": 768}
+
+
+def fits_its_box(page) -> bool:
+    """Whether the summary table is no wider than its box: nothing to scroll sideways to."""
+    return page.evaluate("(t => t.scrollWidth <= t.closest('.table-wrap').clientWidth)"
+                         "(document.querySelector('.summary-table'))")
+
+
+def columns_in_view(page, keys) -> bool:
+    """Whether every cell of these columns, in every row and the total, lies inside the table's box as drawn."""
+    return page.evaluate("""keys => {
+        const box = document.querySelector('.summary-table').closest('.table-wrap').getBoundingClientRect();
+        const cells = keys.flatMap(key => Array.from(document.querySelectorAll(`.summary-table [data-key=${key}]`)));
+        return cells.length > 0 && cells.every(cell => {
+            const r = cell.getBoundingClientRect();
+            return r.width > 0 && r.left >= box.left - 0.5 && r.right <= box.right + 0.5;
+        });
+    }""", keys)
+
+
+def test_the_md_reads_target_and_achievement_for_every_division_and_drills_down_keeping_the_range(
+        browser, live_server, demo):  # noqa: F811
+    """Issue 21, items 4 and 5, at 1366 × 768 in English and Hindi: no sideways scrolling on the summary or on the
+    drill-down, and a division's page opens, states and keeps the summary's range."""
+    md = User.objects.get(username="md")
+    end = last_working_day()
+    start = end - timedelta(days=6)
+    result = summary(md, date_from=start, date_to=end)
+    ratanpur = next(row for row in result.rows if row.code == "RTP")
+
+    page = new_page(browser, LAPTOP)
+    log_in(page, live_server, "md", demo_password())
+    for language in ("en", "hi"):
+        if page.get_attribute("html", "lang") != language:
+            page.click(f"button[value={language}]")
+            page.wait_for_load_state()
+        page.goto(f"{live_server.url}/reports/summary/?from={start}&to={end}")
+        assert fits_its_box(page), f"{language}: the summary table is wider than its box"
+        assert columns_in_view(page, ["target", "achievement_pct"]), language
+        rows = page.query_selector_all(".summary-table tbody tr")
+        assert len(rows) == len(result.rows)
+        for row, figures in zip(rows, result.rows, strict=True):
+            assert row.query_selector("[data-key=target]").inner_text() == figure_text(
+                "target", figures.target, paise=False)
+            assert row.query_selector("[data-key=achievement_pct]").inner_text() == figure_text(
+                "achievement_pct", figures.achievement_pct)
+
+        # The division's name opens its drill-down for the same range, which says so and keeps it.
+        page.click(".summary-table a[href^='/reports/divisions/RTP/']")
+        page.wait_for_url(f"{live_server.url}/reports/divisions/RTP/?from={start}&to={end}")
+        with translation.override(language):
+            stated = translation.gettext("%(start)s to %(end)s (%(days)s days), %(division)s.") % {
+                "start": start.strftime("%d-%m-%Y"), "end": end.strftime("%d-%m-%Y"), "days": 7,
+                "division": ratanpur.local_name}
+        assert page.inner_text("[data-range]") == stated
+        assert (page.input_value("#id_from"), page.input_value("#id_to")) == (start.isoformat(), end.isoformat())
+        assert fits_its_box(page) and columns_in_view(page, ["target", "achievement_pct"]), language
+        assert page.inner_text("[data-key=target]") == figure_text("target", ratanpur.target, paise=False)
+        # "Show" keeps the range it shows; another range, typed in, is the one shown.
+        page.click("form.filters button[type=submit]")
+        page.wait_for_url(f"{live_server.url}/reports/divisions/RTP/?from={start}&to={end}")
+        page.fill("#id_from", end.isoformat())
+        page.click("form.filters button[type=submit]")
+        page.wait_for_url(f"{live_server.url}/reports/divisions/RTP/?from={end}&to={end}")
+        assert (page.input_value("#id_from"), page.input_value("#id_to")) == (end.isoformat(), end.isoformat())
+        # And back to every division, still for that range.
+        page.click("a[data-back]")
+        page.wait_for_url(f"{live_server.url}/reports/summary/?from={end}&to={end}")
     assert page.errors == []

@@ -6,11 +6,14 @@ from datetime import timedelta
 from unittest import mock
 
 import pytest
+from django.utils import translation
 from openpyxl import load_workbook
 
+from arrears.models import Consumer
 from core.dates import india_today
 from defaulters.models import DefaulterList, DefaulterRun
 from tests.defaulters.defaulter_data import defaulter_scene
+from tests.factories import add_entry
 
 
 @pytest.fixture
@@ -78,7 +81,12 @@ def test_it_sorts_when_asked(client, officer, lists):
     assert page.index("01000003") < page.index("01000002") < page.index("01000001")
 
 
+HEADER = ["Rank", "Account no.", "Name", "Address", "Arrears on the list", "Arrears now", "Oldest unpaid due",
+          "Days overdue", "Age", "Accountable", "Protected"]
+
+
 def test_it_exports_the_filtered_list_as_csv(client, officer, lists):
+    add_entry(Consumer.objects.get(account_no="01000002"), "PAYMENT", "5000.00", india_today())
     client.force_login(officer)
 
     response = client.get(f"/defaulters/{lists[0].pk}/defaulters.csv?min_arrears=15000")
@@ -86,10 +94,12 @@ def test_it_exports_the_filtered_list_as_csv(client, officer, lists):
     assert response["Content-Type"].startswith("text/csv")
     assert f"defaulters-RTP-{lists[0].as_of.isoformat()}.csv" in response["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
-    assert rows[0][:5] == ["rank", "account_no", "name", "address", "arrears"]
+    assert rows[0] == HEADER  # the list page's headings, not field names
     assert [r[1] for r in rows[1:]] == ["01000001", "01000002", "01000003"]
-    assert rows[3][4] == "15000.50" and rows[3][9] == "1"
-    assert (rows[1][6], rows[1][7], rows[1][8]) == ("400", "1–2 years", "executive engineer")
+    assert (rows[2][4], rows[2][5]) == ("40000.00", "35000.00")  # on the list, and now after a payment
+    assert (rows[3][4], rows[3][10]) == ("15000.50", "Yes")
+    assert rows[1][10] == "No"
+    assert (rows[1][7], rows[1][8], rows[1][9]) == ("400", "1–2 years", "executive engineer")
 
 
 def test_it_exports_the_list_as_xlsx(client, officer, lists):
@@ -100,12 +110,42 @@ def test_it_exports_the_list_as_xlsx(client, officer, lists):
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:2] == ("rank", "account_no")
+    assert list(rows[0]) == HEADER  # the same headings as the CSV
     assert len(rows) == 2
-    rank, account_no, name, _address, arrears, oldest, days, bucket, band, _protected = rows[1]
-    assert (rank, account_no, name, float(arrears), days, bucket, band) == (
-        2, "01000002", "Geeta Devi", 40000.0, 60, "0–90 days", "SDO")
+    rank, account_no, name, _address, arrears, now, oldest, days, bucket, band, protected = rows[1]
+    assert (rank, account_no, name, float(arrears), float(now), days, bucket, band, protected) == (
+        2, "01000002", "Geeta Devi", 40000.0, 40000.0, 60, "0–90 days", "SDO", "No")
     assert oldest.date() == india_today() - timedelta(days=60)
+
+
+def test_it_heads_the_exports_in_the_users_language(client, officer, lists):
+    client.force_login(officer)
+    client.post("/i18n/setlang/", {"language": "hi", "next": "/"})
+    with translation.override("hi"):
+        header = [translation.gettext(heading) for heading in HEADER]
+        yes, no = translation.gettext("Yes"), translation.gettext("No")
+    assert header != HEADER and yes != "Yes"
+
+    response = client.get(f"/defaulters/{lists[0].pk}/defaulters.csv")
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    workbook = client.get(f"/defaulters/{lists[0].pk}/defaulters.xlsx")
+    sheet_rows = list(load_workbook(io.BytesIO(workbook.content)).active.iter_rows(values_only=True))
+
+    assert rows[0] == list(sheet_rows[0]) == header
+    assert [row[10] for row in rows[1:]] == [cells[10] for cells in sheet_rows[1:]] == [no, no, yes]
+
+
+def test_it_shows_the_arrears_now_beside_the_arrears_on_the_list(client, officer, lists):
+    add_entry(Consumer.objects.get(account_no="01000002"), "PAYMENT", "35000.00", india_today())
+    client.force_login(officer)
+
+    page = client.get("/defaulters/").content.decode()
+
+    assert "Arrears on the list" in page and "Arrears now" in page
+    row = page[page.index("01000002"):]
+    row = row[:row.index("</tr>")]
+    assert "₹40,000.00" in row and '<td data-label="Arrears now" class="num" data-arrears-now>₹5,000.00</td>' in row
+    assert "paid since" in row
 
 
 def test_it_prints_a_field_sheet_with_protected_consumers_marked(client, officer, lists):

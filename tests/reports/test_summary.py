@@ -277,10 +277,14 @@ def test_it_shows_the_same_figures_on_the_page_and_in_the_csv_and_xlsx(day):
     client.force_login(day["md"])
     page = client.get("/reports/summary/", query)
     assert page.status_code == 200
-    shown = _page_figures(page.content.decode())
+    html = page.content.decode()
+    shown = _page_figures(html)
+    # The table shows money to the rupee (its columns must fit a laptop); each such cell's title has the paise.
     for row in result.rows:
-        assert shown[row.code] == {key: figure_text(key, getattr(row, key)) for key in FIGURES}, row.code
-    assert shown["total"] == {key: figure_text(key, getattr(result.totals, key)) for key in FIGURES}
+        assert shown[row.code] == {key: figure_text(key, getattr(row, key), paise=False) for key in FIGURES}, row.code
+    assert shown["total"] == {key: figure_text(key, getattr(result.totals, key), paise=False) for key in FIGURES}
+    exact = figure_text("collections", result.totals.collections)
+    assert f'data-key="collections" data-label="Collections" title="{exact}"' in html
 
     csv_response = client.get("/reports/summary.csv", query)
     assert csv_response.status_code == 200
@@ -336,6 +340,38 @@ def test_it_drills_down_into_a_division_and_lists_all_defaulters_for_the_md(day)
     assert "Ratanpur" not in only_hsp.split("<tbody>")[1]
 
 
+def test_the_drill_down_keeps_the_range_and_says_it(day):
+    client = Client()
+    client.force_login(day["md"])
+    start, end = india_today() - timedelta(days=6), india_today()
+    summary_page = client.get("/reports/summary/", {"from": str(start), "to": str(end)}).content.decode()
+    link = f'href="/reports/divisions/HSP/?from={start}&amp;to={end}"'
+    assert link in summary_page  # the division's name opens its drill-down for the same range
+
+    drill = client.get("/reports/divisions/HSP/", {"from": str(start), "to": str(end)}).content.decode()
+    # The page says its range, its form holds it (pressing "Show" keeps it), and the way back keeps it too.
+    assert f"{start:%d-%m-%Y} to {end:%d-%m-%Y} (7 days), Hanspuram." in drill
+    assert f'name="from" value="{start}"' in drill and f'name="to" value="{end}"' in drill
+    assert f'href="/reports/summary/?from={start}&amp;to={end}"' in drill
+    assert _page_figures(drill)["HSP"]["disconnections"] == str(CUTS["HSP"])
+    # Without a range the drill-down is yesterday's, and says so.
+    yesterday = india_today() - timedelta(days=1)
+    plain = client.get("/reports/divisions/HSP/").content.decode()
+    assert f"The day of {yesterday:%d-%m-%Y}, Hanspuram." in plain
+    assert f'name="from" value="{yesterday}"' in plain
+
+
+def test_the_dashboard_says_how_many_paid_and_how_many_of_them_cleared(day):
+    import re
+
+    client = Client()
+    client.force_login(day["HSP"])
+    html = client.get("/").content.decode()
+    assert '<strong data-figure="paid_since">3</strong>' in html
+    said = re.search(r"<span class=\"muted\" data-since-paid>([^<]*)</span>", html).group(1)
+    assert said.endswith("off their arrears; 1 of them no longer a defaulter"), said
+
+
 def test_it_shows_hindi_division_names_and_short_forms_on_a_hindi_page(day):
     client = Client()
     client.force_login(day["md"])
@@ -371,6 +407,29 @@ def test_it_exports_a_pdf_with_the_hindi_division_names_and_the_totals(day):
     assert figure_text("collections", result.totals.collections) in text
 
 
+def test_the_pdf_says_when_it_was_made_and_draws_the_pages_charts(day):
+    from pypdf import PdfReader
+
+    client = Client()
+    client.force_login(day["md"])
+    today = india_today()
+    made = timezone.localtime()
+    response = client.get("/reports/summary.pdf", {"from": str(today - timedelta(days=2)), "to": str(today)})
+
+    pages = PdfReader(io.BytesIO(response.content)).pages
+    text = " ".join(" ".join(page.extract_text() for page in pages).split())
+    who = day["md"].get_full_name() or day["md"].username
+    assert f"Generated at {made:%d-%m-%Y} " in text and f"(India time) by {who}" in text
+    # Both of the page's charts, with their legends and the divisions under the bars.
+    assert "Disconnections and collections per day" in text and "Collections and target by division" in text
+    assert "Target" in text and "Hanspuram" in text
+    # Drawn, not only named: filled bars in the charts' blue (collections) and orange (target), at least a
+    # collections bar and a target bar for each of the three divisions.
+    drawing = "".join(page.get_contents().get_data().decode("latin-1") for page in pages)
+    assert "0.0431 0.3608 0.6706 rg" in drawing and "0.698 0.4157 0 rg" in drawing
+    assert drawing.count(" re f") >= 2 * len(CUTS)
+
+
 def test_it_answers_a_bad_range_on_the_page_with_the_field_and_on_an_export_with_a_400(day):
     client = Client()
     client.force_login(day["md"])
@@ -388,12 +447,14 @@ def test_it_tells_the_officer_who_paid_or_was_cut_since_the_list(day):
 
     officer = day["HSP"]
     dashboard = division_dashboard(officer, Division.objects.get(code="HSP"), on=india_today())
-    # Built before the drive: two cut (one of whom paid and was reconnected), three paid something.
+    # Built before the drive: two cut (one of whom paid and was reconnected), three paid something, and of those
+    # only the one who paid ₹35,000 of ₹42,000 is no longer a defaulter.
     assert dashboard["since"]["cut"] == CUTS["HSP"]
     assert dashboard["since"]["paid"] == 3
+    assert dashboard["since"]["cleared"] == 1
     entries = dashboard["list"].entries.select_related("consumer")
-    assert dashboard["since"]["cleared"] == sum(e.arrears - e.consumer.arrears for e in entries
-                                                if e.consumer.arrears < e.arrears) > 0
+    assert dashboard["since"]["paid_amount"] == sum(e.arrears - e.consumer.arrears for e in entries
+                                                    if e.consumer.arrears < e.arrears) > 0
     assert [d.name for d, _progress in dashboard["drives"]] == ["HSP drive"]
     assert dashboard["month"].collections > 0 and dashboard["month"].target is not None
 
