@@ -5,7 +5,8 @@ lists the statuses it can answer and the codes of its refusals, and a client gen
 them. The shapes are kesco.api.exception_handler's and DRF's, as they are sent:
 
 - 400 ``FieldErrors``: ``{"amount": ["must be more than zero"]}``, each input named with its messages
-  (``non_field_errors`` for the request as a whole, ``detail`` alone for a body that is not JSON);
+  (``non_field_errors`` for the request as a whole: a body that is not JSON, too large, nested too deeply);
+  the one shape of every 400, a query parameter's (``{"page": ["…"]}``, a NUL in ``q``) included;
 - 401, 403, 404 ``Error``: ``{"detail": "…"}``;
 - 409 ``<Operation>Refusal``: ``{"code": "notice_required", "detail": "…", "field": "…"}``, a business rule said
   no and nothing was written; ``code`` is one of the operation's codes, each explained in the schema.
@@ -152,16 +153,16 @@ class FieldErrorsExtension(OpenApiSerializerExtension):
     def map_serializer(self, auto_schema, direction):
         return {
             "type": "object",
-            "description": "Invalid input; nothing was written. Each key is an input's name (`amount`, "
-                           "`paid_at`, …) with the list of what is wrong with it; `non_field_errors` is about the "
-                           "request as a whole. A list input names the item by its index "
-                           "(`{\"clerks\": {\"1\": [\"…\"]}}`). A body that is not JSON at all answers "
-                           "`{\"detail\": \"…\"}` instead. An amount of zero or less is one of these, on the "
-                           "amount's own field, never a 409.",
+            "description": "Invalid input; nothing was written. The shape of every 400 of every operation: each "
+                           "key is an input's name, a field of the body or a query parameter (`amount`, "
+                           "`paid_at`, `page`, …), with the list of what is wrong with it; `non_field_errors` is "
+                           "about the request as a whole (a body that is not JSON, too large or nested too "
+                           "deeply). A list input names the item by its index (`{\"clerks\": {\"1\": [\"…\"]}}`). "
+                           "An amount of zero or less is one of these, on the amount's own field, never a 409; a "
+                           "page that is not one (`?page=0`, past the last) is one on `page`.",
             "properties": {
                 "non_field_errors": {"type": "array", "items": {"type": "string"},
                                      "description": "what is wrong with the request as a whole"},
-                "detail": {"type": "string", "description": "only for a body that could not be read as JSON"},
             },
             "additionalProperties": {
                 "description": "the input of this name: its messages, in the caller's language",
@@ -224,9 +225,18 @@ _PAGE_FIELDS = {
 }
 
 
+_BAD_PAGE = {"page": ["must be a whole number, 1 or more"]}
+_BAD_QUERY = {"q": ["must not hold a NUL character"]}
+
+
 def describe_pagination(result, generator, request, public):
     """POSTPROCESSING_HOOKS: DRF's page envelope (count, next, previous, results) described like every other
-    field, and in examples a page that is the only one (drf-spectacular's sample links point to example.org)."""
+    field, in examples a page that is the only one (drf-spectacular's sample links point to example.org), and
+    the one 400 on every operation: any request can be unreadable (a NUL in its query string, core.middleware),
+    and on a paginated list a page that is not one is a 400 on `page` (core.pagination)."""
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            _document_bad_input(operation)
     for name, component in result.get("components", {}).get("schemas", {}).items():
         if name.startswith("Paginated"):
             for field, description in _PAGE_FIELDS.items():
@@ -244,3 +254,17 @@ def describe_pagination(result, generator, request, public):
                     if isinstance(page, dict) and {"count", "next", "previous", "results"} <= set(page):
                         page.update(count=len(page["results"]), next=None, previous=None)
     return result
+
+
+def _document_bad_input(operation: dict) -> None:
+    answers = operation.setdefault("responses", {})
+    answer = answers.setdefault("400", {
+        "description": "The request can't be read (a NUL character in its query string, a body too large): "
+                       "nothing was written.",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/FieldErrors"},
+                                          "examples": {"400": {"value": _BAD_QUERY}}}},
+    })
+    if any(p.get("in") == "query" and p.get("name") == "page" for p in operation.get("parameters", ())):
+        answer["description"] = answer["description"].rstrip(".") + "; a page that is not one is a 400 on `page`."
+        examples = answer["content"]["application/json"].setdefault("examples", {})
+        examples.setdefault("page", {"value": _BAD_PAGE, "summary": "a page that is not one (?page=0)"})

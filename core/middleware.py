@@ -1,10 +1,13 @@
 """Request and response rules that hold for every page, API call, export and admin screen."""
 
-from urllib.parse import unquote_plus
+from urllib.parse import parse_qsl, unquote_plus
 
 from django.conf import settings
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
+from django.utils import translation
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
+from rest_framework.settings import api_settings
 
 NUL_DETAIL = "The request contains a NUL character."
 
@@ -16,6 +19,9 @@ class RefuseNulMiddleware:
     an admin filter, a parameter a view passes on) raises and answers 500. No real link or form
     of ours sends one. Posted form fields and JSON are refused field by field: Django's and DRF's
     CharField reject NUL. First in the stack, so nothing has touched the database yet.
+
+    Under /api/ the 400 has the shape of every API 400 (core.api_docs.FieldErrors): the parameter
+    named with its message (`{"q": ["…"]}`), or `non_field_errors` for a NUL in a parameter's name.
     """
 
     def __init__(self, get_response):
@@ -26,9 +32,22 @@ class RefuseNulMiddleware:
             raise Http404  # names nothing of ours; answered by handler404 (JSON under /api/)
         if "\x00" in unquote_plus(request.META.get("QUERY_STRING", "")):
             if request.path_info.startswith("/api/"):
-                return JsonResponse({"code": "nul_character", "detail": NUL_DETAIL}, status=400)
+                return JsonResponse(_nul_errors(request), status=400)
             return HttpResponseBadRequest(NUL_DETAIL, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
+
+
+def _nul_errors(request) -> dict:
+    """`{"q": ["must not hold a NUL character"]}`, in the language the request asks for (before
+    LocaleMiddleware has run: from its cookie or Accept-Language)."""
+    with translation.override(translation.get_language_from_request(request)):
+        errors = {}
+        for name, value in parse_qsl(request.META.get("QUERY_STRING", ""), keep_blank_values=True):
+            if "\x00" in name:
+                errors[api_settings.NON_FIELD_ERRORS_KEY] = [_("a parameter's name holds a NUL character")]
+            elif "\x00" in value:
+                errors[name] = [_("must not hold a NUL character")]
+        return errors or {api_settings.NON_FIELD_ERRORS_KEY: [_("the query string holds a NUL character")]}
 
 
 class PrivateCacheMiddleware:

@@ -44,8 +44,13 @@ class ImportJob(models.Model):
     # rows/created/updated/unchanged of a finished import: its summary is shown in the reader's language.
     counts = models.JSONField(_("counts"), default=dict, blank=True)
     errors = models.JSONField(_("errors"), default=list, blank=True)
-    # Every bad row of a failed import, also those past the first 1,000 listed in `errors`.
-    bad_rows = models.PositiveIntegerField(_("bad rows"), default=0)
+    # Every problem of a failed import, also those past the first 1,000 listed in `errors`, and the lines they
+    # are on: a line with three bad values is one line with three problems.
+    problems = models.PositiveIntegerField(_("problems"), default=0)
+    bad_lines = models.PositiveIntegerField(_("lines with problems"), null=True, blank=True,
+                                            help_text=_("none for a job that failed before lines were counted"))
+    # The language its errors and summary are written in: the uploader's choice, else their request's.
+    language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES, blank=True, default="")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, blank=True,
                                    on_delete=models.PROTECT,
                                    related_name="+", help_text=_("none for the command line"))
@@ -69,7 +74,16 @@ class ImportJob(models.Model):
         """The outcome in the page's language, digits grouped the Indian way."""
         if self.status == ImportStatus.DONE and self.counts:
             return ImportResult(**self.counts, dry_run=self.dry_run).summary()
-        if self.status == ImportStatus.FAILED and self.bad_rows:
-            return ngettext("%(count)s bad row; nothing was written", "%(count)s bad rows; nothing was written",
-                            self.bad_rows) % {"count": format_count(self.bad_rows)}
+        if self.status == ImportStatus.FAILED and self.problems:
+            return _("%(problems)s; nothing was written") % {"problems": self.problems_text()}
         return self.summary
+
+    def problems_text(self) -> str:
+        """"3 lines with problems, 7 problems" (a job that failed before lines were counted: "7 problems")."""
+        problems = ngettext("%(count)s problem", "%(count)s problems", self.problems) % {
+            "count": format_count(self.problems)}
+        if self.bad_lines is None:
+            return problems
+        lines = ngettext("%(count)s line with problems", "%(count)s lines with problems", self.bad_lines) % {
+            "count": format_count(self.bad_lines)}
+        return _("%(lines)s, %(problems)s") % {"lines": lines, "problems": problems}

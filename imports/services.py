@@ -31,7 +31,8 @@ def import_run(*, kind: str, file, dry_run: bool = False, user: User | None = No
     division_id = user.division_id if user is not None and not user.sees_all_divisions else None
     if job is None:
         job = ImportJob.objects.create(kind=kind, original_name=str(getattr(file, "name", file))[:255],
-                                       dry_run=dry_run, created_by=user, division_id=division_id, source=source)
+                                       dry_run=dry_run, created_by=user, division_id=division_id, source=source,
+                                       language=_job_language(user))
     ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING)
     try:
         if kind == ImportKind.DIVISIONS:
@@ -51,7 +52,7 @@ def import_run(*, kind: str, file, dry_run: bool = False, user: User | None = No
             raise ValueError(f"unknown import kind {kind!r}")
     except ImportFailed as exc:
         ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.FAILED, errors=exc.errors,
-                                                   bad_rows=len(exc.rows) + exc.more,
+                                                   problems=exc.problems, bad_lines=exc.lines,
                                                    summary=str(exc), finished_at=timezone.now())
         raise
     except Exception as exc:
@@ -74,12 +75,19 @@ def import_job_create(*, user: User, kind: str, upload, dry_run: bool = False) -
                                else _("you may not import %(kind)s") % {"kind": kind})
     job = ImportJob(kind=kind, original_name=upload.name[:255], dry_run=dry_run, created_by=user,
                     division_id=None if user.sees_all_divisions else user.division_id, source=Source.WEB,
-                    task_id=str(uuid.uuid4()))
+                    task_id=str(uuid.uuid4()), language=_job_language(user))
     job.file.save(upload.name, upload, save=False)
     job.save()
     # The task id is known in advance, so the job page can follow the task's progress.
     transaction.on_commit(lambda: _import_job_queue(job))
     return job
+
+
+def _job_language(user: User | None) -> str:
+    """The language a job's errors are written in: the one the user chose, else the one of the request that
+    uploads it (its Accept-Language or cookie; a command's: the settings'). The worker has no request."""
+    chosen = user.language if user is not None else ""
+    return chosen or translation.get_language() or ""
 
 
 def _import_job_queue(job: ImportJob) -> None:
@@ -104,8 +112,9 @@ def import_job_execute(*, job_id: int, progress=None) -> None:
     if job.status in (ImportStatus.DONE, ImportStatus.FAILED):
         return  # already run: a redelivered task. A job left "running" by a killed worker runs
         # again: the import is all-or-nothing and idempotent, so that is safe.
-    # The worker has no request: the job's reasons and summary are written in the language the uploader chose.
-    language = job.created_by.language if job.created_by else ""
+    # The worker has no request: the job's reasons and summary are written in the language it was uploaded in.
+    # (A job queued before it was stored: the language the uploader chose, if any.)
+    language = job.language or (job.created_by.language if job.created_by else "")
     if not _import_job_file_present(job, language):
         return
     try:

@@ -104,5 +104,6 @@ def import_job_progress(job) -> dict:
         "rows_done": rows_done,
         "rows_total": job.rows_total,
         "summary": job.summary_text(),
-        "error_count": job.bad_rows,
+        "error_count": job.problems,
+        "bad_lines": job.bad_lines,
     }

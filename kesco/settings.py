@@ -268,7 +268,7 @@ REST_FRAMEWORK = {
         "accounts.api_auth.FieldUserSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "core.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     # JSON nesting bounded (a hostile body is a 400, not a RecursionError).
     "DEFAULT_PARSER_CLASSES": [
@@ -291,7 +291,9 @@ SPECTACULAR_SETTINGS = {
         "(`\"4512.50\"`); times are ISO 8601, India time (+05:30). Lists are paginated (`count`, `next`, "
         "`previous`, `results`).\n\n"
         "**Errors** (documented on each operation): 400 `{\"field\": [\"message\"]}` for invalid input, an "
-        "amount of zero or less included; 401 no or a bad token; 403 your role may not; 404 not in your "
+        "amount of zero or less, a NUL in a query parameter and a page that is not one (`?page=0`) included, "
+        "`non_field_errors` for the request as a whole (one shape for every 400); 401 no or a bad token; 403 "
+        "your role may not; 404 not in your "
         "division; 409 `{code, detail, field}` when a business rule refuses (section 56 notice, a pending "
         "dispute, a duplicate receipt, …): branch on `code`, show `detail`. Nothing is written on any error.\n\n"
         "**Retries**: every POST that writes honours `Idempotency-Key`; the same key and body replays the first "

@@ -50,14 +50,19 @@ def _safe_date(column: str) -> str:
 
 def _collect(errors: RowErrors, checks: list[str], params: list | None = None) -> None:
     """Runs each check (SELECT line, column, reason …) and adds what it finds, in line order:
-    the first MAX_REPORTED_ERRORS, and how many there are in all."""
+    the first MAX_REPORTED_ERRORS, how many there are in all and on how many lines."""
     sql = " UNION ALL ".join(f"SELECT * FROM ({check}) AS c{i}" for i, check in enumerate(checks))
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT line, col, reason, COUNT(*) OVER () FROM ({sql}) AS found"
                        f" ORDER BY line, col, reason LIMIT {MAX_REPORTED_ERRORS}", params or [])
         found = cursor.fetchall()
-    errors.merge([(line, column, reason) for line, column, reason, _total in found],
-                 total=found[0][3] if found else 0)
+        total = found[0][3] if found else 0
+        lines = None  # those of the values listed, when all are
+        if total > len(found):
+            # A line with three bad values is one line with three problems: count the lines apart.
+            cursor.execute(f"SELECT COUNT(DISTINCT line) FROM ({sql}) AS found", params or [])
+            lines = cursor.fetchone()[0]
+    errors.merge([(line, column, reason) for line, column, reason, _total in found], total=total, lines=lines)
 
 
 def _concat(*parts: str) -> str:

@@ -51,7 +51,23 @@ def test_it_answers_the_api_nul_refusal_in_json(api_client, clerk):
     api_client.force_authenticate(clerk)
     response = api_client.get("/api/v1/consumers/?q=%00")
     assert response.status_code == 400
-    assert response.json() == {"code": "nul_character", "detail": "The request contains a NUL character."}
+    # The one shape of every 400 (core.api_docs.FieldErrors): the parameter named with its message.
+    assert response.json() == {"q": ["must not hold a NUL character"]}
+
+
+def test_it_names_no_parameter_for_a_nul_in_a_parameters_name(api_client, clerk):
+    api_client.force_authenticate(clerk)
+    response = api_client.get("/api/v1/consumers/?q%00=1")
+    assert response.status_code == 400
+    assert response.json() == {"non_field_errors": ["a parameter's name holds a NUL character"]}
+
+
+def test_it_answers_the_api_nul_refusal_in_the_requests_language(api_client, clerk):
+    api_client.force_authenticate(clerk)
+    response = api_client.get("/api/v1/consumers/?q=%00", HTTP_ACCEPT_LANGUAGE="hi")
+    assert response.status_code == 400
+    assert list(response.json()) == ["q"]
+    assert "NUL" in response.json()["q"][0] and response.json()["q"][0] != "must not hold a NUL character"
 
 
 @pytest.mark.parametrize("path", [
@@ -102,13 +118,13 @@ def test_it_refuses_deeply_nested_json(api_client, clerk, depth):
     body = '{"account_no": "01000001", "amount": "1.00", "mode": "cash", "receipt_no": ' + nested(depth) + "}"
     response = api_client.post("/api/v1/payments/", body, content_type="application/json")
     assert response.status_code == 400
-    assert "nested too deeply" in response.json()["detail"]
+    assert "nested too deeply" in response.json()["non_field_errors"][0]
 
 
 def test_it_refuses_deeply_nested_json_at_the_token_endpoint(api_client, db):
     response = api_client.post("/api/v1/auth/token/", nested(5_000), content_type="application/json")
     assert response.status_code == 400
-    assert "nested too deeply" in response.json()["detail"]
+    assert "nested too deeply" in response.json()["non_field_errors"][0]
 
 
 def test_it_refuses_a_json_body_over_the_size_limit(api_client, clerk, settings):
@@ -116,7 +132,7 @@ def test_it_refuses_a_json_body_over_the_size_limit(api_client, clerk, settings)
     body = json.dumps({"username": clerk.username, "password": "x" * 2000})
     response = api_client.post("/api/v1/auth/token/", body, content_type="application/json")
     assert response.status_code == 400
-    assert response.json() == {"detail": "Bad request."}
+    assert response.json() == {"non_field_errors": ["Bad request."]}
 
 
 def test_it_does_not_count_brackets_inside_json_strings():

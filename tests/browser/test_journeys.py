@@ -57,7 +57,8 @@ def test_an_officer_uploads_a_bad_ledger_and_reads_the_errors(browser, live_serv
     bad = tmp_path / "ledger.csv"
     bad.write_text("account_no,entry_date,kind,amount,reference,due_date\n"
                    "00012345,2026-01-01,BILL,100.00,B-1,2026-01-15\n"
-                   "00099999,2026-01-01,BILL,100.00,B-2,2026-01-15\n", encoding="utf-8")
+                   "00099999,2026-01-01,BILL,100.00,B-2,2026-01-15\n"
+                   f"00012345,2026-01-01,{'BILLING' * 60},100.00,B-3,2026-01-15\n", encoding="utf-8")
     page = browser.new_page()
     page.set_default_timeout(15000)
     log_in(page, live_server, officer.username, password)
@@ -67,6 +68,11 @@ def test_an_officer_uploads_a_bad_ledger_and_reads_the_errors(browser, live_serv
     page.click("button.primary")
     page.wait_for_selector("text=line 3: account_no: outside your division")
     assert "failed" in page.inner_text("main").lower()
+    assert "2 lines with problems, 2 problems" in page.inner_text("h2")
+    # A long reason (the 420-letter kind quoted back) wraps inside its box: none of it is cut off at the edge.
+    box = page.locator("pre.errors")
+    assert "BILLING" * 60 in box.inner_text()
+    assert box.evaluate("e => e.scrollWidth <= e.clientWidth"), "the errors box clips a long line"
 
 
 def test_the_language_switch_shows_hindi(phone, live_server, clerk, password):

@@ -25,14 +25,14 @@ def consumers_file(tmp_path, bad_phones: int, short_rows: int = 0):
 def test_it_lists_a_thousand_bad_rows_then_says_how_many_more(rtp, tmp_path, capsys):
     path = consumers_file(tmp_path, bad_phones=1500)
 
-    with pytest.raises(CommandError, match="1500 bad row"):
+    with pytest.raises(CommandError, match="1500 lines with problems, 1500 problems"):
         call_command("import_consumers", path)
 
     errors = capsys.readouterr().err.splitlines()
     assert len(errors) == MAX_REPORTED_ERRORS + 1
     assert errors[0] == "line 2: phone: not a phone number: 12345"
     assert errors[MAX_REPORTED_ERRORS - 1] == f"line {MAX_REPORTED_ERRORS + 1}: phone: not a phone number: 12345"
-    assert errors[-1] == "… and 500 more bad rows not shown"
+    assert errors[-1] == "… and 500 more problems not shown"
     assert not Consumer.objects.exists()
 
 
@@ -43,7 +43,8 @@ def test_it_says_nothing_more_when_exactly_a_thousand_rows_are_bad(rtp, tmp_path
 
     assert len(failed.value.errors) == MAX_REPORTED_ERRORS
     assert failed.value.errors[-1] == f"line {MAX_REPORTED_ERRORS + 1}: phone: not a phone number: 12345"
-    assert str(failed.value) == f"{MAX_REPORTED_ERRORS} bad row(s); nothing was written"
+    assert str(failed.value) == (f"{MAX_REPORTED_ERRORS} lines with problems, {MAX_REPORTED_ERRORS} problems; "
+                                 "nothing was written")
 
 
 def test_it_counts_the_readers_bad_rows_and_the_checks_together(rtp, tmp_path):
@@ -56,9 +57,9 @@ def test_it_counts_the_readers_bad_rows_and_the_checks_together(rtp, tmp_path):
     assert len(job.errors) == MAX_REPORTED_ERRORS + 1
     assert job.errors[0] == "line 2: row: expected 9 values, found 7"
     assert job.errors[MAX_REPORTED_ERRORS - 1] == f"line {MAX_REPORTED_ERRORS + 1}: row: expected 9 values, found 7"
-    assert job.errors[-1] == "… and 1000 more bad rows not shown"
-    assert job.summary == "2000 bad row(s); nothing was written"
-    assert job.bad_rows == 2000
+    assert job.errors[-1] == "… and 1000 more problems not shown"
+    assert job.summary == "2000 lines with problems, 2000 problems; nothing was written"
+    assert (job.bad_lines, job.problems) == (2000, 2000)
 
 
 def test_it_heads_the_job_page_with_every_bad_row_counted(client, rtp, it_admin, tmp_path):
@@ -70,8 +71,8 @@ def test_it_heads_the_job_page_with_every_bad_row_counted(client, rtp, it_admin,
     page = client.get(f"/imports/{job.pk}/").content.decode()
     status = client.get(f"/imports/{job.pk}/status.json").json()
 
-    assert "1500 problems found; nothing was written" in page
-    assert status["error_count"] == 1500
+    assert "1,500 lines with problems, 1,500 problems" in page
+    assert (status["error_count"], status["bad_lines"]) == (1500, 1500)
 
 
 def test_it_counts_a_single_row_not_shown_as_one(rtp, tmp_path):
@@ -79,4 +80,4 @@ def test_it_counts_a_single_row_not_shown_as_one(rtp, tmp_path):
         import_run(kind="consumers", file=consumers_file(tmp_path, bad_phones=MAX_REPORTED_ERRORS + 1),
                    source="command")
 
-    assert failed.value.errors[-1] == "… and 1 more bad row not shown"
+    assert failed.value.errors[-1] == "… and 1 more problem not shown"

@@ -85,7 +85,7 @@ def test_it_reports_every_bad_line_and_writes_nothing(tmp_path, rtp, hsp, capsys
         "rt p,2026-09,1000\n"        # 12
         "HSP,2026-09\n"              # 13
     ))
-    with pytest.raises(CommandError, match="11 bad row"):
+    with pytest.raises(CommandError, match="11 lines with problems"):
         call_command("import_targets", path)
     assert capsys.readouterr().err.splitlines() == [
         "line 3: month: not a month in YYYY-MM form: '2026-13'",

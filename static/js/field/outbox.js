@@ -203,10 +203,11 @@
     var body = answer.body || {};
     var detail = body.detail;
     if (!detail && typeof body === "object") {
-      // A 400 names its fields: {field: [messages]}.
+      // A 400 names its fields: {field: [messages]}; non_field_errors is about the request as a whole.
       detail = Object.keys(body).map(function (field) {
         var value = body[field];
-        return field + ": " + (Array.isArray(value) ? value.join(" ") : String(value));
+        var text = Array.isArray(value) ? value.join(" ") : String(value);
+        return field === "non_field_errors" ? text : field + ": " + text;
       }).join("; ");
     }
     var code = body.code || (answer.status === 400 ? "invalid" : "");
