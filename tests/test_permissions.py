@@ -263,7 +263,7 @@ PAGES = [
     ("post", "/disputes/{dispute_a}/deposits/", "dispute_deposit", (302, 403, 302, 403, 404, 403, 400)),
     # IT comes after the officer, who has resolved it: invalid_status (400).
     ("post", "/disputes/{dispute_a}/resolve/", "dispute_resolve", (302, 403, 302, 403, 404, 403, 400)),
-    # Theft cases (tests/drives/test_theft_pages.py): whoever works drives reads them (a clerk: those they reported);
+    # Theft cases (tests/drives/test_theft_api.py): whoever works drives reads them (a clerk: those they reported);
     # clerks, officers and IT report one (another division's consumer: a form error); officers and IT work them.
     # IT comes after the officer: assessed and lodged already, then in court (invalid_status, 400).
     ("get", "/theft-cases/", None, (302, 200, 200, 200, 200, 200, 200)),
