@@ -51,6 +51,10 @@ ROLE_MATRIX: dict[str, frozenset[str]] = {
     "plan_drive": frozenset({OFFICER, IT}),
     "log_outcome": frozenset({CLERK, OFFICER, IT}),
     "record_dispute": frozenset({OFFICER, IT}),
+    # Theft cases: a clerk reports one from the field (and reads their own); the officer works it (inspection,
+    # the assessment on the ledger, the FIR, settled or in court).
+    "report_theft": frozenset({CLERK, OFFICER, IT}),
+    "work_theft_case": frozenset({OFFICER, IT}),
     "approve_reconnection": frozenset({OFFICER, IT}),
     "reconnect": frozenset({CLERK, OFFICER, IT}),
     "view_drives": frozenset({OFFICER, CLERK, MD, IT}),
@@ -182,6 +186,14 @@ def may_log_outcome(user) -> bool:
 
 def may_record_dispute(user) -> bool:
     return user_may(user, "record_dispute")
+
+
+def may_report_theft(user) -> bool:
+    return user_may(user, "report_theft")
+
+
+def may_work_theft_case(user) -> bool:
+    return user_may(user, "work_theft_case")
 
 
 def may_approve_reconnection(user) -> bool:

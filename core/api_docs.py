@@ -67,6 +67,8 @@ CODE_MEANINGS = {
                       "December",
     "drive_not_today": "the stop's drive is of another day than the payment's (a clerk's payment is today's): a "
                        "payment names a stop of the drive of the day it is paid",
+    "duplicate_reference": "this reference is already on a ledger as an adjustment (a theft assessment's reference "
+                           "goes on the ledger): references are unique across KESCO",
     "duplicate_receipt": "this receipt number is already recorded; receipt numbers are unique across KESCO",
     "idempotency_conflict": "this Idempotency-Key was used with another request",
     "idempotency_in_progress": "a request with this Idempotency-Key is still being processed; retry shortly",
@@ -81,23 +83,28 @@ CODE_MEANINGS = {
     "invalid_kind": "not a kind of field record (outcome, payment or reconnection)",
     "invalid_payload": "the refused request handed over is not a JSON object, or is over 8 KB",
     "invalid_refusal": "the refusal's code is over 50 characters or its detail over 500",
+    "invalid_fir_number": "the FIR number is blank, over 40 characters or not one line",
+    "invalid_found": "not a finding: direct_hooking, meter_bypass, meter_tampering or other",
     "invalid_instrument_no": "the UPI reference or cheque/DD number is too long or has other than letters, "
                              "digits and signs",
     "invalid_max_stops": "max_stops out of range",
     "invalid_method": "not a disconnection method",
     "invalid_mode": "not a mode of this operation",
     "invalid_name": "the name is blank or too long",
+    "invalid_meter_seal": "not a meter seal's state: intact, broken or missing",
     "invalid_notes": "the notes are too long",
     "invalid_outcome": "not an outcome",
     "invalid_paid_at": "paid_at is before KESCO's ledger begins or not a time a payment can have",
     "invalid_photo": ("the photo is over STOP_PHOTO_MAX_BYTES, declares more than STOP_PHOTO_MAX_PIXELS or does not "
                       "decode whole as a JPEG, PNG or WebP picture"),
     "invalid_position": "latitude and longitude must come together, each in range",
+    "invalid_police_station": "the police station is blank, over 100 characters or not one line",
     "invalid_proof_ref": "the proof of service's reference is too long or has other than letters, digits and signs",
     "invalid_reason": "the reason (a payment's backdate_reason, a notice's reason) is too long or has other than "
                       "letters, digits and signs",
     "invalid_receipt_no": "the receipt number is not canonical: after Unicode NFKC and upper case, only A-Z, 0-9, "
                           "- and /, at most 40 characters",
+    "invalid_reference": "the reference is over 40 characters",
     "invalid_resolution": "the resolution is blank or too long",
     "invalid_status": "the record is no longer in a state that allows this (already done, closed or resolved)",
     "method_required": "a disconnection needs its method",
@@ -114,6 +121,7 @@ CODE_MEANINGS = {
     "plan_conflict": "another drive was planned with some of the same consumers at the same moment; plan again "
                      "(a consumer is on at most one open stop)",
     "protected_consumer": "a protected consumer (hospital, essential service) is never disconnected",
+    "reference_required": "the assessment's reference is required: it goes on the ledger entry",
     "receipt_reserved": "the receipt number is reserved to another user (POST receipt-blocks/); use one of "
                         "your own",
     "receipt_required": "a receipt number is required (for a dispute: when a deposit was made)",
@@ -122,6 +130,7 @@ CODE_MEANINGS = {
     "stop_closed": "the stop already has its outcome, or its drive is closed",
     "stop_not_yours": "the stop is another clerk's: a clerk's payment names only their own stops (an officer or IT "
                       "may name any stop of the division)",
+    "theft_case_exists": "this stop has its theft case already: one case per stop",
     "wrong_user": "header X-Field-User names another user than the one logged in: a record queued on the phone is "
                   "sent only as the user who made it (any operation; log in as that user)",
 }

@@ -2,15 +2,29 @@
 handovers.
 
 Read-only, scoped by division through the drives selectors: the pages, the API and the services write these
-records (each through its rule); the admin is where an officer or IT looks one up and reads its history.
+records (each through its rule); the admin is where an officer or IT looks one up and reads its history. A theft
+case is also worked here (its assessment, FIR, closing), through the same services as its page.
 """
 
-from django.contrib import admin
-from django.utils.html import format_html
+from functools import partial
+
+from django.contrib import admin, messages
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from accounts.admin_access import ReadOnlyAdmin, RoleAccessMixin, ScopedHistoryMixin, money_column
+from accounts.admin_access import (
+    AdminFormViewMixin,
+    ReadOnlyAdmin,
+    RoleAccessMixin,
+    ScopedHistoryMixin,
+    money_column,
+)
+from accounts.permissions import may_work_theft_case
+from core.errors import DomainError
+from core.models import Source
 from drives.models import (
     Disconnection,
     Dispute,
@@ -32,6 +46,13 @@ from drives.selectors import (
     stops_visible_to,
     theft_cases_visible_to,
 )
+from drives.theft import (
+    theft_case_assess,
+    theft_case_close,
+    theft_case_fir_lodge,
+    theft_case_inspection_record,
+)
+from drives.theft_forms import TheftAssessmentForm, TheftCloseForm, TheftFirForm, TheftInspectionForm
 
 
 class ReadOnlyHistoryAdmin(RoleAccessMixin, ScopedHistoryMixin, SimpleHistoryAdmin):
@@ -210,14 +231,45 @@ class DisputeAdmin(ReadOnlyHistoryAdmin):
         return disputes_visible_to(request.user)
 
 
-@admin.register(TheftCase)
-class TheftCaseAdmin(ReadOnlyHistoryAdmin):
-    list_display = ["opened_at", "consumer_account", "status", "assessment_inr", "fir_number", "opened_by"]
-    list_filter = ["status", ("consumer__division", admin.RelatedOnlyFieldListFilter)]
-    search_fields = ["=consumer__account_no", "=fir_number"]
-    list_select_related = ["consumer", "opened_by"]
+class TheftCaseWork:
+    """A step of a theft case's work in the admin: its form (drives.theft_forms) and its service (drives.theft)."""
 
-    assessment_inr = money_column("assessment_amount", _("assessment"))
+    def __init__(self, name: str, title, form_class, call):
+        self.name, self.title, self.form_class, self.call = name, title, form_class, call
+
+
+THEFT_WORK = [
+    TheftCaseWork("inspection", _("Record the inspection"), TheftInspectionForm,
+                  lambda user, case, d: theft_case_inspection_record(user=user, case=case, found=d["found"],
+                                                                     meter_seal=d["meter_seal"], notes=d["notes"],
+                                                                     source=Source.ADMIN)),
+    TheftCaseWork("assessment", _("Assess and charge the ledger"), TheftAssessmentForm,
+                  lambda user, case, d: theft_case_assess(user=user, case=case, amount=d["amount"],
+                                                          section=d["section"], assessed_on=d["assessed_on"],
+                                                          reference=d["reference"], source=Source.ADMIN)),
+    TheftCaseWork("fir", _("Record the FIR"), TheftFirForm,
+                  lambda user, case, d: theft_case_fir_lodge(user=user, case=case, fir_number=d["fir_number"],
+                                                             police_station=d["police_station"],
+                                                             lodged_on=d["lodged_on"], source=Source.ADMIN)),
+    TheftCaseWork("close", _("Settle, or mark in court"), TheftCloseForm,
+                  lambda user, case, d: theft_case_close(user=user, case=case, status=d["status"],
+                                                         closed_on=d["closed_on"], note=d["note"],
+                                                         source=Source.ADMIN)),
+]
+
+
+@admin.register(TheftCase)
+class TheftCaseAdmin(AdminFormViewMixin, ReadOnlyHistoryAdmin):
+    """Read as a record; worked (officers of the division and IT) through the same services as the case page:
+    a page per step, linked from the case (``work``), each a form calling drives.theft."""
+
+    list_display = ["opened_at", "consumer_account", "division", "status", "found", "assessment_inr", "fir_number",
+                    "opened_by"]
+    list_filter = ["status", "found", ("division", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["=consumer__account_no", "=fir_number", "=assessment_reference"]
+    list_select_related = ["consumer", "division", "opened_by"]
+
+    assessment_inr = money_column("assessment_amount", _("amount assessed"))
 
     @admin.display(description=_("account no."), ordering="consumer__account_no")
     def consumer_account(self, obj):
@@ -225,6 +277,37 @@ class TheftCaseAdmin(ReadOnlyHistoryAdmin):
 
     def get_queryset(self, request):
         return theft_cases_visible_to(request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["work", *super().get_readonly_fields(request, obj)]
+
+    @admin.display(description=_("work the case"))
+    def work(self, obj):
+        if getattr(obj, "pk", None) is None or not isinstance(obj, TheftCase):
+            return self.get_empty_value_display()
+        links = [(reverse(f"admin:drives_theftcase_{step.name}", args=[obj.pk]), step.title) for step in THEFT_WORK]
+        links.append((reverse("theft-case", args=[obj.pk]), _("case page")))
+        return format_html_join(" · ", '<a href="{}">{}</a>', links)
+
+    def get_urls(self):
+        urls = [path(f"<int:pk>/{step.name}/", self.admin_site.admin_view(partial(self.work_view, step=step)),
+                     name=f"drives_theftcase_{step.name}") for step in THEFT_WORK]
+        return [*urls, *super().get_urls()]
+
+    def work_view(self, request, pk: int, *, step: TheftCaseWork):
+        self._require(request, may_work_theft_case)
+        case = get_object_or_404(theft_cases_visible_to(request.user), pk=pk)
+        form = step.form_class(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                case = step.call(request.user, case, form.cleaned_data)
+            except DomainError as exc:
+                form.add_domain_error(exc)
+            else:
+                messages.success(request, _("Theft case of %(account_no)s: %(status)s.") % {
+                    "account_no": case.consumer.account_no, "status": case.get_status_display()})
+                return redirect(reverse("admin:drives_theftcase_change", args=[case.pk]))
+        return self._render_form(request, form, f"{step.title} · {case.consumer.account_no}")
 
 
 @admin.register(FieldHandover)

@@ -12,6 +12,9 @@ class DrivesConfig(AppConfig):
         # imports stand below drives in the layout (core → … → imports → drives → payments) and must not
         # import it; arrears, below both, holds the signal.
         from arrears.signals import ledger_credited
+        from drives import theft
         from drives.reconnections import ledger_credited_receive
 
         ledger_credited.connect(ledger_credited_receive, dispatch_uid="drives.ledger_credited")
+        # And pays off assessed theft cases (drives.theft.theft_cases_settle_paid).
+        ledger_credited.connect(theft.ledger_credited_receive, dispatch_uid="drives.theft_credited")

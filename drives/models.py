@@ -2,7 +2,8 @@
 reconnection orders, disputes and theft cases (DESIGN.md, domain rules).
 
 Scoping: a drive belongs to a division; everything else reaches its division through
-its consumer (a consumer's division may change by IT's import; the record follows it).
+its consumer (a consumer's division may change by IT's import; the record follows it), but for a theft case,
+which keeps the division it was reported in.
 Every row says who made it, when and through what (`Source`); rows whose status
 changes keep their history (django-simple-history).
 """
@@ -19,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Division
 from arrears.models import Consumer, LedgerEntry
+from core.dates import india_today
 from core.models import MONEY, History, Source
 
 # Electricity Act 2003, s. 56(1): "not less than fifteen clear days" of notice. Clear days
@@ -363,26 +365,74 @@ class DisputeDeposit(models.Model):
 
 
 class TheftStatus(models.TextChoices):
-    OPEN = "open", _("open")
+    """A theft case's life: reported (from the field) → assessed (the sum on the ledger) → FIR lodged → settled
+    (paid, or closed by the officer) or in court. An FIR may come before the assessment."""
+
+    REPORTED = "reported", _("reported")
     ASSESSED = "assessed", _("assessed")
-    FIR_FILED = "fir_filed", _("FIR filed")
-    CLOSED = "closed", _("closed")
+    FIR_LODGED = "fir_lodged", _("FIR lodged")
+    SETTLED = "settled", _("settled")
+    IN_COURT = "in_court", _("in court")
+
+
+THEFT_OPEN_STATUSES = (TheftStatus.REPORTED, TheftStatus.ASSESSED, TheftStatus.FIR_LODGED)
+
+
+class TheftFinding(models.TextChoices):
+    """What the inspection found."""
+
+    DIRECT_HOOKING = "direct_hooking", _("direct hooking")
+    METER_BYPASS = "meter_bypass", _("meter bypass")
+    METER_TAMPERING = "meter_tampering", _("meter tampering")
+    OTHER = "other", _("other")
+
+
+class MeterSeal(models.TextChoices):
+    INTACT = "intact", _("intact")
+    BROKEN = "broken", _("broken")
+    MISSING = "missing", _("missing")
+
+
+class TheftSection(models.IntegerChoices):
+    """Electricity Act 2003: s. 126 unauthorised use (assessed by the assessing officer), s. 135 theft."""
+
+    S126 = 126, _("section 126 (unauthorised use)")
+    S135 = 135, _("section 135 (theft)")
 
 
 class TheftCase(models.Model):
-    """Power theft found at a stop (Electricity Act s. 135): assessment, FIR, outcome."""
+    """Power theft found in the field (Electricity Act 2003, s. 126/135): what the inspection found, the
+    assessment put on the consumer's ledger, the FIR, how it ended (drives.theft).
+
+    ``division`` is the consumer's when the case was reported and never changes: the case counts there (the
+    list, the MD's summary) even if the consumer is later moved to another division."""
 
     consumer = models.ForeignKey(Consumer, verbose_name=_("consumer"), on_delete=models.PROTECT,
                                  related_name="theft_cases")
+    division = models.ForeignKey(Division, verbose_name=_("division"), on_delete=models.PROTECT,
+                                 related_name="theft_cases")
     stop = models.OneToOneField(Stop, verbose_name=_("stop"), null=True, blank=True, on_delete=models.PROTECT,
                                 related_name="theft_case")
-    assessment_amount = models.DecimalField(_("assessment"), null=True, blank=True, **MONEY)
-    fir_number = models.CharField(_("FIR no."), max_length=40, blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=TheftStatus.choices, default=TheftStatus.OPEN)
+    status = models.CharField(_("status"), max_length=12, choices=TheftStatus.choices, default=TheftStatus.REPORTED)
+    # The inspection: blank until stated (a clerk's theft_detected outcome says only what its notes say).
+    found = models.CharField(_("found"), max_length=20, choices=TheftFinding.choices, blank=True)
+    meter_seal = models.CharField(_("meter seal"), max_length=10, choices=MeterSeal.choices, blank=True)
     notes = models.TextField(_("notes"), blank=True)
-    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("opened by"), on_delete=models.PROTECT,
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reported by"), on_delete=models.PROTECT,
                                   related_name="+")
-    opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
+    opened_at = models.DateTimeField(_("reported at"), default=timezone.now)
+    # The assessment: the sum goes on the ledger as a positive ADJUSTMENT under ``assessment_reference``.
+    assessment_amount = models.DecimalField(_("amount assessed"), null=True, blank=True, **MONEY)
+    section = models.PositiveSmallIntegerField(_("section"), choices=TheftSection.choices, null=True, blank=True)
+    assessed_on = models.DateField(_("assessed on"), null=True, blank=True)
+    assessment_reference = models.CharField(_("assessment reference"), max_length=40, blank=True)
+    assessment_entry = models.OneToOneField(LedgerEntry, verbose_name=_("ledger entry"), null=True, blank=True,
+                                            on_delete=models.PROTECT, related_name="+")
+    fir_number = models.CharField(_("FIR no."), max_length=40, blank=True)
+    police_station = models.CharField(_("police station"), max_length=100, blank=True)
+    fir_lodged_on = models.DateField(_("FIR lodged on"), null=True, blank=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    closing_note = models.TextField(_("closing note"), blank=True)
     source = models.CharField(_("source"), max_length=10, choices=Source.choices)
     history = History()
 
@@ -390,9 +440,29 @@ class TheftCase(models.Model):
         ordering = ["-opened_at", "-id"]
         verbose_name = _("theft case")
         verbose_name_plural = _("theft cases")
+        constraints = [models.CheckConstraint(name="theft_assessment_positive",
+                                              condition=Q(assessment_amount__isnull=True)
+                                              | Q(assessment_amount__gt=0))]
+        indexes = [
+            # The division's list, by status, newest first (drives.theft_views): a page read off this index.
+            models.Index(fields=["division", "status", "-opened_at"], name="theft_division_status_opened"),
+            # The MD's summary: cases found and assessed in a range (reports.selectors).
+            models.Index(fields=["opened_at"], name="theft_opened_at"),
+            models.Index(fields=["assessed_on"], name="theft_assessed_on", condition=Q(assessed_on__isnull=False)),
+        ]
 
     def __str__(self) -> str:
         return f"{self.consumer.account_no} · {self.get_status_display()}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in THEFT_OPEN_STATUSES
+
+    @property
+    def age_days(self) -> int:
+        """Days since it was reported (India time): to today while open, to the day it was closed after."""
+        end = self.closed_on or india_today()
+        return (end - timezone.localdate(self.opened_at)).days
 
 
 class HandoverKind(models.TextChoices):

@@ -35,6 +35,7 @@ from drives.models import (
     Stop,
     StopStatus,
     TheftCase,
+    TheftStatus,
 )
 
 
@@ -270,9 +271,35 @@ def disputes_awaiting(user: User) -> QuerySet[Dispute]:
             .order_by("raised_on", "id"))
 
 
-def theft_cases_visible_to(user: User) -> QuerySet[TheftCase]:
-    return division_scope(TheftCase.objects.select_related("consumer", "stop", "opened_by"), user,
-                          field="consumer__division")
+def theft_cases_visible_to(user: User, *, division: str | None = None,
+                           status: str | None = None) -> QuerySet[TheftCase]:
+    """Theft cases of the user's division (HQ and IT: every one, or ``division``'s by code; a clerk: those they
+    reported), by the division each counts for (fixed when reported), of ``status`` when given. Newest first:
+    the list reads index theft_division_status_opened."""
+    cases = division_scope(TheftCase.objects.select_related("consumer", "division", "stop", "opened_by"), user)
+    if _is_clerk(user):
+        cases = cases.filter(opened_by=user)
+    if division:
+        cases = cases.filter(division__code=division)
+    if status in TheftStatus.values:
+        cases = cases.filter(status=status)
+    return cases.order_by("-opened_at", "-id")
+
+
+def theft_case_payments(case: TheftCase) -> QuerySet[LedgerEntry]:
+    """What the consumer has paid since the case was assessed: credits (payments, negative adjustments) dated on
+    or after assessed_on, oldest first (index ledger_consumer_due_on: a credit's due_on is its entry date). None
+    before the assessment."""
+    if case.assessed_on is None:
+        return LedgerEntry.objects.none()
+    return (LedgerEntry.objects.filter(consumer_id=case.consumer_id, credit__gt=0, due_on__gte=case.assessed_on)
+            .order_by("entry_date", "id"))
+
+
+def theft_case_paid(case: TheftCase) -> Decimal:
+    """The total of theft_case_payments."""
+    total = theft_case_payments(case).aggregate(total=Sum("credit"))["total"]
+    return Decimal(str(total or 0)).quantize(Decimal("0.01"))
 
 
 def drive_progress(drive: Drive) -> dict:

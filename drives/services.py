@@ -50,7 +50,6 @@ from drives.models import (
     ReconnectionOrder,
     Stop,
     StopStatus,
-    TheftCase,
 )
 from drives.photos import stop_photo_prepare
 from drives.selectors import (
@@ -381,7 +380,7 @@ def _method_checked(method: str) -> str:
 
 def stop_outcome_log(*, user: User, stop: Stop, outcome: str, method: str = "", notes: str = "",
                      latitude=None, longitude=None, photo=None, at: datetime | None = None,
-                     source: str = Source.WEB) -> Stop:
+                     found: str = "", meter_seal: str = "", source: str = Source.WEB) -> Stop:
     """Records what happened at a stop, by its clerk or an officer or IT of the division.
 
     ``at`` is when it happened (the phone's time, default now): at most 5 minutes ahead of the server
@@ -389,7 +388,8 @@ def stop_outcome_log(*, user: User, stop: Stop, outcome: str, method: str = "", 
     before the consumer's last reconnection (409 before_reconnection); each with field ``at``.
 
     ``disconnected`` cuts the connection under the rules of section 56 (notice, dispute,
-    protection, arrears still owed) and charges for it; ``theft_detected`` opens a theft case;
+    protection, arrears still owed) and charges for it; ``theft_detected`` opens a theft case
+    (drives.theft.theft_case_open, with what was ``found`` and the ``meter_seal``'s state when the clerk says);
     ``disputed`` opens a dispute awaiting the officer (no hold until its deposit is counted).
     ``photo`` (an upload) is kept as drives.photos.stop_photo_prepare makes it: a re-encoded JPEG under a random
     name, the camera's time and position on the stop (409 invalid_photo for anything but a whole JPEG, PNG or
@@ -433,7 +433,11 @@ def stop_outcome_log(*, user: User, stop: Stop, outcome: str, method: str = "", 
         if outcome == Outcome.DISCONNECTED:
             _disconnect(user=user, consumer=consumer, method=method, at=at, source=source, stop=stop)
         elif outcome == Outcome.THEFT_DETECTED:
-            TheftCase.objects.create(consumer=consumer, stop=stop, notes=notes, opened_by=user, source=source)
+            # drives.theft stands on this module (a report at an open stop logs its outcome here): imported late.
+            from drives.theft import theft_case_open
+
+            theft_case_open(user=user, consumer=consumer, stop=stop, found=found, meter_seal=meter_seal, notes=notes,
+                            at=at, source=source)
         elif outcome == Outcome.DISPUTED:
             # A dispute awaiting the officer: it holds no cut until its deposit is counted.
             dispute_from_field(user=user, consumer=consumer, on=timezone.localdate(at), notes=notes, source=source)

@@ -4,7 +4,7 @@ their MEDIA_URL address (drives.photo_views)."""
 from django.conf import settings
 from django.urls import path
 
-from drives import handover_views, photo_views, reconnection_views, views
+from drives import handover_views, photo_views, reconnection_views, theft_views, views
 
 urlpatterns = [
     path("drives/", views.drive_list, name="drive-list"),
@@ -24,6 +24,12 @@ urlpatterns = [
     path("disputes/<int:pk>/resolve/", views.dispute_resolve_page, name="dispute-resolve"),
     path("handovers/", handover_views.handover_list, name="handover-list"),
     path("handovers/<int:pk>/resolve/", handover_views.handover_resolve_page, name="handover-resolve"),
+    path("theft-cases/", theft_views.theft_case_list, name="theft-cases"),
+    path("theft-cases/<int:pk>/", theft_views.theft_case_detail, name="theft-case"),
+    path("theft-cases/<int:pk>/inspection/", theft_views.theft_case_inspection_page, name="theft-case-inspection"),
+    path("theft-cases/<int:pk>/assessment/", theft_views.theft_case_assessment_page, name="theft-case-assessment"),
+    path("theft-cases/<int:pk>/fir/", theft_views.theft_case_fir_page, name="theft-case-fir"),
+    path("theft-cases/<int:pk>/close/", theft_views.theft_case_close_page, name="theft-case-close"),
     # Where Stop.photo's url points (upload_to "stops/…"): the only media served, after the division check.
     path(f"{settings.MEDIA_URL.lstrip('/')}stops/<path:name>", photo_views.stop_photo, name="stop-photo"),
 ]

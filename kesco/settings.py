@@ -322,6 +322,7 @@ SPECTACULAR_SETTINGS = {
         "PaymentModeEnum": "payments.models.PaymentMode",
         "NoticeModeEnum": "drives.models.NoticeMode",
         "HandoverKindEnum": "drives.models.HandoverKind",
+        "TheftStatusEnum": "drives.models.TheftStatus",
     },
     # DRF's page envelope (count, next, previous, results) described like every other field.
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "core.api_docs.describe_pagination"],

@@ -59,6 +59,9 @@ class _Figures(serializers.Serializer):
     achievement_pct = serializers.DecimalField(**PERCENT, allow_null=True,
                                                help_text="collections / target × 100, one decimal; null without "
                                                          "a target")
+    theft_cases_found = serializers.IntegerField(help_text="theft cases reported in the range, in the division "
+                                                           "each was reported in")
+    theft_cases_assessed = serializers.IntegerField(help_text="theft cases assessed (assessed_on) in the range")
 
 
 class _DivisionFigures(_Figures):
@@ -86,10 +89,12 @@ EXAMPLE = {
     "divisions": [{"code": "RTP", "name": "Ratanpur", "defaulters": 412, "arrears": "48213950.00",
                    "notices_served": 35, "disconnections": 51, "paid_on_spot_count": 21,
                    "paid_on_spot_amount": "365400.00", "collections": "1284500.00", "reconnections": 19,
-                   "target": "1612903.23", "achievement_pct": "79.6"}],
+                   "target": "1612903.23", "achievement_pct": "79.6", "theft_cases_found": 3,
+                   "theft_cases_assessed": 2}],
     "totals": {"defaulters": 412, "arrears": "48213950.00", "notices_served": 35, "disconnections": 51,
                "paid_on_spot_count": 21, "paid_on_spot_amount": "365400.00", "collections": "1284500.00",
-               "reconnections": 19, "target": "1612903.23", "achievement_pct": "79.6"},
+               "reconnections": 19, "target": "1612903.23", "achievement_pct": "79.6", "theft_cases_found": 3,
+               "theft_cases_assessed": 2},
 }
 
 

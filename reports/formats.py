@@ -21,6 +21,8 @@ COLUMNS = [
     ("reconnections", _("Reconnections")),
     ("target", _("Target")),
     ("achievement_pct", _("Achievement %")),
+    ("theft_cases_found", _("Theft cases found")),
+    ("theft_cases_assessed", _("Theft cases assessed")),
 ]
 assert [key for key, _heading in COLUMNS] == list(FIGURES)
 

@@ -26,7 +26,7 @@ from accounts.selectors import divisions_visible_to
 from arrears.models import EntryKind, LedgerDay
 from defaulters.models import AccountabilityBand, AgeBucket, DefaulterEntry, DefaulterList
 from defaulters.selectors import defaulter_entries, defaulter_list_latest
-from drives.models import Disconnection, DisputeStatus, Notice, ReconnectionOrder, ReconnectionStatus
+from drives.models import Disconnection, DisputeStatus, Notice, ReconnectionOrder, ReconnectionStatus, TheftCase
 from drives.selectors import (
     disputes_visible_to,
     drive_progress,
@@ -43,9 +43,12 @@ PERCENT = Decimal("0.1")
 
 # The summary's figures in the contract's order: key → what they count (the API's, the exports' and
 # the e-mail's columns). Money figures are Decimal rupees, counts int; target None without a target.
-COUNTS = ("defaulters", "notices_served", "disconnections", "paid_on_spot_count", "reconnections")
+COUNTS = ("defaulters", "notices_served", "disconnections", "paid_on_spot_count", "reconnections",
+          "theft_cases_found", "theft_cases_assessed")
+# New figures are appended: the contract keeps the others' names, meaning and order.
 FIGURES = ("defaulters", "arrears", "notices_served", "disconnections", "paid_on_spot_count",
-           "paid_on_spot_amount", "collections", "reconnections", "target", "achievement_pct")
+           "paid_on_spot_amount", "collections", "reconnections", "target", "achievement_pct",
+           "theft_cases_found", "theft_cases_assessed")
 
 
 @dataclass
@@ -65,6 +68,8 @@ class Figures:
     reconnections: int = 0
     target: Decimal | None = None
     list_as_of: date | None = None  # the defaulter list the first two figures come from
+    theft_cases_found: int = 0
+    theft_cases_assessed: int = 0
 
     @property
     def local_name(self) -> str:
@@ -180,6 +185,22 @@ def event_days_mismatches(date_from: date, date_to: date) -> list[tuple]:
     return mismatches
 
 
+THEFT_FIGURES = ("theft_cases_found", "theft_cases_assessed")
+
+
+def theft_figures(divisions: list[int], date_from: date, date_to: date) -> dict[tuple[int, str], int]:
+    """{(division id, figure): count} of theft cases: ``theft_cases_found``, reported in the range (India time),
+    and ``theft_cases_assessed``, assessed in it, each by the division the case was reported in (fixed on the
+    case), never the consumer's division now. One grouped read of the cases themselves (few: indexes
+    theft_opened_at and theft_assessed_on)."""
+    start, end = india_bounds(date_from, date_to)
+    found = Q(opened_at__gte=start, opened_at__lt=end)
+    assessed = Q(assessed_on__gte=date_from, assessed_on__lte=date_to)
+    rows = (TheftCase.objects.filter(found | assessed, division_id__in=divisions).order_by().values("division_id")
+            .annotate(theft_cases_found=Count("id", filter=found), theft_cases_assessed=Count("id", filter=assessed)))
+    return {(row["division_id"], figure): row[figure] for row in rows for figure in THEFT_FIGURES}
+
+
 def targets_prorated(divisions: list[int], date_from: date, date_to: date) -> dict[int, Decimal]:
     """Each division's revenue target for the range: every month's target times the share of that
     month's days inside the range, summed and rounded to the paisa. Divisions without any target
@@ -212,6 +233,7 @@ def summary(user: User, *, date_from: date, date_to: date, division: str | Divis
     ids = [d.pk for d in divisions]
     events = _events(ids, date_from, date_to, by="division")
     targets = targets_prorated(ids, date_from, date_to)
+    thefts = theft_figures(ids, date_from, date_to)
     rows = []
     for d in divisions:
         row = Figures(code=d.code, name=d.name, name_hi=d.name_hi, defaulters=d.list_defaulters or 0,
@@ -219,6 +241,8 @@ def summary(user: User, *, date_from: date, date_to: date, division: str | Divis
                       list_as_of=d.list_as_of)
         for key in (*EVENT_FIGURES, "collections"):
             setattr(row, key, events.get((d.pk, key), getattr(row, key)))
+        for key in THEFT_FIGURES:
+            setattr(row, key, thefts.get((d.pk, key), 0))
         rows.append(row)
     return Summary(date_from=date_from, date_to=date_to, rows=rows, totals=figures_total(rows))
 

@@ -170,7 +170,7 @@ def summary_export(request, fmt: str):
         return csv_response(filename=f"{name}.csv", header=header, rows=_export_rows(result))
     if fmt == "xlsx":
         return xlsx_response(filename=f"{name}.xlsx", sheet_title=str(_("Summary")), header=header,
-                             rows=_export_rows(result), widths=[8, 22, 12, 18, 10, 14, 12, 18, 18, 14, 18, 14])
+                             rows=_export_rows(result), widths=[8, 22, 12, 18, 10, 14, 12, 18, 18, 14, 18, 14, 12, 12])
     if fmt == "pdf":
         rows = [[row.code, row.local_name, *[figure_text(key, getattr(row, key)) for key in FIGURES]]
                 for row in result.rows]

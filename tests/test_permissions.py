@@ -139,7 +139,8 @@ def _drive_world(division, consumer, *, officer, clerk) -> dict:
                                                       due_at=now, minimum="4975.00", paid="5000.00", source="web")
     dispute = model("Dispute").objects.create(consumer=consumer, raised_on=date(2026, 2, 1), amount_disputed="500.00",
                                               deposit_required="500.00", recorded_by=officer, source="web")
-    theft = model("TheftCase").objects.create(consumer=consumer, stop=stop, opened_by=clerk, source="web")
+    theft = model("TheftCase").objects.create(consumer=consumer, division=division, stop=stop, opened_by=clerk,
+                                              source="web")
     handover = model("FieldHandover").objects.create(
         key=uuid.uuid4(), kind="payment", consumer=consumer, stop=stop, by=clerk, at=now, source="api",
         payload={"account_no": consumer.account_no, "amount": "1500.00", "mode": "cash", "receipt_no": "RTP-2026-4"},
@@ -159,7 +160,8 @@ def _static_keys() -> dict:
     """The custom admin pages, found from their models (an address moves when its model changes app)."""
     return {"admin_adjustment": _admin_base("LedgerEntry") + "adjustment/",
             "admin_take": _admin_base("Payment") + "take/",
-            "admin_build": _admin_base("DefaulterRun") + "build/"}
+            "admin_build": _admin_base("DefaulterRun") + "build/",
+            "admin_theft": _admin_base("TheftCase")}
 
 
 
@@ -265,6 +267,23 @@ PAGES = [
     ("post", "/disputes/{dispute_a}/deposits/", "dispute_deposit", (302, 403, 302, 403, 404, 403, 400)),
     # IT comes after the officer, who has resolved it: invalid_status (400).
     ("post", "/disputes/{dispute_a}/resolve/", "dispute_resolve", (302, 403, 302, 403, 404, 403, 400)),
+    # Theft cases (tests/drives/test_theft_api.py): whoever works drives reads them (a clerk: those they reported);
+    # clerks, officers and IT report one (another division's consumer: a form error); officers and IT work them.
+    # IT comes after the officer: assessed and lodged already, then in court (invalid_status, 400).
+    ("get", "/theft-cases/", None, (302, 200, 200, 200, 200, 200, 200)),
+    ("post", "/theft-cases/", "theft_report", (302, 302, 302, 400, 400, 403, 302)),
+    ("get", "/theft-cases/{theft_a}/", None, (302, 200, 200, 404, 404, 200, 200)),
+    ("post", "/theft-cases/{theft_a}/inspection/", "theft_inspection", (302, 403, 302, 403, 404, 403, 302)),
+    ("post", "/theft-cases/{theft_a}/assessment/", "theft_assessment", (302, 403, 302, 403, 404, 403, 400)),
+    ("post", "/theft-cases/{theft_a}/fir/", "theft_fir", (302, 403, 302, 403, 404, 403, 400)),
+    # The same steps in the admin (staff only), through the same services.
+    ("get", "{admin_theft}{theft_a}/inspection/", None, staff(200, 404, 200)),
+    ("get", "{admin_theft}{theft_a}/assessment/", None, staff(200, 404, 200)),
+    ("get", "{admin_theft}{theft_a}/fir/", None, staff(200, 404, 200)),
+    ("get", "{admin_theft}{theft_a}/close/", None, staff(200, 404, 200)),
+    ("post", "{admin_theft}{theft_a}/inspection/", "theft_inspection", staff(302, 404, 302)),
+    ("post", "/theft-cases/{theft_a}/close/", "theft_close", (302, 403, 302, 403, 404, 403, 400)),
+    ("post", "{admin_theft}{theft_a}/close/", "theft_close", staff(400, 404, 400)),
     # The field clerk's pages (tests/drives/test_field_pages.py): clerks, officers and IT; HQ neither cuts nor
     # takes money. A refused outcome or reconnection (the stop closed, the order done) comes back as a message.
     ("get", "/field/", None, (302, 200, 200, 200, 200, 403, 200)),
@@ -336,6 +355,13 @@ API = [
     ("get", "/api/v1/field-handovers/", None, (401, 200, 200, 200, 200, 200, 200)),
     ("post", "/api/v1/field-handovers/{handover_a}/resolve/", "api_handover_resolve",
      (401, 403, 200, 403, 404, 403, 409)),
+    # Theft cases (tests/drives/test_theft_api.py): clerks report and read their own, officers and IT work them;
+    # IT comes after the officer: 409 invalid_status.
+    ("get", "/api/v1/theft-cases/", None, (401, 200, 200, 200, 200, 200, 200)),
+    ("post", "/api/v1/theft-cases/", "api_theft_report", (401, 201, 201, 404, 404, 403, 201)),
+    ("get", "/api/v1/theft-cases/{theft_a}/", None, (401, 200, 200, 404, 404, 200, 200)),
+    ("post", "/api/v1/theft-cases/{theft_a}/assessment/", "api_theft_assessment", (401, 403, 201, 403, 404, 403, 409)),
+    ("post", "/api/v1/theft-cases/{theft_a}/fir/", "api_theft_fir", (401, 403, 201, 403, 404, 403, 409)),
     # An officer gets their own division's row only (tests/reports/test_summary.py).
     ("get", "/api/v1/reports/summary/", None, (401, 403, 200, 403, 200, 200, 200)),
 ]
@@ -396,6 +422,17 @@ BODIES = {
                                      "refusal_code": "drive_closed", "notes": f"handed over by {role}"},
     "api_handover_resolve": lambda role, w: {"notes": f"resolved by {role}"},
     "handover_resolve": lambda role, w: {"notes": f"resolved by {role}"},
+    "theft_report": lambda role, w: {"account_no": "00012345", "found": "direct_hooking", "notes": f"by {role}"},
+    "theft_inspection": lambda role, w: {"found": "meter_bypass", "meter_seal": "broken", "notes": f"by {role}"},
+    "theft_assessment": lambda role, w: {"amount": "1000.00", "section": "135", "assessed_on": india_today(),
+                                         "reference": f"ASMT-PAGE-{role}"},
+    "theft_fir": lambda role, w: {"fir_number": f"FIR-{role}", "police_station": "Kakadeo", "lodged_on": india_today()},
+    "theft_close": lambda role, w: {"status": "in_court", "closed_on": india_today(), "note": f"by {role}"},
+    "api_theft_report": lambda role, w: {"account_no": "00012345", "found": "meter_tampering", "notes": f"by {role}"},
+    "api_theft_assessment": lambda role, w: {"amount": "1000.00", "section": 135, "assessed_on": india_today(),
+                                             "reference": f"ASMT-API-{role}"},
+    "api_theft_fir": lambda role, w: {"fir_number": f"FIR-{role}", "police_station": "Kakadeo",
+                                      "lodged_on": india_today()},
 }
 
 

@@ -1,4 +1,4 @@
-"""Disputes under section 56(1): the deposit the law asks for, resolution, theft case follow-up."""
+"""Disputes under section 56(1): the deposit the law asks for, resolution (theft cases: tests/drives/test_theft.py)."""
 
 from datetime import date, timedelta
 from decimal import Decimal
@@ -10,8 +10,7 @@ from core.dates import india_today
 from core.errors import DomainError
 from core.models import Source
 from drives.disputes import deposit_required_for, dispute_record, dispute_resolve
-from drives.models import Dispute, TheftCase
-from drives.theft import theft_case_update
+from drives.models import Dispute
 from tests.factories import add_entry, make_consumer
 
 pytestmark = pytest.mark.django_db
@@ -72,21 +71,3 @@ def test_it_leaves_disputes_to_the_officer(rtp, clerk):
     with pytest.raises(PermissionDenied):
         dispute_record(user=clerk, account_no=consumer.account_no, raised_on=india_today(), amount_disputed="1.00")
 
-
-def test_it_follows_a_theft_case_to_its_fir(rtp, officer, clerk, other_officer):
-    case = TheftCase.objects.create(consumer=make_consumer(rtp), opened_by=clerk, source=Source.API)
-    with pytest.raises(DomainError) as refusal:
-        theft_case_update(user=officer, case=case, status="fir_filed")
-    assert refusal.value.code == "fir_required"
-    with pytest.raises(TheftCase.DoesNotExist):
-        theft_case_update(user=other_officer, case=case, assessment_amount="1.00")
-    with pytest.raises(PermissionDenied):
-        theft_case_update(user=clerk, case=case, assessment_amount="1.00")
-
-    theft_case_update(user=officer, case=case, assessment_amount="48000.00", fir_number="FIR 112/2025",
-                      status="fir_filed")
-
-    case.refresh_from_db()
-    assert (case.assessment_amount, case.fir_number, case.status) == (Decimal("48000.00"), "FIR 112/2025",
-                                                                      "fir_filed")
-    assert case.history.first().history_user == officer

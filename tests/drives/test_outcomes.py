@@ -72,8 +72,8 @@ def test_it_opens_a_theft_case_from_the_stop(stop, clerk):
     log(clerk, stop, "theft_detected", notes="hook on the LT line")
 
     case = TheftCase.objects.get(stop=stop)
-    assert (case.consumer, case.opened_by, case.status, case.notes) == (stop.consumer, clerk, "open",
-                                                                        "hook on the LT line")
+    assert (case.consumer, case.division, case.opened_by, case.status, case.notes) == (
+        stop.consumer, stop.consumer.division, clerk, "reported", "hook on the LT line")
 
 
 def test_it_logs_one_outcome_per_stop(stop, clerk):

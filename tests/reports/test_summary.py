@@ -18,9 +18,10 @@ from rest_framework.test import APIClient
 from arrears.models import LedgerEntry
 from core.dates import india_today
 from core.models import Source
-from drives.models import Disconnection, Notice, ReconnectionOrder, Stop
+from drives.models import Disconnection, Notice, ReconnectionOrder, Stop, TheftCase
 from drives.reconnections import reconnection_done
 from drives.services import stop_outcome_log
+from drives.theft import theft_case_assess, theft_case_report
 from imports.services import import_run
 from payments.models import Payment
 from payments.services import payment_record
@@ -66,6 +67,12 @@ def day(rtp, hsp, password):
         payment_record(user=clerk, account_no=ordered[cut_count].consumer.account_no, amount="1234.50",
                        mode="upi", receipt_no=f"{code}-{next(receipt)}", instrument_no="UPI123",
                        drive_stop_id=ordered[cut_count].pk)
+        # Theft found at a stop (reported today); in RTP assessed today too (tests/reports/test_theft_summary.py
+        # moves a consumer between divisions).
+        theft = theft_case_report(user=clerk, account_no=ordered[-1].consumer.account_no, drive_stop=ordered[-1].pk)
+        if code == "RTP":
+            theft_case_assess(user=officer, case=theft, amount="20000.00", section=135, assessed_on=india_today(),
+                              reference=f"ASMT-{code}-1")
         # A counter payment, not at a stop.
         payment_record(user=officer, account_no=ordered[cut_count + 1].consumer.account_no, amount="999.99",
                        mode="cash", receipt_no=f"{code}-{next(receipt)}")
@@ -114,6 +121,11 @@ def independent_count(date_from: date, date_to: date) -> dict[str, dict]:
     for order in ReconnectionOrder.objects.select_related("consumer__division"):
         if order.done_at and inside(local_day(order.done_at)):
             counts[order.consumer.division.code]["reconnections"] += 1
+    for case in TheftCase.objects.select_related("division"):  # by the division it was reported in
+        if inside(local_day(case.opened_at)):
+            counts[case.division.code]["theft_cases_found"] += 1
+        if case.assessed_on and inside(case.assessed_on):
+            counts[case.division.code]["theft_cases_assessed"] += 1
     for entry in LedgerEntry.objects.filter(kind="PAYMENT").select_related("consumer__division"):
         if inside(entry.entry_date):
             counts[entry.consumer.division.code]["collections"] += entry.amount
@@ -140,6 +152,7 @@ def _expected(counts: dict, code: str) -> dict:
     expected["target"] = target
     expected["achievement_pct"] = ((c["collections"] * 100 / target).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
                                    if target else None)
+    expected.update(theft_cases_found=c["theft_cases_found"], theft_cases_assessed=c["theft_cases_assessed"])
     return expected
 
 
@@ -161,6 +174,8 @@ def test_it_counts_every_figure_as_an_independent_recount_does(day, days_back):
     assert event_days_mismatches(date_from - timedelta(days=40), date_to) == []
     assert {row.code: (row.paid_on_spot_count, row.reconnections) for row in result.rows} == {
         code: (2, 1) for code in CUTS}
+    assert {row.code: (row.theft_cases_found, row.theft_cases_assessed) for row in result.rows} == {
+        "HRG": (1, 0), "HSP": (1, 0), "RTP": (1, 1)}
     # Yesterday's imported payment and notices count only in the two-day range.
     hsp = next(row for row in result.rows if row.code == "HSP")
     assert hsp.notices_served == 1 + days_back
@@ -170,7 +185,8 @@ def test_it_counts_every_figure_as_an_independent_recount_does(day, days_back):
     # Totals are sums over the divisions, the percentage from the summed figures.
     totals = result.totals
     for key in ("defaulters", "arrears", "notices_served", "disconnections", "paid_on_spot_count",
-                "paid_on_spot_amount", "collections", "reconnections", "target"):
+                "paid_on_spot_amount", "collections", "reconnections", "target", "theft_cases_found",
+                "theft_cases_assessed"):
         assert getattr(totals, key) == sum(getattr(row, key) for row in result.rows), key
     assert totals.achievement_pct == (totals.collections * 100 / totals.target).quantize(Decimal("0.1"),
                                                                                          rounding=ROUND_HALF_UP)

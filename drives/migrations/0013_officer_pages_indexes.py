@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("arrears", "0017_consumer_numbers_index"),
-        ("drives", "0011_stop_photo_evidence"),
+        ("drives", "0012_theft_case_life"),
     ]
 
     operations = [
