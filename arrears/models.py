@@ -90,6 +90,30 @@ class Consumer(models.Model):
         return f"{self.account_no} {self.name}"
 
 
+class CountedForDivision(models.Model):
+    """Something that happened to a consumer and counts in the reports for the division the consumer was
+    in when it was written (notices, disconnections, payments, reconnection orders): ``division`` is fixed
+    on the row then and never changed, so when IT redraws the divisions (a consumer moved by an import) the
+    day books (reports.EventDay), their triggers, rebuild and recount keep each event where it happened,
+    and one changed or deleted after a move is taken out of the division it was counted in.
+
+    Services name the division as they write (they hold the consumer); a save without one (the admin, a
+    test's create) takes the consumer's division of that moment. A bulk write names it, or NOT NULL refuses.
+    """
+
+    division = models.ForeignKey(Division, verbose_name=_("counted for division"), on_delete=models.PROTECT,
+                                 related_name="+", db_index=False, editable=False,
+                                 help_text=_("The consumer's division when this was recorded."))
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.division_id is None and self.consumer_id is not None:
+            self.division_id = self.consumer.division_id
+        super().save(*args, **kwargs)
+
+
 class EntryKind(models.TextChoices):
     BILL = "BILL", _("bill")
     SURCHARGE = "SURCHARGE", _("surcharge")
