@@ -30,8 +30,8 @@ ledger as of the first of those days (arrears.ledger.positions_refresh), each ni
 with "today" set to its day, rolling the cache forward, and today's lists again; the cache
 ends as of today, equal to the ledger.
 
-Every notice, disconnection, payment and reconnection order names its division (the drive's,
-its consumer's: arrears.models.CountedForDivision), as the services write them. The day books
+Every notice, disconnection, payment, reconnection order and ledger entry names its division
+(the drive's, its consumer's: arrears.models.CountedForDivision), as the services write them. The day books
 (arrears.LedgerDay, reports.EventDay) are kept by their triggers on these INSERTs, as on any
 write. History rows (django-simple-history) are not written.
 
@@ -235,9 +235,9 @@ INSERTS = {
         FROM bench_ev_stop s JOIN drives_stop st ON st.id = s.stop_id WHERE s.disc_id IS NOT NULL""",
     "disconnection charges": """
         INSERT INTO arrears_ledgerentry (id, entry_date, kind, amount, reference, due_date, created_at, source,
-                                         consumer_id, created_by_id)
+                                         consumer_id, created_by_id, division_id)
         SELECT disc_charge_id, day, 'SURCHARGE', charge, 'DISC-' || disc_id, NULL, visit_at, 'api', consumer_id,
-               clerk_id
+               clerk_id, division_id
         FROM bench_ev_stop WHERE disc_charge_id IS NOT NULL""",
     "reconnection orders": """
         INSERT INTO drives_reconnectionorder (id, ordered_at, due_at, minimum, paid, approval_reason, status, done_at,
@@ -249,17 +249,17 @@ INSERTS = {
         FROM bench_ev_order""",
     "reconnection charges": """
         INSERT INTO arrears_ledgerentry (id, entry_date, kind, amount, reference, due_date, created_at, source,
-                                         consumer_id, created_by_id)
+                                         consumer_id, created_by_id, division_id)
         SELECT charge_id, (done_at AT TIME ZONE %(tz)s)::date, 'SURCHARGE', charge, 'RECN-' || order_id, NULL,
-               done_at, 'api', consumer_id, clerk_id
+               done_at, 'api', consumer_id, clerk_id, division_id
         FROM bench_ev_order WHERE charge_id IS NOT NULL""",
     # Receipts: BS<stop> taken at a stop, BC<payment> at the counter.
     "drive payments (ledger)": """
         INSERT INTO arrears_ledgerentry (id, entry_date, kind, amount, reference, due_date, created_at, source,
-                                         consumer_id, created_by_id)
+                                         consumer_id, created_by_id, division_id)
         SELECT payment_entry_id, (paid_at AT TIME ZONE %(tz)s)::date, 'PAYMENT', paid,
                CASE WHEN u BETWEEN 10 AND 24 THEN 'BC' || payment_id ELSE 'BS' || stop_id END, NULL, paid_at,
-               CASE WHEN u BETWEEN 10 AND 24 THEN 'web' ELSE 'api' END, consumer_id, clerk_id
+               CASE WHEN u BETWEEN 10 AND 24 THEN 'web' ELSE 'api' END, consumer_id, clerk_id, division_id
         FROM bench_ev_stop WHERE payment_id IS NOT NULL""",
     "drive payments": """
         INSERT INTO arrears_payment (id, amount, mode, receipt_no, paid_at, drive_stop_id, balance_after,
@@ -275,8 +275,9 @@ INSERTS = {
         FROM bench_ev_stop s JOIN arrears_ledgerentry e ON e.id = s.payment_entry_id""",
     "counter payments (ledger)": """
         INSERT INTO arrears_ledgerentry (id, entry_date, kind, amount, reference, due_date, created_at, source,
-                                         consumer_id, created_by_id)
-        SELECT entry_id, day, 'PAYMENT', amount, 'BC' || payment_id, NULL, paid_at, 'web', consumer_id, clerk_id
+                                         consumer_id, created_by_id, division_id)
+        SELECT entry_id, day, 'PAYMENT', amount, 'BC' || payment_id, NULL, paid_at, 'web', consumer_id, clerk_id,
+               division_id
         FROM bench_ev_counter""",
     # Half in cash, then UPI, card, cheque and online.
     "counter payments": """

@@ -44,7 +44,8 @@ SUMS = ("arrears", "paid_on_spot_amount", "collections")
 # Every figure of DESIGN.md's `GET reports/summary/` straight from the raw tables, per division:
 # defaulters and arrears from the entries of the division's latest list as of `to`; events dated
 # from `from` to `to` in India time, each in the division written on it (the consumer's when it was
-# recorded: arrears.models.CountedForDivision); collections from a scan of the ledger's PAYMENT entries.
+# recorded: arrears.models.CountedForDivision); collections from a scan of the ledger's PAYMENT entries,
+# in the divisions written on them likewise.
 RECOUNT_SQL = """
 WITH latest AS (
     SELECT DISTINCT ON (division_id) id, division_id FROM arrears_defaulterlist
@@ -63,9 +64,8 @@ WITH latest AS (
     WHERE p.drive_stop_id IS NOT NULL AND (p.paid_at AT TIME ZONE %(tz)s)::date BETWEEN %(from)s AND %(to)s
     GROUP BY p.division_id
 ), collections AS (
-    SELECT c.division_id, SUM(e.amount) AS amount
-    FROM arrears_ledgerentry e JOIN arrears_consumer c ON c.id = e.consumer_id
-    WHERE e.kind = 'PAYMENT' AND e.entry_date BETWEEN %(from)s AND %(to)s GROUP BY c.division_id
+    SELECT e.division_id, SUM(e.amount) AS amount FROM arrears_ledgerentry e
+    WHERE e.kind = 'PAYMENT' AND e.entry_date BETWEEN %(from)s AND %(to)s GROUP BY e.division_id
 ), reconnections AS (
     SELECT o.division_id, COUNT(*) AS n FROM drives_reconnectionorder o
     WHERE o.status = 'done' AND (o.done_at AT TIME ZONE %(tz)s)::date BETWEEN %(from)s AND %(to)s

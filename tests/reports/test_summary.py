@@ -115,9 +115,9 @@ def independent_count(date_from: date, date_to: date) -> dict[str, dict]:
     for order in ReconnectionOrder.objects.select_related("division"):
         if order.done_at and inside(local_day(order.done_at)):
             counts[order.division.code]["reconnections"] += 1
-    for entry in LedgerEntry.objects.filter(kind="PAYMENT").select_related("consumer__division"):
+    for entry in LedgerEntry.objects.filter(kind="PAYMENT").select_related("division"):
         if inside(entry.entry_date):
-            counts[entry.consumer.division.code]["collections"] += entry.amount
+            counts[entry.division.code]["collections"] += entry.amount
     from defaulters.models import DefaulterList
 
     for defaulters in DefaulterList.objects.select_related("division").order_by("as_of"):
