@@ -371,9 +371,9 @@ def positions_select_sql(*, where: str = "") -> str:
 
 _DAY_BOOK_FROM_LEDGER = """
     INSERT INTO arrears_ledgerday (division_id, day, kind, entries, amount)
-    SELECT c.division_id, e.entry_date, e.kind, COUNT(*), SUM(e.amount)
-    FROM arrears_ledgerentry e JOIN arrears_consumer c ON c.id = e.consumer_id
-    GROUP BY c.division_id, e.entry_date, e.kind
+    SELECT e.division_id, e.entry_date, e.kind, COUNT(*), SUM(e.amount)
+    FROM arrears_ledgerentry e
+    GROUP BY e.division_id, e.entry_date, e.kind
 """
 
 
@@ -396,15 +396,16 @@ def day_book_rebuild() -> None:
 
 
 def ledger_days_mismatches() -> list[tuple]:
-    """The day book (LedgerDay) recounted from the ledger: each (division, day, kind) whose
+    """The day book (LedgerDay) recounted from the ledger, each entry in the division written on it (the
+    consumer's when it was written, as the book's triggers count it): each (division, day, kind) whose
     entries or amount differ, as (division_id, day, kind, book entries, book amount, ledger
     entries, ledger amount); empty when the triggers kept it. A full scan: for checks."""
     with connection.cursor() as cursor:
         cursor.execute("""
             WITH ledger AS (
-                SELECT c.division_id, e.entry_date AS day, e.kind, COUNT(*) AS entries, SUM(e.amount) AS amount
-                FROM arrears_ledgerentry e JOIN arrears_consumer c ON c.id = e.consumer_id
-                GROUP BY c.division_id, e.entry_date, e.kind
+                SELECT e.division_id, e.entry_date AS day, e.kind, COUNT(*) AS entries, SUM(e.amount) AS amount
+                FROM arrears_ledgerentry e
+                GROUP BY e.division_id, e.entry_date, e.kind
             ), book AS (
                 SELECT division_id, day, kind, entries, amount FROM arrears_ledgerday
                 WHERE entries <> 0 OR amount <> 0

@@ -90,6 +90,31 @@ class Consumer(models.Model):
         return f"{self.account_no} {self.name}"
 
 
+class CountedForDivision(models.Model):
+    """Something that happened to a consumer and counts in the reports for the division the consumer was
+    in when it was written (notices, disconnections, payments, reconnection orders, ledger entries):
+    ``division`` is fixed on the row then and never changed, so when IT redraws the divisions (a consumer
+    moved by an import) the day books (reports.EventDay, LedgerDay), their triggers, rebuild and recount
+    keep each event where it happened, and one changed or deleted after a move is taken out of the
+    division it was counted in.
+
+    Services name the division as they write (they hold the consumer); a save without one (the admin, a
+    test's create) takes the consumer's division of that moment. A bulk write names it, or NOT NULL refuses.
+    """
+
+    division = models.ForeignKey(Division, verbose_name=_("counted for division"), on_delete=models.PROTECT,
+                                 related_name="+", db_index=False, editable=False,
+                                 help_text=_("The consumer's division when this was recorded."))
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.division_id is None and self.consumer_id is not None:
+            self.division_id = self.consumer.division_id
+        super().save(*args, **kwargs)
+
+
 class EntryKind(models.TextChoices):
     BILL = "BILL", _("bill")
     SURCHARGE = "SURCHARGE", _("surcharge")
@@ -97,7 +122,7 @@ class EntryKind(models.TextChoices):
     ADJUSTMENT = "ADJUSTMENT", _("adjustment")
 
 
-class LedgerEntry(models.Model):
+class LedgerEntry(CountedForDivision):
     """One line of a consumer's account. Append-only: corrections are ADJUSTMENTs.
 
     ``amount`` is as the billing system states it (positive, or signed for an
@@ -110,6 +135,12 @@ class LedgerEntry(models.Model):
     # Indexed by ledger_consumer_due_on, which starts with it.
     consumer = models.ForeignKey(Consumer, verbose_name=_("consumer"), on_delete=models.PROTECT, related_name="ledger",
                                  db_index=False)
+    # Collections count for the consumer's division when the entry was written (CountedForDivision), copied
+    # from the consumer's division_id, which has its key. None here: on a ledger of 20M rows a key is one more
+    # check per row of every import (the daily one is held to 10 s) and one more join to rebuild after a load.
+    division = models.ForeignKey(Division, verbose_name=_("counted for division"), on_delete=models.PROTECT,
+                                 related_name="+", db_index=False, db_constraint=False, editable=False,
+                                 help_text=_("The consumer's division when this was recorded."))
     entry_date = models.DateField(_("entry date"))
     kind = CodeField(_("kind"), max_length=10, choices=EntryKind.choices)
     amount = models.DecimalField(_("amount"), **MONEY)
@@ -177,9 +208,10 @@ class LedgerDay(models.Model):
     """The day book: each division's ledger entries of one day and kind, counted and summed.
 
     Kept by the database as entries are written, whatever writes them (the imports, a payment,
-    a charge, the admin): the triggers of migration 0013 add every inserted row to its
+    a charge, the admin): the triggers of migrations 0013 and 0021 add every inserted row to its
     (division, day, kind), take out deleted ones, and empty the book with the ledger. The
-    division is the consumer's when the entry was written. Reports sum collections over a
+    division is the one written on the entry, its consumer's when it was written
+    (CountedForDivision), whatever division the consumer is in now. Reports sum collections over a
     range from here (at most divisions × days rows), not from the 20M-row ledger.
     ``ledger_days_mismatches`` (arrears.ledger) recounts it from the ledger.
     """

@@ -60,8 +60,9 @@ def ledger_entry_add(*, consumer: Consumer, kind: str, amount: Decimal, entry_da
         # future-dated credits) leaves the caller's transaction usable for the refusal.
         with transaction.atomic():
             entry = LedgerEntry.objects.create(
-                consumer=consumer, kind=kind, amount=amount, entry_date=entry_date, reference=reference,
-                due_date=due_date if kind == EntryKind.BILL else None, created_by=user, source=source,
+                consumer=consumer, division_id=consumer.division_id, kind=kind, amount=amount, entry_date=entry_date,
+                reference=reference, due_date=due_date if kind == EntryKind.BILL else None, created_by=user,
+                source=source,
             )
             positions_refresh(as_of=india_today(), consumer_ids=[consumer.pk])
     except DataError as exc:

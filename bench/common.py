@@ -20,13 +20,28 @@ DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432"
 
 @dataclass
 class Figure:
-    """One row of the results table. ``ok`` is None where there is no target to meet."""
+    """One row of the results table. ``ok`` is None where there is no target to meet. ``check``: the figure
+    is a check of correctness (figures against a recount), not of speed: a missed one fails the part, and
+    `make bench` exits non-zero after the last part (a slow figure is only marked missed)."""
 
     name: str
     measured: str
     baseline: str = ""
     target: str = ""
     ok: bool | None = None
+    check: bool = False
+
+    @property
+    def failed(self) -> bool:
+        return self.check and self.ok is False
+
+
+def failures(key: str, figures: list[Figure]) -> list[str]:
+    """The part's failed checks, each printed loudly: "part drives FAILED: <figure>: <measured>"."""
+    found = [f"part {key} FAILED: {figure.name}: {figure.measured}" for figure in figures if figure.failed]
+    for line in found:
+        print(f"!!! {line}", file=sys.stderr, flush=True)
+    return found
 
 
 @dataclass
@@ -139,12 +154,14 @@ def part_alone(ctx: Context, key: str, heading: str, run, *, docs: bool, loaded:
 
     from bench import run as runner
 
-    body = runner.table(run(ctx))
+    figures = run(ctx)
+    body = runner.table(figures)
     print(body)
+    failed = failures(key, figures)
     if docs and ctx.size == "full":
         when = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
         commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
                                 cwd=runner.PROJECT).stdout.strip()
         runner.docs_write(key, heading, f"Run {when} at commit {commit} on database {ctx.database} ({loaded}).\n"
                                         f"Machine: {runner.machine(ctx)}.\n\n{body}\n\n{notes}\n")
-    return 0
+    return 1 if failed else 0

@@ -96,6 +96,7 @@ def _measure(stops: int, clerk_count: int, requests: int) -> dict:
     from drives.models import Drive, Notice, Stop
     from drives.notices import MIN_DEMAND
     from drives.services import drive_plan
+    from reports.selectors import event_days_mismatches
 
     # As production serves: no query log, templates not in debug mode (read when first used).
     settings.DEBUG = False
@@ -104,6 +105,9 @@ def _measure(stops: int, clerk_count: int, requests: int) -> dict:
     official = settings.DEFAULTER_THRESHOLD
     moved: dict[int, int] = {}
     mine = {"officer__username": f"{USERNAME}-officer"}
+    # Two in three stops served a notice three weeks ago, as before a drive (below).
+    served_on = today - timedelta(days=21)
+    result: dict = {}
 
     division = Division.objects.order_by("code").first()
 
@@ -124,11 +128,11 @@ def _measure(stops: int, clerk_count: int, requests: int) -> dict:
         entries = list(listed.entries.order_by("rank").values_list("consumer_id", "arrears")[:stops])
         # Two in three served a notice three weeks ago, as before a drive: the pages show who may be cut. Entered
         # as an officer enters a back-dated notice (drives.notices): with a reason and the proof's reference,
-        # demanding the arrears of the day of service.
-        served_on = today - timedelta(days=21)
+        # demanding the arrears of the day of service, each counted for the division its consumer is in now
+        # (moved in for the run): the notices are deleted after the consumers are moved back.
         owed = positions_on(consumer_ids=[consumer_id for consumer_id, _arrears in entries], on=served_on)
         Notice.objects.bulk_create([
-            Notice(consumer_id=consumer_id, served_on=served_on, mode="hand",
+            Notice(consumer_id=consumer_id, division_id=division.pk, served_on=served_on, mode="hand",
                    amount_demanded=owed[consumer_id][1], reason="bench: entered from the signed acknowledgements",
                    proof_ref=f"ACK-BENCH-{n}", recorded_by=officer, source=Source.COMMAND)
             for n, (consumer_id, _arrears) in enumerate(entries)
@@ -166,13 +170,13 @@ def _measure(stops: int, clerk_count: int, requests: int) -> dict:
         field_baseline = _timed_sql(stops_sql, [drive.pk, clerk.pk], requests)
         page_size = settings.REST_FRAMEWORK["PAGE_SIZE"]
         api_baseline = _timed_sql(f"{stops_sql} LIMIT {page_size} OFFSET %s", [drive.pk, clerk.pk, 0], requests)
-        return {
+        result.update({
             "division": division.code, "moved": len(moved), "threshold": str(threshold), "official": str(official),
             "listed": listed.consumer_count, "stops": planned, "clerks": len(clerks), "clerk_stops": own,
             "pages": pages, "page_size": page_size, "requests": requests,
             "plan": plan_seconds, "plan_baseline": min(plan_baseline),
             "field": field, "field_baseline": field_baseline, "api": api, "api_baseline": api_baseline,
-        }
+        })
     finally:
         connection.close()  # a failed request's transaction is not this clean-up's
         # The consumers back in their divisions first: nothing after this may leave them moved.
@@ -183,6 +187,13 @@ def _measure(stops: int, clerk_count: int, requests: int) -> dict:
         Notice.objects.filter(recorded_by__username=mine["officer__username"]).delete()
         # Today's list at the official threshold again (the other divisions' were not rebuilt).
         defaulter_list_build_division(division_id=division.pk, as_of=today, threshold=official, trigger="command")
+    # The field's day book over the days the part wrote, against the event tables: the notices written while
+    # their consumers were moved in and deleted after they were moved back must leave both divisions' days as
+    # they were (issue 21: counted up in one division and down in the other).
+    mismatches = event_days_mismatches(served_on, today)
+    result["event_book"] = {"mismatches": len(mismatches), "first": [str(m) for m in mismatches[:5]],
+                            "range": [served_on.isoformat(), today.isoformat()]}
+    return result
 
 
 def _ms(seconds: float) -> str:
@@ -199,6 +210,7 @@ def run(ctx: Context) -> list[Figure]:
     print(f"  {m['division']}: {m['moved']:,} owing consumers moved in, list at ₹{m['threshold']}: {m['listed']:,}"
           f" consumers; plans {', '.join(f'{s:.2f} s' for s in m['plan'])}", flush=True)
     n = m["requests"]
+    book = m["event_book"]
     return [
         Figure(name="load average of the machine (1, 5, 15 minutes) before the part", measured=load),
         Figure(name=f"the division's list for the drive ({m['division']}, with {m['moved']:,} owing consumers of"
@@ -220,6 +232,12 @@ def run(ctx: Context) -> list[Figure]:
                measured=f"p95 {_ms(p95(m['api']))} (median {_ms(statistics.median(m['api']))})",
                baseline=f"plain SELECT of one page of those stops: p95 {_ms(p95(m['api_baseline']))}",
                target=f"p95 ≤ {TARGET_PAGE_MS:g} ms", ok=p95(m["api"]) * 1000 <= TARGET_PAGE_MS),
+        Figure(name=f"field's day book {book['range'][0]} to {book['range'][1]} against the event tables after the"
+                    f" consumers were moved back and the part's notices deleted"
+                    f" (reports.selectors.event_days_mismatches)",
+               measured="no difference" if not book["mismatches"]
+               else f"{book['mismatches']} differ: {'; '.join(book['first'])}",
+               target="no difference", ok=not book["mismatches"], check=True),
     ]
 
 

@@ -30,8 +30,10 @@ ledger as of the first of those days (arrears.ledger.positions_refresh), each ni
 with "today" set to its day, rolling the cache forward, and today's lists again; the cache
 ends as of today, equal to the ledger.
 
-The ledger's day book (arrears.LedgerDay) is kept by its triggers on these INSERTs, as on
-any write. History rows (django-simple-history) are not written.
+Every notice, disconnection, payment, reconnection order and ledger entry names its division
+(the drive's, its consumer's: arrears.models.CountedForDivision), as the services write them. The day books
+(arrears.LedgerDay, reports.EventDay) are kept by their triggers on these INSERTs, as on any
+write. History rows (django-simple-history) are not written.
 
 Runs in a child process with Django set up: ``python -m bench.events generate`` prints the
 counts as JSON. ``ensure(ctx)`` runs it unless the events are there already (a drive named
@@ -157,7 +159,7 @@ ORDERS_SQL = f"""
 CREATE UNLOGGED TABLE bench_ev_order AS
 SELECT o.*, CASE WHEN o.done_at IS NOT NULL AND o.charge > 0 THEN {_seq('arrears_ledgerentry')} END AS charge_id
 FROM (
-    SELECT s.order_id, s.disc_id, s.consumer_id, s.clerk_id, s.paid_at, s.minimum, s.paid, ch.charge,
+    SELECT s.order_id, s.disc_id, s.consumer_id, s.division_id, s.clerk_id, s.paid_at, s.minimum, s.paid, ch.charge,
            CASE WHEN done.at < %(now)s THEN done.at END AS done_at
     FROM bench_ev_stop s
     CROSS JOIN LATERAL (SELECT CASE WHEN (s.h / 1000) %% 20 < 17 THEN s.paid_at + (2 + s.h %% 20) * interval '1 hour'
@@ -203,9 +205,9 @@ INSERTS = {
         JOIN bench_ev_staff stf ON stf.division_id = d.division_id""",
     "notices": """
         INSERT INTO drives_notice (id, served_on, mode, amount_demanded, reason, proof_ref, time_barred_amount, source,
-                                   created_at, consumer_id, recorded_by_id)
+                                   created_at, consumer_id, division_id, recorded_by_id)
         SELECT notice_id, served_on, (ARRAY['hand', 'post', 'sms', 'bill'])[1 + (h / 30) %% 4], arrears, '', '', 0,
-               'web', (served_on + time '15:00') AT TIME ZONE %(tz)s, consumer_id, officer_id
+               'web', (served_on + time '15:00') AT TIME ZONE %(tz)s, consumer_id, division_id, officer_id
         FROM bench_ev_stop WHERE notice_id IS NOT NULL""",
     "stops": """
         INSERT INTO drives_stop (id, sequence, locality, arrears, rank, time_barred_amount, status, outcome, method,
@@ -227,59 +229,62 @@ INSERTS = {
         FROM bench_ev_stop WHERE NOT future""",
     "disconnections": """
         INSERT INTO drives_disconnection (id, method, disconnected_at, arrears_at_disconnection, source, by_id,
-                                          charge_id, consumer_id, notice_id, stop_id)
+                                          charge_id, consumer_id, division_id, notice_id, stop_id)
         SELECT s.disc_id, st.method, s.visit_at, s.arrears, 'api', s.clerk_id, s.disc_charge_id, s.consumer_id,
-               s.notice_id, s.stop_id
+               s.division_id, s.notice_id, s.stop_id
         FROM bench_ev_stop s JOIN drives_stop st ON st.id = s.stop_id WHERE s.disc_id IS NOT NULL""",
     "disconnection charges": """
         INSERT INTO arrears_ledgerentry (id, entry_date, kind, amount, reference, due_date, created_at, source,
-                                         consumer_id, created_by_id)
+                                         consumer_id, created_by_id, division_id)
         SELECT disc_charge_id, day, 'SURCHARGE', charge, 'DISC-' || disc_id, NULL, visit_at, 'api', consumer_id,
-               clerk_id
+               clerk_id, division_id
         FROM bench_ev_stop WHERE disc_charge_id IS NOT NULL""",
     "reconnection orders": """
         INSERT INTO drives_reconnectionorder (id, ordered_at, due_at, minimum, paid, approval_reason, status, done_at,
-                                              notes, source, approved_by_id, charge_id, consumer_id,
+                                              notes, source, approved_by_id, charge_id, consumer_id, division_id,
                                               disconnection_id, done_by_id)
         SELECT order_id, paid_at, paid_at + interval '24 hours', minimum, paid, '',
                CASE WHEN done_at IS NULL THEN 'open' ELSE 'done' END, done_at, '', 'api', NULL, charge_id,
-               consumer_id, disc_id, CASE WHEN done_at IS NOT NULL THEN clerk_id END
+               consumer_id, division_id, disc_id, CASE WHEN done_at IS NOT NULL THEN clerk_id END
         FROM bench_ev_order""",
     "reconnection charges": """
         INSERT INTO arrears_ledgerentry (id, entry_date, kind, amount, reference, due_date, created_at, source,
-                                         consumer_id, created_by_id)
+                                         consumer_id, created_by_id, division_id)
         SELECT charge_id, (done_at AT TIME ZONE %(tz)s)::date, 'SURCHARGE', charge, 'RECN-' || order_id, NULL,
-               done_at, 'api', consumer_id, clerk_id
+               done_at, 'api', consumer_id, clerk_id, division_id
         FROM bench_ev_order WHERE charge_id IS NOT NULL""",
     # Receipts: BS<stop> taken at a stop, BC<payment> at the counter.
     "drive payments (ledger)": """
         INSERT INTO arrears_ledgerentry (id, entry_date, kind, amount, reference, due_date, created_at, source,
-                                         consumer_id, created_by_id)
+                                         consumer_id, created_by_id, division_id)
         SELECT payment_entry_id, (paid_at AT TIME ZONE %(tz)s)::date, 'PAYMENT', paid,
                CASE WHEN u BETWEEN 10 AND 24 THEN 'BC' || payment_id ELSE 'BS' || stop_id END, NULL, paid_at,
-               CASE WHEN u BETWEEN 10 AND 24 THEN 'web' ELSE 'api' END, consumer_id, clerk_id
+               CASE WHEN u BETWEEN 10 AND 24 THEN 'web' ELSE 'api' END, consumer_id, clerk_id, division_id
         FROM bench_ev_stop WHERE payment_id IS NOT NULL""",
     "drive payments": """
         INSERT INTO arrears_payment (id, amount, mode, receipt_no, paid_at, drive_stop_id, balance_after,
                                      arrears_after, source, created_at, consumer_id, ledger_entry_id, taken_by_id,
-                                     backdate_reason, reconnection_order_id, bank, instrument_no, stop_outcome)
+                                     backdate_reason, reconnection_order_id, bank, instrument_no, stop_outcome,
+                                     division_id)
         SELECT s.payment_id, s.paid, CASE WHEN s.h %% 5 < 3 THEN 'cash' ELSE 'upi' END, e.reference, s.paid_at,
                CASE WHEN s.u BETWEEN 10 AND 24 THEN NULL ELSE s.stop_id END,
                GREATEST(s.arrears - s.paid, 0), GREATEST(s.arrears - s.paid, 0), e.source, s.paid_at, s.consumer_id,
                e.id, s.clerk_id, '', s.order_id, '',
                CASE WHEN s.h %% 5 < 3 THEN '' ELSE 'UPI' || lpad(s.payment_id::text, 12, '0') END,
-               CASE WHEN s.u BETWEEN 40 AND 49 THEN 'paid' ELSE '' END
+               CASE WHEN s.u BETWEEN 40 AND 49 THEN 'paid' ELSE '' END, s.division_id
         FROM bench_ev_stop s JOIN arrears_ledgerentry e ON e.id = s.payment_entry_id""",
     "counter payments (ledger)": """
         INSERT INTO arrears_ledgerentry (id, entry_date, kind, amount, reference, due_date, created_at, source,
-                                         consumer_id, created_by_id)
-        SELECT entry_id, day, 'PAYMENT', amount, 'BC' || payment_id, NULL, paid_at, 'web', consumer_id, clerk_id
+                                         consumer_id, created_by_id, division_id)
+        SELECT entry_id, day, 'PAYMENT', amount, 'BC' || payment_id, NULL, paid_at, 'web', consumer_id, clerk_id,
+               division_id
         FROM bench_ev_counter""",
     # Half in cash, then UPI, card, cheque and online.
     "counter payments": """
         INSERT INTO arrears_payment (id, amount, mode, receipt_no, paid_at, drive_stop_id, balance_after,
                                      arrears_after, source, created_at, consumer_id, ledger_entry_id, taken_by_id,
-                                     backdate_reason, reconnection_order_id, bank, instrument_no, stop_outcome)
+                                     backdate_reason, reconnection_order_id, bank, instrument_no, stop_outcome,
+                                     division_id)
         SELECT payment_id, amount,
                CASE WHEN m < 10 THEN 'cash' WHEN m < 16 THEN 'upi' WHEN m < 18 THEN 'card' WHEN m < 19 THEN 'cheque'
                     ELSE 'online' END,
@@ -287,7 +292,7 @@ INSERTS = {
                paid_at, consumer_id, entry_id, clerk_id, '', NULL,
                CASE WHEN m = 18 THEN 'State Bank of India' ELSE '' END,
                CASE WHEN m BETWEEN 10 AND 15 THEN 'UPI' || lpad(payment_id::text, 12, '0')
-                    WHEN m = 18 THEN lpad((payment_id %% 1000000)::text, 6, '0') ELSE '' END, ''
+                    WHEN m = 18 THEN lpad((payment_id %% 1000000)::text, 6, '0') ELSE '' END, '', division_id
         FROM bench_ev_counter""",
     # About the division's monthly billing (its BILL entries in the day book), 90–110 % of it, in thousands.
     "targets": """

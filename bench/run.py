@@ -20,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bench import daily, defaulters, drives, imports, pages, reports
-from bench.common import DEFAULT_SERVER, PROJECT, Context, Figure, database_recreate
+from bench.common import DEFAULT_SERVER, PROJECT, Context, Figure, database_recreate, failures
 from bench.data import SIZES, data_set
 
 # (key, heading in docs/BENCHMARKS.md, run): run in this order on one database.
@@ -64,6 +64,8 @@ def machine(ctx: Context) -> str:
 
 def table(figures: list[Figure]) -> str:
     def verdict(figure: Figure) -> str:
+        if figure.failed:
+            return " ✗ (FAILED)"
         return {True: " ✓", False: " ✗ (missed)", None: ""}[figure.ok]
 
     rows = ["| figure | measured | baseline | target |", "|---|---|---|---|"]
@@ -107,6 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT, capture_output=True,
                             text=True).stdout.strip()
     wanted = args.parts.split(",")
+    failed: list[str] = []
     for key, heading, run in PARTS:
         if key not in wanted:
             continue
@@ -114,10 +117,15 @@ def main(argv: list[str] | None = None) -> int:
         figures = run(ctx)
         body = table(figures)
         print(body, flush=True)
+        failed += failures(key, figures)
         if not args.no_docs and args.size == "full":
             docs_write(key, heading, f"Run {when} at commit {commit}, size {args.size}.\n"
                                      f"Machine: {about}.\n\n{body}\n")
     print(f"\nmachine: {about}\nall parts in {time.perf_counter() - started:.0f} s")
+    if failed:
+        # The figures of a part whose recount differs are wrong, however fast: the run fails.
+        print("\n".join(["", f"bench FAILED: {len(failed)} check(s) missed", *failed]), file=sys.stderr, flush=True)
+        return 1
     return 0
 
 

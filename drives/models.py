@@ -2,8 +2,9 @@
 reconnection orders, disputes and theft cases (DESIGN.md, domain rules).
 
 Scoping: a drive belongs to a division; everything else reaches its division through
-its consumer (a consumer's division may change by IT's import; the record follows it), but for a theft case,
-which keeps the division it was reported in.
+its consumer (a consumer's division may change by IT's import; the record follows it). The reports
+count notices, disconnections, reconnection orders and theft cases for the division they were written in
+(arrears.models.CountedForDivision; a theft case's own division), which a later move does not change.
 Every row says who made it, when and through what (`Source`); rows whose status
 changes keep their history (django-simple-history).
 """
@@ -19,7 +20,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Division
-from arrears.models import Consumer, LedgerEntry
+from arrears.models import Consumer, CountedForDivision, LedgerEntry
 from core.dates import india_today
 from core.models import MONEY, History, Source
 
@@ -35,7 +36,7 @@ class NoticeMode(models.TextChoices):
     BILL = "bill", _("on the bill")
 
 
-class Notice(models.Model):
+class Notice(CountedForDivision):
     """A section 56 notice served on a consumer (recorded when served, also days later from paper)."""
 
     consumer = models.ForeignKey(Consumer, verbose_name=_("consumer"), on_delete=models.PROTECT,
@@ -218,7 +219,7 @@ class Stop(models.Model):
         return self.status == StopStatus.OPEN and self.payments_count > 0
 
 
-class Disconnection(models.Model):
+class Disconnection(CountedForDivision):
     """A connection cut: in the field at a stop, or recorded by an officer."""
 
     consumer = models.ForeignKey(Consumer, verbose_name=_("consumer"), on_delete=models.PROTECT,
@@ -252,7 +253,7 @@ class ReconnectionStatus(models.TextChoices):
     DONE = "done", _("done")
 
 
-class ReconnectionOrder(models.Model):
+class ReconnectionOrder(CountedForDivision):
     """An order to restore a connection, made the moment a disconnected consumer pays enough."""
 
     consumer = models.ForeignKey(Consumer, verbose_name=_("consumer"), on_delete=models.PROTECT,

@@ -112,9 +112,9 @@ def notice_record(*, user: User, account_no: str, served_on: date, mode: str, am
     balance, arrears = positions_on(consumer_ids=[consumer.pk], on=served_on).get(consumer.pk, NOTHING)
     _demand_checked(amount_demanded, user=user, balance=balance, arrears=arrears, reason=reason)
     return Notice.objects.create(
-        consumer=consumer, served_on=served_on, mode=mode, amount_demanded=amount_demanded, reason=reason,
-        proof_ref=proof_ref, time_barred_amount=time_barred_amount(consumer=consumer, on=served_on),
-        recorded_by=user, source=source)
+        consumer=consumer, division_id=consumer.division_id, served_on=served_on, mode=mode,
+        amount_demanded=amount_demanded, reason=reason, proof_ref=proof_ref,
+        time_barred_amount=time_barred_amount(consumer=consumer, on=served_on), recorded_by=user, source=source)
 
 
 def notices_record_bulk(*, user: User, account_nos: list[str], served_on: date, mode: str, reason: str = "",
@@ -143,7 +143,7 @@ def notices_record_bulk(*, user: User, account_nos: list[str], served_on: date, 
                                               field="account_nos")
     barred = time_barred_amounts(consumer_ids=[c.pk for c in consumers.values()], on=served_on)
     return Notice.objects.bulk_create([
-        Notice(consumer=consumers[a], served_on=served_on, mode=mode, amount_demanded=demands[a], reason=reason,
-               proof_ref=proof_ref, time_barred_amount=barred.get(consumers[a].pk, Decimal("0.00")),
-               recorded_by=user, source=source)
+        Notice(consumer=consumers[a], division_id=consumers[a].division_id, served_on=served_on, mode=mode,
+               amount_demanded=demands[a], reason=reason, proof_ref=proof_ref,
+               time_barred_amount=barred.get(consumers[a].pk, Decimal("0.00")), recorded_by=user, source=source)
         for a in account_nos])

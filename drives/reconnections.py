@@ -288,7 +288,7 @@ def reconnection_order_for_payment(*, consumer: Consumer, user: User | None, sou
         return None
     now = timezone.now()
     order = ReconnectionOrder(
-        consumer=consumer, disconnection=disconnection, ordered_at=now,
+        consumer=consumer, division_id=consumer.division_id, disconnection=disconnection, ordered_at=now,
         due_at=now + timedelta(hours=settings.RECONNECTION_DUE_HOURS), minimum=minimum, paid=paid,
         approved_by=approved_by if below else None, approval_reason=approval_reason if below else "", source=source)
     order._history_user = user

@@ -345,8 +345,8 @@ def _disconnect(*, user: User, consumer: Consumer, method: str, at: datetime, so
     notice = _cut_checks(consumer, on=timezone.localdate(at), notice=notice)
     _after_reconnection_checked(consumer, at)
     disconnection = Disconnection.objects.create(
-        consumer=consumer, stop=stop, notice=notice, method=method, disconnected_at=at,
-        arrears_at_disconnection=consumer.arrears, by=user, source=source)
+        consumer=consumer, division_id=consumer.division_id, stop=stop, notice=notice, method=method,
+        disconnected_at=at, arrears_at_disconnection=consumer.arrears, by=user, source=source)
     charge = settings.DISCONNECTION_CHARGES.get(consumer.category_group, Decimal("0"))
     if charge > 0:
         disconnection.charge = ledger_entry_add(

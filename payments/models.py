@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from arrears.models import Consumer, LedgerEntry
+from arrears.models import Consumer, CountedForDivision, LedgerEntry
 from core.models import MONEY, Source
 from drives.models import StopPayment
 
@@ -19,7 +19,7 @@ class PaymentMode(models.TextChoices):
     ONLINE = "online", _("online")
 
 
-class Payment(models.Model):
+class Payment(CountedForDivision):
     """Money taken through this app, with its receipt. Its ledger line is the PAYMENT entry."""
 
     consumer = models.ForeignKey(Consumer, verbose_name=_("consumer"), on_delete=models.PROTECT,

@@ -168,7 +168,8 @@ def payment_record(*, user: User, account_no: str, amount, mode: str, receipt_no
             if order is not None and order == order_before:
                 order = None  # the cut's order was there before this payment
             payment = Payment.objects.create(
-                consumer=consumer, ledger_entry=entry, amount=amount, mode=mode, receipt_no=receipt_no,
+                consumer=consumer, division_id=consumer.division_id, ledger_entry=entry, amount=amount, mode=mode,
+                receipt_no=receipt_no,
                 paid_at=paid_at, drive_stop=stop, reconnection_order=order, backdate_reason=backdate_reason,
                 instrument_no=instrument_no, bank=bank, stop_outcome=stop_outcome or "",
                 reconnection_short_by=reconnection_short_by(consumer=consumer),

@@ -41,9 +41,10 @@ class Target(models.Model):
 class EventDay(models.Model):
     """The field's day book: each division's notices served, disconnections, payments on the spot and
     reconnections done on one day (India time), kept by the database as those rows are written, whatever
-    writes them (the triggers of migration reports 0002; the division is the consumer's when the row was
-    written). The summary reads a range from here, at most divisions × days rows, not the event tables
-    joined to a million consumers. ``event_days_mismatches`` (reports.selectors) recounts it."""
+    writes them (the triggers of migrations reports 0002 and 0005; each event counts for the division
+    written on it, its consumer's when it was recorded: arrears.models.CountedForDivision). The summary
+    reads a range from here, at most divisions × days rows, not the event tables joined to a million
+    consumers. ``event_days_mismatches`` (reports.selectors) recounts it."""
 
     division = models.ForeignKey(Division, verbose_name=_("division"), on_delete=models.PROTECT,
                                  related_name="+", db_index=False)

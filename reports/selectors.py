@@ -149,8 +149,10 @@ def _events(divisions: list[int], date_from: date, date_to: date, *, by: str) ->
 
 
 def event_days_recounted(date_from: date, date_to: date) -> dict[tuple[int, date], dict]:
-    """The field's day book recounted from the event tables themselves (a join of each to its consumers):
-    {(division id, day): figures} for the days with any event. For checks: it reads every event."""
+    """The field's day book recounted from the event tables themselves, each event in the division written
+    on it (arrears.models.CountedForDivision, as the book's triggers count it; not its consumer's division
+    of now, which IT's imports may have changed since): {(division id, day): figures} for the days with any
+    event. For checks: it reads every event of the range."""
     start, end = india_bounds(date_from, date_to)
     counts: dict = defaultdict(lambda: dict.fromkeys(EVENT_FIGURES, 0))
     sources = [
@@ -165,9 +167,9 @@ def event_days_recounted(date_from: date, date_to: date) -> dict[tuple[int, date
     ]
     for rows, day_field, is_date, figures in sources:
         day = F(day_field) if is_date else TruncDate(day_field)
-        for row in rows.annotate(event_day=day).values("consumer__division_id", "event_day").annotate(**figures):
+        for row in rows.order_by().annotate(event_day=day).values("division_id", "event_day").annotate(**figures):
             for figure in figures:
-                counts[row["consumer__division_id"], row["event_day"]][figure] += row[figure]
+                counts[row["division_id"], row["event_day"]][figure] += row[figure]
     return dict(counts)
 
 

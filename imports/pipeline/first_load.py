@@ -90,7 +90,7 @@ class _QueuePipe(_Pipe):
         return data
 
 
-def _first_load_rows(stream, line: re.Pattern, order: list[int], accounts: dict[bytes, int], first_id: int,
+def _first_load_rows(stream, line: re.Pattern, order: list[int], accounts: dict[bytes, bytes], first_id: int,
                      suffix: bytes, blocks: queue.Queue, stop: threading.Event) -> None:
     """The producer: puts (COPY text, rows) blocks on ``blocks``, then None; or the exception."""
     try:
@@ -112,7 +112,7 @@ def _first_load_rows(stream, line: re.Pattern, order: list[int], accounts: dict[
                 consumer = get(account)
                 if consumer is None:
                     raise _NotFirstLoad(f"line {next_id - first_id + 2}: account not found")
-                out.append(b"%d\t%d\t%s\t%s\t%s\t%s\t%s%s" % (
+                out.append(b"%d\t%s\t%s\t%s\t%s\t%s\t%s%s" % (
                     next_id, consumer, entry_date, kind, amount, reference, due_date or b"\\N", suffix))
                 next_id += 1
                 pos = found.end()
@@ -124,17 +124,19 @@ def _first_load_rows(stream, line: re.Pattern, order: list[int], accounts: dict[
         blocks.put(exc)
 
 
-def _account_ids(division_id: int | None) -> dict[bytes, int]:
-    """account_no → consumer id (of one division, for an officer's upload), read in batches."""
+def _account_ids(division_id: int | None) -> dict[bytes, bytes]:
+    """account_no → its consumer id and division id as COPY's columns ("id\tdivision"; of one division, for
+    an officer's upload), read in batches: each entry is written with the consumer's division of now
+    (arrears.models.CountedForDivision), formatted once per consumer, not once per entry."""
     accounts = {}
-    sql = "SELECT account_no, id FROM arrears_consumer"
+    sql = "SELECT account_no, id, division_id FROM arrears_consumer"
     with connection.chunked_cursor() as cursor:
         if division_id is None:
             cursor.execute(sql)
         else:
             cursor.execute(sql + " WHERE division_id = %s", [division_id])
-        for account_no, consumer_id in cursor:
-            accounts[account_no.encode()] = consumer_id
+        for account_no, consumer_id, consumer_division_id in cursor:
+            accounts[account_no.encode()] = b"%d\t%d" % (consumer_id, consumer_division_id)
     return accounts
 
 
@@ -206,8 +208,9 @@ def _first_load_write(stream, line: re.Pattern, order: list[int], *, estimate: i
         producer.start()
         try:
             with _phase("ledger first load: COPY into the ledger"):
-                cursor.copy_expert("COPY arrears_ledgerentry (id, consumer_id, entry_date, kind, amount, reference,"
-                                   " due_date, created_by_id, source) FROM STDIN WITH (FREEZE)", pipe, _COPY_CHUNK)
+                cursor.copy_expert("COPY arrears_ledgerentry (id, consumer_id, division_id, entry_date, kind, amount,"
+                                   " reference, due_date, created_by_id, source) FROM STDIN WITH (FREEZE)", pipe,
+                                   _COPY_CHUNK)
         finally:
             stop.set()
             while producer.is_alive():  # let a producer blocked on a full queue finish

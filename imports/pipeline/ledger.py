@@ -164,7 +164,7 @@ def _ledger_checks(t: str, division_id: int | None) -> list[str]:
 # value, checked for control characters only in a file that may hold one. {division}:
 # an officer's import finds only the division's consumers (another's row has none: NULL).
 _ROWS_CHECKED_AS_CAST = """
-SELECT c.id AS consumer_id, v.kind, v.reference,
+SELECT c.id AS consumer_id, c.division_id, v.kind, v.reference,
        CASE WHEN CAST(v.entry_date AS TEXT) = v.entry_text AND v.entry_text >= '1000' AND v.entry_text < '3'
             THEN v.entry_date END AS entry_date,
        CASE WHEN CAST(v.amount AS TEXT) = v.amount_text AND scale(v.amount) <= 2
@@ -185,7 +185,7 @@ FROM (
 
 # A file the detailed checks passed: its rows, cast (any database). {division} as above.
 _ROWS_OF_A_CHECKED_FILE = """
-SELECT c.id AS consumer_id, s.kind, s.reference, {entry_date} AS entry_date, {amount} AS amount,
+SELECT c.id AS consumer_id, c.division_id, s.kind, s.reference, {entry_date} AS entry_date, {amount} AS amount,
        CASE WHEN s.kind = 'BILL' THEN {due_date} END AS due_date
 FROM {table} s JOIN arrears_consumer c ON c.account_no = s.account_no {division}
 """
@@ -200,9 +200,9 @@ WHERE NOT EXISTS (SELECT 1 FROM arrears_ledgerentry l WHERE l.kind = r.kind AND 
 """
 
 _LEDGER_INSERT = """
-INSERT INTO arrears_ledgerentry (/*id*/consumer_id, entry_date, kind, amount, reference, due_date,
+INSERT INTO arrears_ledgerentry (/*id*/consumer_id, division_id, entry_date, kind, amount, reference, due_date,
                                  created_by_id, source)
-SELECT /*new id*/r.consumer_id, r.entry_date, r.kind, r.amount, r.reference, r.due_date, %s, %s
+SELECT /*new id*/r.consumer_id, r.division_id, r.entry_date, r.kind, r.amount, r.reference, r.due_date, %s, %s
 """ + _NEW_LEDGER_ROWS
 
 

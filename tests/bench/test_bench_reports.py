@@ -36,7 +36,8 @@ def test_it_generates_the_events_and_the_summary_equals_the_plain_recount(loaded
     pages = [f for f in figures if f.target == "p95 ≤ 100 ms"]
     assert len(pages) == 7 and all(f.measured.startswith("p95 ") and f.ok is not None for f in pages)
     books = [f for f in figures if f.name.startswith(("day book", "field's day book"))]
-    assert len(books) == 2 and all(f.ok and f.measured.endswith("no difference") for f in books)
+    assert len(books) == 2 and all(f.ok and f.check and f.measured.endswith("no difference") for f in books)
+    assert all(f.check for f in checks)  # a recount that differs fails the part
     assert "| summary of " in table(figures)
     assert "reports" in [key for key, _h, _r in PARTS]
 
@@ -70,6 +71,11 @@ def test_it_writes_events_the_app_would_accept(loaded):
     # Disconnected now: cut and not reconnected.
     assert _one(loaded, "SELECT COUNT(*) FROM arrears_consumer WHERE status = 'disconnected'") == (
         made["disconnections"] - made["reconnections_done"],)
+    # Each event and ledger entry names the division it counts for: its consumer's, none of them moved.
+    for written in ("drives_notice", "drives_disconnection", "drives_reconnectionorder", "arrears_payment",
+                    "arrears_ledgerentry"):
+        assert _one(loaded, f"SELECT COUNT(*) FROM {written} x JOIN arrears_consumer c ON c.id = x.consumer_id"
+                            f" WHERE x.division_id <> c.division_id") == (0,), written
     # The cached balances and arrears still equal the ledger (the command exits non-zero otherwise).
     assert "all equal the ledger" in manage(loaded, "check_positions").stdout
     # A second run finds the events and writes nothing.

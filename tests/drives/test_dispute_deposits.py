@@ -374,7 +374,8 @@ def test_it_counts_existing_deposits_only_where_they_are_payments():
     schema = _migration("drives", "_dispute_deposits", executor)
     executor.migrate([schema])
     executor.loader.build_graph()
-    leaves = [node for node in executor.loader.graph.leaf_nodes() if node[0] != "drives"]
+    # Not reports': its newest migration stands on drives' newest (its state would bring them back in).
+    leaves = [node for node in executor.loader.graph.leaf_nodes() if node[0] not in ("drives", "reports")]
     old = executor.loader.project_state([*leaves, schema]).apps
     try:
         division = old.get_model("accounts", "Division").objects.create(code="RTP", name="Ratanpur")
@@ -386,10 +387,10 @@ def test_it_counts_existing_deposits_only_where_they_are_payments():
                      for n in (1, 2)]
         today = india_today()
         for consumer in consumers:
-            LedgerEntry_.objects.create(consumer=consumer, kind="BILL", amount=Decimal("3000.00"),
+            LedgerEntry_.objects.create(consumer=consumer, division=division, kind="BILL", amount=Decimal("3000.00"),
                                         entry_date=today - timedelta(days=40), due_date=today - timedelta(days=25),
                                         reference=f"B-{consumer.account_no}", source="import")
-        LedgerEntry_.objects.create(consumer=consumers[0], kind="PAYMENT", amount=Decimal("3000.00"),
+        LedgerEntry_.objects.create(consumer=consumers[0], division=division, kind="PAYMENT", amount=Decimal("3000.00"),
                                     entry_date=today, reference="RTP-2026-1", source="web")
         common = {"raised_on": today, "amount_disputed": Decimal("9000.00"), "recorded_by": officer,
                   "source": "web", "deposit_required": Decimal("500.00")}

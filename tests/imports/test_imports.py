@@ -92,6 +92,18 @@ def test_it_updates_a_changed_consumer(loaded, tmp_path, capsys):
     assert Consumer.objects.get(account_no="00012345").phone == "9123456780"
 
 
+def test_it_writes_each_entry_in_the_division_its_consumer_is_in_then(loaded, tmp_path, capsys, rtp, hsp):
+    # IT redraws the divisions: the hospital moves to Hanspuram; the entries already written stay in Ratanpur.
+    call_command("import_consumers", write(tmp_path, "c2.csv", CONSUMERS.replace(
+        "Swaroop Nagar,RTP", "Swaroop Nagar,HSP")))
+    call_command("import_ledger", write(tmp_path, "l2.csv", LEDGER.splitlines()[0] + "\n"
+                                        "00012346,2026-11-20,PAYMENT,700.00,R-2,\n"
+                                        "00012345,2026-11-20,PAYMENT,300.00,R-3,\n"))
+    divisions = dict(LedgerEntry.objects.values_list("reference", "division__code"))
+    assert divisions == {"B-1": "RTP", "B-2": "RTP", "R-1": "RTP", "A-1": "RTP", "S-1": "RTP", "B-3": "RTP",
+                         "R-2": "HSP", "R-3": "RTP"}
+
+
 def test_it_reports_every_bad_consumer_line_and_writes_nothing(rtp, tmp_path, capsys):
     bad = (
         "account_no,name,address,division_code,category,sanctioned_load_kw,phone,meter_no,is_protected\n"

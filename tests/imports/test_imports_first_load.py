@@ -190,6 +190,13 @@ def test_a_first_load_rebuilds_the_day_book_and_leaves_its_trigger_on(accounts, 
     assert ledger_days_mismatches() == []
 
 
+def test_a_first_load_writes_each_entry_in_its_consumers_division(accounts, first_load, tmp_path):
+    ledger_import(file=write(tmp_path, LEDGER))
+    assert took_first_load(first_load)
+    assert dict(LedgerEntry.objects.values_list("reference", "division__code")) == {
+        "B-1": "RTP", "B-2": "RTP", "R-1": "RTP", "A-1": "RTP", "S-1": "RTP", "B-3": "HSP", "A-2": "HSP"}
+
+
 def test_a_first_load_undone_leaves_the_day_book_as_the_ledger_is(accounts, first_load, tmp_path):
     from arrears.ledger import ledger_days_mismatches
 

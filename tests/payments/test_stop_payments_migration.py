@@ -56,8 +56,9 @@ def _world(apps) -> dict:
         arrears = Decimal("19042.00")
         for i, amount in enumerate(amounts):
             arrears -= Decimal(amount)
-            entry = LedgerEntry.objects.create(consumer=consumer, kind="PAYMENT", amount=Decimal(amount),
-                                               entry_date=date(2026, 12, 1), reference=f"R-{n}-{i}", source="api")
+            entry = LedgerEntry.objects.create(consumer=consumer, division=division, kind="PAYMENT",
+                                               amount=Decimal(amount), entry_date=date(2026, 12, 1),
+                                               reference=f"R-{n}-{i}", source="api")
             Payment.objects.create(consumer=consumer, ledger_entry=entry, amount=Decimal(amount), mode="cash",
                                    receipt_no=f"R-{n}-{i}", paid_at=timezone.now(), drive_stop=stop,
                                    balance_after=arrears, arrears_after=arrears, taken_by=clerk, source="api")

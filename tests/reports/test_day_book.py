@@ -1,4 +1,5 @@
-"""The ledger's day book (arrears.LedgerDay) is kept by the database however entries are written."""
+"""The ledger's day book (arrears.LedgerDay) is kept by the database however entries are written, each entry in
+the division written on it (issue 21, item 11)."""
 
 from datetime import date
 from decimal import Decimal
@@ -6,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from arrears.ledger import ledger_days_mismatches
-from arrears.models import LedgerDay, LedgerEntry
+from arrears.models import Consumer, LedgerDay, LedgerEntry
 from tests.factories import add_entry, make_consumer, make_division
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +27,7 @@ def test_it_counts_every_entry_written_in_its_division_day_and_kind():
     add_entry(b, "PAYMENT", "99.00", date(2026, 12, 1))
     # A multi-row INSERT is one statement: the book adds it up in one go.
     LedgerEntry.objects.bulk_create([
-        LedgerEntry(consumer=b, kind="PAYMENT", amount=Decimal("1.00"), entry_date=date(2026, 12, 2),
+        LedgerEntry(consumer=b, division=hsp, kind="PAYMENT", amount=Decimal("1.00"), entry_date=date(2026, 12, 2),
                     reference=f"bulk-{i}", source="import") for i in range(3)])
 
     assert _book() == {
@@ -59,3 +60,20 @@ def test_it_reports_a_book_that_disagrees_with_the_ledger():
     # Raw rows: SQLite gives text and numbers where PostgreSQL gives dates and decimals.
     assert (str(day), kind, Decimal(str(book_amount)), Decimal(str(ledger_amount))) == (
         "2026-12-01", "PAYMENT", Decimal("499"), Decimal("500"))
+
+
+def test_it_keeps_collections_in_the_division_they_were_written_in_when_the_consumer_moves():
+    rtp, hsp = make_division("RTP", "Ratanpur"), make_division("HSP", "Hanspuram")
+    a = make_consumer(hsp, account_no="20000001")
+    add_entry(a, "PAYMENT", "100.00", date(2026, 12, 1))
+    Consumer.objects.filter(pk=a.pk).update(division=rtp)  # IT's import moves the consumer
+    a.refresh_from_db()
+    moved = add_entry(a, "PAYMENT", "250.00", date(2026, 12, 1))
+    corrected = add_entry(a, "PAYMENT", "40.00", date(2026, 12, 2))
+    Consumer.objects.filter(pk=a.pk).update(division=hsp)  # and back
+    # Written in Ratanpur, changed and deleted after the consumer is back in Hanspuram.
+    LedgerEntry.objects.filter(pk=corrected.pk).update(entry_date=date(2026, 12, 3))
+    LedgerEntry.objects.filter(pk=moved.pk).delete()
+    assert _book() == {("HSP", date(2026, 12, 1), "PAYMENT"): (1, Decimal("100.00")),
+                       ("RTP", date(2026, 12, 3), "PAYMENT"): (1, Decimal("40.00"))}
+    assert ledger_days_mismatches() == []

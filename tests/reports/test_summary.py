@@ -98,7 +98,8 @@ def day(rtp, hsp, password):
 
 
 def independent_count(date_from: date, date_to: date) -> dict[str, dict]:
-    """The contract's figures recounted in plain Python from the records themselves."""
+    """The contract's figures recounted in plain Python from the records themselves (each event in the division
+    written on it, the consumer's when it was recorded)."""
     zone = timezone.get_default_timezone()
 
     def local_day(moment: datetime) -> date:
@@ -108,27 +109,27 @@ def independent_count(date_from: date, date_to: date) -> dict[str, dict]:
         return date_from <= day <= date_to
 
     counts: dict[str, dict] = defaultdict(lambda: defaultdict(lambda: Decimal("0")))
-    for notice in Notice.objects.select_related("consumer__division"):
+    for notice in Notice.objects.select_related("division"):
         if inside(notice.served_on):
-            counts[notice.consumer.division.code]["notices_served"] += 1
-    for cut in Disconnection.objects.select_related("consumer__division"):
+            counts[notice.division.code]["notices_served"] += 1
+    for cut in Disconnection.objects.select_related("division"):
         if inside(local_day(cut.disconnected_at)):
-            counts[cut.consumer.division.code]["disconnections"] += 1
-    for payment in Payment.objects.select_related("consumer__division"):
+            counts[cut.division.code]["disconnections"] += 1
+    for payment in Payment.objects.select_related("division"):
         if payment.drive_stop_id and inside(local_day(payment.paid_at)):
-            counts[payment.consumer.division.code]["paid_on_spot_count"] += 1
-            counts[payment.consumer.division.code]["paid_on_spot_amount"] += payment.amount
-    for order in ReconnectionOrder.objects.select_related("consumer__division"):
+            counts[payment.division.code]["paid_on_spot_count"] += 1
+            counts[payment.division.code]["paid_on_spot_amount"] += payment.amount
+    for order in ReconnectionOrder.objects.select_related("division"):
         if order.done_at and inside(local_day(order.done_at)):
-            counts[order.consumer.division.code]["reconnections"] += 1
+            counts[order.division.code]["reconnections"] += 1
     for case in TheftCase.objects.select_related("division"):  # by the division it was reported in
         if inside(local_day(case.opened_at)):
             counts[case.division.code]["theft_cases_found"] += 1
         if case.assessed_on and inside(case.assessed_on):
             counts[case.division.code]["theft_cases_assessed"] += 1
-    for entry in LedgerEntry.objects.filter(kind="PAYMENT").select_related("consumer__division"):
+    for entry in LedgerEntry.objects.filter(kind="PAYMENT").select_related("division"):
         if inside(entry.entry_date):
-            counts[entry.consumer.division.code]["collections"] += entry.amount
+            counts[entry.division.code]["collections"] += entry.amount
     from defaulters.models import DefaulterList
 
     for defaulters in DefaulterList.objects.select_related("division").order_by("as_of"):

@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("arrears", "0017_consumer_numbers_index"),
-        ("drives", "0012_theft_case_life"),
+        ("drives", "0015_event_division_required"),
     ]
 
     operations = [
