@@ -12,7 +12,9 @@ their final ids (drawn from each table's own sequence), then one INSERT … SELE
   yesterday; only their notices are written.
 - Outcomes by a hash of the consumer: 40 % of the stops disconnected (on their notice, with
   the disconnection charge of the consumer's group on the ledger), 10 % paid on the spot
-  before a cut, the rest premises locked, refused, not found or disputed. A quarter of the
+  before a cut, the rest premises locked, refused, not found or disputed, or (one in ten of
+  those never served) theft found: a theft case, assessed on the ledger three days later in
+  four cases of five, then left there, with an FIR, settled or in court. A quarter of the
   cut pay on the spot after the cut, and three in eight at the counter 1–5 days later.
 - Every payment a PAYMENT on the ledger and a receipt (arrears_payment): on the spot naming
   the stop, taken by its clerk (and on the stop: paid_amount, payments_count); at the counter
@@ -57,10 +59,10 @@ DRIVE_NAME = "Bench drive"  # every generated drive's name starts with it
 SIZES = {"full": (365, 30, 60, 3, 40), "small": (60, 1, 2, 1, 2)}
 # Drives are planned this many days past yesterday, so notices are served up to yesterday for them.
 NOTICE_AHEAD = 45
-STAGING = ("bench_ev_drive", "bench_ev_pool", "bench_ev_stop", "bench_ev_order", "bench_ev_counter")
+STAGING = ("bench_ev_drive", "bench_ev_pool", "bench_ev_stop", "bench_ev_order", "bench_ev_counter", "bench_ev_theft")
 # The tables whose rows get ids drawn here (from their own sequences).
 SEQUENCED = ("drives_drive", "drives_stop", "drives_notice", "drives_disconnection", "drives_reconnectionorder",
-             "arrears_payment", "arrears_ledgerentry")
+             "arrears_payment", "arrears_ledgerentry", "drives_theftcase")
 WRITTEN = (*SEQUENCED, "drives_drive_clerks", "reports_target", "arrears_consumer", "arrears_ledgerday",
            "arrears_defaulterlist", "arrears_defaulterentry")
 
@@ -170,6 +172,20 @@ FROM (
 ) o
 """
 
+# Theft found at one stop in ten of those neither cut nor paid nor served (the stop's outcome theft_detected):
+# a case reported by the clerk, then by k = 0 … 4 left reported, or assessed three days later (a positive
+# ADJUSTMENT on the ledger under its reference) and left there, FIR lodged, settled or in court.
+THEFT_WHERE = "s.u >= 67 AND (s.h / 7) %% 10 = 0"
+THEFT_SQL = f"""
+CREATE UNLOGGED TABLE bench_ev_theft AS
+SELECT t.*, CASE WHEN t.k > 0 AND t.day + 3 <= %(last)s THEN {_seq('arrears_ledgerentry')} END AS entry_id
+FROM (
+    SELECT {_seq('drives_theftcase')} AS theft_id, s.stop_id, s.consumer_id, s.division_id, s.clerk_id, s.officer_id,
+           s.visit_at, s.day, s.h, (s.h / 11) %% 5 AS k, (5000 + (s.h %% 20) * 1000)::numeric(14, 2) AS amount
+    FROM bench_ev_stop s WHERE NOT s.future AND {THEFT_WHERE}
+) t
+"""
+
 COUNTER_SQL = f"""
 CREATE UNLOGGED TABLE bench_ev_counter AS
 SELECT {_seq('arrears_payment')} AS payment_id, {_seq('arrears_ledgerentry')} AS entry_id, c.*
@@ -217,6 +233,7 @@ INSERTS = {
         SELECT stop_id, sequence, '', arrears, seq + 1, 0, 'done',
                CASE WHEN u < 40 THEN 'disconnected' WHEN u < 50 THEN 'paid'
                     WHEN u < 67 THEN (ARRAY['premises_locked', 'refused_access', 'not_found', 'disputed'])[1 + h %% 4]
+                    WHEN (h / 7) %% 10 = 0 THEN 'theft_detected'
                     ELSE (ARRAY['premises_locked', 'refused_access', 'not_found'])[1 + h %% 3] END,
                CASE WHEN u < 40
                     THEN (ARRAY['cable_removed', 'meter_removed', 'fuse_pulled', 'remote'])[1 + (h / 3) %% 4]
@@ -294,6 +311,31 @@ INSERTS = {
                CASE WHEN m BETWEEN 10 AND 15 THEN 'UPI' || lpad(payment_id::text, 12, '0')
                     WHEN m = 18 THEN lpad((payment_id %% 1000000)::text, 6, '0') ELSE '' END, '', division_id
         FROM bench_ev_counter""",
+    "theft assessments (ledger)": """
+        INSERT INTO arrears_ledgerentry (id, entry_date, kind, amount, reference, due_date, created_at, source,
+                                         consumer_id, created_by_id, division_id)
+        SELECT entry_id, day + 3, 'ADJUSTMENT', amount, 'ASMT/' || theft_id, NULL,
+               (day + 3 + time '12:00') AT TIME ZONE %(tz)s, 'web', consumer_id, officer_id, division_id
+        FROM bench_ev_theft WHERE entry_id IS NOT NULL""",
+    "theft cases": """
+        INSERT INTO drives_theftcase (id, consumer_id, division_id, stop_id, status, found, meter_seal, notes,
+                                      opened_by_id, opened_at, assessment_amount, section, assessed_on,
+                                      assessment_reference, assessment_entry_id, fir_number, police_station,
+                                      fir_lodged_on, closed_on, closing_note, source)
+        SELECT theft_id, consumer_id, division_id, stop_id,
+               CASE WHEN entry_id IS NULL THEN 'reported'
+                    ELSE (ARRAY['assessed', 'fir_lodged', 'settled', 'in_court'])[k] END,
+               (ARRAY['direct_hooking', 'meter_bypass', 'meter_tampering', 'other'])[1 + h %% 4],
+               (ARRAY['intact', 'broken', 'missing'])[1 + (h / 4) %% 3], '', clerk_id, visit_at,
+               CASE WHEN entry_id IS NOT NULL THEN amount END,
+               CASE WHEN entry_id IS NOT NULL THEN (ARRAY[126, 135])[1 + h %% 2] END,
+               CASE WHEN entry_id IS NOT NULL THEN day + 3 END,
+               CASE WHEN entry_id IS NOT NULL THEN 'ASMT/' || theft_id ELSE '' END, entry_id,
+               CASE WHEN entry_id IS NOT NULL AND k >= 2 THEN 'FIR/' || theft_id ELSE '' END,
+               CASE WHEN entry_id IS NOT NULL AND k >= 2 THEN 'Kotwali' ELSE '' END,
+               CASE WHEN entry_id IS NOT NULL AND k >= 2 THEN LEAST(day + 5, %(last)s) END,
+               CASE WHEN entry_id IS NOT NULL AND k >= 3 THEN LEAST(day + 10, %(last)s) END, '', 'api'
+        FROM bench_ev_theft""",
     # About the division's monthly billing (its BILL entries in the day book), 90–110 % of it, in thousands.
     "targets": """
         INSERT INTO reports_target (month, amount, updated_at, source, division_id, updated_by_id)
@@ -348,10 +390,12 @@ def _counts(cursor) -> dict:
                (SELECT COUNT(*) FROM drives_reconnectionorder WHERE status = 'done'),
                (SELECT COUNT(*) FROM drives_reconnectionorder WHERE status = 'open'),
                (SELECT COUNT(*) FROM reports_target),
-               (SELECT COUNT(*) FROM arrears_consumer WHERE status = 'disconnected')""",
-                   [f"{DRIVE_NAME} %", f"{DRIVE_NAME} %", f"{USERNAME}-%", f"{USERNAME}-%"])
+               (SELECT COUNT(*) FROM arrears_consumer WHERE status = 'disconnected'),
+               (SELECT COUNT(*) FROM drives_theftcase t JOIN accounts_user u ON u.id = t.opened_by_id
+                WHERE u.username LIKE %s)""",
+                   [f"{DRIVE_NAME} %", f"{DRIVE_NAME} %", f"{USERNAME}-%", f"{USERNAME}-%", f"{USERNAME}-%"])
     (drives, stops, notices, disconnections, reconnected, open_orders, targets,
-     disconnected) = cursor.fetchone()
+     disconnected, theft_cases) = cursor.fetchone()
     cursor.execute("""
         SELECT COUNT(*) FILTER (WHERE p.drive_stop_id IS NOT NULL), COALESCE(SUM(p.amount) FILTER (
                    WHERE p.drive_stop_id IS NOT NULL), 0),
@@ -363,7 +407,8 @@ def _counts(cursor) -> dict:
     return {"drives": drives, "stops": stops, "notices": notices, "disconnections": disconnections,
             "paid_on_spot": spot, "paid_on_spot_amount": str(spot_amount), "counter_payments": counter,
             "counter_amount": str(counter_amount), "reconnections_done": reconnected,
-            "reconnections_open": open_orders, "targets": targets, "consumers_disconnected": disconnected}
+            "reconnections_open": open_orders, "targets": targets, "consumers_disconnected": disconnected,
+            "theft_cases": theft_cases}
 
 
 def generate(size: str) -> dict:
@@ -422,8 +467,9 @@ def generate(size: str) -> dict:
         cursor.execute("ANALYZE bench_ev_stop")
         cursor.execute(ORDERS_SQL.format(charges=reconnection_charges), params)
         cursor.execute(COUNTER_SQL, params)
-        cursor.execute("ANALYZE bench_ev_order; ANALYZE bench_ev_counter")
-        at = step("staging tables (drives, stops, outcomes, payments, orders)", at)
+        cursor.execute(THEFT_SQL, params)
+        cursor.execute("ANALYZE bench_ev_order; ANALYZE bench_ev_counter; ANALYZE bench_ev_theft")
+        at = step("staging tables (drives, stops, outcomes, payments, orders, theft cases)", at)
         for name, sql in INSERTS.items():
             cursor.execute(sql, params)
             written[name] = cursor.rowcount

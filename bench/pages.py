@@ -137,7 +137,7 @@ def _measure(size: str, requests: int) -> dict:
     from accounts.models import Division, User
     from arrears.models import Consumer
     from core.dates import india_today
-    from drives.models import Drive
+    from drives.models import Drive, TheftCase
     from drives.selectors import served_by
     from reports.selectors import division_dashboard
 
@@ -179,6 +179,11 @@ def _measure(size: str, requests: int) -> dict:
                               [:400])
                 paths["reconnections"] = [f"/reconnections/?awaiting={1 + n % 3}" for n in range(requests + WARM_UP)]
                 paths["notices"] = [f"/drives/{rng.choice(drives)}/notices/" for _n in range(requests + WARM_UP)]
+                # Theft cases: the division's list (pages 1–3, then open cases only) and a case's page.
+                cases = list(TheftCase.objects.filter(division=division).values_list("pk", flat=True)[:2000])
+                paths["theft"] = [f"/theft-cases/?page={1 + n % 3}" if n % 2 else "/theft-cases/?status=reported"
+                                  for n in range(requests + WARM_UP)]
+                paths["theft case"] = [f"/theft-cases/{rng.choice(cases)}/" for _n in range(requests + WARM_UP)]
             timings = {}
             for key, listed in paths.items():
                 if key in OFFICER_PAGES:  # each answered, not a redirect or an error page timed as a page
@@ -245,9 +250,11 @@ LABELS = {
                       " open, done today; pages 1–3 of the first section)", ""),
     "notices": ("a drive's notices page GET /drives/{id}/notices/ (served-on and cut-from of each stop;"
                 " another of the division's latest 400 drives each request)", ""),
+    "theft": ("the division's theft cases GET /theft-cases/ (pages 1–3, and the cases still reported)", ""),
+    "theft case": ("a theft case's page GET /theft-cases/{id}/ (inspection, assessment, payments since, FIR)", ""),
 }
 # Pages only an officer works (the MD reads the summary instead).
-OFFICER_PAGES = ("reconnections", "notices")
+OFFICER_PAGES = ("reconnections", "notices", "theft", "theft case")
 BASELINE_OF = {"api name": "name", "api account": "account"}
 
 
@@ -273,7 +280,7 @@ def run(ctx: Context) -> list[Figure]:
         Figure(name="load average of the machine (1, 5, 15 minutes) before the measurements", measured=load,
                baseline=f"VACUUM (ANALYZE) arrears_consumer first: {vacuumed:.1f} s"),
         Figure(name="searches checked: each account, phone and meter number asked for finds its consumer alone"
-                    " (5 of each, as each role); the officer's reconnections and notices pages answer 200",
+                    " (5 of each, as each role); the officer's reconnections, notices and theft pages answer 200",
                measured="all found" if not m["checks"] else "; ".join(m["checks"][:5]), target="all found",
                ok=not m["checks"]),
     ]

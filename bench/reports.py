@@ -37,8 +37,9 @@ WARM_UP = 3
 SELECTOR_CALLS = 20
 RECOUNTS = 3  # each range recounted this many times: the median is the baseline
 KEYS = ("defaulters", "arrears", "notices_served", "disconnections", "paid_on_spot_count", "paid_on_spot_amount",
-        "collections", "reconnections", "target", "achievement_pct")
-COUNTS = ("defaulters", "notices_served", "disconnections", "paid_on_spot_count", "reconnections")
+        "collections", "reconnections", "target", "achievement_pct", "theft_cases_found", "theft_cases_assessed")
+COUNTS = ("defaulters", "notices_served", "disconnections", "paid_on_spot_count", "reconnections",
+          "theft_cases_found", "theft_cases_assessed")
 SUMS = ("arrears", "paid_on_spot_amount", "collections")
 
 # Every figure of DESIGN.md's `GET reports/summary/` straight from the raw tables, per division:
@@ -70,10 +71,18 @@ WITH latest AS (
     SELECT o.division_id, COUNT(*) AS n FROM drives_reconnectionorder o
     WHERE o.status = 'done' AND (o.done_at AT TIME ZONE %(tz)s)::date BETWEEN %(from)s AND %(to)s
     GROUP BY o.division_id
+), theft_found AS (
+    SELECT t.division_id, COUNT(*) AS n FROM drives_theftcase t
+    WHERE (t.opened_at AT TIME ZONE %(tz)s)::date BETWEEN %(from)s AND %(to)s GROUP BY t.division_id
+), theft_assessed AS (
+    SELECT t.division_id, COUNT(*) AS n FROM drives_theftcase t
+    WHERE t.assessed_on BETWEEN %(from)s AND %(to)s GROUP BY t.division_id
 )
 SELECT d.id, d.code, d.name, COALESCE(df.defaulters, 0), COALESCE(df.arrears, 0), COALESCE(n.n, 0),
-       COALESCE(x.n, 0), COALESCE(s.n, 0), COALESCE(s.amount, 0), COALESCE(co.amount, 0), COALESCE(r.n, 0)
+       COALESCE(x.n, 0), COALESCE(s.n, 0), COALESCE(s.amount, 0), COALESCE(co.amount, 0), COALESCE(r.n, 0),
+       COALESCE(tf.n, 0), COALESCE(ta.n, 0)
 FROM accounts_division d
+LEFT JOIN theft_found tf ON tf.division_id = d.id LEFT JOIN theft_assessed ta ON ta.division_id = d.id
 LEFT JOIN defaulters df ON df.division_id = d.id LEFT JOIN notices n ON n.division_id = d.id
 LEFT JOIN cuts x ON x.division_id = d.id LEFT JOIN spot s ON s.division_id = d.id
 LEFT JOIN collections co ON co.division_id = d.id LEFT JOIN reconnections r ON r.division_id = d.id
@@ -116,7 +125,8 @@ def recount(start: date, end: date) -> dict:
     found = {}
     for division_id, code, name, *values in rows:
         figures = dict(zip(("defaulters", "arrears", "notices_served", "disconnections", "paid_on_spot_count",
-                            "paid_on_spot_amount", "collections", "reconnections"), values, strict=True))
+                            "paid_on_spot_amount", "collections", "reconnections", "theft_cases_found",
+                            "theft_cases_assessed"), values, strict=True))
         figures["target"] = _prorated(targets, division_id, start, end)
         figures["achievement_pct"] = _percent(figures["collections"], figures["target"])
         found[code] = {"name": name, **figures}
