@@ -23,6 +23,7 @@ from arrears.models import Consumer
 from core.dates import moment_text
 from core.errors import DomainError
 from core.models import Source
+from core.sql import without_jit
 from drives.forms import ReconnectionApproveForm
 from drives.reconnections import reconnection_approve, reconnection_minimum
 from drives.selectors import reconnections_awaiting_approval, reconnections_done_today, reconnections_visible_to
@@ -34,6 +35,20 @@ ZERO = Decimal("0.00")
 
 def _section(request, name: str, queryset):
     return Paginator(queryset, ROWS_PER_SECTION).get_page(request.GET.get(name))
+
+
+def _awaiting_section(request):
+    """The cuts awaiting approval, a page of them: their ids in order first (the division's cut consumers who have
+    paid something without an order: hundreds, read without JIT compilation, which would cost ten times the read),
+    then the page's rows by id. Asked for a LIMIT at once, the planner walks the latest cuts and re-checks each
+    against every order (seconds at a million consumers)."""
+    cuts = reconnections_awaiting_approval(request.user)
+    with without_jit():
+        ids = list(cuts.values_list("pk", flat=True))
+    page = Paginator(ids, ROWS_PER_SECTION).get_page(request.GET.get("awaiting"))
+    found = {cut.pk: cut for cut in cuts.filter(pk__in=list(page.object_list))}
+    page.object_list = [found[pk] for pk in page.object_list if pk in found]
+    return page
 
 
 def _awaiting_rows(page) -> None:
@@ -53,7 +68,7 @@ def _page(request, *, form=None, approving: str = "", status: int = 200):
     now = timezone.now()
     orders = reconnections_visible_to(request.user, status="open").select_related("approved_by")
     sections = {
-        "awaiting": _section(request, "awaiting", reconnections_awaiting_approval(request.user)),
+        "awaiting": _awaiting_section(request),
         # Index reconnection_status_due: open orders by due time.
         "overdue": _section(request, "overdue", orders.filter(due_at__lt=now).order_by("due_at", "id")),
         "open": _section(request, "open", orders.filter(due_at__gte=now).order_by("due_at", "id")),

@@ -291,3 +291,13 @@ def real_worker(settings):
     finally:
         task_postrun.disconnect(close_connections)
         app.conf.task_always_eager = True
+
+
+@pytest.fixture(autouse=True)
+def _site_language_after():
+    """Each test starts in the site's language: a request through the test client (LocaleMiddleware, a user's
+    chosen language) leaves its language active in the test's thread, which would leak into the next test."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
