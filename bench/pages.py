@@ -329,7 +329,18 @@ and their page read by id, more are paged off the ordered index; it shows the fi
 counts no further. The data set has 320 distinct names (20 first names,
 16 surnames), so a full name matches about 3,100 consumers and a surname about 62,000: harder
 for a name search than real names. The baselines run the same questions as SQL in the same
-process, the indexes dropped inside a transaction that is rolled back."""
+process, the indexes dropped inside a transaction that is rolled back.
+
+The officer's Reconnections page misses its target (p95 187 ms; 5.3 s in the full run before its fix at
+1ced109, where the page's LIMIT made the planner walk the latest cuts and re-check each against every order).
+Its first section, cut consumers who paid something below the minimum and have no order, has no column to
+read: for each of the division's disconnected consumers (2,200 here) it takes the last cut, checks it has no
+order and sums the credits since it (about 50 ms, with JIT compilation off: compiling added 0.3 s); the
+overdue count joins the 3,441 open orders to their consumers (about 20 ms); rendering two sections of 50
+rows takes 35–50 ms. Fewer rows (25) did not help (SQL is most of it) nor did EXISTS for the sum. What would:
+the credits since the cut kept on the disconnection by the payment service and the ledger_credited signal
+(a partial index of cuts awaiting approval), and the orders' own division column indexed with their status
+and due time. Left for issue 23 (speed and scale)."""
 
 
 def main(argv: list[str] | None = None) -> int:
