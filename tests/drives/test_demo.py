@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management import call_command
 
 from core.dates import india_today
-from drives.models import Drive, DriveStatus, Notice, Stop, StopStatus
+from drives.models import Drive, DriveStatus, Notice, Stop, StopStatus, TheftCase, TheftStatus
 
 
 def _seed_all() -> str:
@@ -33,6 +33,26 @@ def test_it_gives_each_demo_clerk_a_day_of_stops(client):
     client.force_login(Stop.objects.order_by("pk").first().clerk)
     page = client.get("/field/").content.decode()
     assert "Notice valid" in page and "No notice" in page
+
+
+@pytest.mark.django_db
+def test_it_gives_each_division_theft_cases_to_work(client):
+    """The drives are against defaulters and power theft: each officer finds two cases, one assessed on the
+    ledger under section 135, none of them a consumer of today's drive; seeding again adds none."""
+    output = _seed_all()
+
+    assert "12 theft cases reported" in output
+    for drive in Drive.objects.select_related("division"):
+        cases = TheftCase.objects.filter(division=drive.division)
+        assert cases.count() == 2
+        assessed = cases.get(status=TheftStatus.ASSESSED)
+        assert assessed.assessment_entry.amount == assessed.assessment_amount and assessed.section == 135
+        assert not Stop.objects.filter(drive=drive, consumer__in=cases.values("consumer")).exists()
+    client.force_login(Drive.objects.order_by("pk").first().officer)
+    page = client.get("/theft-cases/").content.decode()
+    assert "direct hooking" in page.lower() or "assessed" in page.lower()
+    call_command("seed_demo_drives", force=True, stdout=StringIO())
+    assert TheftCase.objects.count() == 12
 
 
 @pytest.mark.django_db

@@ -16,4 +16,5 @@ class Command(BaseCommand):
             raise CommandError("refusing to load demo data with DEBUG off (use --force on a test system)")
         result = demo_drives_seed()
         self.stdout.write(self.style.SUCCESS(
-            f"Demo drives: {result.drives} planned for today, {result.notices} notices served."))
+            f"Demo drives: {result.drives} planned for today, {result.notices} notices served,"
+            f" {result.theft_cases} theft cases reported."))
