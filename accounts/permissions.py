@@ -55,6 +55,14 @@ ROLE_MATRIX: dict[str, frozenset[str]] = {
     # the assessment on the ledger, the FIR, settled or in court).
     "report_theft": frozenset({CLERK, OFFICER, IT}),
     "work_theft_case": frozenset({OFFICER, IT}),
+    # Settlements: an officer or a clerk of the division registers a consumer into a scheme (at the counter or in
+    # the field); only an officer grants an instalment plan outside a scheme or records a promise to pay; only
+    # IT reverses a completed settlement's waiver credit (with a reason).
+    "register_settlement": frozenset({CLERK, OFFICER, IT}),
+    "grant_plan": frozenset({OFFICER, IT}),
+    "record_promise": frozenset({OFFICER, IT}),
+    "reverse_settlement_credit": frozenset({IT}),
+    "view_settlements": frozenset({OFFICER, CLERK, MD, IT}),
     "approve_reconnection": frozenset({OFFICER, IT}),
     "reconnect": frozenset({CLERK, OFFICER, IT}),
     "view_drives": frozenset({OFFICER, CLERK, MD, IT}),
@@ -210,3 +218,23 @@ def may_view_drives(user) -> bool:
 
 def may_see_others_payments(user) -> bool:
     return user_may(user, "see_others_payments")
+
+
+def may_register_settlement(user) -> bool:
+    return user_may(user, "register_settlement")
+
+
+def may_grant_plan(user) -> bool:
+    return user_may(user, "grant_plan")
+
+
+def may_record_promise(user) -> bool:
+    return user_may(user, "record_promise")
+
+
+def may_reverse_settlement_credit(user) -> bool:
+    return user_may(user, "reverse_settlement_credit")
+
+
+def may_view_settlements(user) -> bool:
+    return user_may(user, "view_settlements")

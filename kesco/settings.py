@@ -119,6 +119,7 @@ INSTALLED_APPS = [
     "arrears",
     "defaulters",
     "imports",
+    "settlements",
     "drives",
     "payments",
     "reports",
@@ -376,10 +377,18 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = _QUEUE_RETRY_POLICY
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1
 CELERY_REDIS_SOCKET_TIMEOUT = 2
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": _QUEUE_RETRY_POLICY}
+# Days after an instalment falls due before an unpaid one defaults its settlement (settlements.services).
+SETTLEMENT_GRACE_DAYS = int(os.environ.get("SETTLEMENT_GRACE_DAYS", "7"))
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Periodic tasks, defined here; beat copies them into the database, where the
 # admin shows them (Periodic tasks) and IT may pause or re-time them (officers hold no beat permissions).
 CELERY_BEAT_SCHEDULE = {
+    # Settlements with an instalment missed past SETTLEMENT_GRACE_DAYS defaulted, broken promises closed
+    # (00:30, before the lists: a defaulted consumer is back on tonight's list and tomorrow's stops).
+    "default-missed-settlements": {
+        "task": "settlements.settlements_default_missed",
+        "schedule": crontab(hour=0, minute=30),
+    },
     # Every division's list of defaulters, for the morning's drives (01:00 India time).
     "build-defaulter-lists": {
         "task": "arrears.defaulter_lists_build_nightly",

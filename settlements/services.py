@@ -1,0 +1,340 @@
+"""Settlement services: register into a scheme, grant an instalment plan, record a promise to pay; apply the
+consumer's payments to the schedule in order; complete (the waiver and rebate credited on the ledger) or
+default (a missed instalment, after the grace days) a registration; IT reverses a completion's credit.
+
+Each service locks the consumer row as a payment does (arrears.services.consumer_for_update: scoped to the
+user's division), so a registration and a payment on one account queue instead of racing. Refusals are
+DomainErrors with stable codes (the API's 409s).
+"""
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from accounts.permissions import (
+    may_grant_plan,
+    may_record_promise,
+    may_register_settlement,
+    may_reverse_settlement_credit,
+)
+from arrears.models import Consumer, EntryKind, LedgerEntry
+from arrears.services import consumer_for_update, ledger_entry_add, reference_taken
+from arrears.split import consumer_split
+from core.dates import india_today
+from core.errors import DomainError
+from core.models import Source
+from core.money import amount_checked, format_inr
+from settlements.models import (
+    Instalment,
+    PlanKind,
+    Promise,
+    PromiseStatus,
+    Scheme,
+    Settlement,
+    SettlementKind,
+    SettlementStatus,
+)
+from settlements.quotes import MAX_INSTALMENTS, Due, add_months, scheme_quote
+
+REASON_LENGTH = 500
+PROMISE_MAX_DAYS = 90
+
+
+def _by(instance, user: User | None):
+    instance._history_user = user  # simple_history's "who", when no request is at hand
+    return instance
+
+
+def _reason_checked(reason: str, *, field: str = "reason") -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("say why"), code="reason_required", field=field)
+    if len(reason) > REASON_LENGTH:
+        raise DomainError(_("at most %(n)s characters") % {"n": REASON_LENGTH}, code="invalid_reason", field=field)
+    return reason
+
+
+def _reference(settlement: Settlement) -> str:
+    prefix = "OTS" if settlement.kind == SettlementKind.SCHEME else "PLN"
+    return f"{prefix}-{settlement.division.code}-{settlement.pk:06d}"
+
+
+def _schedule_write(settlement: Settlement, schedule: list[Due]) -> None:
+    Instalment.objects.bulk_create(
+        [Instalment(settlement=settlement, number=due.number, due_on=due.due_on, amount=due.amount)
+         for due in schedule])
+
+
+def _deposit_entry(*, consumer: Consumer, receipt_no: str, deposit: Decimal, scheme: Scheme) -> LedgerEntry | None:
+    """The recorded payment that is the registration deposit: the consumer's, at least the deposit, made since
+    the scheme opened and not yet any registration's deposit."""
+    receipt_no = (receipt_no or "").strip().upper()
+    if deposit <= 0:
+        return None
+    if not receipt_no:
+        raise DomainError(_("record the deposit of %(amount)s as a payment first and give its receipt number")
+                          % {"amount": format_inr(deposit)}, code="deposit_required", field="deposit_receipt_no")
+    entry = (LedgerEntry.objects.filter(consumer=consumer, kind=EntryKind.PAYMENT, reference=receipt_no)
+             .select_for_update().first())
+    if entry is None:
+        raise DomainError(_("no payment %(receipt)s of this consumer") % {"receipt": receipt_no},
+                          code="deposit_not_found", field="deposit_receipt_no")
+    if entry.entry_date < scheme.starts_on:
+        raise DomainError(_("the payment was made before the scheme opened"), code="deposit_not_found",
+                          field="deposit_receipt_no")
+    if entry.amount < deposit:
+        raise DomainError(_("the payment of %(paid)s is less than the deposit of %(deposit)s")
+                          % {"paid": format_inr(entry.amount), "deposit": format_inr(deposit)},
+                          code="deposit_short", field="deposit_receipt_no")
+    if Settlement.objects.filter(deposit_entry=entry).exists():
+        raise DomainError(_("that payment is another registration's deposit already"), code="deposit_used",
+                          field="deposit_receipt_no")
+    return entry
+
+
+def _live_refused(consumer: Consumer) -> None:
+    live = Settlement.objects.filter(consumer=consumer, status=SettlementStatus.LIVE).first()
+    if live is not None:
+        raise DomainError(_("already registered (%(reference)s)") % {"reference": live.reference},
+                          code="already_registered", field="account_no")
+
+
+def settlement_register(*, user: User, account_no: str, scheme: Scheme, plan: str, deposit_receipt_no: str = "",
+                        source: str = Source.WEB, now: datetime | None = None) -> Settlement:
+    """Registers the consumer into ``scheme`` under ``plan`` as of today: the quote's principal and surcharge
+    (as of the cut-off), waiver, rebate, what is to be paid and its schedule are fixed on the registration.
+    The deposit is a payment already recorded (its receipt number), at least the deposit. One live registration
+    per consumer (409 already_registered). Raises Consumer.DoesNotExist outside the user's division."""
+    if not may_register_settlement(user):
+        raise PermissionDenied
+    if plan not in PlanKind.values:
+        raise DomainError(_("one of %(choices)s") % {"choices": ", ".join(PlanKind.values)}, code="invalid_plan",
+                          field="plan")
+    now = now or timezone.now()
+    on = timezone.localdate(now)
+    try:
+        with transaction.atomic():
+            consumer = consumer_for_update(user, account_no)
+            _live_refused(consumer)
+            quote = scheme_quote(scheme=scheme, consumer=consumer, on=on)
+            if not quote.eligible:
+                raise DomainError(quote.reason, code=quote.code or "not_eligible", field="account_no")
+            offer = quote.plan(plan)
+            if offer is None:
+                raise DomainError(_("the scheme offers this consumer %(plans)s") % {
+                    "plans": ", ".join(p.label for p in quote.plans)}, code="invalid_plan", field="plan")
+            entry = _deposit_entry(consumer=consumer, receipt_no=deposit_receipt_no, deposit=offer.deposit,
+                                   scheme=scheme)
+            settlement = _by(Settlement(
+                reference=f"NEW-{consumer.pk}-{now.timestamp()}"[:30], consumer=consumer,
+                division_id=consumer.division_id, kind=SettlementKind.SCHEME, scheme=scheme, phase=quote.phase,
+                term=offer.term, plan=plan, dues_cutoff=scheme.dues_cutoff, principal=quote.principal,
+                surcharge=quote.surcharge, waiver=offer.waiver, rebate=offer.rebate, payable=offer.payable,
+                deposit=offer.deposit, deposit_receipt_no=entry.reference if entry else "", deposit_entry=entry,
+                registered_at=now, registered_by=user), user)
+            settlement.save()
+            settlement.reference = _reference(settlement)
+            settlement.save(update_fields=["reference"])
+            _schedule_write(settlement, offer.schedule)
+            settlements_apply(consumer_ids=[consumer.pk], user=user)
+            settlement.refresh_from_db()
+            return settlement
+    except IntegrityError:
+        # A second registration of the consumer at the same moment (settlement_one_live), or the same deposit.
+        raise DomainError(_("already registered"), code="already_registered", field="account_no") from None
+
+
+def plan_grant(*, user: User, account_no: str, instalments: int, reason: str, first_due_on: date | None = None,
+               source: str = Source.WEB, now: datetime | None = None) -> Settlement:
+    """An officer's instalment plan outside any scheme: today's arrears (principal and surcharge) in
+    ``instalments`` monthly instalments from ``first_due_on`` (a month from today unless given), no waiver."""
+    if not may_grant_plan(user):
+        raise PermissionDenied
+    reason = _reason_checked(reason)
+    if not isinstance(instalments, int) or not 1 <= instalments <= MAX_INSTALMENTS:
+        raise DomainError(_("1 to %(n)s") % {"n": MAX_INSTALMENTS}, code="invalid_instalments", field="instalments")
+    now = now or timezone.now()
+    on = timezone.localdate(now)
+    first_due_on = first_due_on or add_months(on, 1)
+    if not on <= first_due_on <= on + timedelta(days=PROMISE_MAX_DAYS):
+        raise DomainError(_("from today to %(n)s days ahead") % {"n": PROMISE_MAX_DAYS}, code="invalid_date",
+                          field="first_due_on")
+    with transaction.atomic():
+        consumer = consumer_for_update(user, account_no)
+        _live_refused(consumer)
+        split = consumer_split(consumer, as_of=on)
+        payable = split.principal + split.surcharge
+        if payable <= 0:
+            raise DomainError(_("no arrears to pay in instalments"), code="nothing_due", field="account_no")
+        each = (payable / instalments).quantize(Decimal("0.01"), rounding="ROUND_DOWN")
+        if each <= 0:
+            raise DomainError(_("fewer instalments: each must be at least ₹0.01"), code="invalid_instalments",
+                              field="instalments")
+        amounts = [each] * (instalments - 1) + [payable - each * (instalments - 1)]
+        settlement = _by(Settlement(
+            reference=f"NEW-{consumer.pk}-{now.timestamp()}"[:30], consumer=consumer,
+            division_id=consumer.division_id, kind=SettlementKind.PLAN, plan=PlanKind.INSTALMENTS, dues_cutoff=on,
+            principal=split.principal, surcharge=split.surcharge, payable=payable, reason=reason,
+            registered_at=now, registered_by=user), user)
+        settlement.save()
+        settlement.reference = _reference(settlement)
+        settlement.save(update_fields=["reference"])
+        _schedule_write(settlement, [Due(n, add_months(first_due_on, n - 1), amount)
+                                     for n, amount in enumerate(amounts, start=1)])
+        settlements_apply(consumer_ids=[consumer.pk], user=user)
+        settlement.refresh_from_db()
+        return settlement
+
+
+def promise_record(*, user: User, account_no: str, amount, due_on: date, reason: str,
+                   source: str = Source.WEB, now: datetime | None = None) -> Promise:
+    """An officer records the consumer's promise to pay ``amount`` by ``due_on`` (today to PROMISE_MAX_DAYS
+    ahead), at most what they owe; one open promise per consumer. Kept when paid, broken the night after the
+    day passes unpaid (settlements_default_missed)."""
+    if not may_record_promise(user):
+        raise PermissionDenied
+    amount = amount_checked(amount, field="amount")
+    reason = _reason_checked(reason)
+    now = now or timezone.now()
+    on = timezone.localdate(now)
+    if not isinstance(due_on, date) or not on <= due_on <= on + timedelta(days=PROMISE_MAX_DAYS):
+        raise DomainError(_("from today to %(n)s days ahead") % {"n": PROMISE_MAX_DAYS}, code="invalid_date",
+                          field="due_on")
+    try:
+        with transaction.atomic():
+            consumer = consumer_for_update(user, account_no)
+            if amount > consumer.balance:
+                raise DomainError(_("more than the %(balance)s owed") % {"balance": format_inr(consumer.balance)},
+                                  code="invalid_amount", field="amount")
+            if Promise.objects.filter(consumer=consumer, status=PromiseStatus.OPEN).exists():
+                raise DomainError(_("the consumer has an open promise already"), code="promise_open",
+                                  field="account_no")
+            promise = _by(Promise(consumer=consumer, division_id=consumer.division_id, amount=amount, due_on=due_on,
+                                  reason=reason, created_at=now, created_by=user), user)
+            promise.save()
+            return promise
+    except IntegrityError:
+        raise DomainError(_("the consumer has an open promise already"), code="promise_open",
+                          field="account_no") from None
+
+
+# --- payments applied, completion, default ----------------------------------------------------------------------
+
+def _credits_since(settlement: Settlement) -> Decimal:
+    """Credits towards the settlement: its deposit, and every payment or credit adjustment recorded since it was
+    registered (not its own completion credit)."""
+    entries = LedgerEntry.objects.filter(consumer_id=settlement.consumer_id, credit__gt=0).filter(
+        Q(created_at__gte=settlement.registered_at) | Q(pk=settlement.deposit_entry_id))
+    if settlement.credit_entry_id:
+        entries = entries.exclude(pk=settlement.credit_entry_id)
+    return entries.aggregate(total=Sum("credit"))["total"] or Decimal("0.00")
+
+
+def _complete(settlement: Settlement, *, user: User | None, today: date) -> None:
+    """All paid: the waiver and the rebate credited on the ledger as one ADJUSTMENT under the reference."""
+    settlement.status, settlement.closed_at = SettlementStatus.COMPLETED, timezone.now()
+    relief = settlement.waiver + settlement.rebate
+    if relief > 0 and not reference_taken(kind=EntryKind.ADJUSTMENT, reference=settlement.reference):
+        consumer = Consumer.objects.select_for_update(of=("self",)).get(pk=settlement.consumer_id)
+        settlement.credit_entry = ledger_entry_add(
+            consumer=consumer, kind=EntryKind.ADJUSTMENT, amount=-relief, entry_date=today,
+            reference=settlement.reference, user=user, source=Source.TASK)
+
+
+def settlements_apply(*, consumer_ids: list[int] | None, user: User | None = None) -> int:
+    """Applies the consumers' credits to their live settlements' schedules in order (deposit first), completes a
+    settlement paid in full and keeps a promise paid. The number of settlements completed."""
+    today = india_today()
+    live = Settlement.objects.filter(status=SettlementStatus.LIVE)
+    promises = Promise.objects.filter(status=PromiseStatus.OPEN)
+    if consumer_ids is not None:
+        live, promises = live.filter(consumer_id__in=consumer_ids), promises.filter(consumer_id__in=consumer_ids)
+    completed = 0
+    for settlement in live.select_for_update(of=("self",)).order_by("pk"):
+        paid = _credits_since(settlement)
+        left = paid
+        changed = []
+        for instalment in settlement.instalments.order_by("number"):
+            covered = min(max(left, Decimal("0.00")), instalment.amount)
+            left -= covered
+            paid_on = instalment.paid_on or (today if covered >= instalment.amount else None)
+            if (covered, paid_on) != (instalment.paid, instalment.paid_on):
+                instalment.paid, instalment.paid_on = covered, paid_on
+                changed.append(instalment)
+        Instalment.objects.bulk_update(changed, ["paid", "paid_on"])
+        settlement.paid = min(paid, settlement.payable)
+        fields = ["paid"]
+        if paid >= settlement.payable:
+            _complete(settlement, user=user, today=today)
+            fields += ["status", "closed_at", "credit_entry"]
+            completed += 1
+        _by(settlement, user).save(update_fields=fields)
+    for promise in promises.select_for_update(of=("self",)).order_by("pk"):
+        paid = (LedgerEntry.objects.filter(consumer_id=promise.consumer_id, credit__gt=0,
+                                           created_at__gte=promise.created_at)
+                .aggregate(total=Sum("credit"))["total"] or Decimal("0.00"))
+        promise.paid = min(paid, promise.amount)
+        fields = ["paid"]
+        if paid >= promise.amount:
+            promise.status, promise.closed_at = PromiseStatus.KEPT, timezone.now()
+            fields += ["status", "closed_at"]
+        _by(promise, user).save(update_fields=fields)
+    return completed
+
+
+def ledger_credited_receive(sender, *, consumer_ids: list[int] | None, user_id: int | None = None, **kwargs) -> None:
+    """arrears.signals.ledger_credited: a credit is applied to the consumer's schedule at once. In a savepoint of
+    its own: a failure rolls back only this and is logged by the sender; the credit stands. A bulk import
+    (consumer_ids None) is applied by the nightly task instead."""
+    if consumer_ids is None:
+        return
+    user = User.objects.filter(pk=user_id).first() if user_id is not None else None
+    with transaction.atomic():
+        settlements_apply(consumer_ids=consumer_ids, user=user)
+
+
+def settlements_default_missed(*, today: date | None = None) -> dict[str, int]:
+    """The night's check, set-based: every live settlement with an instalment unpaid GRACE days after it fell due
+    is defaulted (no waiver: the consumer is back on the drives' lists); every open promise whose day has passed
+    unpaid is broken. First the day's credits are applied to every live schedule (an import's payments)."""
+    today = today or india_today()
+    grace = int(getattr(settings, "SETTLEMENT_GRACE_DAYS", 7))
+    with transaction.atomic():
+        settlements_apply(consumer_ids=None)
+        now = timezone.now()
+        missed = Instalment.objects.filter(settlement_id=OuterRef("pk"), paid_on__isnull=True,
+                                           due_on__lt=today - timedelta(days=grace))
+        defaulted = (Settlement.objects.filter(status=SettlementStatus.LIVE).filter(Exists(missed))
+                     .update(status=SettlementStatus.DEFAULTED, closed_at=now))
+        broken = (Promise.objects.filter(status=PromiseStatus.OPEN, due_on__lt=today)
+                  .update(status=PromiseStatus.BROKEN, closed_at=now))
+    return {"defaulted": defaulted, "promises_broken": broken}
+
+
+def settlement_credit_reverse(*, user: User, settlement: Settlement, reason: str) -> Settlement:
+    """IT only: takes back a completed settlement's waiver and rebate (a positive ADJUSTMENT under
+    <reference>-REV), with the reason on the ledger's history and the settlement's. The settlement is then
+    cancelled."""
+    if not may_reverse_settlement_credit(user):
+        raise PermissionDenied
+    reason = _reason_checked(reason)
+    with transaction.atomic():
+        settlement = Settlement.objects.select_for_update(of=("self",)).get(pk=settlement.pk)
+        if settlement.status != SettlementStatus.COMPLETED or settlement.credit_entry_id is None:
+            raise DomainError(_("only a completed settlement's credit can be reversed"), code="invalid_status",
+                              field="status")
+        consumer = Consumer.objects.select_for_update(of=("self",)).get(pk=settlement.consumer_id)
+        ledger_entry_add(consumer=consumer, kind=EntryKind.ADJUSTMENT, amount=-settlement.credit_entry.amount,
+                         entry_date=india_today(), reference=f"{settlement.reference}-REV", user=user,
+                         source=Source.WEB)
+        settlement.status = SettlementStatus.CANCELLED
+        settlement.reason = f"{settlement.reason}\n{_('Credit reversed')}: {reason}".strip()
+        _by(settlement, user).save(update_fields=["status", "reason"])
+    return settlement
