@@ -37,6 +37,7 @@ from drives.selectors import (
 )
 from payments.models import Payment
 from reports.models import EventDay, Target
+from reports.settlement_figures import SCHEME_PROGRESS, SETTLEMENT_FIGURES, pct, settlement_figures
 
 ZERO = Decimal("0.00")
 PERCENT = Decimal("0.1")
@@ -44,11 +45,16 @@ PERCENT = Decimal("0.1")
 # The summary's figures in the contract's order: key → what they count (the API's, the exports' and
 # the e-mail's columns). Money figures are Decimal rupees, counts int; target None without a target.
 COUNTS = ("defaulters", "notices_served", "disconnections", "paid_on_spot_count", "reconnections",
-          "theft_cases_found", "theft_cases_assessed")
+          "theft_cases_found", "theft_cases_assessed", "settlements_registered", "settlements_defaulted",
+          "scheme_registrations")
+# Summed over divisions as money; the scheme's targets as the revenue target (None when no row has one).
+AMOUNTS = ("arrears", "paid_on_spot_amount", "collections", "settlement_deposits", "settlement_collected",
+           "settlement_waivers", "scheme_amount")
+TARGETS = ("target", "scheme_target_registrations", "scheme_target_amount")
 # New figures are appended: the contract keeps the others' names, meaning and order.
 FIGURES = ("defaulters", "arrears", "notices_served", "disconnections", "paid_on_spot_count",
            "paid_on_spot_amount", "collections", "reconnections", "target", "achievement_pct",
-           "theft_cases_found", "theft_cases_assessed")
+           "theft_cases_found", "theft_cases_assessed", *SETTLEMENT_FIGURES)
 
 
 @dataclass
@@ -70,6 +76,26 @@ class Figures:
     list_as_of: date | None = None  # the defaulter list the first two figures come from
     theft_cases_found: int = 0
     theft_cases_assessed: int = 0
+    # Settlements (reports.settlement_figures): the figures, then the numerators of the scheme's achievements.
+    settlements_registered: int = 0
+    settlement_deposits: Decimal = ZERO
+    settlement_collected: Decimal = ZERO
+    settlement_waivers: Decimal = ZERO
+    settlements_defaulted: int = 0
+    scheme_target_registrations: int | None = None
+    scheme_target_amount: Decimal | None = None
+    scheme_registrations: int = 0
+    scheme_amount: Decimal = ZERO
+
+    @property
+    def scheme_registrations_pct(self) -> Decimal | None:
+        """Registrations into the range's schemes as a percentage of their target, one decimal; None without one."""
+        return pct(self.scheme_registrations, self.scheme_target_registrations)
+
+    @property
+    def scheme_amount_pct(self) -> Decimal | None:
+        """Deposits and money collected under the range's schemes as a percentage of their target amount."""
+        return pct(self.scheme_amount, self.scheme_target_amount)
 
     @property
     def local_name(self) -> str:
@@ -236,6 +262,8 @@ def summary(user: User, *, date_from: date, date_to: date, division: str | Divis
     events = _events(ids, date_from, date_to, by="division")
     targets = targets_prorated(ids, date_from, date_to)
     thefts = theft_figures(ids, date_from, date_to)
+    start, end = india_bounds(date_from, date_to)
+    settled = settlement_figures(ids, date_from, date_to, start=start, end=end)
     rows = []
     for d in divisions:
         row = Figures(code=d.code, name=d.name, name_hi=d.name_hi, defaulters=d.list_defaulters or 0,
@@ -245,16 +273,20 @@ def summary(user: User, *, date_from: date, date_to: date, division: str | Divis
             setattr(row, key, events.get((d.pk, key), getattr(row, key)))
         for key in THEFT_FIGURES:
             setattr(row, key, thefts.get((d.pk, key), 0))
+        for key in (*SETTLEMENT_FIGURES, *SCHEME_PROGRESS):
+            if (d.pk, key) in settled:
+                setattr(row, key, settled[d.pk, key])
         rows.append(row)
     return Summary(date_from=date_from, date_to=date_to, rows=rows, totals=figures_total(rows))
 
 
 def figures_total(rows: list[Figures]) -> Figures:
     total = Figures(code=None, name=None)
-    for key in COUNTS + ("arrears", "paid_on_spot_amount", "collections"):
+    for key in COUNTS + AMOUNTS:
         setattr(total, key, sum((getattr(row, key) for row in rows), getattr(total, key)))
-    targets = [row.target for row in rows if row.target is not None]
-    total.target = sum(targets, ZERO) if targets else None
+    for key in TARGETS:
+        targets = [getattr(row, key) for row in rows if getattr(row, key) is not None]
+        setattr(total, key, sum(targets, ZERO if key != "scheme_target_registrations" else 0) if targets else None)
     return total
 
 
