@@ -8,7 +8,8 @@ PAYMENT on the ledger, imported or taken here) and the revenue target prorated o
 
 No figure scans per request: the events are summed from the field's day book (reports.EventDay) and
 collections from the ledger's (arrears.LedgerDay), both kept by database triggers as rows are written,
-at most divisions × days rows for a range.
+at most divisions × days rows for a range. The settlements' figures (issue 22) are appended, their rules in
+reports.settlement_figures.
 """
 
 import calendar
@@ -38,6 +39,8 @@ from drives.selectors import (
 from payments.models import Payment
 from reports.models import EventDay, Target
 from reports.settlement_figures import SCHEME_PROGRESS, SETTLEMENT_FIGURES, pct, settlement_figures
+from settlements.models import Scheme, SettlementStatus
+from settlements.selectors import settlements_visible_to
 
 ZERO = Decimal("0.00")
 PERCENT = Decimal("0.1")
@@ -348,10 +351,54 @@ def notices_ripening_count(division: Division, *, on: date, days: int = 7) -> in
     ).aggregate(n=Sum("notices_served"))["n"] or 0
 
 
+@dataclass
+class SchemeProgress:
+    """A scheme open today, in one division: registrations into it and the money paid under it since it opened
+    (its deposits and collected, reports.settlement_figures' rules), against the division's target if set."""
+
+    scheme: Scheme
+    registrations: int
+    amount: Decimal
+    target_registrations: int | None
+    target_amount: Decimal | None
+
+    @property
+    def registrations_pct(self) -> Decimal | None:
+        return pct(self.registrations, self.target_registrations)
+
+    @property
+    def amount_pct(self) -> Decimal | None:
+        return pct(self.amount, self.target_amount)
+
+
+def scheme_progress(division: Division, *, on: date) -> list[SchemeProgress]:
+    """Each scheme open for registration on ``on``, its progress in the division from its first day to ``on``."""
+    found = []
+    for scheme in Scheme.objects.filter(is_active=True, starts_on__lte=on, ends_on__gte=on).order_by("starts_on",
+                                                                                                       "code"):
+        start, end = india_bounds(scheme.starts_on, on)
+        figures = settlement_figures([division.pk], scheme.starts_on, on, start=start, end=end, schemes=[scheme.pk])
+        found.append(SchemeProgress(
+            scheme=scheme, registrations=figures.get((division.pk, "scheme_registrations"), 0),
+            amount=figures.get((division.pk, "scheme_amount"), ZERO),
+            target_registrations=figures.get((division.pk, "scheme_target_registrations")),
+            target_amount=figures.get((division.pk, "scheme_target_amount"))))
+    return found
+
+
+def settlements_defaulted_recently(user: User, division: Division, *, on: date, days: int = 7) -> int:
+    """The division's settlements (schemes and plans) defaulted in the ``days`` to ``on``: consumers back on the
+    drives' lists (index settlement_division_status)."""
+    start, _end = india_bounds(on - timedelta(days=days - 1), on)
+    return settlements_visible_to(user).filter(division=division, status=SettlementStatus.DEFAULTED,
+                                               closed_at__gte=start).count()
+
+
 def division_dashboard(user: User, division: Division, *, on: date) -> dict:
     """The division officer's home (and the MD's drill-down): the latest list and who paid or was cut
     since, its arrears by age and band, the top defaulters, notices ripening, the day's drives, overdue
-    reconnections and open disputes, and the month's collections against the target so far."""
+    reconnections and open disputes, the month's collections against the target so far, and the settlement
+    schemes open today (their progress against the target) with the settlements defaulted this week."""
     latest = defaulter_list_latest(user, division, as_of=on)
     month = summary(user, date_from=on.replace(day=1), date_to=on, division=division).rows
     ripening = notices_ripening(user, division, on=on)
@@ -372,4 +419,6 @@ def division_dashboard(user: User, division: Division, *, on: date) -> dict:
         "disputes_open": disputes_visible_to(user).filter(consumer__division=division,
                                                           status=DisputeStatus.OPEN).count(),
         "month": month[0] if month else None,
+        "schemes": scheme_progress(division, on=on),
+        "settlements_defaulted_week": settlements_defaulted_recently(user, division, on=on),
     }

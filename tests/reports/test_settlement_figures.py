@@ -205,3 +205,35 @@ def test_the_api_page_and_csv_show_the_settlement_figures(scene, md):
     assert "Collected under settlements" in csv_text.splitlines()[0]
     assert csv_text.splitlines()[-1].split(",")[-9:] == ["4", "9000.00", "11000.00", "2000.00", "1", "4", "75.0",
                                                         "20000.00", "97.5"]
+
+
+def test_the_officers_home_shows_the_open_schemes_progress_and_the_weeks_defaults(scene, officer, other_officer):
+    client = Client()
+    client.force_login(officer)
+    html = client.get("/").content.decode()
+    # Ratanpur: 2 of its 4 registrations, ₹15,500 of ₹20,000 (deposits ₹6,000 and ₹9,500 collected).
+    assert 'data-scheme="OTS-TEST"' in html and "Test settlement" in html
+    assert "2 registrations" in html and "50.0% of the target of 4" in html
+    assert "77.5% of" in html
+    assert 'data-figure="settlements_defaulted_week">0<' in html
+
+    client.force_login(other_officer)
+    html = client.get("/").content.decode()
+    # Hanspuram: one registration into the scheme (the plan is not one), no target; D's plan defaulted.
+    assert "1 registration<" in html and "no target set" in html
+    assert "₹4,000 collected" in html
+    assert 'data-figure="settlements_defaulted_week">1<' in html
+
+
+def test_the_settlement_figures_read_in_hindi(scene, md, other_officer):
+    today = str(india_today())
+    client = Client()
+    client.force_login(md)
+    client.post("/i18n/setlang/", {"language": "hi", "next": "/"})
+    html = client.get("/reports/summary/", {"from": today, "to": today}).content.decode()
+    for hindi in ("समाधानों में वसूली", "छूट और रियायत", "योजना लक्ष्य (पंजीकरण)", "राशि उपलब्धि %"):
+        assert hindi in html
+    client.force_login(other_officer)
+    client.post("/i18n/setlang/", {"language": "hi", "next": "/"})
+    html = client.get("/").content.decode()
+    assert "परीक्षण समाधान" in html and "1 पंजीकरण" in html and "पिछले 7 दिनों में टूटे समाधान" in html
