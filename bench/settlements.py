@@ -5,8 +5,9 @@ Generated (set-based SQL, once: kept on the database, found again by the scheme'
 (OTS-BENCH: any consumer owing arrears; a lump sum, or 10 instalments with half the surcharge waived, 30 % down)
 and LIVE registrations into it (50,000 at full size) of consumers owing arrears, each with 10 monthly instalments
 whose first fell due 0–59 days ago, registered now (after every credit the data set holds, so none counts towards
-them); the instalments due by today are paid by a PAYMENT on the ledger, recorded a second after the registration (as an import writes it, without the payment signal), except for one registration in
-twenty, which the default check must default.
+them); the instalments due by today are paid by a PAYMENT on the ledger, recorded a second after the registration
+(as an import writes it, without the payment signal), except for one registration in twenty, which the default
+check must default.
 
 Measured, in a child process with Django set up, each write in a transaction rolled back (the database is the
 same after the part as before it):
