@@ -32,8 +32,6 @@ from drives.selectors import disputes_awaiting, handovers_visible_to
 from reports.formats import COLUMNS, MONEY_KEYS, figure_text
 from reports.ranges import summary_range, yesterday
 from reports.selectors import FIGURES, division_dashboard, summary, summary_days, summary_divisions
-from settlements.models import SettlementStatus
-from settlements.selectors import settlements_visible_to
 
 HOME_TITLES = {
     Role.CLERK: _("Today's work"),
@@ -44,7 +42,6 @@ HOME_TITLES = {
 
 TREND_DAYS = 30
 HOME_LIST_SIZE = 10  # the newest handovers and the oldest disputes awaiting the officer, on the home page
-DEFAULTED_DAYS = 7  # the officer's home says how many registrations defaulted in these last days
 
 
 @login_required
@@ -216,11 +213,6 @@ def _division_page(request, division, *, title, home: bool = False, form=None, d
         disputes = disputes_awaiting(request.user).filter(consumer__division=division)
         context.update(handovers=handovers[:HOME_LIST_SIZE], handovers_count=handovers.count(),
                        disputes_awaiting=disputes[:HOME_LIST_SIZE], disputes_awaiting_count=disputes.count())
-        # Registrations the nightly task defaulted lately: their consumers are back on the drives' lists.
-        context["settlements_defaulted"] = settlements_visible_to(request.user).filter(
-            division=division, status=SettlementStatus.DEFAULTED,
-            closed_at__gte=timezone.now() - timedelta(days=DEFAULTED_DAYS)).count()
-        context["settlements_defaulted_days"] = DEFAULTED_DAYS
     if not home:
         result = summary(request.user, date_from=date_from, date_to=date_to, division=division)
         context.update(summary=result, row=result.rows[0], columns=COLUMNS, money_keys=MONEY_KEYS, form=form,

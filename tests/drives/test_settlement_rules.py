@@ -165,9 +165,6 @@ def test_after_a_missed_instalment_defaults_it_the_consumer_is_back_on_the_lists
 
     settlement.refresh_from_db()
     assert result["defaulted"] == 1 and settlement.status == SettlementStatus.DEFAULTED
-    home = Client()
-    home.force_login(officer)
-    assert "1 settlement defaulted in the last 7 days: back on the lists." in home.get("/").content.decode()
     build_list(rtp)
     drive = plan(officer, rtp, [clerk], name="Again")
     assert drive.kept_off == {"ots": 0, "plan": 0, "promise": 0}
