@@ -24,6 +24,7 @@ demo: migrate
 	$(PY) manage.py build_defaulter_lists
 	$(PY) manage.py seed_demo_history
 	$(PY) manage.py build_defaulter_lists
+	$(PY) manage.py seed_demo_settlements
 	$(PY) manage.py seed_demo_drives
 
 # The logins last, in a box, where they do not scroll away behind the builds' output.

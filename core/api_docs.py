@@ -127,6 +127,9 @@ CODE_MEANINGS = {
     "receipt_required": "a receipt number is required (for a dispute: when a deposit was made)",
     "series_full": "the division's receipt series for the year has fewer free numbers than asked",
     "settled": "the consumer has paid: arrears are no longer over the threshold",
+    "settlement_current": "while a settlement is kept, no cut: the consumer is registered in a One Time Settlement "
+                          "scheme or on an instalment plan (live), or has promised to pay by a day not yet past; "
+                          "the detail names the registration's reference or the promise's day",
     "stop_closed": "the stop already has its outcome, or its drive is closed",
     "stop_not_yours": "the stop is another clerk's: a clerk's payment names only their own stops (an officer or IT "
                       "may name any stop of the division)",

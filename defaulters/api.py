@@ -12,6 +12,7 @@ from core.api_docs import responses
 from core.api_fields import AmountInput
 from defaulters.models import DefaulterEntry, DefaulterList
 from defaulters.selectors import defaulter_entries, defaulter_list_get, defaulter_lists_visible_to
+from defaulters.signals import MARKS, entries_marked
 
 
 class DefaulterListOutput(serializers.ModelSerializer):
@@ -80,11 +81,17 @@ class DefaulterEntryOutput(serializers.ModelSerializer):
         choices=ConnectionStatus.choices, source="live_status",
         help_text="the consumer's connection now: connected (supply on) or disconnected (cut since, e.g. on a "
                   "drive)")
+    settlement = serializers.ChoiceField(
+        choices=list(MARKS), allow_null=True, read_only=True,
+        help_text="what keeps the consumer from a cut now, though still a defaulter in law: ots (registered in a "
+                  "One Time Settlement scheme), plan (on an instalment plan), promise (promised to pay by a day "
+                  "not yet past); null for none. A drive plans no stop for them and a cut is refused (409 "
+                  "settlement_current)")
 
     class Meta:
         model = DefaulterEntry
         fields = ["account_no", "name", "arrears", "oldest_due_date", "days_overdue", "rank", "age_bucket", "band",
-                  "is_protected", "address", "phone", "meter_no", "status"]
+                  "is_protected", "address", "phone", "meter_no", "status", "settlement"]
         extra_kwargs = {
             "account_no": {"help_text": "the consumer's account number (8 digits, leading zeros kept)"},
             "name": {"help_text": "the consumer's name as billed (English or Hindi) when the list was built"},
@@ -111,7 +118,7 @@ ENTRY_EXAMPLE = {
     "account_no": "01234567", "name": "Ramesh Chandra Tiwari", "arrears": "248512.50",
     "oldest_due_date": "2025-10-15", "days_overdue": 413, "rank": 1, "age_bucket": "1-2y", "band": "ee",
     "is_protected": False, "address": "117/45 Sarvodaya Nagar, Kanpur 208005", "phone": "9415012345",
-    "meter_no": "KSC1048823", "status": "connected",
+    "meter_no": "KSC1048823", "status": "connected", "settlement": None,
 }
 
 
@@ -122,7 +129,8 @@ ENTRY_EXAMPLE = {
    examples=[OpenApiExample("the top of Ratanpur's list", value=ENTRY_EXAMPLE, response_only=True)])
 class DefaulterEntryListApi(generics.ListAPIView):
     """The consumers on a list, by rank (highest arrears first), each with what a visit needs: address, phone,
-    meter number and the connection status now."""
+    meter number and the connection status now, and whether a settlement or a promise keeps them from a cut
+    (`settlement`)."""
 
     serializer_class = DefaulterEntryOutput
 
@@ -131,3 +139,8 @@ class DefaulterEntryListApi(generics.ListAPIView):
         params = DefaulterEntryListInput(data=self.request.query_params)
         params.is_valid(raise_exception=True)
         return defaulter_entries(defaulters, min_arrears=params.validated_data.get("min_arrears"))
+
+    def paginate_queryset(self, queryset):
+        # Each entry of the page marked (in OTS, on a plan, promised to pay): one question for the page's consumers.
+        page = super().paginate_queryset(queryset)
+        return entries_marked(page) if page is not None else None

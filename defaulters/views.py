@@ -20,6 +20,7 @@ from defaulters.selectors import (
     defaulter_list_latest,
     defaulter_status_for,
 )
+from defaulters.signals import entries_marked, entries_marked_in_chunks
 
 ENTRIES_PER_PAGE = 100
 
@@ -88,8 +89,10 @@ def _list_page(request, defaulters, *, division, divisions):
                "status": next((s for s in defaulter_status_for(request.user) if s.division == division), None)}
     if defaulters is not None:
         form, entries = _filtered(request, defaulters)
-        context.update(form=form, query=_filters_query(request),
-                       page=Paginator(entries, ENTRIES_PER_PAGE).get_page(request.GET.get("page")))
+        page = Paginator(entries, ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
+        # Each entry marked in OTS, on a plan or promised to pay: one question for the page's consumers.
+        page.object_list = entries_marked(page.object_list)
+        context.update(form=form, query=_filters_query(request), page=page)
     return render(request, "defaulters/list.html", context)
 
 
@@ -99,6 +102,7 @@ def defaulter_list_print(request, pk: int):
     """The field sheet: every filtered entry on paper, with room for the outcome."""
     defaulters = defaulter_list_get(request.user, pk)
     form, entries = _filtered(request, defaulters)
+    entries = list(entries_marked_in_chunks(entries.iterator(chunk_size=2000)))
     return render(request, "defaulters/print.html", {"defaulters": defaulters, "form": form, "entries": entries})
 
 

@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import may_log_outcome, may_reconnect, may_take_payment
@@ -36,7 +37,8 @@ from drives.models import (
 )
 from drives.reconnections import reconnection_done, reconnection_due, reconnection_minimum_for
 from drives.selectors import clerk_stops_today, notice_valid_exists, reconnections_visible_to, stops_visible_to
-from drives.services import stop_outcome_log
+from drives.services import keeping_mark, keeping_text, stop_outcome_log
+from settlements.selectors import Keeping, consumer_keeping, consumers_keeping
 
 # The outcomes a tap records on the stop page; "paid" is the payment form's (payments logs it).
 TAP_OUTCOMES = [Outcome.PREMISES_LOCKED, Outcome.NOT_FOUND, Outcome.REFUSED_ACCESS, Outcome.DISPUTED,
@@ -82,6 +84,20 @@ def _notice_status(stop) -> dict:
         lawful_from = stop.latest_notice_served + timedelta(days=NOTICE_CLEAR_DAYS + 1)
         return {"state": "later", "from": lawful_from} if lawful_from > india_today() else {"state": "spent"}
     return {"state": "none"}
+
+
+# The stops list's word for what keeps a consumer from a cut (the stop page names the reference or the day).
+KEEPING_WORDS = {Keeping.OTS: _lazy("In OTS"), Keeping.PLAN: _lazy("On a plan"),
+                 Keeping.PROMISE: _lazy("Promised to pay")}
+
+
+def _mark_kept(stops) -> None:
+    """Each open stop's ``kept``: the words for a settlement or promise that keeps its consumer from a cut, or "".
+    One question for the day's consumers. Such a stop stays on the day (the clerk may take the instalment); the
+    cut is refused (drives.services._settlement_checked)."""
+    kept = consumers_keeping(stop.consumer_id for stop in stops if stop.status == StopStatus.OPEN)
+    for stop in stops:
+        stop.kept = KEEPING_WORDS.get(kept.get(stop.consumer_id), "")
 
 
 def _may_work_in_field(user) -> None:
@@ -139,6 +155,7 @@ def stops_page(request, *, title: str):
         .order_by("-outcome_at", "-settled_at"))))
     for stop in stops + done:
         _prepare(stop)
+    _mark_kept(stops)
     filters = _filters(request)
     localities = sorted({stop.locality for stop in stops + done if stop.locality})
     return render(request, "drives/field/stops.html", {
@@ -163,11 +180,15 @@ def field_stop(request, pk):
     stop = get_object_or_404(_position_and_reconnected(_latest_notice(stops.select_related("consumer"))), pk=pk)
     _prepare(stop)
     due = reconnection_due(consumer=stop.consumer)
+    # A settlement or promise kept: "In OTS (OTS-RTP-000001): do not cut" instead of the cut buttons.
+    keeping = consumer_keeping(stop.consumer_id) if stop.status == StopStatus.OPEN else None
     return render(request, "drives/field/stop.html", {
         "stop": stop, "methods": DisconnectionMethod.choices, "outcomes": [(o.value, o.label) for o in TAP_OUTCOMES],
         "may_take_payment": may_take_payment(request.user),
+        "keeping": keeping_text(keeping) if keeping is not None else "",
+        "keeping_mark": keeping_mark(keeping) if keeping is not None else "",
         # A cut is offered only when it is lawful today; otherwise the page says why and from when.
-        "may_cut": stop.notice_status["state"] == "valid",
+        "may_cut": stop.notice_status["state"] == "valid" and keeping is None,
         "reconnection_due": due,
         "reconnection_minimum": due.minimum if due is not None
         else reconnection_minimum_for(consumer=stop.consumer, arrears=stop.consumer.arrears),

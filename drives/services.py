@@ -61,6 +61,8 @@ from drives.selectors import (
     served_by,
     stops_visible_to,
 )
+from settlements.models import Promise, Settlement, SettlementKind
+from settlements.selectors import Keeping, consumer_keeping, consumers_keeping, settlement_current_q
 
 MAX_STOPS = 20_000  # a division's whole list on one day is a few thousand; more is a typing mistake
 NAME_LENGTH = 100  # Drive.name
@@ -147,6 +149,10 @@ def _plan(*, user: User, division: Division, date_: date, min_arrears, locality:
     busy = entries.filter(consumer_id__in=_on_open_stop())
     skipped = busy.count()
     entries = entries.exclude(consumer_id__in=_on_open_stop())
+    # A consumer keeping a settlement (in OTS, on a plan) or an open promise is not cut (_settlement_checked):
+    # left out, still on the defaulter list, and counted by kind so the officer knows why.
+    kept = consumers_keeping(entries.filter(settlement_current_q("consumer_id")).values_list("consumer_id", flat=True))
+    entries = entries.exclude(settlement_current_q("consumer_id"))
     # Index defaulterentry_list_rank_unique: the first max_stops by rank.
     rows = list(entries.order_by("rank").values(
         "rank", "consumer_id", "account_no", "arrears", "consumer__name", "consumer__address", "consumer__arrears",
@@ -167,17 +173,23 @@ def _plan(*, user: User, division: Division, date_: date, min_arrears, locality:
     # Localities in the order of their highest-ranked defaulter (dict order: first seen by rank).
     preview = PlanPreview()
     preview.skipped_on_open_stop = skipped
+    preview.kept_off = {kind: sum(1 for k in kept.values() if k == kind) for kind in KEPT_OFF_KINDS}
     for clerk, stops in _split(list(groups.values()), clerks):
         for sequence, stop in enumerate(stops, start=1):
             preview.append({**stop, "clerk": clerk, "clerk_id": clerk.pk, "sequence": sequence})
     return division, defaulters, preview
 
 
+KEPT_OFF_KINDS = (Keeping.OTS, Keeping.PLAN, Keeping.PROMISE)
+
+
 class PlanPreview(list):
     """A plan's stops (a list of dicts) with ``skipped_on_open_stop``: the consumers that matched but were
-    left out, being on an open stop of another drive."""
+    left out, being on an open stop of another drive; and ``kept_off``: those left out for a settlement, by
+    kind ({"ots": n, "plan": n, "promise": n})."""
 
     skipped_on_open_stop = 0
+    kept_off = dict.fromkeys(KEPT_OFF_KINDS, 0)
 
 
 def _on_open_stop():
@@ -198,8 +210,9 @@ def drive_plan_preview(*, user: User, division: Division, date: date, min_arrear
                        max_stops: int, clerks: list[User]) -> PlanPreview:
     """The stops a drive would have, without writing anything: from the division's latest defaulter
     list, never a protected or disconnected consumer nor one whose arrears are now within the threshold,
-    nor one already on an open stop of another drive (counted in ``skipped_on_open_stop``), grouped by
-    locality and split among ``clerks``; in each clerk's walking order.
+    nor one already on an open stop of another drive (counted in ``skipped_on_open_stop``), nor one keeping a
+    settlement or an open promise (counted by kind in ``kept_off``), grouped by locality and split among
+    ``clerks``; in each clerk's walking order.
 
     Each stop: consumer_id, account_no, name, address, locality, rank, listed_arrears, arrears (now),
     time_barred_amount, notice_valid (on the drive's date), clerk, clerk_id, sequence.
@@ -211,8 +224,8 @@ def drive_plan_preview(*, user: User, division: Division, date: date, min_arrear
 def drive_plan(*, user: User, division: Division, date: date, name: str, min_arrears, locality: str = "",
                max_stops: int, clerks: list[User], source: str = Source.WEB) -> Drive:
     """Plans a drive: the preview's stops written, the clerks assigned, the user its officer. The drive
-    returned carries ``skipped_on_open_stop`` (see drive_plan_preview); 409 plan_conflict when another drive
-    took one of its consumers at the same moment."""
+    returned carries ``skipped_on_open_stop`` and ``kept_off`` (see drive_plan_preview); 409 plan_conflict when
+    another drive took one of its consumers at the same moment."""
     name = text_checked(name, field="name", limit=NAME_LENGTH, code="invalid_name", one_line=True)
     if not name:
         raise DomainError(_("required"), code="invalid_name", field="name")
@@ -241,6 +254,7 @@ def drive_plan(*, user: User, division: Division, date: date, name: str, min_arr
             raise DomainError(_("another drive took some of these consumers at the same moment; plan again"),
                               code="plan_conflict") from None
     drive.skipped_on_open_stop = preview.skipped_on_open_stop
+    drive.kept_off = preview.kept_off
     return drive
 
 
@@ -316,6 +330,7 @@ def _cut_checks(consumer: Consumer, *, on: date, notice: Notice | None = None) -
                           code="protected_consumer")
     if consumer.status == ConnectionStatus.DISCONNECTED:
         raise DomainError(_("already disconnected"), code="already_disconnected")
+    _settlement_checked(consumer)
     if notice is not None and (notice.consumer_id != consumer.pk or notice.lawful_from > on):
         raise DomainError(_("this notice permits a disconnection from %(day)s")
                           % {"day": day_text(notice.lawful_from)}, code="notice_required", field="notice")
@@ -337,6 +352,34 @@ def _cut_checks(consumer: Consumer, *, on: date, notice: Notice | None = None) -
         raise DomainError(_("arrears now %(arrears)s: the consumer has paid")
                           % {"arrears": format_inr(consumer.arrears)}, code="settled")
     return notice
+
+
+def keeping_text(keeping: Settlement | Promise) -> str:
+    """What keeps a consumer from a cut, in the words the field and the refusal use: "In OTS (OTS-RTP-000001)",
+    "On a plan (PLN-RTP-000002)", "Promised to pay by 20.12.2026"."""
+    if isinstance(keeping, Promise):
+        return _("Promised to pay by %(day)s") % {"day": day_text(keeping.due_on)}
+    if keeping.kind == SettlementKind.SCHEME:
+        return _("In OTS (%(reference)s)") % {"reference": keeping.reference}
+    return _("On a plan (%(reference)s)") % {"reference": keeping.reference}
+
+
+def keeping_mark(keeping: Settlement | Promise) -> str:
+    """Keeping.OTS, PLAN or PROMISE for what keeps a consumer from a cut (as consumers_keeping marks it)."""
+    if isinstance(keeping, Promise):
+        return Keeping.PROMISE
+    return Keeping.OTS if keeping.kind == SettlementKind.SCHEME else Keeping.PLAN
+
+
+def _settlement_checked(consumer: Consumer) -> None:
+    """While a settlement is kept, no cut: a live registration (a scheme or a plan) or an open promise whose day
+    has not passed (settlements.selectors.settlement_current_q, the rule planning leaves such consumers out by)
+    refuses the cut, naming the reference or the promise's day. A defaulted registration or a broken promise no
+    longer holds."""
+    keeping = consumer_keeping(consumer.pk)
+    if keeping is not None:
+        raise DomainError(_("%(keeping)s: do not cut while it is kept") % {"keeping": keeping_text(keeping)},
+                          code="settlement_current")
 
 
 def _disconnect(*, user: User, consumer: Consumer, method: str, at: datetime, source: str,

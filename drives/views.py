@@ -32,6 +32,7 @@ from arrears.models import Consumer
 from core.dates import day_text, india_today
 from core.errors import DomainError
 from core.models import Source
+from core.money import format_count
 from core.templatetags.money import inr
 from core.words import amount_in_words_en, amount_in_words_hi
 from drives.disputes import dispute_deposit_add, dispute_record, dispute_resolve
@@ -103,6 +104,19 @@ def _preview_groups(stops: list[dict]) -> list[dict]:
     return groups
 
 
+def kept_off_text(kept_off: dict) -> str:
+    """"3 kept off for a settlement: 2 in OTS / 1 on a plan / 0 promised to pay", or "" when none was."""
+    total = sum(kept_off.values())
+    if not total:
+        return ""
+    return ngettext("%(count)s kept off for a settlement: %(ots)s in OTS / %(plan)s on a plan / %(promise)s "
+                    "promised to pay.",
+                    "%(count)s kept off for a settlement: %(ots)s in OTS / %(plan)s on a plan / %(promise)s "
+                    "promised to pay.", total) % {
+        "count": format_count(total), "ots": format_count(kept_off.get("ots", 0)),
+        "plan": format_count(kept_off.get("plan", 0)), "promise": format_count(kept_off.get("promise", 0))}
+
+
 def _unnoticed_message(request, drive) -> None:
     """After planning: how many of the drive's stops no notice permits cutting on its day (they may be visited,
     not cut, until one is served and its 15 clear days have run)."""
@@ -149,11 +163,15 @@ def drive_plan_page(request):
                     if drive.skipped_on_open_stop:
                         messages.info(request, _("Left out, already on an open stop of another drive: "
                                                  "%(count)s.") % {"count": drive.skipped_on_open_stop})
+                    kept_off = kept_off_text(drive.kept_off)
+                    if kept_off:
+                        messages.info(request, kept_off)
                     return redirect("drive-detail", pk=drive.pk)
     context = {"form": form, "division": division, "divisions": divisions, "previewed": preview is not None,
                "groups": _preview_groups(preview or []), "stop_count": len(preview or []),
                "unnoticed": sum(1 for stop in preview or [] if not stop["notice_valid"]),
-               "skipped": getattr(preview, "skipped_on_open_stop", 0)}
+               "skipped": getattr(preview, "skipped_on_open_stop", 0),
+               "kept_off": kept_off_text(getattr(preview, "kept_off", {}))}
     return render(request, "drives/drive_plan.html", context, status=200 if form.is_valid() else 400)
 
 

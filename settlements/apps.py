@@ -14,3 +14,10 @@ class SettlementsConfig(AppConfig):
         from settlements.services import ledger_credited_receive
 
         ledger_credited.connect(ledger_credited_receive, dispatch_uid="settlements.ledger_credited")
+
+        # The defaulter list, above settlements, still lists the consumers kept from a cut (the law's threshold)
+        # and asks how to mark them: in OTS, on a plan, promised to pay.
+        from defaulters.signals import defaulter_marks
+        from settlements.selectors import defaulter_marks_receive
+
+        defaulter_marks.connect(defaulter_marks_receive, dispatch_uid="settlements.defaulter_marks")

@@ -168,11 +168,20 @@ class DriveOutput(serializers.Serializer):
         return [clerk.username for clerk in drive.clerks.all()]  # prefetched in username order
 
 
+class KeptOffOutput(serializers.Serializer):
+    ots = serializers.IntegerField(help_text="registered in a One Time Settlement scheme")
+    plan = serializers.IntegerField(help_text="on an instalment plan an officer granted")
+    promise = serializers.IntegerField(help_text="promised to pay by a day not yet past")
+
+
 class DrivePlanOutput(DriveOutput):
     stops = StopOutput(many=True, source="planned_stops", help_text="the stops planned, each clerk's in walking order")
     skipped_on_open_stop = serializers.IntegerField(
         help_text="consumers who matched but were left out: each is already on an open stop of another drive (a "
                   "consumer is on at most one open stop at a time)")
+    kept_off = KeptOffOutput(
+        help_text="consumers who matched but were left out because a settlement keeps them from a cut (they stay "
+                  "on the defaulter list, marked), by kind")
 
 
 class ClerkProgressOutput(serializers.Serializer):
@@ -299,7 +308,9 @@ class DriveListCreateApi(generics.ListAPIView):
                    examples=[OpenApiExample("two clerks in Sarvodaya Nagar", value=DRIVE_REQUEST, request_only=True),
                              OpenApiExample("two clerks in Sarvodaya Nagar",
                                             value={**DRIVE_EXAMPLE, "stops": [STOP_EXAMPLE],
-                                                   "skipped_on_open_stop": 2}, response_only=True,
+                                                   "skipped_on_open_stop": 2,
+                                                   "kept_off": {"ots": 3, "plan": 1, "promise": 0}},
+                                            response_only=True,
                                             status_codes=["201"])])
     def post(self, request):
         require(may_plan_drive(request.user), _("only officers and IT plan drives"))
@@ -325,10 +336,10 @@ class DriveListCreateApi(generics.ListAPIView):
                                source=Source.API)
         except DjangoPermissionDenied as exc:
             raise PermissionDenied(str(exc)) from None
-        skipped = drive.skipped_on_open_stop
+        skipped, kept_off = drive.skipped_on_open_stop, drive.kept_off
         drive = _drive_queryset(Drive.objects).get(pk=drive.pk)
         drive.planned_stops = stops_of_drive_for_field(request.user, drive)
-        drive.skipped_on_open_stop = skipped
+        drive.skipped_on_open_stop, drive.kept_off = skipped, kept_off
         return Response(DrivePlanOutput(drive).data, status=status.HTTP_201_CREATED)
 
 

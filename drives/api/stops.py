@@ -40,8 +40,10 @@ OUTCOME_CODES = (
     "invalid_date", "before_drive_date", "stop_closed", "payment_required",
     # Section 56 and the consumer's state, for a disconnection.
     "protected_consumer", "already_disconnected", "notice_required", "dispute_pending", "settled", "balance_overflow",
-    "notice_satisfied", "before_reconnection",
+    "notice_satisfied", "before_reconnection", "settlement_current",
 )
+SETTLEMENT_CURRENT = {"code": "settlement_current",
+                      "detail": "In OTS (OTS-RTP-000001): do not cut while it is kept"}
 NOTICE_SATISFIED = {"code": "notice_satisfied",
                     "detail": "the consumer has paid the ₹19,042.00 demanded by the notice of 16.11.2026; serve a new "
                               "notice"}
@@ -97,7 +99,9 @@ class StopOutcomeApi(APIView):
 
     A disconnection needs a notice served at least 15 clear days before (409 notice_required) whose demand the
     consumer has not paid since (409 notice_satisfied: the notice is spent), no pending
-    dispute with its deposit (409 dispute_pending), an unprotected consumer (409 protected_consumer) and
+    dispute with its deposit (409 dispute_pending), an unprotected consumer (409 protected_consumer), no
+    settlement being kept (409 settlement_current: registered in a One Time Settlement scheme or on an
+    instalment plan, or promised to pay by a day not yet past; the detail names the reference or the day) and
     arrears still over the threshold (409 settled: the consumer has paid). It adds the disconnection charge
     to the ledger. A payment on the spot is `POST payments/` with `drive_stop`: it logs `paid` itself when it
     meets the rule (409 payment_required here); a part payment leaves the stop open.
@@ -120,7 +124,9 @@ class StopOutcomeApi(APIView):
                                  **STOP_EXAMPLE, "status": "done", "outcome": "disconnected", "method": "cable_removed",
                                  "outcome_at": "2026-12-03T10:42:09+05:30"}, response_only=True, status_codes=["200"]),
                              OpenApiExample("refused: notice_satisfied", value=NOTICE_SATISFIED, response_only=True,
-                                            status_codes=["409"])])
+                                            status_codes=["409"]),
+                             OpenApiExample("refused: settlement_current", value=SETTLEMENT_CURRENT,
+                                            response_only=True, status_codes=["409"])])
     def post(self, request, pk: int, stop_id: int):
         require(may_log_outcome(request.user), _("only clerks, officers and IT log outcomes"))
         # The stop is part of the operation: one key reused on another stop is another request.

@@ -82,7 +82,7 @@ def test_it_sorts_when_asked(client, officer, lists):
 
 
 HEADER = ["Rank", "Account no.", "Name", "Address", "Arrears on the list", "Arrears now", "Oldest unpaid due",
-          "Days overdue", "Age", "Accountable", "Protected"]
+          "Days overdue", "Age", "Accountable", "Protected", "Settlement"]
 
 
 def test_it_exports_the_filtered_list_as_csv(client, officer, lists):
@@ -112,7 +112,7 @@ def test_it_exports_the_list_as_xlsx(client, officer, lists):
     rows = list(sheet.iter_rows(values_only=True))
     assert list(rows[0]) == HEADER  # the same headings as the CSV
     assert len(rows) == 2
-    rank, account_no, name, _address, arrears, now, oldest, days, bucket, band, protected = rows[1]
+    rank, account_no, name, _address, arrears, now, oldest, days, bucket, band, protected, _settlement = rows[1]
     assert (rank, account_no, name, float(arrears), float(now), days, bucket, band, protected) == (
         2, "01000002", "Geeta Devi", 40000.0, 40000.0, 60, "0–90 days", "SDO", "No")
     assert oldest.date() == india_today() - timedelta(days=60)
