@@ -96,7 +96,7 @@ def _scheme(today):
     return schemes_load({"schemes": [{
         "code": SCHEME_CODE, "name_en": "Bench settlement", "name_hi": "बेंच समाधान",
         "starts_on": str(today - timedelta(days=90)), "ends_on": str(today + timedelta(days=90)),
-        "dues_cutoff": str(today - timedelta(days=2)), "lump_sum_days": 30,
+        "dues_cutoff": str(today - timedelta(days=91)), "lump_sum_days": 30,
         "phases": [{"number": 1, "starts_on": str(today - timedelta(days=90)),
                     "ends_on": str(today + timedelta(days=90))}],
         "rules": [{}],

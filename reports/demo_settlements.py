@@ -42,15 +42,15 @@ class DemoSettlements:
 
 
 def demo_scheme_data(today) -> dict:
-    """A scheme open from a fortnight ago to two months ahead, its dues counted up to two days ago (so a deposit
-    paid today is not among them): for domestic, commercial, private-institution and industrial consumers, a lump
+    """A scheme open from a fortnight ago to two months ahead, its dues counted up to the day before it opened (so
+    no deposit is among them): for domestic, commercial, private-institution and industrial consumers, a lump
     sum with all the surcharge waived and 10% off the principal (the demo's ledgers carry little surcharge: the
     completion credit shows on the ledger), or six monthly instalments with half the surcharge waived; 30% of the
     principal down."""
     starts, ends = today - timedelta(days=14), today + timedelta(days=60)
     return {"schemes": [{
         "code": DEMO_SCHEME, "name_en": "OTS demo", "name_hi": "एकमुश्त समाधान डेमो",
-        "starts_on": str(starts), "ends_on": str(ends), "dues_cutoff": str(today - timedelta(days=2)),
+        "starts_on": str(starts), "ends_on": str(ends), "dues_cutoff": str(starts - timedelta(days=1)),
         "instalment_months": 1, "lump_sum_days": 30,
         "phases": [{"number": 1, "starts_on": str(starts), "ends_on": str(ends)}],
         "rules": [{"categories": ["LMV-1", "LMV-2", "LMV-4B", "LMV-6"], "connection": "any"}],

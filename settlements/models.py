@@ -61,8 +61,10 @@ class Scheme(models.Model):
     name_hi = models.CharField(_("name (Hindi)"), max_length=200)
     starts_on = models.DateField(_("registration from"))
     ends_on = models.DateField(_("registration until"))
-    dues_cutoff = models.DateField(_("dues counted up to"),
-                                   help_text=_("principal and surcharge are fixed as of this date"))
+    dues_cutoff = models.DateField(
+        _("dues counted up to"),
+        help_text=_("principal and surcharge are the arrears as of this date (dues fallen due before it, less "
+                    "credits on or before it); before the scheme opens"))
     instalment_months = models.PositiveSmallIntegerField(
         _("months between instalments"), default=1)
     lump_sum_days = models.PositiveSmallIntegerField(

@@ -2,7 +2,9 @@
 is to be paid, the registration deposit and the schedule. The one implementation: the eligibility API, the
 registration, the clerk's stop suggestion and the slip all read it.
 
-    principal, surcharge  as of the scheme's dues cut-off (arrears.split: credits pay the oldest dues first)
+    principal, surcharge  the arrears as of the scheme's dues cut-off (arrears.split): dues fallen due before it,
+                          less credits dated on or before it, paying the oldest dues first. The cut-off is
+                          before the scheme opens (schemes_load), so no deposit is ever among those credits.
     waiver   = surcharge × waiver %        rebate = principal × rebate %        (to the paisa, half up)
     payable  = principal + surcharge − waiver − rebate
     deposit  = principal × deposit % or a fixed ₹ (never more than payable); due on registration
@@ -158,7 +160,7 @@ def scheme_quote(*, scheme: Scheme, consumer: Consumer, on: date, principal: Dec
     """The quote of ``scheme`` for ``consumer`` registering on ``on``. ``principal``/``surcharge``: as of the
     scheme's cut-off from the ledger unless given (a caller that has them already)."""
     if principal is None or surcharge is None:
-        split = consumer_split(consumer, as_of=scheme.dues_cutoff + timedelta(days=1))
+        split = consumer_split(consumer, as_of=scheme.dues_cutoff)
         principal, surcharge = split.principal, split.surcharge
     phase = next((p for p in scheme.phases.all() if p.starts_on <= on <= p.ends_on), None)
     base = {"scheme": scheme, "consumer": consumer, "on": on, "phase": phase, "principal": principal,

@@ -104,6 +104,8 @@ def schemes_load(data: dict) -> list[Scheme]:
                 raise SchemeImportError(
                 f"{code} phase {phase.number}: outside the scheme's dates", code="scheme_invalid")
             numbered[phase.number] = phase
+        if not scheme.dues_cutoff < scheme.starts_on:
+            raise SchemeImportError(f"{code}: the dues cut-off must be before the scheme opens", code="scheme_invalid")
         for rule_data in rules:
             _unknown(f"{code} rule", rule_data, BOUNDS)
             rule = SchemeRule(scheme=scheme, **_bounds(f"{code} rule", rule_data))

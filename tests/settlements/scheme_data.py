@@ -32,13 +32,13 @@ def at_noon(day: date) -> datetime:
 
 
 def open_scheme(**terms) -> Scheme:
-    """A scheme open from a week ago to a month ahead, its dues cut off two days ago: one phase; a lump sum
+    """A scheme open from a week ago to a month ahead, its dues cut off the day before: one phase; a lump sum
     (100% waiver) and 4 instalments (50% waiver), 30% deposit, for LMV-1 and LMV-2."""
     today = india_today()
     data = {"schemes": [{
         "code": "OTS-TEST", "name_en": "Test settlement", "name_hi": "परीक्षण समाधान",
         "starts_on": str(today - timedelta(days=7)), "ends_on": str(today + timedelta(days=30)),
-        "dues_cutoff": str(today - timedelta(days=2)), "lump_sum_days": 15,
+        "dues_cutoff": str(today - timedelta(days=8)), "lump_sum_days": 15,
         "phases": [{"number": 1, "starts_on": str(today - timedelta(days=7)),
                     "ends_on": str(today + timedelta(days=30))}],
         "rules": [{"categories": ["LMV-1", "LMV-2"]}],
