@@ -61,7 +61,7 @@ def _consumer_page(request, consumer: Consumer, *, forms: dict | None = None, st
         quotes.append({"quote": quote, "form": form, "plans": [_plan_row(offer) for offer in quote.plans]})
     context = {
         "consumer": consumer, "quotes": quotes, "today": today,
-        "settlements": settlements_visible_to(user).filter(consumer=consumer).prefetch_related("instalments"),
+        "settlements": settlements_visible_to(user).filter(consumer=consumer),
         "promises": promises_visible_to(user).filter(consumer=consumer)[:10],
         "open_promise": promises_visible_to(user).filter(consumer=consumer, status=PromiseStatus.OPEN).first(),
         "plan_form": (forms.get("plan") or PlanGrantForm(auto_id="id_plan_%s")) if may_grant_plan(user) else None,
@@ -112,6 +112,8 @@ def settlement_register_page(request, account_no: str):
                                              source=Source.WEB)
         except DomainError as exc:
             form.add_domain_error(exc)
+            if not quote.eligible:  # no form is shown for the scheme now: the refusal goes above the page
+                messages.error(request, exc.detail)
         else:
             messages.success(request, _("%(name)s registered under %(scheme)s: %(reference)s.") % {
                 "name": consumer.name, "scheme": scheme.name, "reference": settlement.reference})

@@ -127,6 +127,20 @@ def test_a_deposit_short_of_the_plan_is_refused(clerk, consumer, scheme):
     assert not Settlement.objects.exists()
 
 
+def test_a_second_registration_is_refused_with_the_first_ones_reference(clerk, consumer, scheme):
+    pay(clerk, consumer, "3000.00", "RTP-DEP-1")
+    first = settlement_register(user=clerk, account_no=consumer.account_no, scheme=scheme, plan="lump_sum",
+                                deposit_receipt_no="RTP-DEP-1")
+
+    response = logged_in(clerk).post(url(consumer, "register/"), {
+        "scheme": scheme.pk, "plan": "lump_sum", "deposit_receipt_no": "RTP-DEP-1"})
+
+    assert response.status_code == 400
+    messages = response.content.decode().split('class="messages"')[1].split("</div>")[0]
+    assert f"already registered ({first.reference})" in messages
+    assert Settlement.objects.filter(consumer=consumer).count() == 1
+
+
 def test_a_scheme_not_open_is_refused(clerk, consumer, scheme):
     response = logged_in(clerk).post(url(consumer, "register/"), {
         "scheme": scheme.pk + 1000, "plan": "lump_sum", "deposit_receipt_no": ""})
