@@ -62,6 +62,28 @@ class _Figures(serializers.Serializer):
     theft_cases_found = serializers.IntegerField(help_text="theft cases reported in the range, in the division "
                                                            "each was reported in")
     theft_cases_assessed = serializers.IntegerField(help_text="theft cases assessed (assessed_on) in the range")
+    settlements_registered = serializers.IntegerField(
+        help_text="registrations into settlement schemes and instalment plans granted in the range, in the division "
+                  "each was registered in")
+    settlement_deposits = serializers.DecimalField(**SUM, help_text="the registration deposits of those, rupees")
+    settlement_collected = serializers.DecimalField(
+        **SUM, help_text="PAYMENTs dated in the range recorded while a settlement was live, each up to what the "
+                         "settlement still had to be paid (the deposit apart), rupees")
+    settlement_waivers = serializers.DecimalField(
+        **SUM, help_text="surcharge waived and principal rebated, credited on the ledger at completion in the range "
+                         "(less IT's reversals in it), rupees")
+    settlements_defaulted = serializers.IntegerField(
+        help_text="settlements defaulted (a missed instalment) in the range")
+    scheme_target_registrations = serializers.IntegerField(
+        allow_null=True, help_text="the division's registration target of the schemes open on some day of the range; "
+                                   "null without one")
+    scheme_registrations_pct = serializers.DecimalField(
+        **PERCENT, allow_null=True, help_text="registrations into those schemes in the range / their target × 100")
+    scheme_target_amount = serializers.DecimalField(
+        **SUM, allow_null=True, help_text="the division's amount target of those schemes; null without one")
+    scheme_amount_pct = serializers.DecimalField(
+        **PERCENT, allow_null=True, help_text="deposits and collected under those schemes in the range / their "
+                                              "amount target × 100")
 
 
 class _DivisionFigures(_Figures):
@@ -84,17 +106,21 @@ class SummaryOutput(serializers.Serializer):
         return {"from": fields.pop("from_"), **fields}
 
 
+SETTLEMENT_EXAMPLE = {
+    "settlements_registered": 14, "settlement_deposits": "42600.00", "settlement_collected": "18250.00",
+    "settlement_waivers": "6300.00", "settlements_defaulted": 1, "scheme_target_registrations": 700,
+    "scheme_registrations_pct": "2.0", "scheme_target_amount": "5000000.00", "scheme_amount_pct": "1.2"}
 EXAMPLE = {
     "from": "2026-12-01", "to": "2026-12-01",
     "divisions": [{"code": "RTP", "name": "Ratanpur", "defaulters": 412, "arrears": "48213950.00",
                    "notices_served": 35, "disconnections": 51, "paid_on_spot_count": 21,
                    "paid_on_spot_amount": "365400.00", "collections": "1284500.00", "reconnections": 19,
                    "target": "1612903.23", "achievement_pct": "79.6", "theft_cases_found": 3,
-                   "theft_cases_assessed": 2}],
+                   "theft_cases_assessed": 2, **SETTLEMENT_EXAMPLE}],
     "totals": {"defaulters": 412, "arrears": "48213950.00", "notices_served": 35, "disconnections": 51,
                "paid_on_spot_count": 21, "paid_on_spot_amount": "365400.00", "collections": "1284500.00",
                "reconnections": 19, "target": "1612903.23", "achievement_pct": "79.6", "theft_cases_found": 3,
-               "theft_cases_assessed": 2},
+               "theft_cases_assessed": 2, **SETTLEMENT_EXAMPLE},
 }
 
 

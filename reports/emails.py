@@ -21,7 +21,7 @@ from django.utils.translation import gettext, ngettext
 from accounts.models import User
 from accounts.permissions import may_receive_daily_summary
 from core.money import format_count, format_inr_short
-from reports.formats import COLUMNS, figure_text
+from reports.formats import EXPORT_COLUMNS, figure_text
 from reports.models import DailySummarySend
 from reports.ranges import yesterday
 from reports.selectors import FIGURES, Summary, summary
@@ -63,7 +63,7 @@ def daily_summary_render(result: Summary, *, language: str) -> DailySummaryMessa
     link = settings.SITE_URL + reverse("summary") + "?" + urlencode(
         {"from": result.date_from.isoformat(), "to": result.date_to.isoformat()})
     with translation.override(language):
-        headings = [str(heading) for _key, heading in COLUMNS]
+        headings = [str(heading) for _key, heading in EXPORT_COLUMNS]
 
         def cells(figures) -> list[tuple[str, str]]:
             return list(zip(headings, [figure_text(key, getattr(figures, key)) for key in FIGURES], strict=True))

@@ -7,7 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from core.money import format_inr, group_indian
 from reports.selectors import FIGURES
 
-MONEY_KEYS = frozenset({"arrears", "paid_on_spot_amount", "collections", "target"})
+MONEY_KEYS = frozenset({"arrears", "paid_on_spot_amount", "collections", "target", "settlement_deposits",
+                        "settlement_collected", "settlement_waivers", "scheme_target_amount"})
+PERCENT_KEYS = frozenset({"achievement_pct", "scheme_registrations_pct", "scheme_amount_pct"})
 
 # The summary's columns, in the contract's order: (key, heading). The page, CSV, XLSX and PDF use these.
 COLUMNS = [
@@ -24,7 +26,21 @@ COLUMNS = [
     ("theft_cases_found", _("Theft cases found")),
     ("theft_cases_assessed", _("Theft cases assessed")),
 ]
-assert [key for key, _heading in COLUMNS] == list(FIGURES)
+# The settlements' figures (issue 22): their own table on the page (the summary table's dozen columns already fill
+# a laptop's width), the same columns after the others in the exports and the e-mail.
+SETTLEMENT_COLUMNS = [
+    ("settlements_registered", _("Settlements registered")),
+    ("settlement_deposits", _("Settlement deposits")),
+    ("settlement_collected", _("Collected under settlements")),
+    ("settlement_waivers", _("Waivers and rebates")),
+    ("settlements_defaulted", _("Settlements defaulted")),
+    ("scheme_target_registrations", _("Scheme target (registrations)")),
+    ("scheme_registrations_pct", _("Registrations achieved %")),
+    ("scheme_target_amount", _("Scheme target (₹)")),
+    ("scheme_amount_pct", _("Amount achieved %")),
+]
+EXPORT_COLUMNS = COLUMNS + SETTLEMENT_COLUMNS
+assert [key for key, _heading in EXPORT_COLUMNS] == list(FIGURES)
 
 
 def figure_text(key: str, value, *, paise: bool = True) -> str:
@@ -38,6 +54,6 @@ def figure_text(key: str, value, *, paise: bool = True) -> str:
         if not paise:
             return format_inr(Decimal(value).quantize(Decimal("1"), rounding=ROUND_HALF_UP)).removesuffix(".00")
         return format_inr(value)
-    if key == "achievement_pct":
+    if key in PERCENT_KEYS:
         return f"{value}%"
     return group_indian(int(value))

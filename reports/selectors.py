@@ -8,7 +8,8 @@ PAYMENT on the ledger, imported or taken here) and the revenue target prorated o
 
 No figure scans per request: the events are summed from the field's day book (reports.EventDay) and
 collections from the ledger's (arrears.LedgerDay), both kept by database triggers as rows are written,
-at most divisions × days rows for a range.
+at most divisions × days rows for a range. The settlements' figures (issue 22) are appended, their rules in
+reports.settlement_figures.
 """
 
 import calendar
@@ -37,6 +38,9 @@ from drives.selectors import (
 )
 from payments.models import Payment
 from reports.models import EventDay, Target
+from reports.settlement_figures import SCHEME_PROGRESS, SETTLEMENT_FIGURES, pct, settlement_figures
+from settlements.models import Scheme, SettlementStatus
+from settlements.selectors import settlements_visible_to
 
 ZERO = Decimal("0.00")
 PERCENT = Decimal("0.1")
@@ -44,11 +48,16 @@ PERCENT = Decimal("0.1")
 # The summary's figures in the contract's order: key → what they count (the API's, the exports' and
 # the e-mail's columns). Money figures are Decimal rupees, counts int; target None without a target.
 COUNTS = ("defaulters", "notices_served", "disconnections", "paid_on_spot_count", "reconnections",
-          "theft_cases_found", "theft_cases_assessed")
+          "theft_cases_found", "theft_cases_assessed", "settlements_registered", "settlements_defaulted",
+          "scheme_registrations")
+# Summed over divisions as money; the scheme's targets as the revenue target (None when no row has one).
+AMOUNTS = ("arrears", "paid_on_spot_amount", "collections", "settlement_deposits", "settlement_collected",
+           "settlement_waivers", "scheme_amount")
+TARGETS = ("target", "scheme_target_registrations", "scheme_target_amount")
 # New figures are appended: the contract keeps the others' names, meaning and order.
 FIGURES = ("defaulters", "arrears", "notices_served", "disconnections", "paid_on_spot_count",
            "paid_on_spot_amount", "collections", "reconnections", "target", "achievement_pct",
-           "theft_cases_found", "theft_cases_assessed")
+           "theft_cases_found", "theft_cases_assessed", *SETTLEMENT_FIGURES)
 
 
 @dataclass
@@ -70,6 +79,26 @@ class Figures:
     list_as_of: date | None = None  # the defaulter list the first two figures come from
     theft_cases_found: int = 0
     theft_cases_assessed: int = 0
+    # Settlements (reports.settlement_figures): the figures, then the numerators of the scheme's achievements.
+    settlements_registered: int = 0
+    settlement_deposits: Decimal = ZERO
+    settlement_collected: Decimal = ZERO
+    settlement_waivers: Decimal = ZERO
+    settlements_defaulted: int = 0
+    scheme_target_registrations: int | None = None
+    scheme_target_amount: Decimal | None = None
+    scheme_registrations: int = 0
+    scheme_amount: Decimal = ZERO
+
+    @property
+    def scheme_registrations_pct(self) -> Decimal | None:
+        """Registrations into the range's schemes as a percentage of their target, one decimal; None without one."""
+        return pct(self.scheme_registrations, self.scheme_target_registrations)
+
+    @property
+    def scheme_amount_pct(self) -> Decimal | None:
+        """Deposits and money collected under the range's schemes as a percentage of their target amount."""
+        return pct(self.scheme_amount, self.scheme_target_amount)
 
     @property
     def local_name(self) -> str:
@@ -236,6 +265,8 @@ def summary(user: User, *, date_from: date, date_to: date, division: str | Divis
     events = _events(ids, date_from, date_to, by="division")
     targets = targets_prorated(ids, date_from, date_to)
     thefts = theft_figures(ids, date_from, date_to)
+    start, end = india_bounds(date_from, date_to)
+    settled = settlement_figures(ids, date_from, date_to, start=start, end=end)
     rows = []
     for d in divisions:
         row = Figures(code=d.code, name=d.name, name_hi=d.name_hi, defaulters=d.list_defaulters or 0,
@@ -245,16 +276,20 @@ def summary(user: User, *, date_from: date, date_to: date, division: str | Divis
             setattr(row, key, events.get((d.pk, key), getattr(row, key)))
         for key in THEFT_FIGURES:
             setattr(row, key, thefts.get((d.pk, key), 0))
+        for key in (*SETTLEMENT_FIGURES, *SCHEME_PROGRESS):
+            if (d.pk, key) in settled:
+                setattr(row, key, settled[d.pk, key])
         rows.append(row)
     return Summary(date_from=date_from, date_to=date_to, rows=rows, totals=figures_total(rows))
 
 
 def figures_total(rows: list[Figures]) -> Figures:
     total = Figures(code=None, name=None)
-    for key in COUNTS + ("arrears", "paid_on_spot_amount", "collections"):
+    for key in COUNTS + AMOUNTS:
         setattr(total, key, sum((getattr(row, key) for row in rows), getattr(total, key)))
-    targets = [row.target for row in rows if row.target is not None]
-    total.target = sum(targets, ZERO) if targets else None
+    for key in TARGETS:
+        targets = [getattr(row, key) for row in rows if getattr(row, key) is not None]
+        setattr(total, key, sum(targets, ZERO if key != "scheme_target_registrations" else 0) if targets else None)
     return total
 
 
@@ -316,10 +351,54 @@ def notices_ripening_count(division: Division, *, on: date, days: int = 7) -> in
     ).aggregate(n=Sum("notices_served"))["n"] or 0
 
 
+@dataclass
+class SchemeProgress:
+    """A scheme open today, in one division: registrations into it and the money paid under it since it opened
+    (its deposits and collected, reports.settlement_figures' rules), against the division's target if set."""
+
+    scheme: Scheme
+    registrations: int
+    amount: Decimal
+    target_registrations: int | None
+    target_amount: Decimal | None
+
+    @property
+    def registrations_pct(self) -> Decimal | None:
+        return pct(self.registrations, self.target_registrations)
+
+    @property
+    def amount_pct(self) -> Decimal | None:
+        return pct(self.amount, self.target_amount)
+
+
+def scheme_progress(division: Division, *, on: date) -> list[SchemeProgress]:
+    """Each scheme open for registration on ``on``, its progress in the division from its first day to ``on``."""
+    found = []
+    for scheme in Scheme.objects.filter(is_active=True, starts_on__lte=on, ends_on__gte=on).order_by("starts_on",
+                                                                                                       "code"):
+        start, end = india_bounds(scheme.starts_on, on)
+        figures = settlement_figures([division.pk], scheme.starts_on, on, start=start, end=end, schemes=[scheme.pk])
+        found.append(SchemeProgress(
+            scheme=scheme, registrations=figures.get((division.pk, "scheme_registrations"), 0),
+            amount=figures.get((division.pk, "scheme_amount"), ZERO),
+            target_registrations=figures.get((division.pk, "scheme_target_registrations")),
+            target_amount=figures.get((division.pk, "scheme_target_amount"))))
+    return found
+
+
+def settlements_defaulted_recently(user: User, division: Division, *, on: date, days: int = 7) -> int:
+    """The division's settlements (schemes and plans) defaulted in the ``days`` to ``on``: consumers back on the
+    drives' lists (index settlement_division_status)."""
+    start, _end = india_bounds(on - timedelta(days=days - 1), on)
+    return settlements_visible_to(user).filter(division=division, status=SettlementStatus.DEFAULTED,
+                                               closed_at__gte=start).count()
+
+
 def division_dashboard(user: User, division: Division, *, on: date) -> dict:
     """The division officer's home (and the MD's drill-down): the latest list and who paid or was cut
     since, its arrears by age and band, the top defaulters, notices ripening, the day's drives, overdue
-    reconnections and open disputes, and the month's collections against the target so far."""
+    reconnections and open disputes, the month's collections against the target so far, and the settlement
+    schemes open today (their progress against the target) with the settlements defaulted this week."""
     latest = defaulter_list_latest(user, division, as_of=on)
     month = summary(user, date_from=on.replace(day=1), date_to=on, division=division).rows
     ripening = notices_ripening(user, division, on=on)
@@ -340,4 +419,6 @@ def division_dashboard(user: User, division: Division, *, on: date) -> dict:
         "disputes_open": disputes_visible_to(user).filter(consumer__division=division,
                                                           status=DisputeStatus.OPEN).count(),
         "month": month[0] if month else None,
+        "schemes": scheme_progress(division, on=on),
+        "settlements_defaulted_week": settlements_defaulted_recently(user, division, on=on),
     }

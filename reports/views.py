@@ -29,7 +29,7 @@ from defaulters.selectors import defaulter_status_for
 from drives.field_views import stops_page
 from drives.models import HandoverStatus
 from drives.selectors import disputes_awaiting, handovers_visible_to
-from reports.formats import COLUMNS, MONEY_KEYS, figure_text
+from reports.formats import COLUMNS, EXPORT_COLUMNS, MONEY_KEYS, PERCENT_KEYS, SETTLEMENT_COLUMNS, figure_text
 from reports.ranges import summary_range, yesterday
 from reports.selectors import FIGURES, division_dashboard, summary, summary_days, summary_divisions
 
@@ -132,6 +132,7 @@ def summary_page(request):
     context = {
         "home_title": HOME_TITLES.get(role_of(request.user), _("Division summary")),
         "form": form, "summary": result, "columns": COLUMNS, "money_keys": MONEY_KEYS,
+        "settlement_columns": SETTLEMENT_COLUMNS,
         "range_query": _range_query(date_from, date_to),
         "trend": _trend(request.user, date_to, date_from), "by_division": _by_division(result),
     }
@@ -150,7 +151,7 @@ def _export_rows(result) -> list[list]:
 
 
 def _export_value(key: str, value):
-    if key == "achievement_pct" and value is not None:
+    if key in PERCENT_KEYS and value is not None:
         return float(value)
     return value
 
@@ -164,13 +165,15 @@ def summary_export(request, fmt: str):
         errors = "; ".join(f"{field}: {' '.join(messages)}" for field, messages in form.errors.items())
         return HttpResponseBadRequest(errors, content_type="text/plain; charset=utf-8")
     result = summary(request.user, date_from=date_from, date_to=date_to)
-    header = [str(_("Code")), str(_("Division")), *[str(heading) for _key, heading in COLUMNS]]
+    header = [str(_("Code")), str(_("Division")), *[str(heading) for _key, heading in EXPORT_COLUMNS]]
     name = f"kesco-summary-{date_from:%Y%m%d}-{date_to:%Y%m%d}"
     if fmt == "csv":
         return csv_response(filename=f"{name}.csv", header=header, rows=_export_rows(result))
     if fmt == "xlsx":
         return xlsx_response(filename=f"{name}.xlsx", sheet_title=str(_("Summary")), header=header,
-                             rows=_export_rows(result), widths=[8, 22, 12, 18, 10, 14, 12, 18, 18, 14, 18, 14, 12, 12])
+                             rows=_export_rows(result),
+                             widths=[8, 22, 12, 18, 10, 14, 12, 18, 18, 14, 18, 14, 12, 12,
+                                     12, 16, 18, 16, 12, 14, 14, 16, 14])
     if fmt == "pdf":
         rows = [[row.code, row.local_name, *[figure_text(key, getattr(row, key)) for key in FIGURES]]
                 for row in result.rows]
@@ -216,6 +219,7 @@ def _division_page(request, division, *, title, home: bool = False, form=None, d
     if not home:
         result = summary(request.user, date_from=date_from, date_to=date_to, division=division)
         context.update(summary=result, row=result.rows[0], columns=COLUMNS, money_keys=MONEY_KEYS, form=form,
+                       settlement_columns=SETTLEMENT_COLUMNS,
                        trend=_trend(request.user, date_to, date_from, division=division),
                        range_query=_range_query(date_from, date_to))
     if may_see_list_status(request.user):

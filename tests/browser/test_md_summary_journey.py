@@ -15,7 +15,7 @@ from core.dates import india_today
 from core.money import format_inr_short, group_indian
 from defaulters.selectors import defaulter_list_latest
 from drives.models import Drive
-from reports.formats import COLUMNS, MONEY_KEYS, figure_text
+from reports.formats import COLUMNS, EXPORT_COLUMNS, MONEY_KEYS, SETTLEMENT_COLUMNS, figure_text
 from reports.selectors import FIGURES, summary
 from tests.browser.conftest import DESKTOP, PHONE, log_in, new_page
 
@@ -105,7 +105,9 @@ def test_it_shows_the_md_yesterdays_summary_in_hindi_and_exports_it(browser, liv
     # The totals the MD reads are the selector's, written the Hindi page's way.
     with translation.override("hi"):
         headings = [str(heading) for _key, heading in COLUMNS]
-        xlsx_header = [translation.gettext("Code"), translation.gettext("Division"), *headings]
+        settlement_headings = [str(heading) for _key, heading in SETTLEMENT_COLUMNS]
+        xlsx_header = [translation.gettext("Code"), translation.gettext("Division"),
+                       *[str(heading) for _key, heading in EXPORT_COLUMNS]]
         local_names = [row.local_name for row in result.rows]
         kesco_total = translation.gettext("KESCO total")
         collections_short = format_inr_short(result.totals.collections)
@@ -123,13 +125,18 @@ def test_it_shows_the_md_yesterdays_summary_in_hindi_and_exports_it(browser, liv
 
     # Hindi division names and headings.
     assert page.inner_text("h1") == "खंडवार सारांश"
-    row_names = [name.inner_text() for name in page.query_selector_all("tbody th[scope=row] a")]
+    row_names = [name.inner_text() for name in page.query_selector_all(".summary-table tbody th[scope=row] a")]
     assert row_names == local_names and {"रतनपुर", "हंसपुरम"} <= set(row_names)
     table_headings = [th.inner_text().strip() for th in page.query_selector_all("table.summary-table thead th")]
     assert table_headings == [xlsx_header[1], *headings]
     assert {"खंड", "बकाया", "विच्छेदन", "पुनः संयोजन"} <= set(table_headings)
     assert page.evaluate("(w => w.scrollWidth <= w.clientWidth)(document.querySelector('.summary-table')"
                          ".closest('.table-wrap'))"), "a laptop shows every column without scrolling"
+    # The settlements' figures in a table of their own under it, which fits too.
+    assert [th.inner_text().strip() for th in page.query_selector_all("table.settlement-table thead th")] == [
+        xlsx_header[1], *settlement_headings]
+    assert page.evaluate("(w => w.scrollWidth <= w.clientWidth)(document.querySelector('.settlement-table')"
+                         ".closest('.table-wrap'))"), "a laptop shows every settlement column without scrolling"
 
     # The charts are drawn, with the day's collections in Hindi division names.
     charts = drawn_charts(page)
