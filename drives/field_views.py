@@ -38,6 +38,7 @@ from drives.models import (
 from drives.reconnections import reconnection_done, reconnection_due, reconnection_minimum_for
 from drives.selectors import clerk_stops_today, notice_valid_exists, reconnections_visible_to, stops_visible_to
 from drives.services import keeping_mark, keeping_text, stop_outcome_log
+from settlements.quotes import scheme_suggestion
 from settlements.selectors import Keeping, consumer_keeping, consumers_keeping
 
 # The outcomes a tap records on the stop page; "paid" is the payment form's (payments logs it).
@@ -192,6 +193,9 @@ def field_stop(request, pk):
         "reconnection_due": due,
         "reconnection_minimum": due.minimum if due is not None
         else reconnection_minimum_for(consumer=stop.consumer, arrears=stop.consumer.arrears),
+        # An open settlement scheme the consumer may join: only this stop's consumer is quoted (a split query
+        # per open scheme), so the page stays quick. Registering is online (the settlements page).
+        "suggestion": scheme_suggestion(consumer=stop.consumer, on=india_today()),
     })
 
 

@@ -199,3 +199,43 @@ def schemes_open(on: date):
     """The schemes open for registration on ``on``, with what a quote reads."""
     return (Scheme.objects.filter(is_active=True, starts_on__lte=on, ends_on__gte=on)
             .prefetch_related("phases", "rules", "terms").order_by("starts_on", "code"))
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """What the clerk's stop page offers a consumer eligible for an open scheme: the plan with instalments that asks
+    the least down (else the lump sum), as "pay ₹X now, then ₹Y × N"."""
+
+    scheme: Scheme
+    offer: PlanQuote
+
+    @property
+    def now(self) -> Decimal:
+        return self.offer.deposit
+
+    @property
+    def each(self) -> Decimal | None:
+        instalments = self.offer.instalments
+        return instalments[0].amount if instalments else None
+
+    @property
+    def count(self) -> int:
+        return len(self.offer.instalments)
+
+    @property
+    def last_due_on(self) -> date | None:
+        instalments = self.offer.instalments
+        return instalments[-1].due_on if instalments else None
+
+
+def scheme_suggestion(*, consumer: Consumer, on: date) -> Suggestion | None:
+    """The first open scheme the consumer may join today, with its suggested plan; None if none. One quote per open
+    scheme (a split query each): for one stop's consumer, not a list of them."""
+    for scheme in schemes_open(on):
+        quote = scheme_quote(scheme=scheme, consumer=consumer, on=on)
+        if not quote.eligible:
+            continue
+        by_instalments = [offer for offer in quote.plans if offer.plan != PlanKind.LUMP_SUM and offer.instalments]
+        offer = min(by_instalments, key=lambda o: o.deposit) if by_instalments else quote.plans[0]
+        return Suggestion(scheme=scheme, offer=offer)
+    return None

@@ -99,6 +99,7 @@ def world(rtp, hsp, md, it_admin, officer, clerk, other_officer, other_clerk, pa
                                              http_accept="*/*", path_info="/login/")
     drives = {division.code: _drive_world(division, consumers[division.code], officer=leader, clerk=walker)
               for division, leader, walker in ((rtp, officer, clerk), (hsp, other_officer, other_clerk))}
+    settlement_a = _settlement_world(rtp, clerk=clerk)
     payments, lists, jobs = model("Payment").objects, model("DefaulterList").objects, model("ImportJob").objects
     keys = {**_static_keys(), "payment_a": payments.get(consumer__division=rtp).pk,
             "list_a": lists.get(division=rtp).pk, "job_a": jobs.get(division=rtp).pk,
@@ -106,7 +107,8 @@ def world(rtp, hsp, md, it_admin, officer, clerk, other_officer, other_clerk, pa
             # A drive's records in RTP (…_a) and in HSP (…_b): {drive_a}, {stop_a}, {notice_a}, {reconnection_a}, …
             **{f"{name}_{side}": obj.pk for side, code in (("a", "RTP"), ("b", "HSP"))
                for name, obj in drives[code].items()},
-            "stop_photo_a": drives["RTP"]["stop"].photo.name.removeprefix("stops/")}
+            "stop_photo_a": drives["RTP"]["stop"].photo.name.removeprefix("stops/"),
+            "settlement_a": settlement_a.pk, "scheme_open": settlement_a.scheme_id}
     for model_cls in admin.site._registry:
         obj = _admin_object(model_cls, rtp)
         assert obj is not None, f"the world has no {model_cls.__name__} in RTP for its admin pages: add one"
@@ -148,6 +150,29 @@ def _drive_world(division, consumer, *, officer, clerk) -> dict:
         notes="Cash taken; the receipt book's copy is with me")
     return {"notice": notice, "drive": drive, "stop": stop, "disconnection": cut, "reconnection": order,
             "dispute": dispute, "theft": theft, "handover": handover}
+
+
+def _settlement_world(division, *, clerk):
+    """A settlement scheme open today for LMV-1 (the world's consumers may join it) and a registration under it in
+    ``division`` of a consumer of its own, with its deposit and one instalment: written directly (the rules are
+    tested in tests/settlements)."""
+    today = india_today()
+    scheme = model("Scheme").objects.create(code="OTS-WORLD", name_en="Ekmusht Samadhan Yojana",
+                                            name_hi="एकमुश्त समाधान योजना", starts_on=today - timedelta(days=7),
+                                            ends_on=today + timedelta(days=30), dues_cutoff=today - timedelta(days=2))
+    phase = model("SchemePhase").objects.create(scheme=scheme, number=1, starts_on=scheme.starts_on,
+                                                ends_on=scheme.ends_on)
+    model("SchemeRule").objects.create(scheme=scheme, categories=["LMV-1"])
+    term = model("SchemeTerm").objects.create(scheme=scheme, phase=phase, plan="lump_sum", surcharge_waiver_pct=100,
+                                              deposit_pct=30)
+    consumer = make_consumer(division, account_no="00012399", name="Sita Devi")
+    settlement = model("Settlement").objects.create(
+        reference=f"OTS-{division.code}-000001", consumer=consumer, division=division, kind="scheme", scheme=scheme,
+        phase=phase, term=term, plan="lump_sum", dues_cutoff=scheme.dues_cutoff, principal="10000.00",
+        surcharge="0.00", payable="10000.00", deposit="3000.00", registered_at=timezone.now(), registered_by=clerk)
+    for number, due_on, amount in ((0, today, "3000.00"), (1, today + timedelta(days=30), "7000.00")):
+        model("Instalment").objects.create(settlement=settlement, number=number, due_on=due_on, amount=amount)
+    return settlement
 
 
 def _admin_base(name: str) -> str:
@@ -313,6 +338,17 @@ PAGES = [
     ("get", "/reports/defaulters/", None, (302, 403, 200, 403, 200, 200, 200)),
     # The health page (tests/kesco/test_health_page.py): IT, who runs the backups, and HQ.
     ("get", "/health/", None, (302, 403, 403, 403, 403, 200, 200)),
+    # Settlements (tests/settlements/test_pages.py): everyone signed in reads those of their division; clerks,
+    # officers and IT register (the world's payment is short of the deposit: a form error); officers and IT grant a
+    # plan or record a promise (IT comes after the officer: already_registered, promise_open). Last: the plan keeps
+    # the world's consumer from a cut.
+    ("get", "/settlements/", None, (302, 200, 200, 200, 200, 200, 200)),
+    ("get", "/settlements/{settlement_a}/", None, (302, 200, 200, 404, 404, 200, 200)),
+    ("get", "/settlements/{settlement_a}/slip/", None, (302, 200, 200, 404, 404, 200, 200)),
+    ("get", "/settlements/consumer/00012345/", None, (302, 200, 200, 404, 404, 200, 200)),
+    ("post", "/settlements/consumer/00012345/register/", "settlement_register", (302, 400, 400, 404, 404, 403, 400)),
+    ("post", "/settlements/consumer/00012345/plan/", "settlement_plan", (302, 403, 302, 403, 404, 403, 400)),
+    ("post", "/settlements/consumer/00012345/promise/", "settlement_promise", (302, 403, 302, 403, 404, 403, 400)),
 ]
 
 API = [
@@ -433,6 +469,11 @@ BODIES = {
                                              "reference": f"ASMT-API-{role}"},
     "api_theft_fir": lambda role, w: {"fir_number": f"FIR-{role}", "police_station": "Kakadeo",
                                       "lodged_on": india_today()},
+    "settlement_register": lambda role, w: {"scheme": w["keys"]["scheme_open"], "plan": "lump_sum",
+                                            "deposit_receipt_no": "WORLD-RTP"},
+    "settlement_plan": lambda role, w: {"instalments": "6", "reason": f"granted by {role}"},
+    "settlement_promise": lambda role, w: {"amount": "50.00", "due_on": india_today() + timedelta(days=7),
+                                           "reason": f"promised to {role}"},
 }
 
 

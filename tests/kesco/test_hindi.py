@@ -96,7 +96,7 @@ def stored_words() -> set[str]:
     words: set[str] = set()
     for model in apps.get_models():
         if model._meta.app_label not in {"accounts", "arrears", "defaulters", "drives", "imports", "payments",
-                                         "reports"} or model.__name__.startswith("Historical"):
+                                         "reports", "settlements"} or model.__name__.startswith("Historical"):
             continue
         fields = [f.name for f in model._meta.concrete_fields
                   if isinstance(f, models.CharField | models.TextField | models.JSONField | models.UUIDField)
