@@ -23,6 +23,7 @@ from django.db import connection
 
 from arrears.models import Consumer, EntryKind
 from core.dates import india_today
+from core.sql import sql_text
 
 ZERO = Decimal("0.00")
 # Consumers per statement: the ids are bound parameters, and a list far longer reads no faster.
@@ -36,8 +37,8 @@ SPLIT_CHUNK = 1_000
 # lies beyond the credits, min(debit, max(0, running − credits)).
 SPLIT_SQL = """
 SELECT consumer_id,
-       ROUND(SUM(CASE WHEN kind = '{surcharge}' THEN 0 ELSE unpaid END), 2) AS principal,
-       ROUND(SUM(CASE WHEN kind = '{surcharge}' THEN unpaid ELSE 0 END), 2) AS surcharge,
+       ROUND(SUM(CASE WHEN kind = {surcharge} THEN 0 ELSE unpaid END), 2) AS principal,
+       ROUND(SUM(CASE WHEN kind = {surcharge} THEN unpaid ELSE 0 END), 2) AS surcharge,
        ROUND(MAX(paid) - MAX(due), 2) AS left_over
 FROM (
     SELECT consumer_id, kind, paid, due,
@@ -46,7 +47,7 @@ FROM (
                 ELSE running - paid END AS unpaid
     FROM (
         SELECT consumer_id, kind, owed,
-               SUM(owed) OVER (PARTITION BY consumer_id ORDER BY id
+               SUM(owed) OVER (PARTITION BY consumer_id ORDER BY due_on, id
                                ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS running,
                SUM(owed) OVER (PARTITION BY consumer_id) AS due,
                SUM(credit) OVER (PARTITION BY consumer_id) AS paid
@@ -98,7 +99,8 @@ def arrears_split(*, consumer_ids: list, as_of: date) -> dict[int, Split]:
     with connection.cursor() as cursor:
         for start in range(0, len(ids), SPLIT_CHUNK):
             chunk = ids[start:start + SPLIT_CHUNK]
-            sql = SPLIT_SQL.format(surcharge=EntryKind.SURCHARGE.value, as_of=day, ids=", ".join(["%s"] * len(chunk)))
+            sql = SPLIT_SQL.format(surcharge=sql_text(EntryKind.SURCHARGE.value), as_of=day,
+                                   ids=", ".join(["%s"] * len(chunk)))
             # The parameters in the order they appear: the day in the CASE, then the ids, then the day again.
             cursor.execute(sql, [as_of, *chunk, as_of])
             for consumer_id, principal, surcharge, left_over in cursor.fetchall():

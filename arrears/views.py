@@ -16,6 +16,7 @@ from accounts.selectors import divisions_visible_to
 from arrears.forms import ConsumerSearchForm
 from arrears.models import Consumer
 from arrears.selectors import consumers_search, ledger_visible_to
+from arrears.split import consumer_split
 
 CONSUMERS_PER_PAGE = 50
 # A search or list shows its first thousand consumers (twenty pages, the biggest arrears first): counting
@@ -83,10 +84,12 @@ def consumer_list(request):
 
 
 def consumer_page(request, consumer, *, payment_form=None, reconnection_due=None, status: int = 200):
-    """The account's page: position and ledger, and the payment form when the caller gives one; for a disconnected
-    consumer, where they stand towards the reconnection minimum (``reconnection_due``, which drives computes)."""
+    """The account's page: position (the arrears as principal and surcharge today) and ledger, and the payment form
+    when the caller gives one; for a disconnected consumer, where they stand towards the reconnection minimum
+    (``reconnection_due``, which drives computes)."""
     ledger = ledger_visible_to(request.user).filter(consumer=consumer).order_by("-entry_date", "-id")
     page = Paginator(ledger, LEDGER_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "arrears/consumer_detail.html",
-                  {"consumer": consumer, "page": page, "form": payment_form, "reconnection_due": reconnection_due},
+                  {"consumer": consumer, "page": page, "form": payment_form, "reconnection_due": reconnection_due,
+                   "split": consumer_split(consumer)},
                   status=status)

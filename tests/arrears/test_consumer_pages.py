@@ -76,6 +76,31 @@ def test_it_shows_the_consumer_with_arrears_the_indian_way(client, clerk, owing)
     assert "Take payment" in page
 
 
+def test_it_shows_the_arrears_as_principal_and_late_payment_surcharge(client, clerk, owing):
+    add_entry(owing, EntryKind.SURCHARGE, "1200.00", timezone.localdate() - timedelta(days=60))
+    add_entry(owing, EntryKind.PAYMENT, "500.00", timezone.localdate() - timedelta(days=30))  # pays the bill first
+    add_entry(owing, EntryKind.SURCHARGE, "300.00", timezone.localdate())  # due today: not yet arrears
+    client.force_login(clerk)
+    page = client.get(reverse("consumer-detail", args=["01000007"])).content.decode()
+    assert "₹40,700.00" in page
+    assert "Principal ₹39,500.00 · Late-payment surcharge ₹1,200.00" in page
+
+
+def test_it_shows_the_split_in_hindi(client, clerk, owing):
+    add_entry(owing, EntryKind.SURCHARGE, "1200.00", timezone.localdate() - timedelta(days=60))
+    client.force_login(clerk)
+    client.cookies["django_language"] = "hi"
+    page = client.get(reverse("consumer-detail", args=["01000007"])).content.decode()
+    assert "मूलधन ₹40,000.00 · विलम्ब अधिभार ₹1,200.00" in page
+
+
+def test_it_shows_no_split_when_nothing_is_owed(client, clerk, owing):
+    add_entry(owing, EntryKind.PAYMENT, "40000.00", timezone.localdate())
+    client.force_login(clerk)
+    page = client.get(reverse("consumer-detail", args=["01000007"])).content.decode()
+    assert "Late-payment surcharge" not in page
+
+
 def test_it_answers_404_for_another_divisions_consumer(client, clerk, hsp_consumer):
     client.force_login(clerk)
     assert client.get(reverse("consumer-detail", args=["02000007"])).status_code == 404
