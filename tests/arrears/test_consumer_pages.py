@@ -91,7 +91,7 @@ def test_it_shows_the_split_in_hindi(client, clerk, owing):
     client.force_login(clerk)
     client.cookies["django_language"] = "hi"
     page = client.get(reverse("consumer-detail", args=["01000007"])).content.decode()
-    assert "मूलधन ₹40,000.00 · विलम्ब अधिभार ₹1,200.00" in page
+    assert "मूल राशि ₹40,000.00 · विलम्ब अधिभार ₹1,200.00" in page
 
 
 def test_it_shows_no_split_when_nothing_is_owed(client, clerk, owing):
