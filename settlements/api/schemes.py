@@ -1,5 +1,6 @@
 """REST API: settlement schemes (held as data) and a scheme's quote for one consumer (settlements.quotes)."""
 
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
@@ -19,7 +20,7 @@ from settlements.api.common import (
     DueOutput,
     consumer_missing,
 )
-from settlements.models import Connection, PlanKind, Scheme
+from settlements.models import Connection, PlanKind, Scheme, SchemeTerm
 from settlements.quotes import scheme_quote
 
 PERCENT = {"max_digits": 5, "decimal_places": 2}
@@ -179,7 +180,9 @@ REFUSED_QUOTE = {
 
 
 def _schemes():
-    return Scheme.objects.prefetch_related("phases", "rules", "terms__phase")
+    # The terms as IT wrote them, phase by phase (within a plan, by position: the quote's order too).
+    terms = SchemeTerm.objects.select_related("phase").order_by("phase__number", "position", "id")
+    return Scheme.objects.prefetch_related("phases", "rules", Prefetch("terms", queryset=terms))
 
 
 @extend_schema(tags=["settlements"])
