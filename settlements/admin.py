@@ -17,6 +17,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import DeletedObject
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from accounts.admin_access import AdminFormViewMixin, RoleAccessMixin, ScopedHistoryMixin, money_column
 from accounts.permissions import may_reverse_settlement_credit, may_use_admin
@@ -39,6 +41,24 @@ from settlements.selectors import promises_visible_to, settlements_visible_to
 from settlements.services import REASON_LENGTH, settlement_credit_reverse
 
 MANAGE_SCHEMES = "manage_schemes"
+
+
+class ReadableChanges(HistoricalRecordContextHelper):
+    """A history's changes as the pages show them: a status by its label (in the reader's language), nothing as
+    "—", not Python's None."""
+
+    def prepare_delta_change_value(self, change, value):
+        field = self.model._meta.get_field(change.field)
+        if value is None or value == "" or (isinstance(value, DeletedObject) and value.pk is None):
+            return "—"  # a link not yet made (simple_history calls it a deleted object with pk None)
+        if field.choices:
+            return dict(field.flatchoices).get(value, value)
+        return super().prepare_delta_change_value(change, value)
+
+
+class ReadableHistoryMixin:
+    def get_historical_record_context_helper(self, request, historical_record):
+        return ReadableChanges(self.model, historical_record)
 
 
 def _in_use(scheme) -> bool:
@@ -145,7 +165,7 @@ class SchemeTargetInline(SchemeTermsInline):
 
 
 @admin.register(Scheme)
-class SchemeAdmin(RoleAccessMixin, ScopedHistoryMixin, SimpleHistoryAdmin):
+class SchemeAdmin(ReadableHistoryMixin, RoleAccessMixin, ScopedHistoryMixin, SimpleHistoryAdmin):
     change_action = MANAGE_SCHEMES
     list_display = ["code", "name_en", "starts_on", "ends_on", "dues_cutoff", "is_active", "registrations"]
     list_filter = ["is_active"]
@@ -179,7 +199,7 @@ class SchemeAdmin(RoleAccessMixin, ScopedHistoryMixin, SimpleHistoryAdmin):
 
 # --- settlements and promises -----------------------------------------------------------------------------------
 
-class ReadOnlyHistoryAdmin(RoleAccessMixin, ScopedHistoryMixin, SimpleHistoryAdmin):
+class ReadOnlyHistoryAdmin(ReadableHistoryMixin, RoleAccessMixin, ScopedHistoryMixin, SimpleHistoryAdmin):
     """A record whose status changes: shown with its history, never edited here."""
 
     def has_change_permission(self, request, obj=None):
