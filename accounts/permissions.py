@@ -63,6 +63,8 @@ ROLE_MATRIX: dict[str, frozenset[str]] = {
     "record_promise": frozenset({OFFICER, IT}),
     "reverse_settlement_credit": frozenset({IT}),
     "view_settlements": frozenset({OFFICER, CLERK, MD, IT}),
+    # Schemes are entered by IT (admin or import_schemes); the others read them.
+    "manage_schemes": frozenset({IT}),
     "approve_reconnection": frozenset({OFFICER, IT}),
     "reconnect": frozenset({CLERK, OFFICER, IT}),
     "view_drives": frozenset({OFFICER, CLERK, MD, IT}),
@@ -238,3 +240,7 @@ def may_reverse_settlement_credit(user) -> bool:
 
 def may_view_settlements(user) -> bool:
     return user_may(user, "view_settlements")
+
+
+def may_manage_schemes(user) -> bool:
+    return user_may(user, "manage_schemes")

@@ -38,6 +38,7 @@ IDEMPOTENCY_KEY = OpenApiParameter(
 # What each stable refusal code means: the 409's `code` enum in the schema says it beside the code.
 CODE_MEANINGS = {
     "already_disconnected": "the consumer is already disconnected",
+    "already_registered": "the consumer has a live registration or instalment plan already: one at a time",
     "amount_above_balance": "a notice demands more than the consumer's balance on the day it was served",
     "amount_below_arrears": "a notice demands less than the arrears on the day it was served: only an officer, "
                             "with a reason",
@@ -53,11 +54,16 @@ CODE_MEANINGS = {
                            "a cut from then on)",
     "deposit_mismatch": "deposit_amount is not the sum of the payment deposit_receipt_no names (the whole payment "
                         "is the deposit; leave deposit_amount out to take it as it is)",
-    "deposit_not_found": "s. 56(1): the deposit must be money the consumer paid: no recorded payment of this "
-                         "consumer has this receipt number",
+    "deposit_required": "the scheme's quote asks a registration deposit: record it as a payment (POST payments/) "
+                        "and give its receipt number",
+    "deposit_short": "the payment named as the registration deposit is less than the deposit the quote asks",
+    "deposit_not_found": "the deposit must be money the consumer paid (for a dispute, s. 56(1)): no recorded "
+                         "payment of this consumer has this receipt number (for a registration: none since the "
+                         "scheme opened)",
     "deposit_too_early": "the payment was made before the disputed bills (the last six before the dispute was "
                          "raised): it cannot be this dispute's deposit",
-    "deposit_used": "this payment is already counted as a dispute's deposit: one payment backs one dispute",
+    "deposit_used": "this payment is already counted as a dispute's (or a registration's) deposit: one payment "
+                    "backs one dispute or one registration",
     "dispute_backdated": "raised_on is further back than DISPUTE_BACKDATE_DAYS (default 30 days)",
     "dispute_pending": "s. 56(1): a bill dispute is open with its deposit under protest made; no disconnection",
     "drive_closed": "the drive of this stop is closed: a payment may not name its stops (record it without the "
@@ -75,11 +81,14 @@ CODE_MEANINGS = {
     "idempotency_key_invalid": "the Idempotency-Key header is longer than 200 characters",
     "instrument_required": "the mode needs its details: instrument_no for upi, cheque and dd; bank for cheque "
                            "and dd",
+    "invalid_amount": "more than the consumer owes (a promise to pay is at most the balance)",
     "invalid_bank": "the bank's name is too long or has other than letters, digits and signs",
     "invalid_clerk": "no clerk given, or one who is not a clerk of the drive's division",
     "invalid_date": "a date in the future, before KESCO's ledger begins, or before the record it follows",
     "invalid_deposit_receipt_no": "the deposit receipt number is too long",
     "invalid_drive_stop": "no open (or just cut) stop of this consumer with this id in your division",
+    "invalid_instalments": "a plan's number of instalments is out of range, or so many that one would be under "
+                           "₹0.01",
     "invalid_kind": "not a kind of field record (outcome, payment or reconnection)",
     "invalid_payload": "the refused request handed over is not a JSON object, or is over 8 KB",
     "invalid_refusal": "the refusal's code is over 50 characters or its detail over 500",
@@ -98,6 +107,7 @@ CODE_MEANINGS = {
     "invalid_photo": ("the photo is over STOP_PHOTO_MAX_BYTES, declares more than STOP_PHOTO_MAX_PIXELS or does not "
                       "decode whole as a JPEG, PNG or WebP picture"),
     "invalid_position": "latitude and longitude must come together, each in range",
+    "invalid_plan": "not a plan the scheme's quote offers this consumer today (GET schemes/{id}/eligibility/)",
     "invalid_police_station": "the police station is blank, over 100 characters or not one line",
     "invalid_proof_ref": "the proof of service's reference is too long or has other than letters, digits and signs",
     "invalid_reason": "the reason (a payment's backdate_reason, a notice's reason) is too long or has other than "
@@ -110,6 +120,9 @@ CODE_MEANINGS = {
     "method_required": "a disconnection needs its method",
     "no_defaulter_list": "the division has no defaulter list yet; build one first",
     "no_stops": "no defaulter on the latest list matches the drive's minimum and locality",
+    "not_eligible": "the consumer meets none of the scheme's eligibility rules, or no plan of today's phase fits "
+                    "them (detail says which bound)",
+    "nothing_due": "nothing is owed (up to the scheme's dues cut-off; for a plan, today)",
     "notes_required": "the notes are required: say what happened",
     "notice_required": "s. 56: no notice served at least 15 clear days before (a notice of 1 March permits a "
                        "disconnection from 17 March)",
@@ -120,11 +133,14 @@ CODE_MEANINGS = {
                         "with drive_stop), never by hand",
     "plan_conflict": "another drive was planned with some of the same consumers at the same moment; plan again "
                      "(a consumer is on at most one open stop)",
+    "promise_open": "the consumer has an open promise to pay already: one at a time",
     "protected_consumer": "a protected consumer (hospital, essential service) is never disconnected",
     "reference_required": "the assessment's reference is required: it goes on the ledger entry",
+    "reason_required": "say why: a plan outside a scheme, a promise to pay and a reversal need a reason",
     "receipt_reserved": "the receipt number is reserved to another user (POST receipt-blocks/); use one of "
                         "your own",
     "receipt_required": "a receipt number is required (for a dispute: when a deposit was made)",
+    "scheme_closed": "the scheme is not open for registration today (outside its dates or phases, or closed)",
     "series_full": "the division's receipt series for the year has fewer free numbers than asked",
     "settled": "the consumer has paid: arrears are no longer over the threshold",
     "settlement_current": "while a settlement is kept, no cut: the consumer is registered in a One Time Settlement "

@@ -324,6 +324,10 @@ SPECTACULAR_SETTINGS = {
         "NoticeModeEnum": "drives.models.NoticeMode",
         "HandoverKindEnum": "drives.models.HandoverKind",
         "TheftStatusEnum": "drives.models.TheftStatus",
+        "SettlementStatusEnum": "settlements.models.SettlementStatus",
+        "SettlementKindEnum": "settlements.models.SettlementKind",
+        "PromiseStatusEnum": "settlements.models.PromiseStatus",
+        "PlanKindEnum": "settlements.models.PlanKind",
     },
     # DRF's page envelope (count, next, previous, results) described like every other field.
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "core.api_docs.describe_pagination"],

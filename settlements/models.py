@@ -119,6 +119,9 @@ class SchemeRule(Conditions):
         verbose_name = _("eligibility rule")
         verbose_name_plural = _("eligibility rules")
 
+    def __str__(self) -> str:
+        return f"{self.scheme.code} · {', '.join(self.categories) or '*'}"
+
 
 class SchemeTerm(Conditions):
     """What a plan of a phase gives: the first term (by position) of the phase and plan whose bounds the
@@ -154,7 +157,7 @@ class SchemeTerm(Conditions):
         ]
 
     def __str__(self) -> str:
-        return f"{self.scheme.code} {self.phase.number if self.phase else '*'} {self.plan}"
+        return f"{self.scheme.code} {self.phase.number if self.phase else '*'} {self.get_plan_display()}"
 
 
 class SchemeTarget(models.Model):
@@ -169,6 +172,9 @@ class SchemeTarget(models.Model):
         verbose_name = _("scheme target")
         verbose_name_plural = _("scheme targets")
         constraints = [models.UniqueConstraint(fields=["scheme", "division"], name="scheme_target_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.scheme.code} · {self.division.code}"
 
 
 class SettlementKind(models.TextChoices):

@@ -138,6 +138,8 @@ def test_examples_are_realistic(schema):
     ("drives.api.drives.DriveInput", "drives.api.drives.DRIVE_REQUEST"),
     ("drives.api.disputes.DisputeInput", "drives.api.disputes.DISPUTE_REQUEST"),
     ("drives.api.disputes.DisputeDepositInput", "drives.api.disputes.DEPOSIT_REQUEST"),
+    ("settlements.api.settlements.SettlementInput", "settlements.api.settlements.REGISTER_REQUEST"),
+    ("settlements.api.promises.PromiseInput", "settlements.api.promises.PROMISE_REQUEST"),
 ])
 def test_the_request_examples_pass_their_serializers(serializer, example):
     from django.utils.module_loading import import_string
