@@ -14,7 +14,8 @@ import pytest
 from core.money import format_inr
 from core.words import amount_in_words_en, amount_in_words_hi
 from drives.models import Stop
-from tests.browser.conftest import log_in
+from payments.models import Payment
+from tests.browser.conftest import eventually, log_in, wait_for_path
 from tests.drives.drive_data import build_list, defaulter, plan, served
 from tests.factories import make_user
 
@@ -32,6 +33,10 @@ def open_the_day(page, live_server):
 def script_errors(page):
     # A resource the browser could not fetch offline is not a script's error; everything else is.
     return [error for error in page.errors if "Failed to load resource" not in error]
+
+
+PENDING_SAVED = ("caches.open('kesco-field-pages').then(cache => cache.keys()).then(keys => keys.filter("
+                 "request => new URL(request.url).pathname === '/field/receipts/pending/'))")
 
 
 def put_in_outbox(page, record):
@@ -104,6 +109,44 @@ def test_the_days_pages_open_offline_after_the_day_is_opened_online(phone, live_
     phone.wait_for_selector(f"[data-drawn='{record['key']}']", state="attached")
     assert phone.inner_text(".receipt-no") == "RTP-2026-77"
     assert script_errors(phone) == []
+
+
+def test_a_payment_offline_with_no_receipt_page_on_the_phone_stays_on_the_form_and_is_sent_once(
+        phone, live_server, officer, clerk, password, rtp):
+    stop_consumer = defaulter(rtp, "12000.00", name="Shyam Lal", address="7 Lal Bangla, Ratanpur")
+    served(officer, stop_consumer)
+    build_list(rtp)
+    plan(officer, rtp, [clerk], name="Ratanpur drive")
+    stop = Stop.objects.get(consumer=stop_consumer)
+
+    # The pay form, opened with a network, keeps its offline receipt on the phone for the clerk ...
+    log_in(phone, live_server, clerk.username, password)
+    phone.goto(f"{live_server.url}/field/stops/{stop.pk}/pay/")
+    phone.wait_for_selector("[data-pwa][data-sw-ready='1']", state="attached")
+    phone.wait_for_function("navigator.serviceWorker.controller !== null")
+    phone.wait_for_selector("[data-outbox-ready]", state="attached")
+    phone.wait_for_function(f"{PENDING_SAVED}.then(found => found.length > 0)", polling=200)
+    # ... which the phone may lose all the same (the browser clears its storage, the day was never saved).
+    phone.evaluate(f"caches.open('kesco-field-pages').then(cache => {PENDING_SAVED}"
+                   ".then(found => Promise.all(found.map(request => cache.delete(request)))))")
+    phone.fill("input[name=amount]", "12000.00")
+    phone.check("input[name=mode][value=cash]")
+    phone.context.set_offline(True)
+    phone.click("form[data-queue=payment] button[type=submit]")
+
+    # The clerk is not sent to "this page is not saved": the form says the payment is kept and waiting.
+    phone.wait_for_selector(".outbox-saved")
+    eventually(phone, lambda: "1 waiting to send" in phone.inner_text("[data-outbox-status]"),
+               what="the payment was not shown as waiting")
+    assert phone.url.endswith(f"/field/stops/{stop.pk}/pay/")
+    assert phone.locator("[data-offline-page]").count() == 0
+    assert Payment.objects.count() == 0
+
+    # The network is back: sent once, and the server's receipt.
+    phone.context.set_offline(False)
+    wait_for_path(phone, r"/field/receipts/\d+/$")
+    payment = Payment.objects.get()
+    assert (payment.amount, payment.mode, payment.taken_by) == (Decimal("12000.00"), "cash", clerk)
 
 
 def test_another_user_on_the_same_phone_never_gets_the_first_users_pages(phone, live_server, officer, clerk,

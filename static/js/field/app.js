@@ -212,25 +212,37 @@
       showStatus();
       return;
     }
-    // No answer yet: the record is safe on the phone and will be sent. With a service worker to serve the next
-    // page offline, the clerk goes on (a payment to its offline receipt); without one (a first visit, an old
-    // browser) the page stays, says so, and moves on when the answer comes.
+    // No answer yet: the record is safe on the phone and will be sent. When the service worker has the next page
+    // saved for this user, the clerk goes on (a payment to its offline receipt); otherwise (no worker: a first
+    // visit, an old browser; or the page not saved: the clerk left today's stops before the day was saved) the
+    // page stays, says so, and moves on when the answer comes; never to "this page is not saved on this phone".
+    var target = record && record.kind === "payment"
+      ? root.getAttribute("data-pending-receipt-url") + "#" + record.key
+      : next || window.location.href;
     var worker = navigator.serviceWorker && navigator.serviceWorker.controller;
-    if (!worker) {
-      if (errorBox && !form.hasAttribute("data-outbox-saved")) {
-        form.setAttribute("data-outbox-saved", "");
-        errorBox.appendChild(el("li", { "class": "warning outbox-saved" }, say("saved") + " (" + record.label + ")"));
+    (worker ? savedOnPhone(target) : Promise.resolve(false)).then(function (saved) {
+      if (!saved) {
+        if (errorBox && !form.hasAttribute("data-outbox-saved")) {
+          form.setAttribute("data-outbox-saved", "");
+          errorBox.appendChild(el("li", { "class": "warning outbox-saved" }, say("saved") + " (" + record.label + ")"));
+        }
+        showStatus();
+        answerOf(record.key, 24 * 3600 * 1000).then(function (later) { moveOn(form, later); });
+        return;
       }
-      showStatus();
-      answerOf(record.key, 24 * 3600 * 1000).then(function (later) { moveOn(form, later); });
-      return;
-    }
-    try { window.sessionStorage.setItem("kesco.saved", record ? record.label : ""); } catch (e) { /* private mode */ }
-    if (record && record.kind === "payment") {
-      window.location.assign(root.getAttribute("data-pending-receipt-url") + "#" + record.key);
-    } else {
-      window.location.assign(next || window.location.href);
-    }
+      try { window.sessionStorage.setItem("kesco.saved", record ? record.label : ""); } catch (e) { /* private mode */ }
+      window.location.assign(target);
+    });
+  }
+
+  // Whether the service worker would show ``url`` with no network (sw.js, message "saved"); no answer within
+  // 2 s (a worker from before this question) counts as no.
+  function savedOnPhone(url) {
+    if (!window.KescoPWA) { return Promise.resolve(false); }
+    return Promise.race([
+      window.KescoPWA.message({ type: "saved", url: url }).then(function (answer) { return Boolean(answer && answer.saved); }),
+      new Promise(function (resolve) { window.setTimeout(function () { resolve(false); }, 2000); })
+    ]).catch(function () { return false; });
   }
 
   function submitted(form, submitter) {
@@ -286,6 +298,16 @@
     });
   }
 
+  // The offline receipt a payment taken here goes to, and the Devanagari font of its Hindi half: saved for this
+  // user while the network is up (the day saves them too, but only once its reads are done on today's stops).
+  function keepPendingReceipt() {
+    var pwa = document.querySelector("[data-pwa]");
+    if (!document.querySelector("form[data-queue='payment']") || !window.KescoPWA || navigator.onLine === false) { return; }
+    var fonts = ((pwa && pwa.getAttribute("data-fonts")) || "").split(" ").filter(Boolean);
+    window.KescoPWA.message({ type: "cache-day", urls: [root.getAttribute("data-pending-receipt-url")], assets: fonts })
+      .catch(function () { /* the next pay form tries again */ });
+  }
+
   // Mode-specific fields of the payment form: only the chosen mode's (all of them without JavaScript).
   function showModeFields() {
     var checked = document.querySelector("input[name=mode]:checked");
@@ -331,6 +353,7 @@
   showStatus();
   // What the outbox page (outbox_page.js) shares with every field page.
   window.KescoFieldApp = { root: root, user: user, say: say, el: el, when: when, flush: flush, showStatus: showStatus };
+  keepPendingReceipt();
   fillReceiptNo().then(function () { root.setAttribute("data-outbox-ready", "true"); });
   tick(true);
 }());

@@ -76,6 +76,12 @@
   }
 
   async function saveDay() {
+    // The day's own pages first (today's stops, the offline receipt, the outbox…): once asked, the worker saves
+    // them even if the clerk leaves this page before the reads below are back (a navigation aborts those).
+    var first = window.KescoPWA
+      ? window.KescoPWA.message({ type: "cache-day", urls: root.dataset.dayPages.split(" "), assets: staticAssets() })
+      : null;
+    if (first) first.catch(function () { /* awaited below */ });
     var date = today();
     // Every drive of the day, the closed ones left out here (status=open is the API's newer filter: this works
     // with and without it).
@@ -89,14 +95,15 @@
     var day = { user: user, date: date, fetched_at: new Date().toISOString(), drives: drives, stops: stops };
     var db = await window.KescoFieldDB.open();
     await db.put("days", day);
-    var urls = root.dataset.dayPages.split(" ");
+    if (!first) throw new Error("no service worker");
+    var urls = [];
     stops.forEach(function (stop) {
       urls.push(root.dataset.stopUrl.replace("/0/", "/" + stop.id + "/"));
       urls.push(root.dataset.payUrl.replace("/0/", "/" + stop.id + "/"));
     });
-    if (!window.KescoPWA) throw new Error("no service worker");
-    var answer = await window.KescoPWA.message({ type: "cache-day", urls: urls, assets: staticAssets() });
-    day.pages_saved = answer.saved;
+    var answers = await Promise.all([first, window.KescoPWA.message({ type: "cache-day", urls: urls,
+                                                                        assets: staticAssets() })]);
+    day.pages_saved = answers[0].saved + answers[1].saved;
     await db.put("days", day);
     return day;
   }

@@ -165,6 +165,18 @@ async function cacheDay(urls, assets) {
   return result;
 }
 
+// {type: "saved", url}: whether a navigation to ``url`` would be answered with no network, i.e. the page is saved
+// for the user the phone works for (meta "user") and not older than the pages' 2 days. Answers {saved}. The pages
+// ask before going to a page offline (app.js): the clerk is not sent to the offline page after a payment.
+async function isSaved(url) {
+  var user = await KescoFieldDB.metaGet("user");
+  if (!user) return false;
+  var response = await caches.match(keyFor(url, user), { cacheName: PAGES });
+  if (!response) return false;
+  var date = Date.parse(response.headers.get("Date") || "");
+  return isNaN(date) || Date.now() - date <= 2 * DAY * 1000;
+}
+
 self.addEventListener("message", function (event) {
   var data = event.data || {};
   var port = event.ports && event.ports[0];
@@ -173,6 +185,9 @@ self.addEventListener("message", function (event) {
     event.waitUntil(KescoFieldDB.metaSet("user", data.user || null).then(function () { reply({ ok: true }); }));
   } else if (data.type === "cache-day") {
     event.waitUntil(cacheDay(data.urls || [], data.assets || []).then(reply));
+  } else if (data.type === "saved") {
+    event.waitUntil(isSaved(data.url || "").catch(function () { return false; })
+      .then(function (saved) { reply({ type: "saved", saved: saved }); }));
   }
 });
 
