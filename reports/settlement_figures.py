@@ -52,9 +52,9 @@ SCHEME_PROGRESS = ("scheme_registrations", "scheme_amount")
 COLLECTED_SQL = """
 WITH s AS (
     SELECT id, consumer_id, division_id, payable, deposit, deposit_entry_id, credit_entry_id, registered_at,
-           closed_at, (kind = 'scheme' AND {targeted}) AS targeted
+           closed_at, CASE WHEN kind = 'scheme' AND {targeted} THEN 1 ELSE 0 END AS targeted
     FROM settlements_settlement
-    WHERE division_id = ANY(%(divisions)s) AND registered_at < %(end)s
+    WHERE division_id IN ({divisions}) AND registered_at < %(end)s
       AND (closed_at IS NULL OR closed_at >= %(start)s)
 ),
 paid_in_range AS (
@@ -67,21 +67,30 @@ paid_in_range AS (
 ),
 credits AS (
     SELECT p.division_id, p.targeted, p.payable, p.deposit, e.kind, e.entry_date, e.credit,
-           e.id = p.deposit_entry_id AS is_deposit,
-           SUM(e.credit) OVER (PARTITION BY p.id ORDER BY e.id = p.deposit_entry_id DESC, e.created_at, e.id)
+           CASE WHEN e.id = p.deposit_entry_id THEN 1 ELSE 0 END AS is_deposit,
+           SUM(e.credit) OVER (PARTITION BY p.id
+                               ORDER BY CASE WHEN e.id = p.deposit_entry_id THEN 0 ELSE 1 END, e.created_at, e.id)
                AS running
     FROM paid_in_range p JOIN arrears_ledgerentry e ON e.consumer_id = p.consumer_id
     WHERE e.credit > 0
       AND (e.id = p.deposit_entry_id
            OR (e.created_at >= p.registered_at AND (p.closed_at IS NULL OR e.created_at <= p.closed_at)
-               AND e.id IS DISTINCT FROM p.credit_entry_id))
+               AND (p.credit_entry_id IS NULL OR e.id <> p.credit_entry_id)))
 )
 SELECT division_id, targeted,
-       SUM(GREATEST(LEAST(credit, payable - (running - credit)), 0) - CASE WHEN is_deposit THEN deposit ELSE 0 END)
+       SUM(CASE WHEN payable - (running - credit) <= 0 THEN 0
+                WHEN payable - (running - credit) < credit THEN payable - (running - credit)
+                ELSE credit END
+           - CASE WHEN is_deposit = 1 THEN deposit ELSE 0 END)
 FROM credits
 WHERE kind = 'PAYMENT' AND entry_date BETWEEN %(date_from)s AND %(date_to)s
 GROUP BY division_id, targeted
 """
+
+
+def _ids(ids) -> str:
+    """A list of ids as SQL (integers only: nothing else is spliced in), for PostgreSQL and SQLite alike."""
+    return ", ".join(str(int(pk)) for pk in ids) or "NULL"
 
 
 def pct(part, whole) -> Decimal | None:
@@ -135,12 +144,16 @@ def settlement_figures(divisions: list[int], date_from: date, date_to: date, *, 
         targeted_sql = "scheme_id IN (SELECT id FROM settlements_scheme WHERE starts_on <= %(date_to)s" \
                        " AND ends_on >= %(date_from)s)"
     else:
-        targeted_sql = "scheme_id = ANY(%(schemes)s)"
+        targeted_sql = f"scheme_id IN ({_ids(schemes)})"
     with connection.cursor() as cursor:
-        cursor.execute(COLLECTED_SQL.replace("{targeted}", targeted_sql), {
-            "divisions": list(divisions), "schemes": list(schemes or []), "start": start, "end": end,
+        cursor.execute(COLLECTED_SQL.replace("{targeted}", targeted_sql).replace("{divisions}", _ids(divisions)), {
+            # As the ORM writes an instant for the database (SQLite: UTC text, as the columns hold it).
+            "start": connection.ops.adapt_datetimefield_value(start),
+            "end": connection.ops.adapt_datetimefield_value(end),
             "date_from": date_from, "date_to": date_to})
         for division_id, is_targeted, amount in cursor.fetchall():
+            # SQLite hands sums back as floats; PostgreSQL as exact numeric.
+            amount = Decimal(str(amount or 0)).quantize(ZERO, rounding=ROUND_HALF_UP)
             values[division_id, "settlement_collected"] += amount
             if is_targeted:
                 values[division_id, "scheme_amount"] += amount

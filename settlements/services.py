@@ -330,6 +330,9 @@ def settlements_apply_all(*, today: date | None = None) -> int:
     from django.db import connection
 
     today = today or india_today()
+    if connection.vendor != "postgresql":
+        # SQLite (make run's few hundred consumers): the per-settlement path, the same rule.
+        return settlements_apply(consumer_ids=None)
     with transaction.atomic(), connection.cursor() as cursor:
         for statement in _APPLY_ALL_SQL[:-1]:
             cursor.execute(statement, {"today": today})
@@ -358,7 +361,7 @@ def settlements_default_missed(*, today: date | None = None) -> dict[str, int]:
     today = today or india_today()
     grace = int(getattr(settings, "SETTLEMENT_GRACE_DAYS", 7))
     with transaction.atomic():
-        settlements_apply_all()
+        settlements_apply_all(today=today)
         now = timezone.now()
         missed = Instalment.objects.filter(settlement_id=OuterRef("pk"), paid_on__isnull=True,
                                            due_on__lt=today - timedelta(days=grace))
