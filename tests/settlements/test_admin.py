@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 
 from arrears.models import EntryKind, LedgerEntry
+from core.dates import india_today
 from payments.services import payment_record
 from settlements.models import Scheme, SettlementStatus
 from settlements.services import promise_record, settlement_register
@@ -111,7 +112,7 @@ def test_an_unused_scheme_is_editable_by_it(it_admin):
 def test_settlements_and_promises_are_listed_by_division(officer, other_officer, registered, rtp):
     debtor = owing(rtp, principal="2000.00", surcharge="0", before=registered.dues_cutoff)
     promise_record(user=officer, account_no=debtor.account_no, amount=Decimal("500.00"),
-                   due_on=registered.registered_at.date(), reason="Pays on the 1st")
+                   due_on=india_today(), reason="Pays on the 1st")
 
     mine = login(officer).get(SETTLEMENTS).content.decode()
     theirs = login(other_officer).get(SETTLEMENTS).content.decode()
