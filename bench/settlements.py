@@ -95,9 +95,9 @@ def _scheme(today):
         return found, False
     return schemes_load({"schemes": [{
         "code": SCHEME_CODE, "name_en": "Bench settlement", "name_hi": "बेंच समाधान",
-        "starts_on": str(today - timedelta(days=90)), "ends_on": str(today + timedelta(days=90)),
-        "dues_cutoff": str(today - timedelta(days=91)), "lump_sum_days": 30,
-        "phases": [{"number": 1, "starts_on": str(today - timedelta(days=90)),
+        "starts_on": str(today - timedelta(days=1)), "ends_on": str(today + timedelta(days=90)),
+        "dues_cutoff": str(today - timedelta(days=2)), "lump_sum_days": 30,
+        "phases": [{"number": 1, "starts_on": str(today - timedelta(days=1)),
                     "ends_on": str(today + timedelta(days=90))}],
         "rules": [{}],
         "terms": [
@@ -175,6 +175,8 @@ def _measure(size: str) -> dict:
     from settlements.services import settlement_register, settlements_apply, settlements_default_missed
 
     live, registrations, quotes = SIZES[size]
+    # The API's requests come from the test client's host, as the other parts' pages do (production settings).
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     today = india_today()
     officers = _officers()
     scheme, new = _scheme(today)
@@ -182,8 +184,10 @@ def _measure(size: str) -> dict:
                       officer_id=next(iter(officers.values())).pk)
             if new else {"generated": 0, "seconds": 0})
     live_count = Settlement.objects.filter(scheme=scheme, status=SettlementStatus.LIVE).count()
-    # Those kept for the quotes and the loop: owing arrears, none live in a settlement, in id order.
-    free = list(Consumer.objects.filter(arrears__gte=10).exclude(settlements__status=SettlementStatus.LIVE)
+    # Those kept for the quotes and the loop: owing arrears as of the scheme's cut-off (a debit due before it still
+    # unpaid today was unpaid then), none live in a settlement, in id order.
+    free = list(Consumer.objects.filter(arrears__gte=10, oldest_due_date__lt=scheme.dues_cutoff)
+                .exclude(settlements__status=SettlementStatus.LIVE)
                 .order_by("id")[:registrations + quotes + WARM_UP])
     result: dict = {"live": live_count, "generation": made, "checks": []}
 
