@@ -117,7 +117,9 @@ def _database_clock(request):
     from django.db import connection
     from django.db.models.functions import Now
 
-    seconds = int(request.config._kesco_clock_offset.total_seconds())
+    # To the microsecond: a whole-second offset stamped rows up to a second before the moved clock's own times (a
+    # payment recorded just after a registration looked older than it).
+    seconds = f"{request.config._kesco_clock_offset.total_seconds():.6f}"
     stamped = [(model._meta.db_table, field.column) for model in apps.get_models()
                for field in model._meta.concrete_fields if isinstance(getattr(field, "db_default", None), Now)]
     with request.getfixturevalue("django_db_blocker").unblock():
