@@ -218,6 +218,10 @@ class Settlement(CountedForDivision):
                               default=SettlementStatus.LIVE)
     reason = models.TextField(_("reason"), blank=True)
     registered_at = models.DateTimeField(_("registered at"))
+    # Credits towards it: its deposit and every credit on the consumer's ledger above this id (the consumer's
+    # last entry when it was registered, read under the consumer's lock): the ledger's own order, not a
+    # comparison of the app's clock with the database's.
+    ledger_after = models.BigIntegerField(_("counts ledger entries after"), default=0, editable=False)
     registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("registered by"),
                                       on_delete=models.PROTECT, related_name="+")
     closed_at = models.DateTimeField(_("completed or defaulted at"), null=True, blank=True)
@@ -293,6 +297,8 @@ class Promise(CountedForDivision):
     status = models.CharField(_("status"), max_length=10, choices=PromiseStatus.choices, default=PromiseStatus.OPEN)
     paid = models.DecimalField(_("paid since"), default=0, **MONEY)
     created_at = models.DateTimeField(_("recorded at"))
+    # As Settlement.ledger_after: the credits above this ledger id count towards the promise.
+    ledger_after = models.BigIntegerField(_("counts ledger entries after"), default=0, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"),
                                    on_delete=models.PROTECT, related_name="+")
     closed_at = models.DateTimeField(_("kept or broken at"), null=True, blank=True)
@@ -311,3 +317,19 @@ class Promise(CountedForDivision):
 
     def __str__(self) -> str:
         return f"{self.consumer.account_no} ₹{self.amount} {self.due_on}"
+
+
+class ApplyMark(models.Model):
+    """The ledger id up to which the nightly check (settlements_apply_all) has applied every credit: the next night
+    reads only the credits above it (an import's, which announce no consumer). One row; none before the first
+    night, which reads every live settlement's ledger."""
+
+    ledger_id = models.BigIntegerField(_("ledger entries applied up to"))
+    applied_at = models.DateTimeField(_("applied at"))
+
+    class Meta:
+        verbose_name = _("nightly apply mark")
+        verbose_name_plural = _("nightly apply marks")
+
+    def __str__(self) -> str:
+        return f"{self.ledger_id} @ {self.applied_at:%Y-%m-%d %H:%M}"

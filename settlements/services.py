@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q, Sum
+from django.db.models import Exists, Max, OuterRef, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,6 +32,7 @@ from core.errors import DomainError
 from core.models import Source
 from core.money import amount_checked, format_inr
 from settlements.models import (
+    ApplyMark,
     Instalment,
     PlanKind,
     Promise,
@@ -64,6 +65,12 @@ def _reason_checked(reason: str, *, field: str = "reason") -> str:
 def _reference(settlement: Settlement) -> str:
     prefix = "OTS" if settlement.kind == SettlementKind.SCHEME else "PLN"
     return f"{prefix}-{settlement.division.code}-{settlement.pk:06d}"
+
+
+def _ledger_last(consumer: Consumer) -> int:
+    """The id of the consumer's last ledger entry (read under the consumer's lock): the credits above it are
+    recorded after the registration or promise that stores it (ledger_after)."""
+    return LedgerEntry.objects.filter(consumer=consumer).aggregate(last=Max("id"))["last"] or 0
 
 
 def _schedule_write(settlement: Settlement, schedule: list[Due]) -> None:
@@ -138,7 +145,7 @@ def settlement_register(*, user: User, account_no: str, scheme: Scheme, plan: st
                 term=offer.term, plan=plan, dues_cutoff=scheme.dues_cutoff, principal=quote.principal,
                 surcharge=quote.surcharge, waiver=offer.waiver, rebate=offer.rebate, payable=offer.payable,
                 deposit=offer.deposit, deposit_receipt_no=entry.reference if entry else "", deposit_entry=entry,
-                registered_at=now, registered_by=user), user)
+                registered_at=now, registered_by=user, ledger_after=_ledger_last(consumer)), user)
             settlement.save()
             settlement.reference = _reference(settlement)
             settlement.save(update_fields=["reference"])
@@ -182,7 +189,7 @@ def plan_grant(*, user: User, account_no: str, instalments: int, reason: str, fi
             reference=f"NEW-{consumer.pk}-{now.timestamp()}"[:30], consumer=consumer,
             division_id=consumer.division_id, kind=SettlementKind.PLAN, plan=PlanKind.INSTALMENTS, dues_cutoff=on,
             principal=split.principal, surcharge=split.surcharge, payable=payable, reason=reason,
-            registered_at=now, registered_by=user), user)
+            registered_at=now, registered_by=user, ledger_after=_ledger_last(consumer)), user)
         settlement.save()
         settlement.reference = _reference(settlement)
         settlement.save(update_fields=["reference"])
@@ -217,7 +224,8 @@ def promise_record(*, user: User, account_no: str, amount, due_on: date, reason:
                 raise DomainError(_("the consumer has an open promise already"), code="promise_open",
                                   field="account_no")
             promise = _by(Promise(consumer=consumer, division_id=consumer.division_id, amount=amount, due_on=due_on,
-                                  reason=reason, created_at=now, created_by=user), user)
+                                  reason=reason, created_at=now, created_by=user,
+                                  ledger_after=_ledger_last(consumer)), user)
             promise.save()
             return promise
     except IntegrityError:
@@ -229,9 +237,9 @@ def promise_record(*, user: User, account_no: str, amount, due_on: date, reason:
 
 def _credits_since(settlement: Settlement) -> Decimal:
     """Credits towards the settlement: its deposit, and every payment or credit adjustment recorded since it was
-    registered (not its own completion credit)."""
+    registered (above its ledger_after; not its own completion credit)."""
     entries = LedgerEntry.objects.filter(consumer_id=settlement.consumer_id, credit__gt=0).filter(
-        Q(created_at__gte=settlement.registered_at) | Q(pk=settlement.deposit_entry_id))
+        Q(pk__gt=settlement.ledger_after) | Q(pk=settlement.deposit_entry_id))
     if settlement.credit_entry_id:
         entries = entries.exclude(pk=settlement.credit_entry_id)
     return entries.aggregate(total=Sum("credit"))["total"] or Decimal("0.00")
@@ -278,7 +286,7 @@ def settlements_apply(*, consumer_ids: list[int] | None, user: User | None = Non
         _by(settlement, user).save(update_fields=fields)
     for promise in promises.select_for_update(of=("self",)).order_by("pk"):
         paid = (LedgerEntry.objects.filter(consumer_id=promise.consumer_id, credit__gt=0,
-                                           created_at__gte=promise.created_at)
+                                           pk__gt=promise.ledger_after)
                 .aggregate(total=Sum("credit"))["total"] or Decimal("0.00"))
         promise.paid = min(paid, promise.amount)
         fields = ["paid"]
@@ -290,20 +298,36 @@ def settlements_apply(*, consumer_ids: list[int] | None, user: User | None = Non
 
 
 # The nightly path of settlements_apply, set-based (a Python loop over 50,000 live settlements took minutes).
-# Each live settlement's credits as _credits_since counts them (one consumer's ledger each: ledger_consumer_due_on
-# starts with the consumer), its instalments paid in order with a running sum, its paid figure; the settlements
-# paid in full are then completed one by one by settlements_apply (few a night: the ledger credit and its history).
-# The live rows are locked first, so a payment applied at that moment by the signal waits for the night's, or the
-# night's for it, rather than one overwriting the other with a stale sum.
+#
+# Every credit but a bulk import's is applied the moment it is written (ledger_credited names the consumer); the
+# night applies the rest. It reads only the ledger entries above last night's mark (ApplyMark: a primary-key range,
+# the day's credits), and recomputes only the live settlements and open promises of the consumers credited there;
+# with no mark yet (the first night) every one of them. The ledger is locked against a bulk import first (SHARE
+# UPDATE EXCLUSIVE: the import's SHARE ROW EXCLUSIVE waits, and is waited for, while payments, ROW EXCLUSIVE, go
+# on), so no import still writing below the new mark is passed over.
+#
+# For each settlement in scope: its credits as _credits_since counts them (one consumer's ledger each), its
+# instalments paid in order with a running sum, its paid figure; the settlements paid in full are then completed one
+# by one by settlements_apply (few a night: the ledger credit and its history). The rows are locked first, so a
+# payment applied at that moment by the signal waits for the night's, or the night's for it.
+_SCOPE_SQL = {
+    "day": """CREATE TEMPORARY TABLE settlement_scope ON COMMIT DROP AS
+    SELECT DISTINCT consumer_id FROM arrears_ledgerentry WHERE id > %(after)s AND credit > 0""",
+    "all": """CREATE TEMPORARY TABLE settlement_scope ON COMMIT DROP AS
+    SELECT consumer_id FROM settlements_settlement WHERE status = 'live'
+    UNION SELECT consumer_id FROM settlements_promise WHERE status = 'open'""",
+}
 _APPLY_ALL_SQL = [
-    "SELECT id FROM settlements_settlement WHERE status = 'live' ORDER BY id FOR UPDATE",
+    "ANALYZE settlement_scope",
+    """SELECT s.id FROM settlements_settlement s JOIN settlement_scope USING (consumer_id)
+    WHERE s.status = 'live' ORDER BY s.id FOR UPDATE OF s""",
     """CREATE TEMPORARY TABLE settlement_credits ON COMMIT DROP AS
     SELECT s.id, s.consumer_id, s.payable, COALESCE((
         SELECT SUM(e.credit) FROM arrears_ledgerentry e
         WHERE e.consumer_id = s.consumer_id AND e.credit > 0
-          AND (e.created_at >= s.registered_at OR e.id = s.deposit_entry_id)
+          AND (e.id > s.ledger_after OR e.id = s.deposit_entry_id)
           AND e.id IS DISTINCT FROM s.credit_entry_id), 0) AS credited
-    FROM settlements_settlement s WHERE s.status = 'live'""",
+    FROM settlements_settlement s JOIN settlement_scope USING (consumer_id) WHERE s.status = 'live'""",
     """UPDATE settlements_instalment i
     SET paid = x.covered, paid_on = COALESCE(i.paid_on, CASE WHEN x.covered >= i.amount THEN %(today)s::date END)
     FROM (SELECT i2.id, LEAST(GREATEST(c.credited - (SUM(i2.amount) OVER (
@@ -317,29 +341,41 @@ _APPLY_ALL_SQL = [
         closed_at = CASE WHEN x.credited >= p.amount THEN %(now)s ELSE p.closed_at END
     FROM (SELECT p2.id, COALESCE((SELECT SUM(e.credit) FROM arrears_ledgerentry e
                                   WHERE e.consumer_id = p2.consumer_id AND e.credit > 0
-                                    AND e.created_at >= p2.created_at), 0) AS credited
-          FROM settlements_promise p2 WHERE p2.status = 'open') x
+                                    AND e.id > p2.ledger_after), 0) AS credited
+          FROM settlements_promise p2 JOIN settlement_scope USING (consumer_id) WHERE p2.status = 'open') x
     WHERE p.id = x.id AND (p.paid <> LEAST(x.credited, p.amount) OR x.credited >= p.amount)""",
 ]
 
 
 def settlements_apply_all(*, today: date | None = None) -> int:
-    """settlements_apply for every live settlement and open promise, set-based (the nightly path: an import's
-    payments, which announce no consumer). The number of settlements completed. In the caller's transaction;
-    its set-based writes keep no history rows (the ledger and the instalments are the record), a completion does."""
+    """settlements_apply for the live settlements and open promises of every consumer credited since the last
+    night (all of them the first night), set-based: the nightly path, for an import's payments, which announce no
+    consumer. The number of settlements completed. In the caller's transaction; its set-based writes keep no
+    history rows (the ledger and the instalments are the record), a completion does."""
     from django.db import connection
 
     today = today or india_today()
     if connection.vendor != "postgresql":
-        # SQLite (make run's few hundred consumers): the per-settlement path, the same rule.
-        return settlements_apply(consumer_ids=None)
+        # SQLite (make run's few hundred consumers): the per-settlement path over all, the same rule.
+        with transaction.atomic():
+            last = LedgerEntry.objects.aggregate(last=Max("id"))["last"] or 0
+            completed = settlements_apply(consumer_ids=None)
+            ApplyMark.objects.update_or_create(pk=1, defaults={"ledger_id": last, "applied_at": timezone.now()})
+        return completed
     with transaction.atomic(), connection.cursor() as cursor:
-        for statement in _APPLY_ALL_SQL[:-1]:
-            cursor.execute(statement, {"today": today})
-        cursor.execute(_APPLY_ALL_SQL[-1], {"now": timezone.now()})
+        cursor.execute("LOCK TABLE arrears_ledgerentry IN SHARE UPDATE EXCLUSIVE MODE")
+        mark = ApplyMark.objects.select_for_update().order_by("pk").first()
+        cursor.execute("SELECT COALESCE(MAX(id), 0) FROM arrears_ledgerentry")
+        last = cursor.fetchone()[0]
+        cursor.execute(_SCOPE_SQL["all" if mark is None else "day"], {"after": mark.ledger_id if mark else 0})
+        for statement in _APPLY_ALL_SQL:
+            cursor.execute(statement, {"today": today, "now": timezone.now()})
         cursor.execute("SELECT consumer_id FROM settlement_credits WHERE credited >= payable ORDER BY consumer_id")
         paid_up = [row[0] for row in cursor.fetchall()]
-        cursor.execute("DROP TABLE settlement_credits")
+        cursor.execute("DROP TABLE settlement_credits; DROP TABLE settlement_scope")
+        mark = mark or ApplyMark(pk=1)
+        mark.ledger_id, mark.applied_at = last, timezone.now()
+        mark.save()
     return settlements_apply(consumer_ids=paid_up) if paid_up else 0
 
 

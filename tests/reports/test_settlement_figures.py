@@ -97,11 +97,11 @@ def recount(date_from: date, date_to: date) -> dict[str, dict]:
         credits = []
         for e in LedgerEntry.objects.filter(consumer_id=s.consumer_id):
             is_deposit = e.pk == s.deposit_entry_id
-            while_live = e.created_at >= s.registered_at and (s.closed_at is None or e.created_at <= s.closed_at)
+            while_live = e.pk > s.ledger_after and (s.closed_at is None or e.created_at <= s.closed_at)
             if e.credit > 0 and (is_deposit or (while_live and e.pk != s.credit_entry_id)):
-                credits.append((not is_deposit, e.created_at, e.pk, e))
+                credits.append((not is_deposit, e.pk, e))
         before = ZERO
-        for _first, _at, _pk, e in sorted(credits):
+        for _first, _pk, e in sorted(credits):
             share = min(max(s.payable - before, ZERO), e.credit)
             before += e.credit
             if e.kind == EntryKind.PAYMENT and date_from <= e.entry_date <= date_to:

@@ -6,12 +6,13 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from arrears.models import LedgerEntry
 from arrears.services import ledger_entry_add
 from core.dates import india_today
 from payments.services import payment_record
-from settlements.models import Promise, Settlement, SettlementStatus
+from settlements.models import ApplyMark, Promise, Settlement, SettlementStatus
 from settlements.services import promise_record, settlement_register, settlements_apply, settlements_apply_all
 from tests.settlements.scheme_data import open_scheme, owing
 
@@ -69,3 +70,45 @@ def test_the_nightly_set_based_path_applies_an_imports_payments_as_the_per_consu
     # Again: nothing changes.
     assert settlements_apply_all() == 0
     assert _state() == expected
+
+
+def test_the_next_night_reads_only_the_credits_since_the_last_and_applies_them(imported):
+    last = LedgerEntry.objects.order_by("-pk").first().pk
+    settlements_apply_all()
+    assert ApplyMark.objects.get().ledger_id == last  # (the completion's own credit, written after, is not one)
+    third = Settlement.objects.order_by("pk")[2]
+    ledger_entry_add(consumer=third.consumer, kind="PAYMENT", amount=Decimal("4500.00"), entry_date=india_today(),
+                     reference="IMP-4", user=None, source="import", announce=False)
+    # The day's import paid the third its first two instalments and half the third; the night applies it.
+    assert Settlement.objects.get(pk=third.pk).paid == Decimal("3000.00")
+
+    assert settlements_apply_all() == 0
+
+    third.refresh_from_db()
+    assert third.paid == Decimal("7500.00")
+    assert [i.paid for i in third.instalments.all()] == [Decimal("3000.00"), Decimal("2000.00"), Decimal("2000.00"),
+                                                        Decimal("500.00"), Decimal("0.00")]
+    assert ApplyMark.objects.get().ledger_id == LedgerEntry.objects.get(reference="IMP-4").pk
+    # And the per-consumer path agrees.
+    before = _state()
+    settlements_apply(consumer_ids=None)
+    assert _state() == before
+
+
+def test_a_payment_made_before_the_registration_is_not_an_instalment_whatever_its_clock_says(rtp, clerk):
+    """Credits count from the consumer's last ledger entry at registration, not by comparing the database's stamp
+    with the app's clock: a payment written just before, stamped later by a clock ahead, is not counted."""
+    scheme = open_scheme()
+    consumer = owing(rtp, principal="10000.00", surcharge="2000.00", before=scheme.dues_cutoff)
+    payment_record(user=clerk, account_no=consumer.account_no, amount=Decimal("3000.00"), mode="cash",
+                   receipt_no="RTP-DEP-9", source="web")
+    payment_record(user=clerk, account_no=consumer.account_no, amount=Decimal("500.00"), mode="cash",
+                   receipt_no="RTP-EARLY-9", source="web")
+    LedgerEntry.objects.filter(reference="RTP-EARLY-9").update(created_at=timezone.now() + timedelta(hours=1))
+
+    settlement = settlement_register(user=clerk, account_no=consumer.account_no, scheme=scheme, plan="instalments",
+                                     deposit_receipt_no="RTP-DEP-9")
+    settlements_apply_all()
+
+    settlement.refresh_from_db()
+    assert settlement.paid == settlement.deposit == Decimal("3000.00")
