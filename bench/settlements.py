@@ -87,7 +87,7 @@ WHERE s.scheme_id = %(scheme)s AND s.status = 'live' AND s.id %% %(unpaid)s <> 0
 # (bench.data's day file) and, for the registrations kept paid, the instalment falling due that day.
 DAY_CREDITS_SQL = """
 INSERT INTO arrears_ledgerentry (consumer_id, division_id, entry_date, kind, amount, reference, due_date, source)
-SELECT c.id, c.division_id, %(day)s, 'PAYMENT', 500, 'BSET-D-' || c.id, NULL, 'import'
+SELECT c.id, c.division_id, %(day)s, 'PAYMENT', 500, 'BSET-D-' || c.id, NULL::date, 'import'
 FROM arrears_consumer c WHERE c.id %% %(every)s = 0
 UNION ALL
 SELECT s.consumer_id, s.division_id, %(day)s, 'PAYMENT', i.amount, 'BSET-N-' || i.id, NULL, 'import'

@@ -73,10 +73,39 @@ def _ledger_last(consumer: Consumer) -> int:
     return LedgerEntry.objects.filter(consumer=consumer).aggregate(last=Max("id"))["last"] or 0
 
 
-def _schedule_write(settlement: Settlement, schedule: list[Due]) -> None:
-    Instalment.objects.bulk_create(
-        [Instalment(settlement=settlement, number=due.number, due_on=due.due_on, amount=due.amount)
-         for due in schedule])
+def _instalments_pay(instalments: list[Instalment], paid: Decimal, *, today: date) -> list[Instalment]:
+    """Applies ``paid`` to the schedule in order (the deposit first): each instalment covered as far as it goes,
+    paid in full on ``today`` unless paid in full before. The instalments changed."""
+    left, changed = paid, []
+    for instalment in instalments:
+        covered = min(max(left, Decimal("0.00")), instalment.amount)
+        left -= covered
+        paid_on = instalment.paid_on or (today if covered >= instalment.amount else None)
+        if (covered, paid_on) != (instalment.paid, instalment.paid_on):
+            instalment.paid, instalment.paid_on = covered, paid_on
+            changed.append(instalment)
+    return changed
+
+
+def _settlement_create(settlement: Settlement, schedule: list[Due], *, paid: Decimal, user: User | None) -> None:
+    """Writes a new settlement, its reference (from its id) and its schedule, ``paid`` applied: the credits towards
+    it when made (its deposit; no later credit can be on the consumer's ledger while the consumer is locked), so
+    the schedule is written paid as far as it is rather than read back. One history row, with the reference.
+    Completed at once when that is all of it."""
+    today = india_today()
+    settlement.paid = min(paid, settlement.payable)
+    settlement.save_without_historical_record()
+    settlement.reference = _reference(settlement)
+    if paid >= settlement.payable:
+        # Closed before its credit is written, so the credit's own announcement finds nothing live to apply.
+        Settlement.objects.filter(pk=settlement.pk).update(reference=settlement.reference,
+                                                           status=SettlementStatus.COMPLETED)
+        _complete(settlement, user=user, today=today)
+    _by(settlement, user).save()
+    instalments = [Instalment(settlement=settlement, number=due.number, due_on=due.due_on, amount=due.amount)
+                   for due in schedule]
+    _instalments_pay(instalments, paid, today=today)
+    Instalment.objects.bulk_create(instalments)
 
 
 def _deposit_entry(*, consumer: Consumer, receipt_no: str, deposit: Decimal, scheme: Scheme) -> LedgerEntry | None:
@@ -146,12 +175,8 @@ def settlement_register(*, user: User, account_no: str, scheme: Scheme, plan: st
                 surcharge=quote.surcharge, waiver=offer.waiver, rebate=offer.rebate, payable=offer.payable,
                 deposit=offer.deposit, deposit_receipt_no=entry.reference if entry else "", deposit_entry=entry,
                 registered_at=now, registered_by=user, ledger_after=_ledger_last(consumer)), user)
-            settlement.save()
-            settlement.reference = _reference(settlement)
-            settlement.save(update_fields=["reference"])
-            _schedule_write(settlement, offer.schedule)
-            settlements_apply(consumer_ids=[consumer.pk], user=user)
-            settlement.refresh_from_db()
+            _settlement_create(settlement, offer.schedule, paid=entry.credit if entry else Decimal("0.00"),
+                               user=user)
             return settlement
     except IntegrityError:
         # A second registration of the consumer at the same moment (settlement_one_live), or the same deposit.
@@ -190,13 +215,8 @@ def plan_grant(*, user: User, account_no: str, instalments: int, reason: str, fi
             division_id=consumer.division_id, kind=SettlementKind.PLAN, plan=PlanKind.INSTALMENTS, dues_cutoff=on,
             principal=split.principal, surcharge=split.surcharge, payable=payable, reason=reason,
             registered_at=now, registered_by=user, ledger_after=_ledger_last(consumer)), user)
-        settlement.save()
-        settlement.reference = _reference(settlement)
-        settlement.save(update_fields=["reference"])
-        _schedule_write(settlement, [Due(n, add_months(first_due_on, n - 1), amount)
-                                     for n, amount in enumerate(amounts, start=1)])
-        settlements_apply(consumer_ids=[consumer.pk], user=user)
-        settlement.refresh_from_db()
+        _settlement_create(settlement, [Due(n, add_months(first_due_on, n - 1), amount)
+                                        for n, amount in enumerate(amounts, start=1)], paid=Decimal("0.00"), user=user)
         return settlement
 
 
@@ -267,15 +287,7 @@ def settlements_apply(*, consumer_ids: list[int] | None, user: User | None = Non
     completed = 0
     for settlement in live.select_for_update(of=("self",)).order_by("pk"):
         paid = _credits_since(settlement)
-        left = paid
-        changed = []
-        for instalment in settlement.instalments.order_by("number"):
-            covered = min(max(left, Decimal("0.00")), instalment.amount)
-            left -= covered
-            paid_on = instalment.paid_on or (today if covered >= instalment.amount else None)
-            if (covered, paid_on) != (instalment.paid, instalment.paid_on):
-                instalment.paid, instalment.paid_on = covered, paid_on
-                changed.append(instalment)
+        changed = _instalments_pay(list(settlement.instalments.order_by("number")), paid, today=today)
         Instalment.objects.bulk_update(changed, ["paid", "paid_on"])
         settlement.paid = min(paid, settlement.payable)
         fields = ["paid"]

@@ -83,6 +83,23 @@ def test_the_waiver_reaches_the_ledger_only_when_all_is_paid(clerk, consumer, sc
     assert consumer.balance == Decimal("0.00")
 
 
+def test_a_deposit_that_pays_it_all_completes_the_registration_at_once_with_one_credit(clerk, consumer, scheme):
+    # A lump sum: the surcharge waived, ₹10,000 to pay; the consumer pays it all as the deposit.
+    pay(clerk, consumer, "10000.00", "RTP-DEP-1")
+
+    settlement = register(clerk, consumer, scheme, plan="lump_sum")
+
+    settlement.refresh_from_db()
+    consumer.refresh_from_db()
+    assert (settlement.status, settlement.paid) == (SettlementStatus.COMPLETED, Decimal("10000.00"))
+    assert all(i.paid == i.amount and i.paid_on == india_today() for i in settlement.instalments.all())
+    credit = LedgerEntry.objects.get(reference=settlement.reference)
+    assert (credit.kind, credit.amount, settlement.credit_entry_id) == (EntryKind.ADJUSTMENT, Decimal("-2000.00"),
+                                                                        credit.pk)
+    assert consumer.balance == Decimal("0.00")
+    assert [h.reference for h in settlement.history.all()] == [settlement.reference]
+
+
 def test_the_deposit_must_be_a_payment_of_the_consumer_of_at_least_the_deposit_used_once(clerk, consumer, scheme, rtp):
     with pytest.raises(DomainError) as missing:
         register(clerk, consumer, scheme, receipt_no="")
