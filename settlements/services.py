@@ -170,7 +170,7 @@ def settlement_register(*, user: User, account_no: str, scheme: Scheme, plan: st
                                    scheme=scheme)
             settlement = _by(Settlement(
                 reference=f"NEW-{consumer.pk}-{now.timestamp()}"[:30], consumer=consumer,
-                division_id=consumer.division_id, kind=SettlementKind.SCHEME, scheme=scheme, phase=quote.phase,
+                division=consumer.division, kind=SettlementKind.SCHEME, scheme=scheme, phase=quote.phase,
                 term=offer.term, plan=plan, dues_cutoff=scheme.dues_cutoff, principal=quote.principal,
                 surcharge=quote.surcharge, waiver=offer.waiver, rebate=offer.rebate, payable=offer.payable,
                 deposit=offer.deposit, deposit_receipt_no=entry.reference if entry else "", deposit_entry=entry,
@@ -212,7 +212,7 @@ def plan_grant(*, user: User, account_no: str, instalments: int, reason: str, fi
         amounts = [each] * (instalments - 1) + [payable - each * (instalments - 1)]
         settlement = _by(Settlement(
             reference=f"NEW-{consumer.pk}-{now.timestamp()}"[:30], consumer=consumer,
-            division_id=consumer.division_id, kind=SettlementKind.PLAN, plan=PlanKind.INSTALMENTS, dues_cutoff=on,
+            division=consumer.division, kind=SettlementKind.PLAN, plan=PlanKind.INSTALMENTS, dues_cutoff=on,
             principal=split.principal, surcharge=split.surcharge, payable=payable, reason=reason,
             registered_at=now, registered_by=user, ledger_after=_ledger_last(consumer)), user)
         _settlement_create(settlement, [Due(n, add_months(first_due_on, n - 1), amount)

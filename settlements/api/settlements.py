@@ -237,8 +237,8 @@ class SettlementListCreateApi(generics.ListAPIView):
             raise consumer_missing(values["account_no"]) from None
         except DjangoPermissionDenied as exc:
             raise PermissionDenied(str(exc) or None) from None
-        return Response(SettlementDetailOutput(_settlement_of_division(request, settlement.pk)).data,
-                        status=status.HTTP_201_CREATED)
+        # The service's own instance (its consumer, division, scheme and phase at hand): the schedule is read back.
+        return Response(SettlementDetailOutput(settlement).data, status=status.HTTP_201_CREATED)
 
 
 @extend_schema(tags=["settlements"])
