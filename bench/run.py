@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench import daily, defaulters, drives, imports, pages, reports, settlements
+from bench import daily, defaulters, drives, imports, pages, payments, reports, settlements
 from bench.common import DEFAULT_SERVER, PROJECT, Context, Figure, database_recreate, failures
 from bench.data import SIZES, data_set
 
@@ -31,6 +31,7 @@ PARTS: list[tuple[str, str, Callable[[Context], list[Figure]]]] = [
     ("drives", drives.HEADING, drives.run),
     ("reports", reports.HEADING, reports.run),
     ("pages", pages.HEADING, pages.run),
+    ("payments", payments.HEADING, payments.run),
     ("settlements", settlements.HEADING, settlements.run),
 ]
 
