@@ -15,11 +15,23 @@ logger = logging.getLogger(__name__)
 
 # Sent inside the transaction that wrote the credits (PAYMENT or negative ADJUSTMENT entries),
 # after the consumers' cached positions were refreshed, with ``consumer_ids``: the consumers
-# credited, or None when a bulk load credited too many to name (then: any consumer may have been).
+# credited, or None when a bulk load credited too many to name (then: any consumer may have been);
+# ``user_id`` who wrote them, and ``user`` itself when the sender holds it (credited_by).
 ledger_credited = Signal()
 
 
-def ledger_credited_send(*, sender, consumer_ids: list[int] | None, user_id: int | None, source: str) -> None:
+def credited_by(user, user_id: int | None):
+    """The user a ledger_credited receiver attributes its writes to: the one the sender handed over, else read by
+    ``user_id`` (an import's job names only the id); None for the system."""
+    if user is not None or user_id is None:
+        return user
+    from accounts.models import User
+
+    return User.objects.filter(pk=user_id).first()
+
+
+def ledger_credited_send(*, sender, consumer_ids: list[int] | None, user_id: int | None, source: str,
+                         user=None) -> None:
     """Announces credits written in the current transaction.
 
     Sent inside the writer's transaction, not on commit: a stop is settled in the same commit as the
@@ -29,7 +41,7 @@ def ledger_credited_send(*, sender, consumer_ids: list[int] | None, user_id: int
     exception back to be logged instead of raising it into the writer.
     """
     for receiver, result in ledger_credited.send_robust(sender=sender, consumer_ids=consumer_ids,
-                                                        user_id=user_id, source=source):
+                                                        user_id=user_id, source=source, user=user):
         if isinstance(result, Exception):
             logger.error("ledger_credited: %r failed for %s consumer(s): %r", receiver,
                          "every" if consumer_ids is None else len(consumer_ids), result, exc_info=result)

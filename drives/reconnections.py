@@ -30,6 +30,7 @@ from accounts.permissions import may_approve_reconnection, may_plan_drive, may_r
 from accounts.selectors import division_scope
 from arrears.models import ConnectionStatus, Consumer, EntryKind, LedgerEntry
 from arrears.services import consumer_for_update, ledger_entry_add
+from arrears.signals import credited_by
 from core.dates import india_today
 from core.errors import DomainError
 from core.models import Source
@@ -364,7 +365,7 @@ def reconnection_done(*, user: User, order: ReconnectionOrder, reconnected_at: d
 # --- after every credit ----------------------------------------------------------------------------------
 
 def ledger_credited_receive(sender, *, consumer_ids: list[int] | None, user_id: int | None = None,
-                            source: str = Source.IMPORT, **kwargs) -> None:
+                            source: str = Source.IMPORT, user: User | None = None, **kwargs) -> None:
     """arrears.signals.ledger_credited: every credit (a payment, an officer's adjustment, the billing
     system's import) settles the consumers' open stops when their arrears are now at most the threshold
     and orders a disconnected consumer who has paid the minimum reconnected. A signal, because the
@@ -375,7 +376,7 @@ def ledger_credited_receive(sender, *, consumer_ids: list[int] | None, user_id: 
     work and is logged by the sender; the credits stand. Idempotent: a settled stop is not settled again
     and a cut has one order at most.
     """
-    user = User.objects.filter(pk=user_id).first() if user_id is not None else None
+    user = credited_by(user, user_id)
     now = timezone.now()
     with transaction.atomic():
         stops_settle_for(consumer_ids=consumer_ids, at=now, user=user)

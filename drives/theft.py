@@ -19,6 +19,7 @@ from accounts.models import User
 from accounts.permissions import may_report_theft, may_work_theft_case
 from arrears.models import Consumer, EntryKind
 from arrears.services import code_checked, consumer_for_update, ledger_entry_add, reference_taken, taken_error
+from arrears.signals import credited_by
 from core.dates import day_text, india_today
 from core.errors import DomainError
 from core.models import Source
@@ -249,9 +250,10 @@ def theft_cases_settle_paid(*, consumer_ids: list[int] | None, user: User | None
     return settled
 
 
-def ledger_credited_receive(sender, *, consumer_ids: list[int] | None, user_id: int | None = None, **kwargs) -> None:
+def ledger_credited_receive(sender, *, consumer_ids: list[int] | None, user_id: int | None = None,
+                            user: User | None = None, **kwargs) -> None:
     """arrears.signals.ledger_credited: a credit may pay an assessed case off (theft_cases_settle_paid). In a
     savepoint of its own: a failure rolls back only this and is logged by the sender; the credit stands."""
-    user = User.objects.filter(pk=user_id).first() if user_id is not None else None
+    user = credited_by(user, user_id)
     with transaction.atomic():
         theft_cases_settle_paid(consumer_ids=consumer_ids, user=user)

@@ -26,6 +26,7 @@ from accounts.permissions import (
 )
 from arrears.models import Consumer, EntryKind, LedgerEntry
 from arrears.services import consumer_for_update, ledger_entry_add, reference_taken
+from arrears.signals import credited_by
 from arrears.split import consumer_split
 from core.dates import india_today
 from core.errors import DomainError
@@ -391,13 +392,19 @@ def settlements_apply_all(*, today: date | None = None) -> int:
     return settlements_apply(consumer_ids=paid_up) if paid_up else 0
 
 
-def ledger_credited_receive(sender, *, consumer_ids: list[int] | None, user_id: int | None = None, **kwargs) -> None:
+def ledger_credited_receive(sender, *, consumer_ids: list[int] | None, user_id: int | None = None,
+                            user: User | None = None, **kwargs) -> None:
     """arrears.signals.ledger_credited: a credit is applied to the consumer's schedule at once. In a savepoint of
     its own: a failure rolls back only this and is logged by the sender; the credit stands. A bulk import
-    (consumer_ids None) is applied by the nightly task instead."""
+    (consumer_ids None) is applied by the nightly task instead. Most credits are of consumers with no live
+    settlement and no open promise: one read finds that, before any lock or savepoint."""
     if consumer_ids is None:
         return
-    user = User.objects.filter(pk=user_id).first() if user_id is not None else None
+    live = Settlement.objects.filter(consumer_id__in=consumer_ids, status=SettlementStatus.LIVE).values("pk")
+    promised = Promise.objects.filter(consumer_id__in=consumer_ids, status=PromiseStatus.OPEN).values("pk")
+    if not live.union(promised).exists():
+        return
+    user = credited_by(user, user_id)
     with transaction.atomic():
         settlements_apply(consumer_ids=consumer_ids, user=user)
 
