@@ -128,7 +128,7 @@ def _room_for_hot_updates(*, division_id: int | None) -> bool:
     return rows > 0 and int(roomy) >= _HOT_SHARE * int(rows)
 
 
-def _refresh_all_positions(created: int, *, division_id: int | None) -> None:
+def _refresh_all_positions(created: int, *, division_id: int | None, ledger_analyzed: bool = False) -> None:
     """After a load that is most of the ledger: every consumer (of ``division_id``, for an
     officer's import, which touches no other division's row) refreshed in one pass over it,
     cheaper than first finding which consumers the file touched.
@@ -137,8 +137,9 @@ def _refresh_all_positions(created: int, *, division_id: int | None) -> None:
     the position columns are dropped for the refresh and rebuilt after; the rows' new versions
     are then HOT updates, and every other index (the search indexes among them: 18 s of rebuilds
     on 1M consumers) is left as it was. Otherwise every row moves, and all its indexes are
-    rebuilt after (_bulk_load)."""
-    _analyze_if_large(created, ["arrears_ledgerentry"])
+    rebuilt after (_bulk_load). ``ledger_analyzed``: the ledger's statistics are fresh already."""
+    if not ledger_analyzed:
+        _analyze_if_large(created, ["arrears_ledgerentry"])
     with connection.cursor() as cursor:
         if division_id is None:
             cursor.execute("SELECT COUNT(*) FROM arrears_consumer")
