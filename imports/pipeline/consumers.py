@@ -8,7 +8,7 @@ from arrears.tariffs import CATEGORY_ACCEPTED, CATEGORY_GROUPS
 from core.dates import india_today
 from core.sql import sql_text
 from core.text import refused_pattern
-from imports.pipeline.bulk import _analyze_if_large, _bulk_load
+from imports.pipeline.bulk import _analyze_if_large, _bulk_load, _roomy_inserts
 from imports.pipeline.checks import (
     ACCOUNT_RE,
     _as_decimal,
@@ -121,7 +121,7 @@ def _consumers_write(staged: Staged, *, dry_run: bool, division_id: int | None) 
         result.unchanged = existing - updated
         if dry_run:
             return result
-    with _bulk_load(result.created + result.updated, "arrears_consumer"), connection.cursor() as cursor:
+    with _bulk_load(result.created + result.updated, "arrears_consumer") as bulk, connection.cursor() as cursor:
         now = "CURRENT_TIMESTAMP"
         cursor.execute(
             f"UPDATE arrears_consumer AS c SET name = s.name, address = s.address,"
@@ -131,14 +131,18 @@ def _consumers_write(staged: Staged, *, dry_run: bool, division_id: int | None) 
             f" FROM {t} s JOIN accounts_division d ON d.code = s.division_code"
             f" WHERE c.account_no = s.account_no AND ({differs}){scope}", scope_params)
         if not officer:
-            cursor.execute(
-                f"INSERT INTO arrears_consumer (account_no, name, address, division_id, category, sanctioned_load_kw,"
-                f" phone, meter_no, is_protected, status, balance, arrears, arrears_from, created_at, updated_at)"
-                f" SELECT s.account_no, s.name, s.address, d.id, s.category, {load}, s.phone, s.meter_no,"
-                # No ledger yet: nothing owed, for ever (arrears_until NULL) until an entry is written.
-                f" {protected}, 'connected', 0, 0, %s, {now}, {now}"
-                f" FROM {t} s JOIN accounts_division d ON d.code = s.division_code"
-                f" WHERE NOT EXISTS (SELECT 1 FROM arrears_consumer c WHERE c.account_no = s.account_no)"
-                f" ORDER BY s.line", [india_today()])
+            # New consumers of a bulk load (its foreign keys dropped: no check pending) leave room on
+            # their pages for the refresh of positions that the ledger's import writes next.
+            with _roomy_inserts(result.created if bulk else 0):
+                cursor.execute(
+                    f"INSERT INTO arrears_consumer (account_no, name, address, division_id, category,"
+                    f" sanctioned_load_kw, phone, meter_no, is_protected, status, balance, arrears, arrears_from,"
+                    f" created_at, updated_at)"
+                    f" SELECT s.account_no, s.name, s.address, d.id, s.category, {load}, s.phone, s.meter_no,"
+                    # No ledger yet: nothing owed, for ever (arrears_until NULL) until an entry is written.
+                    f" {protected}, 'connected', 0, 0, %s, {now}, {now}"
+                    f" FROM {t} s JOIN accounts_division d ON d.code = s.division_code"
+                    f" WHERE NOT EXISTS (SELECT 1 FROM arrears_consumer c WHERE c.account_no = s.account_no)"
+                    f" ORDER BY s.line", [india_today()])
     _analyze_if_large(result.created, ["arrears_consumer"])
     return result

@@ -206,3 +206,74 @@ def test_a_first_load_undone_leaves_the_day_book_as_the_ledger_is(accounts, firs
     assert ledger_days_mismatches() == []
     add_entry(accounts[0], "PAYMENT", "1.00", date(2026, 10, 28))
     assert ledger_days_mismatches() == []
+
+
+CONSUMERS = ("account_no,name,address,division_code,category,sanctioned_load_kw,phone,meter_no,is_protected\n"
+             "00012345,Ram Prasad,\"12, Ratanpur\",RTP,domestic,2,9876543210,M-1,0\n"
+             "00012347,Sunita Devi,\"4, Hansapur\",HSP,domestic,2,,M-2,0\n")
+
+
+def _consumer_indexes() -> dict[str, tuple[int, bool]]:
+    """Each index of the consumers: (its oid, new when it is rebuilt; whether it is valid)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexrelid::regclass::text, indexrelid::int, indisvalid FROM pg_index"
+                       " WHERE indrelid = 'arrears_consumer'::regclass")
+        return {name: (oid, valid) for name, oid, valid in cursor.fetchall()}
+
+
+def _updates() -> tuple[int, int]:
+    """Rows of arrears_consumer updated in place (HOT) and in all, counted since the transaction's start
+    (and perhaps a little before: the counts are flushed now and then)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_get_xact_tuples_hot_updated('arrears_consumer'::regclass),"
+                       " pg_stat_get_xact_tuples_updated('arrears_consumer'::regclass)")
+        return cursor.fetchone()
+
+
+@pytest.mark.parametrize("room", [True, False], ids=["room on the pages", "pages full"])
+def test_a_first_load_keeps_every_consumer_index_and_search_finds_them(rtp, hsp, first_load, tmp_path,
+                                                                      monkeypatch, room):
+    # With room on the consumers' pages (a bulk consumers import leaves it) the refresh rewrites no
+    # index entry and drops only the indexes on positions; without, it drops and rebuilds all of them.
+    from django.db import connection
+
+    from arrears.selectors import consumer_match
+    from imports.pipeline import consumers_import
+
+    path = tmp_path / "consumers.csv"
+    path.write_text(CONSUMERS, encoding="utf-8")
+    consumers_import(file=str(path))
+    with connection.cursor() as cursor:  # the room was for that insert only
+        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = 'arrears_consumer'")
+        assert cursor.fetchone()[0] is None
+    before = _consumer_indexes()
+    if not room:
+        monkeypatch.setattr("imports.pipeline.bulk._room_for_hot_updates", lambda **kwargs: False)
+
+    updates = _updates()
+    ledger_import(file=write(tmp_path, LEDGER))
+
+    assert took_first_load(first_load)
+    if room:  # each consumer's position written in place (HOT), in this test's transaction
+        assert [after - earlier for after, earlier in zip(_updates(), updates, strict=True)] == [2, 2]
+    after = _consumer_indexes()
+    assert set(after) == set(before) and all(valid for _oid, valid in after.values())
+    kept = {name for name in after if after[name][0] == before[name][0]}
+    if room:  # the search indexes and the keys untouched; those on the positions built once, after
+        assert kept == {"arrears_consumer_pkey", "arrears_consumer_account_no_key", "consumer_numbers",
+                        "consumer_name_trgm", "consumer_disconnected_division"}
+    else:
+        assert kept == {"arrears_consumer_pkey"}
+    assert positions_mismatches()[1] == 0
+    ram = Consumer.objects.get(account_no="00012345")
+    assert (ram.balance, ram.arrears) == (Decimal("10620.50"), Decimal("10620.50"))
+    assert list(Consumer.objects.filter(consumer_match("sunita")).values_list("account_no", flat=True)) == [
+        "00012347"]
+    assert list(Consumer.objects.filter(consumer_match("9876543210")).values_list("account_no", flat=True)) == [
+        "00012345"]
+    assert list(Consumer.objects.order_by("-arrears").values_list("account_no", flat=True)) == [
+        "00012345", "00012347"]
