@@ -8,8 +8,9 @@ from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schem
 from rest_framework import generics, serializers
 
 from arrears.models import ConnectionStatus, Consumer, LedgerEntry
-from arrears.selectors import consumer_get, consumers_search, ledger_visible_to
+from arrears.selectors import CONSUMERS_LISTED, consumer_get, consumers_paginator, consumers_search, ledger_visible_to
 from core.api_docs import responses
+from core.pagination import FirstMatchesPagination
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -62,7 +63,15 @@ class ConsumerListInput(serializers.Serializer):
     status = serializers.ChoiceField(choices=ConnectionStatus.choices, required=False, allow_blank=True)
 
 
-@extend_schema(parameters=[
+class ConsumerPagination(FirstMatchesPagination):
+    django_paginator_class = staticmethod(consumers_paginator)  # the consumers page's rule: the first 1,000
+
+
+@extend_schema(description=(
+    f"Consumers of the caller's division (every division for HQ and IT), highest arrears first, ties by account "
+    f"number. Like the consumers page, it lists the first {CONSUMERS_LISTED:,} matches and counts no further: "
+    f"when more match, `count_capped` is true, `count` is {CONSUMERS_LISTED:,} and the last page ends there "
+    f"(narrow the search with `q`, `division` or `status` to reach the others)."), parameters=[
     OpenApiParameter("division", str, description="division code, e.g. RTP"),
     OpenApiParameter("q", str, description="account no., phone or meter no. (exact) or part of the name"),
     OpenApiParameter("status", str, enum=ConnectionStatus.values),
@@ -73,6 +82,7 @@ class ConsumerListApi(generics.ListAPIView):
     """Consumers of the caller's division (every division for HQ and IT), highest arrears first."""
 
     serializer_class = ConsumerOutput
+    pagination_class = ConsumerPagination
 
     def get_queryset(self):
         params = ConsumerListInput(data=self.request.query_params)

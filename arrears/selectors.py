@@ -6,6 +6,14 @@ from django.shortcuts import get_object_or_404
 from accounts.models import User
 from accounts.selectors import division_scope
 from arrears.models import Consumer, LedgerEntry
+from core.pagination import FirstMatchesPaginator
+
+# A search or list of consumers, on the page and through the API, pages through its first thousand (twenty
+# pages, the biggest arrears first) and counts no further: counting every match of "Sharma" among a million
+# consumers, or paging deep into them, costs more than anyone reads.
+CONSUMERS_LISTED = 1_000
+# Up to this many matches are read and put in order by id; more, and the ordered query's own index does it.
+CONSUMERS_GATHERED = 5_000
 
 
 def consumers_visible_to(user: User) -> QuerySet[Consumer]:
@@ -31,6 +39,12 @@ def consumers_search(user: User, *, q: str = "", division: str = "", status: str
     if q:
         consumers = consumers.filter(consumer_match(q))
     return consumers.order_by("-arrears", "account_no")
+
+
+def consumers_paginator(consumers: QuerySet[Consumer], per_page: int) -> FirstMatchesPaginator:
+    """The pages of a search or list of consumers (consumers_search): the first CONSUMERS_LISTED, counted no
+    further, on the page and through the API alike."""
+    return FirstMatchesPaginator(consumers, per_page, listed=CONSUMERS_LISTED, gathered=CONSUMERS_GATHERED)
 
 
 def consumer_match(q: str) -> Q:

@@ -23,7 +23,8 @@ def get(api_client, user, path):
 def test_it_lists_only_the_callers_division(api_client, clerk, consumers):
     body = get(api_client, clerk, "/api/v1/consumers/").json()
     assert body["count"] == 2
-    assert set(body) == {"count", "next", "previous", "results"}
+    assert set(body) == {"count", "count_capped", "next", "previous", "results"}
+    assert body["count_capped"] is False
     assert [c["account_no"] for c in body["results"]] == ["00012345", "00012346"]  # highest arrears first
     assert body["results"][0] == {
         "account_no": "00012345", "name": "Ram Prasad", "division": "RTP", "category": "LMV-1",

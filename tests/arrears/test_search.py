@@ -87,7 +87,7 @@ def test_it_finds_only_the_officers_division_and_every_division_for_the_md(clien
 @pytest.mark.parametrize("gathered", [5_000, 2])
 def test_it_lists_consumers_by_arrears_highest_first_then_by_account(client, officer, md, people, rtp, gathered,
                                                                      monkeypatch):
-    monkeypatch.setattr("arrears.views.CONSUMERS_GATHERED", gathered)
+    monkeypatch.setattr("arrears.selectors.CONSUMERS_GATHERED", gathered)
     make_consumer(rtp, account_no="01000000", name="Zero Arrears")
     client.force_login(officer)
     assert _accounts(client) == ["01000002", "01000003", "01000001", "01000000", "01000004"]
@@ -97,8 +97,8 @@ def test_it_lists_consumers_by_arrears_highest_first_then_by_account(client, off
 
 @pytest.mark.parametrize("gathered", [5_000, 2])  # the matches put in order by id, or read off the ordered query
 def test_it_lists_the_first_matches_when_there_are_too_many(client, officer, people, monkeypatch, gathered):
-    monkeypatch.setattr("arrears.views.CONSUMERS_LISTED", 2)
-    monkeypatch.setattr("arrears.views.CONSUMERS_GATHERED", gathered)
+    monkeypatch.setattr("arrears.selectors.CONSUMERS_LISTED", 2)
+    monkeypatch.setattr("arrears.selectors.CONSUMERS_GATHERED", gathered)
     client.force_login(officer)
     page = client.get(reverse("consumer-list")).content.decode()
     assert "More than 2 consumers: the first 2, highest arrears first." in page
@@ -110,8 +110,53 @@ def test_it_answers_the_api_search_in_the_same_order(api_client, officer, people
     api_client.force_authenticate(officer)
     body = api_client.get("/api/v1/consumers/", {"q": "ram"}).json()
     assert [row["account_no"] for row in body["results"]] == ["01000002", "01000001"]
+    assert (body["count"], body["count_capped"]) == (2, False)  # below the cap: the exact count
     body = api_client.get("/api/v1/consumers/", {"q": "KN10000003"}).json()
     assert [row["account_no"] for row in body["results"]] == ["01000003"]
+
+
+@pytest.fixture
+def capped_api(monkeypatch, request):
+    """The API listing the first 2 matches (as the page does), a page each."""
+    monkeypatch.setattr("arrears.selectors.CONSUMERS_LISTED", 2)
+    monkeypatch.setattr("arrears.selectors.CONSUMERS_GATHERED", request.param)
+    monkeypatch.setattr("rest_framework.pagination.PageNumberPagination.page_size", 1)
+
+
+def _page(api_client, **query) -> tuple[list[str], int, bool, str | None, str | None]:
+    response = api_client.get("/api/v1/consumers/", query)
+    assert response.status_code == 200
+    body = response.json()
+    return ([row["account_no"] for row in body["results"]], body["count"], body["count_capped"], body["next"],
+            body["previous"])
+
+
+@pytest.mark.parametrize("capped_api", [5_000, 2], indirect=True)  # put in order by id, or off the ordered query
+def test_it_caps_the_api_count_as_the_page_does_and_pages_through_the_first_matches(api_client, officer, people,
+                                                                                    capped_api):
+    api_client.force_authenticate(officer)
+    accounts, count, capped, after, before = _page(api_client)  # 4 consumers in RTP
+    assert (accounts, count, capped, before) == (["01000002"], 2, True, None)
+    assert after == "http://testserver/api/v1/consumers/?page=2"
+    accounts, count, capped, after, before = _page(api_client, page=2)
+    assert (accounts, count, capped, after) == (["01000003"], 2, True, None)
+    assert before == "http://testserver/api/v1/consumers/"
+    response = api_client.get("/api/v1/consumers/", {"page": 3})
+    assert (response.status_code, response.json()) == (400, {"page": ["past the last page: there are 2"]})
+    # Exactly at the cap is not over it: the count is exact.
+    assert _page(api_client, q="ram")[1:3] == (2, False)
+
+
+@pytest.mark.parametrize("capped_api", [5_000, 2], indirect=True)
+def test_it_keeps_a_capped_api_search_to_the_officers_division(api_client, officer, md, people, capped_api):
+    api_client.force_authenticate(officer)
+    assert _page(api_client, q="pra")[:3] == (["01000001"], 1, False)  # not Ramesh Prasad of HSP
+    assert _page(api_client, q="9415000009")[:3] == ([], 0, False)
+    assert _page(api_client, page=2)[0] == ["01000003"]
+    api_client.force_authenticate(md)
+    assert _page(api_client, q="pra")[:3] == (["02000001"], 2, False)
+    accounts, count, capped, _after, _before = _page(api_client, q="ra")  # Ram, Ramesh, Sita Ram: 3 match
+    assert (accounts, count, capped) == (["02000001"], 2, True)
 
 
 # --- on PostgreSQL: the plans ------------------------------------------------------------
