@@ -52,7 +52,7 @@ SCHEME_PROGRESS = ("scheme_registrations", "scheme_amount")
 COLLECTED_SQL = """
 WITH s AS (
     SELECT id, consumer_id, division_id, payable, deposit, deposit_entry_id, credit_entry_id, ledger_after,
-           closed_at, CASE WHEN kind = 'scheme' AND {targeted} THEN 1 ELSE 0 END AS targeted
+           ledger_upto, closed_at, CASE WHEN kind = 'scheme' AND {targeted} THEN 1 ELSE 0 END AS targeted
     FROM settlements_settlement
     WHERE division_id IN ({divisions}) AND registered_at < %(end)s
       AND (closed_at IS NULL OR closed_at >= %(start)s)
@@ -63,7 +63,7 @@ paid_in_range AS (
         WHERE e.consumer_id = s.consumer_id AND e.due_on BETWEEN %(date_from)s AND %(date_to)s
           AND e.kind = 'PAYMENT'
           AND (e.id = s.deposit_entry_id
-               OR (e.id > s.ledger_after AND (s.closed_at IS NULL OR e.created_at <= s.closed_at))))
+               OR (e.id > s.ledger_after AND (s.ledger_upto IS NULL OR e.id <= s.ledger_upto))))
 ),
 credits AS (
     SELECT p.division_id, p.targeted, p.payable, p.deposit, e.kind, e.entry_date, e.credit,
@@ -74,7 +74,7 @@ credits AS (
     FROM paid_in_range p JOIN arrears_ledgerentry e ON e.consumer_id = p.consumer_id
     WHERE e.credit > 0
       AND (e.id = p.deposit_entry_id
-           OR (e.id > p.ledger_after AND (p.closed_at IS NULL OR e.created_at <= p.closed_at)
+           OR (e.id > p.ledger_after AND (p.ledger_upto IS NULL OR e.id <= p.ledger_upto)
                AND (p.credit_entry_id IS NULL OR e.id <> p.credit_entry_id)))
 )
 SELECT division_id, targeted,

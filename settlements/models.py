@@ -222,6 +222,9 @@ class Settlement(CountedForDivision):
     # last entry when it was registered, read under the consumer's lock): the ledger's own order, not a
     # comparison of the app's clock with the database's.
     ledger_after = models.BigIntegerField(_("counts ledger entries after"), default=0, editable=False)
+    # And up to this id once it is closed (completed, defaulted): the consumer's last entry then, so what was
+    # collected under it is read in the ledger's order too, never by the database's stamps against the app's clock.
+    ledger_upto = models.BigIntegerField(_("counts ledger entries up to"), null=True, blank=True, editable=False)
     registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("registered by"),
                                       on_delete=models.PROTECT, related_name="+")
     closed_at = models.DateTimeField(_("completed or defaulted at"), null=True, blank=True)

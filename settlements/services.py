@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, Max, OuterRef, Q, Sum
+from django.db.models import Exists, Max, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -68,10 +68,10 @@ def _reference(settlement: Settlement) -> str:
     return f"{prefix}-{settlement.division.code}-{settlement.pk:06d}"
 
 
-def _ledger_last(consumer: Consumer) -> int:
+def _ledger_last(consumer_id: int) -> int:
     """The id of the consumer's last ledger entry (read under the consumer's lock): the credits above it are
     recorded after the registration or promise that stores it (ledger_after)."""
-    return LedgerEntry.objects.filter(consumer=consumer).aggregate(last=Max("id"))["last"] or 0
+    return LedgerEntry.objects.filter(consumer_id=consumer_id).aggregate(last=Max("id"))["last"] or 0
 
 
 def _instalments_pay(instalments: list[Instalment], paid: Decimal, *, today: date) -> list[Instalment]:
@@ -175,7 +175,7 @@ def settlement_register(*, user: User, account_no: str, scheme: Scheme, plan: st
                 term=offer.term, plan=plan, dues_cutoff=scheme.dues_cutoff, principal=quote.principal,
                 surcharge=quote.surcharge, waiver=offer.waiver, rebate=offer.rebate, payable=offer.payable,
                 deposit=offer.deposit, deposit_receipt_no=entry.reference if entry else "", deposit_entry=entry,
-                registered_at=now, registered_by=user, ledger_after=_ledger_last(consumer)), user)
+                registered_at=now, registered_by=user, ledger_after=_ledger_last(consumer.pk)), user)
             _settlement_create(settlement, offer.schedule, paid=entry.credit if entry else Decimal("0.00"),
                                user=user)
             return settlement
@@ -215,7 +215,7 @@ def plan_grant(*, user: User, account_no: str, instalments: int, reason: str, fi
             reference=f"NEW-{consumer.pk}-{now.timestamp()}"[:30], consumer=consumer,
             division=consumer.division, kind=SettlementKind.PLAN, plan=PlanKind.INSTALMENTS, dues_cutoff=on,
             principal=split.principal, surcharge=split.surcharge, payable=payable, reason=reason,
-            registered_at=now, registered_by=user, ledger_after=_ledger_last(consumer)), user)
+            registered_at=now, registered_by=user, ledger_after=_ledger_last(consumer.pk)), user)
         _settlement_create(settlement, [Due(n, add_months(first_due_on, n - 1), amount)
                                         for n, amount in enumerate(amounts, start=1)], paid=Decimal("0.00"), user=user)
         return settlement
@@ -246,7 +246,7 @@ def promise_record(*, user: User, account_no: str, amount, due_on: date, reason:
                                   field="account_no")
             promise = _by(Promise(consumer=consumer, division_id=consumer.division_id, amount=amount, due_on=due_on,
                                   reason=reason, created_at=now, created_by=user,
-                                  ledger_after=_ledger_last(consumer)), user)
+                                  ledger_after=_ledger_last(consumer.pk)), user)
             promise.save()
             return promise
     except IntegrityError:
@@ -269,6 +269,7 @@ def _credits_since(settlement: Settlement) -> Decimal:
 def _complete(settlement: Settlement, *, user: User | None, today: date) -> None:
     """All paid: the waiver and the rebate credited on the ledger as one ADJUSTMENT under the reference."""
     settlement.status, settlement.closed_at = SettlementStatus.COMPLETED, timezone.now()
+    settlement.ledger_upto = _ledger_last(settlement.consumer_id)  # (its own credit, written below, is never counted)
     relief = settlement.waiver + settlement.rebate
     if relief > 0 and not reference_taken(kind=EntryKind.ADJUSTMENT, reference=settlement.reference):
         consumer = Consumer.objects.select_for_update(of=("self",)).get(pk=settlement.consumer_id)
@@ -294,7 +295,7 @@ def settlements_apply(*, consumer_ids: list[int] | None, user: User | None = Non
         fields = ["paid"]
         if paid >= settlement.payable:
             _complete(settlement, user=user, today=today)
-            fields += ["status", "closed_at", "credit_entry"]
+            fields += ["status", "closed_at", "ledger_upto", "credit_entry"]
             completed += 1
         _by(settlement, user).save(update_fields=fields)
     for promise in promises.select_for_update(of=("self",)).order_by("pk"):
@@ -420,8 +421,9 @@ def settlements_default_missed(*, today: date | None = None) -> dict[str, int]:
         now = timezone.now()
         missed = Instalment.objects.filter(settlement_id=OuterRef("pk"), paid_on__isnull=True,
                                            due_on__lt=today - timedelta(days=grace))
+        last = LedgerEntry.objects.filter(consumer_id=OuterRef("consumer_id")).order_by("-id").values("id")[:1]
         defaulted = (Settlement.objects.filter(status=SettlementStatus.LIVE).filter(Exists(missed))
-                     .update(status=SettlementStatus.DEFAULTED, closed_at=now))
+                     .update(status=SettlementStatus.DEFAULTED, closed_at=now, ledger_upto=Subquery(last)))
         broken = (Promise.objects.filter(status=PromiseStatus.OPEN, due_on__lt=today)
                   .update(status=PromiseStatus.BROKEN, closed_at=now))
     return {"defaulted": defaulted, "promises_broken": broken}

@@ -97,7 +97,7 @@ def recount(date_from: date, date_to: date) -> dict[str, dict]:
         credits = []
         for e in LedgerEntry.objects.filter(consumer_id=s.consumer_id):
             is_deposit = e.pk == s.deposit_entry_id
-            while_live = e.pk > s.ledger_after and (s.closed_at is None or e.created_at <= s.closed_at)
+            while_live = e.pk > s.ledger_after and (s.ledger_upto is None or e.pk <= s.ledger_upto)
             if e.credit > 0 and (is_deposit or (while_live and e.pk != s.credit_entry_id)):
                 credits.append((not is_deposit, e.pk, e))
         before = ZERO
@@ -223,6 +223,16 @@ def test_the_officers_home_shows_the_open_schemes_progress_and_the_weeks_default
     assert "1 registration<" in html and "no target set" in html
     assert "₹4,000 collected" in html
     assert 'data-figure="settlements_defaulted_week">1<' in html
+
+
+def test_what_a_settlement_collected_is_read_in_the_ledgers_order_whatever_the_clocks_say(scene, officer):
+    # B's last payment completed it; a database clock ahead of the app's stamps it after the completion.
+    b = Settlement.objects.get(consumer=scene["b"])
+    LedgerEntry.objects.filter(reference="RTP-B-1").update(created_at=b.closed_at + timedelta(hours=1))
+
+    client = Client()
+    client.force_login(officer)
+    assert "77.5% of" in client.get("/").content.decode()
 
 
 def test_the_settlement_figures_read_in_hindi(scene, md, other_officer):
