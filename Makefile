@@ -52,7 +52,8 @@ beat: $(VENV)/.installed
 	$(VENV)/bin/celery -A kesco beat --loglevel=info
 
 # The benchmark of DESIGN.md "Scale and speed": data set in ./bench-data/, its own database
-# (dropped and recreated), figures printed and written to docs/BENCHMARKS.md. BENCH_SIZE=small: CI smoke.
+# (dropped and recreated), figures printed and written to docs/BENCHMARKS.md. BENCH_SIZE=small: CI smoke;
+# BENCH_SIZE=3m: three times the data, tables in docs/BENCHMARKS-3M.md and the growth table in BENCHMARKS.md.
 BENCH_SIZE ?= full
 BENCH_SERVER ?= postgres://postgres@127.0.0.1:5432
 bench: $(VENV)/.installed

@@ -158,10 +158,11 @@ def part_alone(ctx: Context, key: str, heading: str, run, *, docs: bool, loaded:
     body = runner.table(figures)
     print(body)
     failed = failures(key, figures)
-    if docs and ctx.size == "full":
+    if docs and runner.docs_path(ctx.size):
         when = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
         commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
                                 cwd=runner.PROJECT).stdout.strip()
         runner.docs_write(key, heading, f"Run {when} at commit {commit} on database {ctx.database} ({loaded}).\n"
-                                        f"Machine: {runner.machine(ctx)}.\n\n{body}\n\n{notes}\n")
+                                        f"Machine: {runner.machine(ctx)}.\n\n{body}\n\n{notes}\n",
+                          runner.docs_path(ctx.size))
     return 1 if failed else 0

@@ -13,13 +13,14 @@ import datetime
 import os
 import platform
 import re
+import resource
 import subprocess
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench import daily, defaulters, drives, imports, pages, payments, reports, settlements
+from bench import daily, defaulters, drives, growth, imports, pages, payments, reports, settlements
 from bench.common import DEFAULT_SERVER, PROJECT, Context, Figure, database_recreate, failures
 from bench.data import SIZES, data_set
 
@@ -36,6 +37,7 @@ PARTS: list[tuple[str, str, Callable[[Context], list[Figure]]]] = [
 ]
 
 DOCS = PROJECT / "docs" / "BENCHMARKS.md"
+DOCS_3M = PROJECT / "docs" / "BENCHMARKS-3M.md"
 DOCS_INTRO = """# Benchmarks
 
 Written by `make bench` (`python -m bench.run --size full`), which generates the
@@ -64,6 +66,20 @@ def machine(ctx: Context) -> str:
             f" Python {platform.python_version()}")
 
 
+def docs_path(size: str) -> Path | None:
+    """Where a run of this size writes its tables: the full size in BENCHMARKS.md, 3M beside it; small nowhere."""
+    return {"full": DOCS, "3m": DOCS_3M}.get(size)
+
+
+def database_bytes(ctx: Context) -> int:
+    conn = ctx.connect()
+    with conn, conn.cursor() as cursor:
+        cursor.execute("SELECT pg_database_size(current_database())")
+        size = cursor.fetchone()[0]
+    conn.close()
+    return size
+
+
 def table(figures: list[Figure]) -> str:
     def verdict(figure: Figure) -> str:
         if figure.failed:
@@ -81,12 +97,16 @@ def section(key: str, heading: str, body: str) -> str:
 
 def docs_write(key: str, heading: str, body: str, path: Path = DOCS) -> None:
     """Replaces this part's section of docs/BENCHMARKS.md (or appends it), leaving the others alone."""
-    text = path.read_text() if path.exists() else DOCS_INTRO
+    text = path.read_text() if path.exists() else DOCS_INTRO.replace("--size full", f"--size {_size_of(path)}")
     new = section(key, heading, body)
     pattern = re.compile(rf"<!-- bench:{re.escape(key)} -->.*?<!-- /bench:{re.escape(key)} -->\n", re.S)
     text = pattern.sub(lambda _m: new, text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + new
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text)
+
+
+def _size_of(path: Path) -> str:
+    return "3m" if path == DOCS_3M else "full"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -111,19 +131,38 @@ def main(argv: list[str] | None = None) -> int:
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT, capture_output=True,
                             text=True).stdout.strip()
     wanted = args.parts.split(",")
+    docs = None if args.no_docs else docs_path(args.size)
     failed: list[str] = []
+    # The whole run's time and memory, part by part: what the growth table sets against size.
+    spent = [Figure("data set ready", f"{time.perf_counter() - started:.1f} s"),
+             Figure("database after the migrations", f"{database_bytes(ctx) / 2**20:,.0f} MB")]
     for key, heading, run in PARTS:
         if key not in wanted:
             continue
         print(f"\n== {heading} ==", flush=True)
+        part_started = time.perf_counter()
         figures = run(ctx)
+        spent += [Figure(f"part {key}: wall time", f"{time.perf_counter() - part_started:.1f} s"),
+                  Figure(f"database after part {key}", f"{database_bytes(ctx) / 2**20:,.0f} MB")]
         body = table(figures)
         print(body, flush=True)
         failed += failures(key, figures)
-        if not args.no_docs and args.size == "full":
+        if docs:
             docs_write(key, heading, f"Run {when} at commit {commit}, size {args.size}.\n"
-                                     f"Machine: {about}.\n\n{body}\n")
-    print(f"\nmachine: {about}\nall parts in {time.perf_counter() - started:.0f} s")
+                                     f"Machine: {about}.\n\n{body}\n", docs)
+    total = time.perf_counter() - started
+    # The largest child process of the run (the imports, the measuring children, gunicorn's workers).
+    largest = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    spent += [Figure("all parts", f"{total:.0f} s"), Figure("largest child process (peak RSS)", f"{largest:.0f} MB")]
+    print(f"\n== the run ==\n{table(spent)}", flush=True)
+    if docs:
+        docs_write("run", "The run: time and memory part by part",
+                   f"Run {when} at commit {commit}, size {args.size} ({ctx.data.consumers:,} consumers,"
+                   f" {ctx.data.ledger_rows:,} ledger rows), parts {','.join(k for k, _h, _r in PARTS if k in wanted)}."
+                   f"\n\n{table(spent)}\n", docs)
+        if growth.write(DOCS, DOCS_3M):
+            print(f"growth table written to {DOCS.name}", flush=True)
+    print(f"\nmachine: {about}\nall parts in {total:.0f} s")
     if failed:
         # The figures of a part whose recount differs are wrong, however fast: the run fails.
         print("\n".join(["", f"bench FAILED: {len(failed)} check(s) missed", *failed]), file=sys.stderr, flush=True)

@@ -15,6 +15,7 @@ def _bench(monkeypatch, parts) -> int:
     monkeypatch.setattr(run, "data_set", lambda size: SimpleNamespace(directory="bench-data/small"))
     monkeypatch.setattr(run, "database_recreate", lambda ctx: None)
     monkeypatch.setattr(run, "machine", lambda ctx: "a test machine")
+    monkeypatch.setattr(run, "database_bytes", lambda ctx: 512 * 2**20)
     monkeypatch.setattr(run, "PARTS", parts)
     return run.main(["--size", "small", "--no-docs"])
 
