@@ -182,6 +182,21 @@ except ValueError as exc:
     raise ImproperlyConfigured(f"DATABASE_URL is not a database URL: {exc}") from None
 # A request is one transaction: a view that fails half-way writes nothing.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# A read replica of that database (PostgreSQL streaming replication), optional: the reports and the exports read
+# there, nothing else does (core.replica; docs/SCALE.md). In tests it is the test database itself (TEST MIRROR),
+# read through a connection of its own.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+DATABASE_REPLICA = "replica" if DATABASE_REPLICA_URL else ""
+if DATABASE_REPLICA_URL:
+    try:
+        DATABASES[DATABASE_REPLICA] = dj_database_url.parse(DATABASE_REPLICA_URL,
+                                                            conn_max_age=env_int("DB_CONN_MAX_AGE", 0))
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"DATABASE_REPLICA_URL is not a database URL: {exc}") from None
+    if DATABASES[DATABASE_REPLICA]["ENGINE"] != DATABASES["default"]["ENGINE"]:
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL must name the same kind of database as DATABASE_URL")
+    DATABASES[DATABASE_REPLICA]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Users and login --------------------------------------------------------
