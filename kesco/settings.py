@@ -5,6 +5,7 @@ A bad value fails loudly at start-up rather than misbehaving later.
 """
 
 import os
+import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -13,6 +14,7 @@ import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -398,6 +400,17 @@ CELERY_REDIS_SOCKET_TIMEOUT = 2
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": _QUEUE_RETRY_POLICY}
 # Days after an instalment falls due before an unpaid one defaults its settlement (settlements.services).
 SETTLEMENT_GRACE_DAYS = int(os.environ.get("SETTLEMENT_GRACE_DAYS", "7"))
+# The nightly build's per-division tasks go to a queue of their own, which more than one worker (on more than one
+# machine) may consume: the group spreads over them (docs/SCALE.md). Every other task stays on the default queue.
+DEFAULTER_LISTS_QUEUE = os.environ.get("DEFAULTER_LISTS_QUEUE", "lists")
+if not re.fullmatch(r"[\w.-]+", DEFAULTER_LISTS_QUEUE):
+    raise ImproperlyConfigured(f"DEFAULTER_LISTS_QUEUE must be a queue name (letters, digits, . _ -); got "
+                               f"{DEFAULTER_LISTS_QUEUE!r}")
+CELERY_TASK_ROUTES = {"arrears.defaulter_list_build_division": {"queue": DEFAULTER_LISTS_QUEUE}}
+# A worker started without -Q consumes both (`make worker`, a single-machine install); a dedicated one, -Q lists.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = tuple({name: Queue(name, routing_key=name)
+                            for name in (CELERY_TASK_DEFAULT_QUEUE, DEFAULTER_LISTS_QUEUE)}.values())
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Periodic tasks, defined here; beat copies them into the database, where the
 # admin shows them (Periodic tasks) and IT may pause or re-time them (officers hold no beat permissions).
