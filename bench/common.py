@@ -61,6 +61,7 @@ class Context:
     def env(self) -> dict[str, str]:
         env = dict(os.environ, DATABASE_URL=self.database_url, DJANGO_SETTINGS_MODULE="kesco.settings")
         env.pop("KESCO_REQUIRE_SERVICES", None)
+        env.pop("DATABASE_REPLICA_URL", None)  # the tests' (.ci/run): a replica of another database than the bench's
         return env
 
     def connect(self):

@@ -2,7 +2,9 @@
 
 from contextlib import contextmanager
 
-from django.db import connection, transaction
+from django.db import connections, transaction
+
+from core.replica import reads_alias
 
 
 def sql_text(value: str) -> str:
@@ -20,9 +22,10 @@ def without_jit():
     """Reads inside run with PostgreSQL's JIT compilation off (``SET LOCAL jit = off`` in a transaction of their
     own; nothing elsewhere). For a read the planner costs high, correlated sums per row of a few thousand, that
     runs in tens of milliseconds: compiling it would take ten times that. SQLite has no JIT: nothing is set."""
-    if connection.vendor != "postgresql":
+    alias = reads_alias()  # where the reads inside go: the replica's connection in a report (core.replica)
+    if connections[alias].vendor != "postgresql":
         yield
         return
-    with transaction.atomic(), connection.cursor() as cursor:
+    with transaction.atomic(using=alias), connections[alias].cursor() as cursor:
         cursor.execute("SET LOCAL jit = off")
         yield

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.selectors import divisions_visible_to
 from core.exports import csv_response, xlsx_response
+from core.replica import replica_view
 from defaulters.exports import export_header, export_rows, export_widths
 from defaulters.models import AgeBucket, DefaulterList
 from defaulters.selectors import (
@@ -112,6 +113,7 @@ def _export_name(defaulters: DefaulterList, extension: str) -> str:
 
 @require_GET
 @login_required
+@replica_view
 def defaulter_list_csv(request, pk: int):
     defaulters = defaulter_list_get(request.user, pk)
     _form, entries = _filtered(request, defaulters)
@@ -120,6 +122,7 @@ def defaulter_list_csv(request, pk: int):
 
 @require_GET
 @login_required
+@replica_view
 def defaulter_list_xlsx(request, pk: int):
     defaulters = defaulter_list_get(request.user, pk)
     _form, entries = _filtered(request, defaulters)

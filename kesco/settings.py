@@ -5,6 +5,7 @@ A bad value fails loudly at start-up rather than misbehaving later.
 """
 
 import os
+import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -13,6 +14,7 @@ import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -182,6 +184,21 @@ except ValueError as exc:
     raise ImproperlyConfigured(f"DATABASE_URL is not a database URL: {exc}") from None
 # A request is one transaction: a view that fails half-way writes nothing.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# A read replica of that database (PostgreSQL streaming replication), optional: the reports and the exports read
+# there, nothing else does (core.replica; docs/SCALE.md). In tests it is the test database itself (TEST MIRROR),
+# read through a connection of its own.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+DATABASE_REPLICA = "replica" if DATABASE_REPLICA_URL else ""
+if DATABASE_REPLICA_URL:
+    try:
+        DATABASES[DATABASE_REPLICA] = dj_database_url.parse(DATABASE_REPLICA_URL,
+                                                            conn_max_age=env_int("DB_CONN_MAX_AGE", 0))
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"DATABASE_REPLICA_URL is not a database URL: {exc}") from None
+    if DATABASES[DATABASE_REPLICA]["ENGINE"] != DATABASES["default"]["ENGINE"]:
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL must name the same kind of database as DATABASE_URL")
+    DATABASES[DATABASE_REPLICA]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Users and login --------------------------------------------------------
@@ -383,6 +400,17 @@ CELERY_REDIS_SOCKET_TIMEOUT = 2
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": _QUEUE_RETRY_POLICY}
 # Days after an instalment falls due before an unpaid one defaults its settlement (settlements.services).
 SETTLEMENT_GRACE_DAYS = int(os.environ.get("SETTLEMENT_GRACE_DAYS", "7"))
+# The nightly build's per-division tasks go to a queue of their own, which more than one worker (on more than one
+# machine) may consume: the group spreads over them (docs/SCALE.md). Every other task stays on the default queue.
+DEFAULTER_LISTS_QUEUE = os.environ.get("DEFAULTER_LISTS_QUEUE", "lists")
+if not re.fullmatch(r"[\w.-]+", DEFAULTER_LISTS_QUEUE):
+    raise ImproperlyConfigured(f"DEFAULTER_LISTS_QUEUE must be a queue name (letters, digits, . _ -); got "
+                               f"{DEFAULTER_LISTS_QUEUE!r}")
+CELERY_TASK_ROUTES = {"arrears.defaulter_list_build_division": {"queue": DEFAULTER_LISTS_QUEUE}}
+# A worker started without -Q consumes both (`make worker`, a single-machine install); a dedicated one, -Q lists.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = tuple({name: Queue(name, routing_key=name)
+                            for name in (CELERY_TASK_DEFAULT_QUEUE, DEFAULTER_LISTS_QUEUE)}.values())
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Periodic tasks, defined here; beat copies them into the database, where the
 # admin shows them (Periodic tasks) and IT may pause or re-time them (officers hold no beat permissions).

@@ -32,11 +32,12 @@ from collections import defaultdict
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import connection
+from django.db import connections
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Concat
 
 from arrears.models import EntryKind, LedgerEntry
+from core.replica import reads_alias
 from settlements.models import Scheme, SchemeTarget, Settlement, SettlementKind, SettlementStatus
 
 ZERO = Decimal("0.00")
@@ -145,6 +146,7 @@ def settlement_figures(divisions: list[int], date_from: date, date_to: date, *, 
                        " AND ends_on >= %(date_from)s)"
     else:
         targeted_sql = f"scheme_id IN ({_ids(schemes)})"
+    connection = connections[reads_alias()]  # the replica's, in a report that reads there (core.replica)
     with connection.cursor() as cursor:
         cursor.execute(COLLECTED_SQL.replace("{targeted}", targeted_sql).replace("{divisions}", _ids(divisions)), {
             # As the ORM writes an instant for the database (SQLite: UTC text, as the columns hold it).

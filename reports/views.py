@@ -24,6 +24,7 @@ from core.errors import DomainError
 from core.exports import csv_response, xlsx_response
 from core.money import format_inr_short
 from core.pdf import pdf_response, pdf_table
+from core.replica import replica_view
 from core.sql import without_jit
 from defaulters.models import AccountabilityBand, AgeBucket, DefaulterEntry
 from defaulters.selectors import defaulter_status_for
@@ -126,6 +127,7 @@ def _by_division(result) -> dict:
 
 
 @login_required
+@replica_view
 def summary_page(request):
     require(may_see_reports(request.user))
     form, date_from, date_to = _range(request)
@@ -158,6 +160,7 @@ def _export_value(key: str, value):
 
 
 @login_required
+@replica_view
 def summary_export(request, fmt: str):
     """The summary of the page's range as CSV, XLSX or PDF: the page's rows and total, the same figures."""
     require(may_see_reports(request.user))
@@ -238,6 +241,7 @@ def _division_render(request, division, *, title, home: bool = False, form=None,
 
 
 @login_required
+@replica_view
 def division_page(request, code: str):
     """The MD's drill-down into one division (an officer may open their own)."""
     require(may_see_reports(request.user))
@@ -260,6 +264,7 @@ class DefaultersFilter(forms.Form):
 
 
 @login_required
+@replica_view
 def defaulters_all_page(request):
     """Every division's defaulters together, from each division's latest list, biggest arrears first."""
     require(may_see_reports(request.user))

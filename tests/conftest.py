@@ -190,6 +190,14 @@ def _services(request, settings):
                            "server's threads share one connection")
     if request.node.get_closest_marker("needs_postgres"):
         _postgres_required("needs PostgreSQL: set DATABASE_URL")
+    if request.node.get_closest_marker("needs_replica"):
+        _postgres_required("the read replica's tests need PostgreSQL (set DATABASE_URL)")
+        if not settings.DATABASE_REPLICA:
+            _service_missing("needs a read replica's alias: set DATABASE_REPLICA_URL (the same server will do)")
+    else:
+        # Only a test that asks reads from the replica: the replica's own connection cannot see what a test in a
+        # transaction (the db fixture) has written and not committed, as a real replica cannot.
+        settings.DATABASE_REPLICA = ""
 
 
 def _postgres_required(reason: str):

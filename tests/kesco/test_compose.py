@@ -26,7 +26,7 @@ def _mounts(service: dict) -> dict[str, str]:
     return mounts
 
 
-@pytest.mark.parametrize("name", ["web", "worker", "beat"])
+@pytest.mark.parametrize("name", ["web", "worker", "worker-lists", "beat"])
 def test_each_process_mounts_the_media_and_backup_volumes_where_its_settings_look(compose, name):
     service = compose["services"][name]
     mounts, environment = _mounts(service), service["environment"]
@@ -52,3 +52,13 @@ def test_the_image_has_pg_dump_and_the_volume_directories_its_user_owns(compose)
 def test_the_worker_takes_the_nightly_backup_that_beat_schedules(settings):
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert "backups.backup_nightly" in tasks  # run by the worker, which mounts the backup volume (above)
+
+
+def test_a_second_worker_takes_the_nightly_lists_queue_and_one_beat_schedules(compose, settings):
+    services = compose["services"]
+    lists = services["worker-lists"]["command"]
+    assert "-Q ${DEFAULTER_LISTS_QUEUE:-lists}" in lists and "-n lists@%h" in lists
+    assert services["worker-lists"]["environment"]["DEFAULTER_LISTS_QUEUE"] == "${DEFAULTER_LISTS_QUEUE:-lists}"
+    assert settings.DEFAULTER_LISTS_QUEUE == "lists"  # the default both sides name
+    assert "-Q" not in services["worker"]["command"]  # every queue: the lists too, should worker-lists be down
+    assert [name for name, service in services.items() if "beat" in service.get("command", "")] == ["beat"]

@@ -16,7 +16,8 @@ PRODUCTION = {
 
 
 def run_python(code: str, **env) -> subprocess.CompletedProcess:
-    base = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "TIME_ZONE"}}
+    base = {k: v for k, v in os.environ.items()
+            if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "TIME_ZONE", "DATABASE_REPLICA_URL"}}
     base.update(DJANGO_SETTINGS_MODULE="kesco.settings")
     base.update(env)
     return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=base, capture_output=True, text=True,
@@ -39,6 +40,9 @@ def test_it_defaults_to_india_time_and_debug():
         ({"DEBUG": "0", "ALLOWED_HOSTS": "x"}, "SECRET_KEY must be set"),
         ({"TIME_ZONE": "Mars/Olympus"}, "TIME_ZONE is not a known time zone"),
         ({"DATABASE_URL": "notadb://x"}, "DATABASE_URL"),
+        ({"DATABASE_REPLICA_URL": "notadb://x"}, "DATABASE_REPLICA_URL is not a database URL"),
+        ({"DATABASE_URL": "", "DATABASE_REPLICA_URL": "postgres://u@replica:5432/kesco"}, "the same kind of database"),
+        ({"DEFAULTER_LISTS_QUEUE": "nightly lists"}, "DEFAULTER_LISTS_QUEUE must be a queue name"),
         ({"REDIS_URL": "http://localhost"}, "REDIS_URL must start with"),
         ({"DEFAULTER_THRESHOLD": "ten thousand"}, "DEFAULTER_THRESHOLD must be a decimal"),
         ({"LANGUAGE_CODE": "fr"}, "LANGUAGE_CODE must be"),
@@ -79,3 +83,21 @@ def test_it_passes_the_deploy_check_with_production_values():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_a_replica_url_adds_the_replica_alias_and_a_queue_name_routes_the_lists():
+    code = ("import django; django.setup(); from django.conf import settings; from kesco.celery import app; "
+            "r = settings.DATABASES['replica']; "
+            "print(settings.DATABASE_REPLICA, r['HOST'], r['NAME'], r['TEST']['MIRROR'], "
+            "app.amqp.router.route({}, 'arrears.defaulter_list_build_division')['queue'].name)")
+    result = run_python(code, DATABASE_URL="postgres://u@primary:5432/kesco",
+                        DATABASE_REPLICA_URL="postgres://u@replica:5432/kesco", DEFAULTER_LISTS_QUEUE="nightly")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["replica", "replica", "kesco", "default", "nightly"]
+
+
+def test_without_a_replica_url_there_is_no_replica():
+    code = ("import django; django.setup(); from django.conf import settings; "
+            "print(sorted(settings.DATABASES), repr(settings.DATABASE_REPLICA))")
+    result = run_python(code)  # (run_python leaves out the tests' own DATABASE_REPLICA_URL)
+    assert result.stdout.split() == ["['default']", "''"]
