@@ -72,7 +72,8 @@ def ledger_entry_add(*, consumer: Consumer, kind: str, amount: Decimal, entry_da
     consumer.refresh_from_db(fields=["balance", "arrears", "oldest_due_date", "arrears_from", "arrears_until"])
     if announce and is_credit(kind, amount):
         ledger_credited_send(sender=LedgerEntry, consumer_ids=[consumer.pk],
-                             user_id=user.pk if user is not None else None, source=source, user=user)
+                             user_id=user.pk if user is not None else None, source=source, user=user,
+                             consumers=[consumer])
     return entry
 
 

@@ -146,6 +146,12 @@ def stops_settle(*, consumer: Consumer, at: datetime, user: User | None = None) 
     return stops_settle_for(consumer_ids=[consumer.pk], at=at, user=user)
 
 
+def _settles_or_reconnects(consumer: Consumer) -> bool:
+    """Whether a credit of ``consumer`` (its cached arrears fresh) may settle a stop or bring about a
+    reconnection order: the arrears at most the threshold (stops_settle_for's condition), or cut."""
+    return consumer.arrears <= settings.DEFAULTER_THRESHOLD or consumer.status == ConnectionStatus.DISCONNECTED
+
+
 def stops_settle_for(*, consumer_ids: list[int] | None, at: datetime, user: User | None = None) -> int:
     """stops_settle for many consumers at once (None: every consumer), as set-based work: one SELECT
     of the open stops whose consumer's cached arrears are at most the threshold, one UPDATE, one
@@ -365,7 +371,8 @@ def reconnection_done(*, user: User, order: ReconnectionOrder, reconnected_at: d
 # --- after every credit ----------------------------------------------------------------------------------
 
 def ledger_credited_receive(sender, *, consumer_ids: list[int] | None, user_id: int | None = None,
-                            source: str = Source.IMPORT, user: User | None = None, **kwargs) -> None:
+                            source: str = Source.IMPORT, user: User | None = None,
+                            consumers: list[Consumer] | None = None, **kwargs) -> None:
     """arrears.signals.ledger_credited: every credit (a payment, an officer's adjustment, the billing
     system's import) settles the consumers' open stops when their arrears are now at most the threshold
     and orders a disconnected consumer who has paid the minimum reconnected. A signal, because the
@@ -375,7 +382,13 @@ def ledger_credited_receive(sender, *, consumer_ids: list[int] | None, user_id: 
     locked, so no payment interleaves), in a savepoint of its own: a failure here rolls back only this
     work and is logged by the sender; the credits stand. Idempotent: a settled stop is not settled again
     and a cut has one order at most.
+
+    When the sender hands over the credited consumers (locked, their positions fresh: a payment, an
+    adjustment), one still above the threshold and connected has no stop to settle and no cut to order
+    reconnected: most payments, answered without a read or a savepoint.
     """
+    if consumers is not None and not any(_settles_or_reconnects(consumer) for consumer in consumers):
+        return
     user = credited_by(user, user_id)
     now = timezone.now()
     with transaction.atomic():

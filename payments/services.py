@@ -164,7 +164,7 @@ def payment_record(*, user: User, account_no: str, amount, mode: str, receipt_no
                 stop_outcome = stop_payment_log(stop=stop, consumer=consumer, amount=amount,
                                                 arrears_before=arrears_before, user=user, at=paid_at, source=source)
             ledger_credited_send(sender=Payment, consumer_ids=[consumer.pk], user_id=user.pk, source=source,
-                                 user=user)
+                                 user=user, consumers=[consumer])
             order = last_cut_order(consumer) if disconnected else None
             if order is not None and order == order_before:
                 order = None  # the cut's order was there before this payment
