@@ -16,7 +16,7 @@ from tests.factories import add_entry, make_consumer
 # number looked up on the payments, the ledger and the reservations, the ledger entry in a savepoint, the position
 # refreshed and read back, each receiver of the credit (settlements; drives' stops and cuts in a savepoint; theft
 # cases in another), the payment, the Idempotency-Key's answer.
-PAYMENT_QUERIES = 18
+PAYMENT_QUERIES = 17
 
 
 @pytest.fixture
