@@ -146,10 +146,14 @@ def stops_settle(*, consumer: Consumer, at: datetime, user: User | None = None) 
     return stops_settle_for(consumer_ids=[consumer.pk], at=at, user=user)
 
 
-def _settles_or_reconnects(consumer: Consumer) -> bool:
-    """Whether a credit of ``consumer`` (its cached arrears fresh) may settle a stop or bring about a
-    reconnection order: the arrears at most the threshold (stops_settle_for's condition), or cut."""
-    return consumer.arrears <= settings.DEFAULTER_THRESHOLD or consumer.status == ConnectionStatus.DISCONNECTED
+def _nothing_to_do(consumers: list[Consumer]) -> bool:
+    """Whether a credit of ``consumers`` (locked, their cached arrears fresh) can settle no stop and order no
+    reconnection: none is cut, and none at most the threshold (stops_settle_for's condition) has an open stop.
+    That one plain read (index stop_consumer_status), without a lock or a savepoint: open stops are few."""
+    if any(consumer.status == ConnectionStatus.DISCONNECTED for consumer in consumers):
+        return False
+    settling = [consumer.pk for consumer in consumers if consumer.arrears <= settings.DEFAULTER_THRESHOLD]
+    return not settling or not Stop.objects.filter(consumer_id__in=settling, status=StopStatus.OPEN).exists()
 
 
 def stops_settle_for(*, consumer_ids: list[int] | None, at: datetime, user: User | None = None) -> int:
@@ -384,10 +388,10 @@ def ledger_credited_receive(sender, *, consumer_ids: list[int] | None, user_id: 
     and a cut has one order at most.
 
     When the sender hands over the credited consumers (locked, their positions fresh: a payment, an
-    adjustment), one still above the threshold and connected has no stop to settle and no cut to order
-    reconnected: most payments, answered without a read or a savepoint.
+    adjustment), a connected one without an open stop it now settles needs nothing more: most payments,
+    answered with one read at most and no savepoint.
     """
-    if consumers is not None and not any(_settles_or_reconnects(consumer) for consumer in consumers):
+    if consumers is not None and _nothing_to_do(consumers):
         return
     user = credited_by(user, user_id)
     now = timezone.now()

@@ -47,3 +47,20 @@ def test_it_takes_a_payment_within_its_query_budget(rtp, clerk, field_app, djang
     assert response.status_code == 201, response.json()
     assert response.json()["arrears_after"] == "29900.00"
     assert Payment.objects.get(receipt_no="RCP-1").consumer.arrears == Decimal("29900.00")
+
+
+def test_it_looks_for_open_stops_only_of_a_consumer_it_may_settle(rtp, clerk, field_app,
+                                                                  django_assert_max_num_queries):
+    """A payer now owing at most the threshold may drop off an open stop: one read more, for the stops."""
+    _debtor(rtp, "00054321")
+    field_app.post("/api/v1/payments/", {"account_no": "00054321", "amount": "100.00", "mode": "cash",
+                                         "receipt_no": "RCP-0"}, format="json", HTTP_IDEMPOTENCY_KEY="k-0")
+    _debtor(rtp, "00054322")
+
+    with django_assert_max_num_queries(PAYMENT_QUERIES + 1):
+        response = field_app.post("/api/v1/payments/", {"account_no": "00054322", "amount": "25000.00",
+                                                        "mode": "cash", "receipt_no": "RCP-1"},
+                                  format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+
+    assert response.status_code == 201, response.json()
+    assert response.json()["arrears_after"] == "5000.00"
