@@ -11,11 +11,12 @@ from rest_framework.test import APIClient
 from payments.models import Payment
 from tests.factories import add_entry, make_consumer
 
-# The path as it stood when issue 23 measured it: the request's savepoint (its BEGIN outside a test), the token
-# and its user, the Idempotency-Key row in a savepoint, the payment's savepoint, the consumer locked, the receipt
-# number looked up on the payments, the ledger and the reservations, the ledger entry in a savepoint, the position
-# refreshed and read back, each receiver of the credit (settlements; drives' stops and cuts in a savepoint; theft
-# cases in another), the payment, the Idempotency-Key's answer.
+# 27 when issue 23 measured it. Now: the request's savepoint and its release (BEGIN and COMMIT outside a test), the
+# token and its user, the Idempotency-Key row claimed, the payment's savepoint and release, the consumer locked
+# through the division's scope, the receipt number on the ledger's key, its reservation locked, the ledger entry's
+# savepoint, the entry, the position refreshed and read back by one UPDATE, and the release; settlements' one read
+# and theft cases' one (drives reads nothing for a consumer above the threshold), the payment, the
+# Idempotency-Key's answer.
 PAYMENT_QUERIES = 17
 
 
