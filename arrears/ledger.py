@@ -84,6 +84,35 @@ def _as_of_sql() -> str:
     return "CAST(%s AS DATE)" if connection.vendor == "postgresql" else "%s"
 
 
+def _update_sql() -> str:
+    """The UPDATE of the cached figures from the ``positions`` of POSITIONS_SQL."""
+    return f"""
+    UPDATE arrears_consumer AS c SET balance = p.balance, arrears = p.arrears,
+           oldest_due_date = p.oldest_due_date, arrears_from = p.as_of, arrears_until = {_UNTIL[connection.vendor]}
+    FROM positions p WHERE c.id = p.consumer_id"""
+
+
+# The cached figures of a consumer, as positions_refresh writes them.
+POSITION_FIELDS = ("balance", "arrears", "oldest_due_date", "arrears_from", "arrears_until")
+
+
+def position_refresh(consumer: Consumer, *, as_of: date) -> None:
+    """positions_refresh of one consumer whose row the caller holds locked (after a payment or an adjustment),
+    the new figures set on ``consumer`` too: on PostgreSQL read back by the UPDATE itself (RETURNING), without a
+    second statement on every payment."""
+    if connection.vendor != "postgresql":
+        positions_refresh(as_of=as_of, consumer_ids=[consumer.pk])
+        consumer.refresh_from_db(fields=POSITION_FIELDS)
+        return
+    scope = f"SELECT c.id, {_as_of_sql()} AS as_of FROM arrears_consumer c WHERE c.id = %s"
+    returning = ", ".join(f"c.{field}" for field in POSITION_FIELDS)
+    with connection.cursor() as cursor:
+        cursor.execute(f"{positions_sql(scope)}{_update_sql()} RETURNING {returning}", [as_of, consumer.pk])
+        row = cursor.fetchone()
+    for field, value in zip(POSITION_FIELDS, row, strict=True):
+        setattr(consumer, field, value)
+
+
 def positions_refresh(*, as_of: date, consumer_ids=None, division_id=None, in_table: str | None = None,
                       only_stale: bool = False, materialize: bool = False) -> int:
     """Recomputes the cached balance, arrears and oldest due date from the ledger.
@@ -112,10 +141,7 @@ def positions_refresh(*, as_of: date, consumer_ids=None, division_id=None, in_ta
     scope = f"SELECT c.id, {_as_of_sql()} AS as_of FROM arrears_consumer c"
     if where:
         scope += " WHERE " + " AND ".join(where)
-    update = f"""
-    UPDATE arrears_consumer AS c SET balance = p.balance, arrears = p.arrears,
-           oldest_due_date = p.oldest_due_date, arrears_from = p.as_of, arrears_until = {_UNTIL[connection.vendor]}
-    FROM positions p WHERE c.id = p.consumer_id"""
+    update = _update_sql()
     steps = {}
     materialize = materialize and connection.vendor == "postgresql"
     with connection.cursor() as cursor:

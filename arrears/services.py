@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.permissions import may_adjust_ledger
-from arrears.ledger import positions_mismatches, positions_refresh
+from arrears.ledger import position_refresh, positions_mismatches
 from arrears.models import Consumer, EntryKind, LedgerEntry, PositionCheck
 from arrears.selectors import consumers_visible_to
 from arrears.signals import ledger_credited_send
@@ -64,15 +64,15 @@ def ledger_entry_add(*, consumer: Consumer, kind: str, amount: Decimal, entry_da
                 reference=reference, due_date=due_date if kind == EntryKind.BILL else None, created_by=user,
                 source=source,
             )
-            positions_refresh(as_of=india_today(), consumer_ids=[consumer.pk])
+            position_refresh(consumer, as_of=india_today())
     except DataError as exc:
         if getattr(exc.__cause__, "sqlstate", None) != NUMERIC_VALUE_OUT_OF_RANGE:
             raise
         raise _balance_overflow() from None
-    consumer.refresh_from_db(fields=["balance", "arrears", "oldest_due_date", "arrears_from", "arrears_until"])
     if announce and is_credit(kind, amount):
         ledger_credited_send(sender=LedgerEntry, consumer_ids=[consumer.pk],
-                             user_id=user.pk if user is not None else None, source=source, user=user)
+                             user_id=user.pk if user is not None else None, source=source, user=user,
+                             consumers=[consumer])
     return entry
 
 

@@ -16,7 +16,10 @@ logger = logging.getLogger(__name__)
 # Sent inside the transaction that wrote the credits (PAYMENT or negative ADJUSTMENT entries),
 # after the consumers' cached positions were refreshed, with ``consumer_ids``: the consumers
 # credited, or None when a bulk load credited too many to name (then: any consumer may have been);
-# ``user_id`` who wrote them, and ``user`` itself when the sender holds it (credited_by).
+# ``user_id`` who wrote them, and ``user`` itself when the sender holds it (credited_by); ``consumers``: the
+# credited Consumer rows when the sender holds them, locked and with their refreshed positions (a payment, an
+# adjustment), else None: a receiver may decide from their arrears and status that it has nothing to do,
+# without a read.
 ledger_credited = Signal()
 
 
@@ -31,7 +34,7 @@ def credited_by(user, user_id: int | None):
 
 
 def ledger_credited_send(*, sender, consumer_ids: list[int] | None, user_id: int | None, source: str,
-                         user=None) -> None:
+                         user=None, consumers: list | None = None) -> None:
     """Announces credits written in the current transaction.
 
     Sent inside the writer's transaction, not on commit: a stop is settled in the same commit as the
@@ -41,7 +44,8 @@ def ledger_credited_send(*, sender, consumer_ids: list[int] | None, user_id: int
     exception back to be logged instead of raising it into the writer.
     """
     for receiver, result in ledger_credited.send_robust(sender=sender, consumer_ids=consumer_ids,
-                                                        user_id=user_id, source=source, user=user):
+                                                        user_id=user_id, source=source, user=user,
+                                                        consumers=consumers):
         if isinstance(result, Exception):
             logger.error("ledger_credited: %r failed for %s consumer(s): %r", receiver,
                          "every" if consumer_ids is None else len(consumer_ids), result, exc_info=result)

@@ -253,7 +253,11 @@ def theft_cases_settle_paid(*, consumer_ids: list[int] | None, user: User | None
 def ledger_credited_receive(sender, *, consumer_ids: list[int] | None, user_id: int | None = None,
                             user: User | None = None, **kwargs) -> None:
     """arrears.signals.ledger_credited: a credit may pay an assessed case off (theft_cases_settle_paid). In a
-    savepoint of its own: a failure rolls back only this and is logged by the sender; the credit stands."""
+    savepoint of its own: a failure rolls back only this and is logged by the sender; the credit stands. Few
+    consumers have an assessed case: one read finds that, before any lock or savepoint."""
+    if consumer_ids is not None and not TheftCase.objects.filter(
+            consumer_id__in=consumer_ids, status=TheftStatus.ASSESSED).exists():
+        return
     user = credited_by(user, user_id)
     with transaction.atomic():
         theft_cases_settle_paid(consumer_ids=consumer_ids, user=user)

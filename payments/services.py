@@ -137,8 +137,12 @@ def payment_record(*, user: User, account_no: str, amount, mode: str, receipt_no
     try:
         with transaction.atomic():
             consumer = consumer_for_update(user, account_no)
-            if Payment.objects.filter(receipt_no=receipt_no).exists() or reference_taken(
-                    kind=EntryKind.PAYMENT, reference=receipt_no):
+            # One read for both: every payment's ledger entry is a PAYMENT under its receipt number (written
+            # below), so the ledger's key (ledger_reference_kind_unique) holds this app's receipts and the billing
+            # system's imported ones alike. Asked before the stop and the reservation are, so a retried payment
+            # is answered duplicate_receipt, not by what it did to its stop; a twin at the same moment fails on
+            # the keys below (IntegrityError).
+            if reference_taken(kind=EntryKind.PAYMENT, reference=receipt_no):
                 raise taken_error("receipt_no", receipt_no, "duplicate_receipt")
             reserved = _reserved_number_held(user=user, receipt_no=receipt_no)
             stop = None
@@ -164,7 +168,7 @@ def payment_record(*, user: User, account_no: str, amount, mode: str, receipt_no
                 stop_outcome = stop_payment_log(stop=stop, consumer=consumer, amount=amount,
                                                 arrears_before=arrears_before, user=user, at=paid_at, source=source)
             ledger_credited_send(sender=Payment, consumer_ids=[consumer.pk], user_id=user.pk, source=source,
-                                 user=user)
+                                 user=user, consumers=[consumer])
             order = last_cut_order(consumer) if disconnected else None
             if order is not None and order == order_before:
                 order = None  # the cut's order was there before this payment

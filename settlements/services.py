@@ -393,17 +393,27 @@ def settlements_apply_all(*, today: date | None = None) -> int:
     return settlements_apply(consumer_ids=paid_up) if paid_up else 0
 
 
+def _live_or_promised(consumer_ids: list[int]) -> bool:
+    """Whether any of the consumers has a live settlement or an open promise: one statement on every credit,
+    written out (the ORM's UNION of two querysets took longer to compose than to run)."""
+    from django.db import connection
+
+    ids = ", ".join(["%s"] * len(consumer_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT 1 WHERE EXISTS (SELECT 1 FROM {Settlement._meta.db_table}"
+                       f" WHERE consumer_id IN ({ids}) AND status = %s) OR EXISTS (SELECT 1 FROM"
+                       f" {Promise._meta.db_table} WHERE consumer_id IN ({ids}) AND status = %s)",
+                       [*consumer_ids, SettlementStatus.LIVE.value, *consumer_ids, PromiseStatus.OPEN.value])
+        return cursor.fetchone() is not None
+
+
 def ledger_credited_receive(sender, *, consumer_ids: list[int] | None, user_id: int | None = None,
                             user: User | None = None, **kwargs) -> None:
     """arrears.signals.ledger_credited: a credit is applied to the consumer's schedule at once. In a savepoint of
     its own: a failure rolls back only this and is logged by the sender; the credit stands. A bulk import
     (consumer_ids None) is applied by the nightly task instead. Most credits are of consumers with no live
     settlement and no open promise: one read finds that, before any lock or savepoint."""
-    if consumer_ids is None:
-        return
-    live = Settlement.objects.filter(consumer_id__in=consumer_ids, status=SettlementStatus.LIVE).values("pk")
-    promised = Promise.objects.filter(consumer_id__in=consumer_ids, status=PromiseStatus.OPEN).values("pk")
-    if not live.union(promised).exists():
+    if consumer_ids is None or not _live_or_promised(consumer_ids):
         return
     user = credited_by(user, user_id)
     with transaction.atomic():
