@@ -178,6 +178,8 @@ try:
         "default": dj_database_url.parse(
             DATABASE_URL or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
             conn_max_age=env_int("DB_CONN_MAX_AGE", 0),
+            # A kept connection is checked before a request reuses it: a server restart costs one reconnect.
+            conn_health_checks=True,
         )
     }
 except ValueError as exc:
@@ -192,7 +194,8 @@ DATABASE_REPLICA = "replica" if DATABASE_REPLICA_URL else ""
 if DATABASE_REPLICA_URL:
     try:
         DATABASES[DATABASE_REPLICA] = dj_database_url.parse(DATABASE_REPLICA_URL,
-                                                            conn_max_age=env_int("DB_CONN_MAX_AGE", 0))
+                                                            conn_max_age=env_int("DB_CONN_MAX_AGE", 0),
+                                                            conn_health_checks=True)
     except ValueError as exc:
         raise ImproperlyConfigured(f"DATABASE_REPLICA_URL is not a database URL: {exc}") from None
     if DATABASES[DATABASE_REPLICA]["ENGINE"] != DATABASES["default"]["ENGINE"]:
