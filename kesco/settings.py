@@ -122,6 +122,7 @@ INSTALLED_APPS = [
     "settlements",
     "drives",
     "payments",
+    "recovery",
     "reports",
     # Generic: imports no app above core (it reads every table by introspection).
     "backups",
@@ -399,6 +400,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=1, minute=0),
         "kwargs": {"trigger": "beat"},
     },
+    # Consumers cut PD_AFTER_DAYS ago and not reconnected since marked permanently disconnected (01:30 India time,
+    # after the lists: tonight's list still has them as it had them yesterday).
+    "mark-permanent-disconnections": {
+        "task": "recovery.permanent_disconnections_mark",
+        "schedule": crontab(hour=1, minute=30),
+    },
     "check-cached-positions": {
         "task": "arrears.positions_check",
         "schedule": crontab(hour=2, minute=30),
@@ -481,6 +488,15 @@ RECONNECTION_CHARGES = env_charges("RECONNECTION_CHARGES", "domestic=300,commerc
 # Section 56(1) disputes: one is recorded as raised at most this many days back (a dispute raised
 # long ago, over bills since paid, is no pending dispute; and its deposit would be reckoned on old bills).
 DISPUTE_BACKDATE_DAYS = env_int("DISPUTE_BACKDATE_DAYS", 30)
+# UP Electricity Supply Code: a connection cut this many days without a reconnection is permanently disconnected
+# (recovery.services.permanent_disconnections_mark, nightly); its dues are then recovered as arrears of land revenue.
+PD_AFTER_DAYS = env_int("PD_AFTER_DAYS", 180)
+if PD_AFTER_DAYS < 1:
+    raise ImproperlyConfigured(f"PD_AFTER_DAYS must be 1 or more; got {PD_AFTER_DAYS}")
+# Days after the Form I demand notice is served before a recovery certificate may be sent to the collector.
+RC_NOTICE_DAYS = env_int("RC_NOTICE_DAYS", 30)
+if RC_NOTICE_DAYS < 0:
+    raise ImproperlyConfigured(f"RC_NOTICE_DAYS must be 0 or more; got {RC_NOTICE_DAYS}")
 if DISPUTE_BACKDATE_DAYS < 0:
     raise ImproperlyConfigured(f"DISPUTE_BACKDATE_DAYS must be 0 or more; got {DISPUTE_BACKDATE_DAYS}")
 # A stop's photo (evidence of a cut or of theft) is kept as media; larger uploads are refused.
