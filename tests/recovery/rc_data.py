@@ -29,7 +29,8 @@ def defaulter_cut_long_ago(division, *, by, account_no: str | None = None, days:
     """A consumer owing ₹15,000 principal and ₹1,200 surcharge, cut ``days`` ago and never reconnected."""
     today = india_today()
     consumer = make_consumer(division, account_no=account_no, name="Shyam Lal")
-    add_entry(consumer, "BILL", "15000.00", today - timedelta(days=days + 90), due_date=today - timedelta(days=days + 75))
+    add_entry(consumer, "BILL", "15000.00", today - timedelta(days=days + 90),
+              due_date=today - timedelta(days=days + 75))
     add_entry(consumer, "SURCHARGE", "1200.00", today - timedelta(days=days + 30))
     cut(consumer, on=today - timedelta(days=days), by=by)
     return consumer
