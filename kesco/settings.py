@@ -329,6 +329,8 @@ SPECTACULAR_SETTINGS = {
         "SettlementKindEnum": "settlements.models.SettlementKind",
         "PromiseStatusEnum": "settlements.models.PromiseStatus",
         "PlanKindEnum": "settlements.models.PlanKind",
+        "RCStatusEnum": "recovery.models.RCStatus",
+        "ServiceModeEnum": "recovery.models.ServiceMode",
     },
     # DRF's page envelope (count, next, previous, results) described like every other field.
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "core.api_docs.describe_pagination"],
