@@ -65,6 +65,10 @@ ROLE_MATRIX: dict[str, frozenset[str]] = {
     "view_settlements": frozenset({OFFICER, CLERK, MD, IT}),
     # Schemes are entered by IT (admin or import_schemes); the others read them.
     "manage_schemes": frozenset({IT}),
+    # Recovery from the permanently disconnected (issue 24): the officer issues the Form I demand notice, raises
+    # the recovery certificate to the collector and records its progress; HQ reads them; clerks have no part.
+    "recover_dues": frozenset({OFFICER, IT}),
+    "view_recovery": frozenset({OFFICER, MD, IT}),
     "approve_reconnection": frozenset({OFFICER, IT}),
     "reconnect": frozenset({CLERK, OFFICER, IT}),
     "view_drives": frozenset({OFFICER, CLERK, MD, IT}),
@@ -244,3 +248,11 @@ def may_view_settlements(user) -> bool:
 
 def may_manage_schemes(user) -> bool:
     return user_may(user, "manage_schemes")
+
+
+def may_recover_dues(user) -> bool:
+    return user_may(user, "recover_dues")
+
+
+def may_view_recovery(user) -> bool:
+    return user_may(user, "view_recovery")

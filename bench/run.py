@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench import daily, defaulters, drives, growth, imports, pages, payments, reports, settlements
+from bench import daily, defaulters, drives, growth, imports, pages, payments, recovery, reports, settlements
 from bench.common import DEFAULT_SERVER, PROJECT, Context, Figure, database_recreate, failures
 from bench.data import SIZES, data_set
 
@@ -33,6 +33,7 @@ PARTS: list[tuple[str, str, Callable[[Context], list[Figure]]]] = [
     ("reports", reports.HEADING, reports.run),
     ("pages", pages.HEADING, pages.run),
     ("payments", payments.HEADING, payments.run),
+    ("recovery", recovery.HEADING, recovery.run),
     ("settlements", settlements.HEADING, settlements.run),
 ]
 

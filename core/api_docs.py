@@ -42,6 +42,8 @@ CODE_MEANINGS = {
     "amount_above_balance": "a notice demands more than the consumer's balance on the day it was served",
     "amount_below_arrears": "a notice demands less than the arrears on the day it was served: only an officer, "
                             "with a reason",
+    "amount_not_allowed": "money is recorded only when a recovery certificate is recovered or partly recovered",
+    "amount_required": "a recovery certificate recovered or partly recovered needs amount_recovered",
     "amount_too_large": "more than the most one payment may be (the PAYMENT_MAX_AMOUNT setting)",
     "amount_too_small": "a notice demands at least ₹1",
     "backdated": "dated further back than a clerk may (a payment's paid_at: PAYMENT_BACKDATE_DAYS; a notice's "
@@ -52,6 +54,7 @@ CODE_MEANINGS = {
                          "December 00:00 IST)",
     "before_reconnection": "`at` of a cut is before the consumer's last reconnection (reconnected 3 December 16:20: "
                            "a cut from then on)",
+    "demand_notice_not_found": "no Form I demand notice of this consumer has this id (POST rc/demand-notices/)",
     "deposit_mismatch": "deposit_amount is not the sum of the payment deposit_receipt_no names (the whole payment "
                         "is the deposit; leave deposit_amount out to take it as it is)",
     "deposit_required": "the scheme's quote asks a registration deposit: record it as a payment (POST payments/) "
@@ -116,14 +119,26 @@ CODE_MEANINGS = {
                           "- and /, at most 40 characters",
     "invalid_reference": "the reference is over 40 characters",
     "invalid_resolution": "the resolution is blank or too long",
+    "invalid_served_on": "a Form I's served_on is before the day the consumer became permanently disconnected "
+                         "(PD_AFTER_DAYS after the cut) or in the future",
+    "invalid_served_to": "the name of who took the notice is over 100 characters or not one line",
+    "invalid_service_mode": "not a mode of service of a Form I: registered_post, by_hand or affixed",
     "invalid_status": "the record is no longer in a state that allows this (already done, closed or resolved)",
     "method_required": "a disconnection needs its method",
+    "invalid_transition": "a recovery certificate's step off its walk: sent → citation_issued → attachment → "
+                          "recovered, partly_recovered or returned (citation_issued may close it; any open step "
+                          "may be returned; a closed one takes no step)",
     "no_defaulter_list": "the division has no defaulter list yet; build one first",
     "no_stops": "no defaulter on the latest list matches the drive's minimum and locality",
     "not_eligible": "the consumer meets none of the scheme's eligibility rules, or no plan of today's phase fits "
                     "them (detail says which bound)",
-    "nothing_due": "nothing is owed (up to the scheme's dues cut-off; for a plan, today)",
+    "nothing_due": "nothing is owed (up to the scheme's dues cut-off; for a plan, today; for a Form I, on the day it "
+                   "was served; for a recovery certificate, today)",
     "notes_required": "the notes are required: say what happened",
+    "not_permanently_disconnected": "the consumer is not permanently disconnected (cut PD_AFTER_DAYS, default 180, "
+                                    "and not reconnected, as the night's task marks them)",
+    "notice_period_running": "the Form I was served less than RC_NOTICE_DAYS ago: the detail says from which day "
+                             "the recovery certificate may be raised",
     "notice_required": "s. 56: no notice served at least 15 clear days before (a notice of 1 March permits a "
                        "disconnection from 17 March)",
     "notice_satisfied": "the consumer has paid the sum the notice demanded since it was served: the notice is "
@@ -137,6 +152,7 @@ CODE_MEANINGS = {
     "protected_consumer": "a protected consumer (hospital, essential service) is never disconnected",
     "reference_required": "the assessment's reference is required: it goes on the ledger entry",
     "reason_required": "say why: a plan outside a scheme, a promise to pay and a reversal need a reason",
+    "rc_exists": "a recovery certificate is already raised on this notice, or one is in progress for the consumer",
     "receipt_reserved": "the receipt number is reserved to another user (POST receipt-blocks/); use one of "
                         "your own",
     "receipt_required": "a receipt number is required (for a dispute: when a deposit was made)",

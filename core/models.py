@@ -31,6 +31,8 @@ class Source(models.TextChoices):
     TASK = "task", _("task")
     ADMIN = "admin", _("admin")
     COMMAND = "command", _("command")
+    # Money recovered as arrears of land revenue under a recovery certificate (recovery.services).
+    RC = "rc", _("recovery certificate")
 
 
 class IdempotencyKey(models.Model):

@@ -124,6 +124,7 @@ INSTALLED_APPS = [
     "settlements",
     "drives",
     "payments",
+    "recovery",
     "reports",
     # Generic: imports no app above core (it reads every table by introspection).
     "backups",
@@ -348,6 +349,8 @@ SPECTACULAR_SETTINGS = {
         "SettlementKindEnum": "settlements.models.SettlementKind",
         "PromiseStatusEnum": "settlements.models.PromiseStatus",
         "PlanKindEnum": "settlements.models.PlanKind",
+        "RCStatusEnum": "recovery.models.RCStatus",
+        "ServiceModeEnum": "recovery.models.ServiceMode",
     },
     # DRF's page envelope (count, next, previous, results) described like every other field.
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "core.api_docs.describe_pagination"],
@@ -429,6 +432,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "arrears.defaulter_lists_build_nightly",
         "schedule": crontab(hour=1, minute=0),
         "kwargs": {"trigger": "beat"},
+    },
+    # Consumers cut PD_AFTER_DAYS ago and not reconnected since marked permanently disconnected (01:30 India time,
+    # after the lists: tonight's list still has them as it had them yesterday).
+    "mark-permanent-disconnections": {
+        "task": "recovery.permanent_disconnections_mark",
+        "schedule": crontab(hour=1, minute=30),
     },
     "check-cached-positions": {
         "task": "arrears.positions_check",
@@ -512,6 +521,15 @@ RECONNECTION_CHARGES = env_charges("RECONNECTION_CHARGES", "domestic=300,commerc
 # Section 56(1) disputes: one is recorded as raised at most this many days back (a dispute raised
 # long ago, over bills since paid, is no pending dispute; and its deposit would be reckoned on old bills).
 DISPUTE_BACKDATE_DAYS = env_int("DISPUTE_BACKDATE_DAYS", 30)
+# UP Electricity Supply Code: a connection cut this many days without a reconnection is permanently disconnected
+# (recovery.services.permanent_disconnections_mark, nightly); its dues are then recovered as arrears of land revenue.
+PD_AFTER_DAYS = env_int("PD_AFTER_DAYS", 180)
+if PD_AFTER_DAYS < 1:
+    raise ImproperlyConfigured(f"PD_AFTER_DAYS must be 1 or more; got {PD_AFTER_DAYS}")
+# Days after the Form I demand notice is served before a recovery certificate may be sent to the collector.
+RC_NOTICE_DAYS = env_int("RC_NOTICE_DAYS", 30)
+if RC_NOTICE_DAYS < 0:
+    raise ImproperlyConfigured(f"RC_NOTICE_DAYS must be 0 or more; got {RC_NOTICE_DAYS}")
 if DISPUTE_BACKDATE_DAYS < 0:
     raise ImproperlyConfigured(f"DISPUTE_BACKDATE_DAYS must be 0 or more; got {DISPUTE_BACKDATE_DAYS}")
 # A stop's photo (evidence of a cut or of theft) is kept as media; larger uploads are refused.

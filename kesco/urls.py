@@ -28,6 +28,7 @@ api_v1 = [
     path("", include("settlements.api_urls")),
     path("", include("drives.api_urls")),
     path("", include("payments.api_urls")),
+    path("", include("recovery.api_urls")),
     path("", include("reports.api_urls")),
 ]
 
@@ -63,6 +64,7 @@ urlpatterns = [
     path("", include("settlements.urls")),
     path("", include("drives.urls")),
     path("", include("drives.field_urls")),
+    path("", include("recovery.urls")),
     path("", include("accounts.urls")),
     path("", include("reports.urls")),
 ]

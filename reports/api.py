@@ -85,6 +85,11 @@ class _Figures(serializers.Serializer):
     scheme_amount_pct = serializers.DecimalField(
         **PERCENT, allow_null=True, help_text="deposits and collected under those schemes in the range / their "
                                               "amount target × 100")
+    rc_raised = serializers.IntegerField(
+        help_text="recovery certificates sent to the collector in the range, in the division each was raised in")
+    rc_recovered = serializers.DecimalField(
+        **SUM, help_text="money recovered under recovery certificates closed (recovered or partly recovered) in the "
+                         "range: payments of source rc, rupees")
 
 
 class _DivisionFigures(_Figures):
@@ -110,7 +115,8 @@ class SummaryOutput(serializers.Serializer):
 SETTLEMENT_EXAMPLE = {
     "settlements_registered": 14, "settlement_deposits": "42600.00", "settlement_collected": "18250.00",
     "settlement_waivers": "6300.00", "settlements_defaulted": 1, "scheme_target_registrations": 700,
-    "scheme_registrations_pct": "2.0", "scheme_target_amount": "5000000.00", "scheme_amount_pct": "1.2"}
+    "scheme_registrations_pct": "2.0", "scheme_target_amount": "5000000.00", "scheme_amount_pct": "1.2",
+    "rc_raised": 3, "rc_recovered": "16200.00"}
 EXAMPLE = {
     "from": "2026-12-01", "to": "2026-12-01",
     "divisions": [{"code": "RTP", "name": "Ratanpur", "defaulters": 412, "arrears": "48213950.00",

@@ -8,7 +8,7 @@ from core.money import format_inr, group_indian
 from reports.selectors import FIGURES
 
 MONEY_KEYS = frozenset({"arrears", "paid_on_spot_amount", "collections", "target", "settlement_deposits",
-                        "settlement_collected", "settlement_waivers", "scheme_target_amount"})
+                        "settlement_collected", "settlement_waivers", "scheme_target_amount", "rc_recovered"})
 PERCENT_KEYS = frozenset({"achievement_pct", "scheme_registrations_pct", "scheme_amount_pct"})
 
 # The summary's columns, in the contract's order: (key, heading). The page, CSV, XLSX and PDF use these.
@@ -39,7 +39,13 @@ SETTLEMENT_COLUMNS = [
     ("scheme_target_amount", _("Scheme target (₹)")),
     ("scheme_amount_pct", _("Amount achieved %")),
 ]
-EXPORT_COLUMNS = COLUMNS + SETTLEMENT_COLUMNS
+# The recovery certificates' figures (issue 24): a table of their own on the page, after the settlements' in the
+# exports and the e-mail.
+RC_COLUMNS = [
+    ("rc_raised", _("Recovery certificates raised")),
+    ("rc_recovered", _("Recovered under RCs")),
+]
+EXPORT_COLUMNS = COLUMNS + SETTLEMENT_COLUMNS + RC_COLUMNS
 assert [key for key, _heading in EXPORT_COLUMNS] == list(FIGURES)
 
 

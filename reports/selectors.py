@@ -9,7 +9,7 @@ PAYMENT on the ledger, imported or taken here) and the revenue target prorated o
 No figure scans per request: the events are summed from the field's day book (reports.EventDay) and
 collections from the ledger's (arrears.LedgerDay), both kept by database triggers as rows are written,
 at most divisions × days rows for a range. The settlements' figures (issue 22) are appended, their rules in
-reports.settlement_figures.
+reports.settlement_figures, then the recovery certificates' (issue 24, reports.rc_figures).
 """
 
 import calendar
@@ -38,6 +38,7 @@ from drives.selectors import (
 )
 from payments.models import Payment
 from reports.models import EventDay, Target
+from reports.rc_figures import RC_FIGURES, rc_figures
 from reports.settlement_figures import SCHEME_PROGRESS, SETTLEMENT_FIGURES, pct, settlement_figures
 from settlements.models import Scheme, SettlementStatus
 from settlements.selectors import settlements_visible_to
@@ -49,15 +50,15 @@ PERCENT = Decimal("0.1")
 # the e-mail's columns). Money figures are Decimal rupees, counts int; target None without a target.
 COUNTS = ("defaulters", "notices_served", "disconnections", "paid_on_spot_count", "reconnections",
           "theft_cases_found", "theft_cases_assessed", "settlements_registered", "settlements_defaulted",
-          "scheme_registrations")
+          "scheme_registrations", "rc_raised")
 # Summed over divisions as money; the scheme's targets as the revenue target (None when no row has one).
 AMOUNTS = ("arrears", "paid_on_spot_amount", "collections", "settlement_deposits", "settlement_collected",
-           "settlement_waivers", "scheme_amount")
+           "settlement_waivers", "scheme_amount", "rc_recovered")
 TARGETS = ("target", "scheme_target_registrations", "scheme_target_amount")
 # New figures are appended: the contract keeps the others' names, meaning and order.
 FIGURES = ("defaulters", "arrears", "notices_served", "disconnections", "paid_on_spot_count",
            "paid_on_spot_amount", "collections", "reconnections", "target", "achievement_pct",
-           "theft_cases_found", "theft_cases_assessed", *SETTLEMENT_FIGURES)
+           "theft_cases_found", "theft_cases_assessed", *SETTLEMENT_FIGURES, *RC_FIGURES)
 
 
 @dataclass
@@ -89,6 +90,9 @@ class Figures:
     scheme_target_amount: Decimal | None = None
     scheme_registrations: int = 0
     scheme_amount: Decimal = ZERO
+    # Recovery certificates (reports.rc_figures).
+    rc_raised: int = 0
+    rc_recovered: Decimal = ZERO
 
     @property
     def scheme_registrations_pct(self) -> Decimal | None:
@@ -267,6 +271,7 @@ def summary(user: User, *, date_from: date, date_to: date, division: str | Divis
     thefts = theft_figures(ids, date_from, date_to)
     start, end = india_bounds(date_from, date_to)
     settled = settlement_figures(ids, date_from, date_to, start=start, end=end)
+    recovered = rc_figures(ids, date_from, date_to)
     rows = []
     for d in divisions:
         row = Figures(code=d.code, name=d.name, name_hi=d.name_hi, defaulters=d.list_defaulters or 0,
@@ -279,6 +284,9 @@ def summary(user: User, *, date_from: date, date_to: date, division: str | Divis
         for key in (*SETTLEMENT_FIGURES, *SCHEME_PROGRESS):
             if (d.pk, key) in settled:
                 setattr(row, key, settled[d.pk, key])
+        for key in RC_FIGURES:
+            if (d.pk, key) in recovered:
+                setattr(row, key, recovered[d.pk, key])
         rows.append(row)
     return Summary(date_from=date_from, date_to=date_to, rows=rows, totals=figures_total(rows))
 

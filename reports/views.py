@@ -31,7 +31,15 @@ from defaulters.selectors import defaulter_status_for
 from drives.field_views import stops_page
 from drives.models import HandoverStatus
 from drives.selectors import disputes_awaiting, handovers_visible_to
-from reports.formats import COLUMNS, EXPORT_COLUMNS, MONEY_KEYS, PERCENT_KEYS, SETTLEMENT_COLUMNS, figure_text
+from reports.formats import (
+    COLUMNS,
+    EXPORT_COLUMNS,
+    MONEY_KEYS,
+    PERCENT_KEYS,
+    RC_COLUMNS,
+    SETTLEMENT_COLUMNS,
+    figure_text,
+)
 from reports.ranges import summary_range, yesterday
 from reports.selectors import FIGURES, division_dashboard, summary, summary_days, summary_divisions
 
@@ -135,7 +143,7 @@ def summary_page(request):
     context = {
         "home_title": HOME_TITLES.get(role_of(request.user), _("Division summary")),
         "form": form, "summary": result, "columns": COLUMNS, "money_keys": MONEY_KEYS,
-        "settlement_columns": SETTLEMENT_COLUMNS,
+        "settlement_columns": SETTLEMENT_COLUMNS, "rc_columns": RC_COLUMNS,
         "range_query": _range_query(date_from, date_to),
         "trend": _trend(request.user, date_to, date_from), "by_division": _by_division(result),
     }
@@ -231,7 +239,7 @@ def _division_render(request, division, *, title, home: bool = False, form=None,
     if not home:
         result = summary(request.user, date_from=date_from, date_to=date_to, division=division)
         context.update(summary=result, row=result.rows[0], columns=COLUMNS, money_keys=MONEY_KEYS, form=form,
-                       settlement_columns=SETTLEMENT_COLUMNS,
+                       settlement_columns=SETTLEMENT_COLUMNS, rc_columns=RC_COLUMNS,
                        trend=_trend(request.user, date_to, date_from, division=division),
                        range_query=_range_query(date_from, date_to))
     if may_see_list_status(request.user):

@@ -8,8 +8,9 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 # reports too: its field day book (reports 0005) stands on drives' and payments' newest migrations, so taking
-# them back takes it back, and its state would bring theirs of today into the models of then.
-ROLLED_BACK = {"payments", "drives", "reports"}
+# them back takes it back, and its state would bring theirs of today into the models of then. recovery likewise
+# (its first migration stands on drives 0017 and payments 0014).
+ROLLED_BACK = {"payments", "drives", "reports", "recovery"}
 
 
 def models_before(nodes: list[tuple[str, str]]) -> Iterator[Apps]:

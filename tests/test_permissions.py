@@ -112,6 +112,7 @@ def world(rtp, hsp, md, it_admin, officer, clerk, other_officer, other_clerk, pa
             "stop_photo_a": drives["RTP"]["stop"].photo.name.removeprefix("stops/"),
             "settlement_a": settlement_a.pk, "scheme_open": settlement_a.scheme_id}
     keys.update(_settlement_api_world(rtp, officer=officer, client=api_client, folder=tmp_path))
+    keys.update(_recovery_world(rtp, officer=officer))
     for model_cls in admin.site._registry:
         obj = _admin_object(model_cls, rtp)
         assert obj is not None, f"the world has no {model_cls.__name__} in RTP for its admin pages: add one"
@@ -214,6 +215,37 @@ def _settlement_api_world(division, *, officer, client, folder) -> dict:
     assert response.status_code == 201, response.content
     client.force_authenticate(None)
     return {"scheme_a": scheme.pk, "settlement_done": settlement, "promise_a": response.json()["id"]}
+
+
+def _recovery_world(division, *, officer) -> dict:
+    """Two permanently disconnected consumers of ``division`` (cut 400 days ago, owing less than the threshold: the
+    drives' rows are unchanged), each with a Form I served 40 days ago; the first's with its recovery certificate
+    sent to the collector ({rc_a}, {rc_notice_a}), the second's without one ({notice_open}): written directly (the
+    rules are tested in tests/recovery)."""
+    today = india_today()
+    cut_at = timezone.now() - timedelta(days=400)
+    found = {}
+    for account_no, name in (("00012377", "rc_notice_a"), ("00012378", "notice_open")):
+        consumer = make_consumer(division, account_no=account_no, name="Shyam Lal")
+        add_entry(consumer, "BILL", "5000.00", today - timedelta(days=500), due_date=today - timedelta(days=480))
+        notice = model("Notice").objects.create(consumer=consumer, served_on=today - timedelta(days=430), mode="hand",
+                                                amount_demanded="5000.00", recorded_by=officer, source="web")
+        cut = model("Disconnection").objects.create(consumer=consumer, notice=notice, method="cable_removed",
+                                                    disconnected_at=cut_at, arrears_at_disconnection="5000.00",
+                                                    by=officer, source="web")
+        model("Consumer").objects.filter(pk=consumer.pk).update(status="disconnected")
+        spell = model("PermanentDisconnection").objects.create(
+            consumer=consumer, disconnection=cut, disconnected_at=cut_at, marked_on=today - timedelta(days=220),
+            source="task")
+        found[name] = model("DemandNotice").objects.create(
+            reference=f"FORM1-WORLD-{account_no}", consumer=consumer, permanent_disconnection=spell,
+            principal="5000.00", surcharge="0.00", amount="5000.00", served_on=today - timedelta(days=40),
+            service_mode="registered_post", issued_by=officer, source="web")
+    rc = model("RecoveryCertificate").objects.create(
+        reference="RC-WORLD-1", consumer=found["rc_notice_a"].consumer, demand_notice=found["rc_notice_a"],
+        principal="5000.00", surcharge="0.00", amount="5000.00", sent_on=today - timedelta(days=5), raised_by=officer,
+        source="web")
+    return {"rc_a": rc.pk, "rc_notice_a": found["rc_notice_a"].pk, "notice_open": found["notice_open"].pk}
 
 
 def _admin_base(name: str) -> str:
@@ -394,6 +426,18 @@ PAGES = [
     ("post", "/settlements/consumer/00012345/register/", "settlement_register", (302, 400, 400, 404, 404, 403, 400)),
     ("post", "/settlements/consumer/00012345/plan/", "settlement_plan", (302, 403, 302, 403, 404, 403, 400)),
     ("post", "/settlements/consumer/00012345/promise/", "settlement_promise", (302, 403, 302, 403, 404, 403, 400)),
+    # Recovery from the permanently disconnected (tests/recovery/test_pages.py): officers (their division), HQ and IT
+    # read; officers and IT serve a Form I (IT a second one), raise an RC (IT after the officer: the notice has its
+    # RC, no longer a choice: 400) and walk it (IT after the officer: invalid_transition, 400); clerks have no part.
+    ("get", "/recovery/", None, (302, 403, 200, 403, 200, 200, 200)),
+    ("get", "/recovery/consumer/00012378/", None, (302, 403, 200, 403, 404, 200, 200)),
+    ("post", "/recovery/consumer/00012378/form-i/", "recovery_form_i", (302, 403, 302, 403, 404, 403, 302)),
+    ("post", "/recovery/consumer/00012378/rc/", "recovery_rc_raise", (302, 403, 302, 403, 404, 403, 400)),
+    ("get", "/recovery/form-i/{rc_notice_a}/", None, (302, 403, 200, 403, 404, 200, 200)),
+    ("get", "/recovery/rc/", None, (302, 403, 200, 403, 200, 200, 200)),
+    ("get", "/recovery/rc/{rc_a}/", None, (302, 403, 200, 403, 404, 200, 200)),
+    ("get", "/recovery/rc/{rc_a}/letter/", None, (302, 403, 200, 403, 404, 200, 200)),
+    ("post", "/recovery/rc/{rc_a}/status/", "recovery_rc_status", (302, 403, 302, 403, 404, 403, 400)),
 ]
 
 API = [
@@ -457,6 +501,13 @@ API = [
     ("get", "/api/v1/settlements/{settlement_a}/", None, (401, 200, 200, 404, 404, 200, 200)),
     ("post", "/api/v1/promises/", "api_promise", (401, 403, 201, 403, 404, 403, 409)),
     ("get", "/api/v1/promises/", None, (401, 200, 200, 200, 200, 200, 200)),
+    # Recovery certificates (tests/recovery/test_api.py): as the pages; IT comes after the officer (rc_exists,
+    # invalid_transition: 409) but may serve a second Form I.
+    ("get", "/api/v1/rc/", None, (401, 403, 200, 403, 200, 200, 200)),
+    ("get", "/api/v1/rc/{rc_a}/", None, (401, 403, 200, 403, 404, 200, 200)),
+    ("post", "/api/v1/rc/", "api_rc", (401, 403, 201, 403, 404, 403, 409)),
+    ("post", "/api/v1/rc/{rc_a}/status/", "recovery_rc_status", (401, 403, 201, 403, 404, 403, 409)),
+    ("post", "/api/v1/rc/demand-notices/", "api_form_i", (401, 403, 201, 403, 404, 403, 201)),
 ]
 
 
@@ -539,6 +590,13 @@ BODIES = {
     "api_promise": lambda role, w: {"account_no": "00012345", "amount": "100.00",
                                     "due_on": india_today() + timedelta(days=7), "reason": f"promised to {role}"},
     "settlement_reverse": lambda role, w: {"reason": f"reversed by {role}"},
+    "recovery_form_i": lambda role, w: {"served_on": india_today(), "service_mode": "affixed"},
+    "recovery_rc_raise": lambda role, w: {"demand_notice_id": w["keys"]["notice_open"]},
+    "recovery_rc_status": lambda role, w: {"status": "citation_issued", "on": india_today(), "mode": "cash",
+                                           "notes": f"by {role}"},
+    "api_rc": lambda role, w: {"account_no": "00012378", "demand_notice_id": w["keys"]["notice_open"]},
+    "api_form_i": lambda role, w: {"account_no": "00012378", "served_on": india_today(), "service_mode": "by_hand",
+                                   "served_to": f"an adult, for {role}"},
 }
 
 
@@ -557,6 +615,7 @@ ADMIN_POLICY = {
     "Dispute": DIVISION, "TheftCase": DIVISION, "ReceiptNumber": DIVISION, "FieldHandover": DIVISION,
     "Target": DIVISION_SET,
     "Settlement": DIVISION, "Promise": DIVISION,
+    "PermanentDisconnection": DIVISION, "DemandNotice": DIVISION, "RecoveryCertificate": DIVISION,
     "Scheme": READ_ALL,
     "PositionCheck": HQ,
     "Division": IT, "User": IT, "Group": IT, "TokenProxy": IT, "PeriodicTask": IT, "IntervalSchedule": IT,
@@ -566,11 +625,13 @@ ADMIN_POLICY = {
 # Records nobody creates by hand, not even IT: they are written by the app (or by django-axes).
 NO_ADD = {"Consumer", "LedgerEntry", "Payment", "ImportJob", "DefaulterRun", "DefaulterList", "PositionCheck",
           "Notice", "Drive", "Stop", "Disconnection", "ReconnectionOrder", "Dispute", "TheftCase", "ReceiptNumber",
-          "FieldHandover", "AccessAttempt", "AccessLog", "AccessFailureLog", "BackupRun", "Settlement", "Promise"}
+          "FieldHandover", "AccessAttempt", "AccessLog", "AccessFailureLog", "BackupRun", "Settlement", "Promise",
+          "PermanentDisconnection", "DemandNotice", "RecoveryCertificate"}
 # The ledger, money and their audit trail are never deleted.
 NO_DELETE = {"Consumer", "LedgerEntry", "Payment", "ImportJob", "DefaulterRun", "DefaulterList", "PositionCheck",
              "Notice", "Drive", "Stop", "Disconnection", "ReconnectionOrder", "Dispute", "TheftCase", "Target",
              "ReceiptNumber", "FieldHandover", "BackupRun", "Settlement", "Promise",
+             "PermanentDisconnection", "DemandNotice", "RecoveryCertificate",
              # The world's scheme has a registration under it: it stays (an unused one IT may delete).
              "Scheme"}
 

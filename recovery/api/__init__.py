@@ -1,0 +1,1 @@
+"""The recovery REST API (`rc/`): recovery certificates and the Form I demand notices they rest on."""
