@@ -240,10 +240,10 @@ def _bounds(cursor, scheme: str, partitions: int) -> list[str]:
     (where every new entry goes: a DBA adds the next range before it grows too large)."""
     if scheme == "hash":
         return [f"FOR VALUES WITH (MODULUS {partitions}, REMAINDER {k})" for k in range(partitions)]
-    cursor.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {_OLD}")
-    end = cursor.fetchone()[0]
-    cuts = ["MINVALUE"] + [str(1 + (end - 1) * k // (partitions - 1)) for k in range(1, partitions - 1)]
-    cuts += [str(end), "MAXVALUE"]
+    cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {_OLD}")
+    width = max(cursor.fetchone()[0], partitions - 1)  # at least one id per range, on an empty ledger too
+    cuts = ["MINVALUE"] + [str(1 + width * k // (partitions - 1)) for k in range(1, partitions - 1)]
+    cuts += [str(1 + width), "MAXVALUE"]
     return [f"FOR VALUES FROM ({cuts[k]}) TO ({cuts[k + 1]})" for k in range(partitions)]
 
 
