@@ -6,6 +6,10 @@ table and written to docs/BENCHMARKS.md under the part's own heading. Later
 parts run on the database the earlier ones loaded ("imports" loads the data set).
 
 To add a part: a module with ``run(ctx) -> list[Figure]`` and a line in PARTS.
+
+OPT_IN parts run only when --parts names them (after the default ones, in their own order): "partitioned"
+converts the ledger into a partitioned table, so it runs last, on a database of its own:
+``python -m bench.run --size full --parts imports,partitioned --database kesco_part_full``.
 """
 
 import argparse
@@ -20,7 +24,19 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench import daily, defaulters, drives, growth, imports, pages, payments, recovery, reports, settlements
+from bench import (
+    daily,
+    defaulters,
+    drives,
+    growth,
+    imports,
+    pages,
+    partitioned,
+    payments,
+    recovery,
+    reports,
+    settlements,
+)
 from bench.common import DEFAULT_SERVER, PROJECT, Context, Figure, database_recreate, failures
 from bench.data import SIZES, data_set
 
@@ -35,6 +51,10 @@ PARTS: list[tuple[str, str, Callable[[Context], list[Figure]]]] = [
     ("payments", payments.HEADING, payments.run),
     ("recovery", recovery.HEADING, recovery.run),
     ("settlements", settlements.HEADING, settlements.run),
+]
+# Not in `make bench`: named in --parts only (see above).
+OPT_IN: list[tuple[str, str, Callable[[Context], list[Figure]]]] = [
+    ("partitioned", partitioned.HEADING, partitioned.run),
 ]
 
 DOCS = PROJECT / "docs" / "BENCHMARKS.md"
@@ -119,6 +139,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--parts", default=",".join(key for key, _h, _r in PARTS))
     parser.add_argument("--no-docs", action="store_true", help="do not write docs/BENCHMARKS.md")
     args = parser.parse_args(argv)
+    wanted = args.parts.split(",")
+    unknown = set(wanted) - {key for key, _h, _r in PARTS + OPT_IN}
+    if unknown:
+        parser.error(f"unknown part(s) {', '.join(sorted(unknown))}")
     database = args.database or ("kesco_bench" if args.size == "full" else f"kesco_bench_{args.size}")
 
     started = time.perf_counter()
@@ -131,13 +155,12 @@ def main(argv: list[str] | None = None) -> int:
     when = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT, capture_output=True,
                             text=True).stdout.strip()
-    wanted = args.parts.split(",")
     docs = None if args.no_docs else docs_path(args.size)
     failed: list[str] = []
     # The whole run's time and memory, part by part: what the growth table sets against size.
     spent = [Figure("data set ready", f"{time.perf_counter() - started:.1f} s"),
              Figure("database after the migrations", f"{database_bytes(ctx) / 2**20:,.0f} MB")]
-    for key, heading, run in PARTS:
+    for key, heading, run in PARTS + OPT_IN:
         if key not in wanted:
             continue
         print(f"\n== {heading} ==", flush=True)
@@ -157,9 +180,10 @@ def main(argv: list[str] | None = None) -> int:
     spent += [Figure("all parts", f"{total:.0f} s"), Figure("largest child process (peak RSS)", f"{largest:.0f} MB")]
     print(f"\n== the run ==\n{table(spent)}", flush=True)
     if docs:
+        ran = ",".join(key for key, _h, _r in PARTS + OPT_IN if key in wanted)
         docs_write("run", "The run: time and memory part by part",
                    f"Run {when} at commit {commit}, size {args.size} ({ctx.data.consumers:,} consumers,"
-                   f" {ctx.data.ledger_rows:,} ledger rows), parts {','.join(k for k, _h, _r in PARTS if k in wanted)}."
+                   f" {ctx.data.ledger_rows:,} ledger rows), parts {ran}."
                    f"\n\n{table(spent)}\n", docs)
         if growth.write(DOCS, DOCS_3M):
             print(f"growth table written to {DOCS.name}", flush=True)

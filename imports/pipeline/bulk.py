@@ -34,8 +34,7 @@ def _bulk_load(rows: int, table: str = "arrears_ledgerentry", *, primary_key: bo
     with connection.cursor() as cursor:
         existing = 0
         if not empty:  # the planner's estimate (ANALYZE's figure outlives a rolled-back load)
-            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [table])
-            existing = max(cursor.fetchone()[0], 0)
+            existing = _estimated_rows(cursor, table)
         if rows * 4 < existing:  # a small share of a big table: maintaining the indexes is cheaper
             yield False
             return
@@ -78,11 +77,22 @@ def _bulk_load(rows: int, table: str = "arrears_ledgerentry", *, primary_key: bo
         cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
         for name, definition in indexes:
             with _phase(f"rebuild of {name}"):
-                cursor.execute(definition)
+                # A partitioned table's index reads "ON ONLY" (the parent alone, as pg_dump attaches each
+                # partition's after): made again on every partition (arrears.partitioning).
+                cursor.execute(definition.replace(" ON ONLY ", " ON ", 1))
         for owner, name, definition in reversed(constraints):
             with _phase(f"rebuild of {name}"):
                 cursor.execute(f'ALTER TABLE {owner} ADD CONSTRAINT "{name}" {definition}')
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # Django's keys are all deferrable
+
+
+def _estimated_rows(cursor, table: str) -> int:
+    """The planner's estimate of the rows in ``table``: of its partitions, summed, when it is partitioned
+    (arrears.partitioning: a partitioned table's own figure is -1 until it is analyzed as a whole)."""
+    cursor.execute("SELECT COALESCE(SUM(GREATEST(c.reltuples, 0)), 0) FROM pg_class c"
+                   " WHERE c.oid = %s::regclass AND c.relkind <> 'p'"
+                   " OR c.oid IN (SELECT inhrelid FROM pg_inherits WHERE inhparent = %s::regclass)", [table, table])
+    return int(cursor.fetchone()[0])
 
 
 # The consumer columns a refresh of positions writes (arrears.ledger.positions_refresh).

@@ -199,6 +199,9 @@ def _first_load_write(stream, line: re.Pattern, order: list[int], *, estimate: i
         # index build on 20M rows) or freezes them (a VACUUM rewriting the table). Readers
         # of the ledger wait for this load (TRUNCATE locks it exclusively until commit).
         cursor.execute("TRUNCATE arrears_ledgerentry")
+        # A partitioned ledger (arrears.partitioning) takes no FREEZE: COPY routes each row to its partition.
+        cursor.execute("SELECT relkind = 'p' FROM pg_class WHERE oid = 'arrears_ledgerentry'::regclass")
+        freeze = " WITH (FREEZE)" if not cursor.fetchone()[0] else ""
         day_book_pause()
         blocks, stop = queue.Queue(maxsize=4), threading.Event()
         suffix = b"\t%s\t%s\n" % (b"\\N" if user_id is None else str(user_id).encode(), source.encode())
@@ -209,7 +212,7 @@ def _first_load_write(stream, line: re.Pattern, order: list[int], *, estimate: i
         try:
             with _phase("ledger first load: COPY into the ledger"):
                 cursor.copy_expert("COPY arrears_ledgerentry (id, consumer_id, division_id, entry_date, kind, amount,"
-                                   " reference, due_date, created_by_id, source) FROM STDIN WITH (FREEZE)", pipe,
+                                   " reference, due_date, created_by_id, source) FROM STDIN" + freeze, pipe,
                                    _COPY_CHUNK)
         finally:
             stop.set()
