@@ -42,3 +42,29 @@ def task_queue_on_commit(task, *, args: Iterable = (), kwargs: dict | None = Non
             on_queued()
 
     transaction.on_commit(publish, using=using)
+
+
+def tasks_queue_on_commit(task, *, arg_lists: list[list], on_refused: Callable[[int], None] | None = None,
+                          using: str | None = None) -> None:
+    """Publishes ``task`` once per argument list after the commit, over one broker connection; the first refused
+    publish stops the rest (a dead Redis would refuse each after its timeout) and ``on_refused`` is told how many
+    were published before it."""
+    arg_lists = [list(args) for args in arg_lists]
+
+    def publish() -> None:
+        done = 0
+        try:
+            with task.app.producer_or_acquire() as producer:
+                for args in arg_lists:
+                    task.apply_async(args=args, producer=producer)
+                    done += 1
+        except Exception:
+            if task.app.conf.task_always_eager:
+                logger.exception("task %s failed to run (eager mode)", task.name)
+                return
+            logger.exception("could not queue task %s: %s of %s queued", task.name, done, len(arg_lists))
+            if on_refused is not None:
+                on_refused(done)
+
+    if arg_lists:
+        transaction.on_commit(publish, using=using)
