@@ -330,6 +330,8 @@ SPECTACULAR_SETTINGS = {
         "SettlementKindEnum": "settlements.models.SettlementKind",
         "PromiseStatusEnum": "settlements.models.PromiseStatus",
         "PlanKindEnum": "settlements.models.PlanKind",
+        "MessageStatusEnum": "notify.models.MessageStatus",
+        "ReceiptStatusEnum": "notify.services.RECEIPT_STATUS_CHOICES",
     },
     # DRF's page envelope (count, next, previous, results) described like every other field.
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "core.api_docs.describe_pagination"],

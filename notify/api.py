@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 from core.api_docs import responses
 from notify.models import BelongsTo, Channel, MessageStatus
 from notify.selectors import messages_visible_to
-from notify.services import RECEIPT_STATUSES, receipt_record
+from notify.services import RECEIPT_STATUS_CHOICES, receipt_record
 
 SIGNATURE_HEADER = "X-KESCO-Signature"
 TIMESTAMP_HEADER = "X-KESCO-Timestamp"
@@ -88,7 +88,7 @@ class ReceiptInput(serializers.Serializer):
                                                                  "receipt with it is a replay and changes nothing")
     message_id = serializers.CharField(max_length=100, help_text="the gateway's id of the message (its answer to "
                                                                  "the send)")
-    status = serializers.ChoiceField(choices=sorted(RECEIPT_STATUSES), help_text="sent, delivered, failed or "
+    status = serializers.ChoiceField(choices=RECEIPT_STATUS_CHOICES, help_text="sent, delivered, failed or "
                                                                                  "undelivered (= failed)")
     at = serializers.DateTimeField(required=False, help_text="when it happened, by the gateway")
     error = serializers.CharField(required=False, allow_blank=True, max_length=300,

@@ -159,6 +159,7 @@ def messages_requeue_stale(*, now: datetime | None = None, limit: int = 5000) ->
 
 RECEIPT_STATUSES = {"sent": MessageStatus.SENT, "delivered": MessageStatus.DELIVERED,
                     "failed": MessageStatus.FAILED, "undelivered": MessageStatus.FAILED}
+RECEIPT_STATUS_CHOICES = [(status, status) for status in sorted(RECEIPT_STATUSES)]
 
 
 @dataclass(frozen=True)

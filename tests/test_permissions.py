@@ -415,6 +415,10 @@ API = [
     # Drives (tests/drives/test_api.py). HQ watches but does not serve, plan, cut or reconnect.
     ("post", "/api/v1/notices/", "api_notice", (401, 201, 201, 404, 404, 403, 201)),
     ("get", "/api/v1/notices/", None, (401, 200, 200, 200, 200, 200, 200)),
+    # Messages (tests/notify/): each role lists its division's; the receipts webhook is the gateway's, signed with
+    # its secret, not a user's: every caller without the signature is refused, a logged-in user too.
+    ("get", "/api/v1/messages/", None, (401, 200, 200, 200, 200, 200, 200)),
+    ("post", "/api/v1/messages/receipts/", "message_receipt", each(403)),
     # Clerks don't plan; RTP is no division of HSP's officer.
     ("post", "/api/v1/drives/", "api_drive", (401, 403, 201, 403, 404, 403, 201)),
     ("get", "/api/v1/drives/", None, (401, 200, 200, 200, 200, 200, 200)),
@@ -501,6 +505,7 @@ BODIES = {
     "api_resolve": lambda role, w: {"resolved_on": india_today(), "resolution": f"settled by {role}"},
     "drive_preview": lambda role, w: {"division": "RTP", "date": india_today(), "min_arrears": "0", "max_stops": "10",
                                       "clerks": [w["users"]["clerk"].pk], "preview": "1"},
+    "message_receipt": lambda role, w: {"receipt_id": f"dlr-{role}", "message_id": "gw-1", "status": "delivered"},
     "notices_bulk": lambda role, w: {"account_nos": ["00012345"], "served_on": india_today(), "mode": "hand"},
     "reconnection_approve": lambda role, w: {"account_no": "00012345", "reason": f"approved by {role}"},
     "dispute": lambda role, w: {"account_no": "00012345", "raised_on": india_today(), "amount_disputed": "100.00",
