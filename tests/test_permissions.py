@@ -54,7 +54,8 @@ def world(rtp, hsp, md, it_admin, officer, clerk, other_officer, other_clerk, pa
              "other_clerk": other_clerk}
     consumers = {}
     for division, account_no, taker in ((rtp, "00012345", clerk), (hsp, "00067890", other_clerk)):
-        consumers[division.code] = make_consumer(division, account_no=account_no)
+        # A mobile number: the payment sends its receipt (a Message, for the admin's pages).
+        consumers[division.code] = make_consumer(division, account_no=account_no, phone="9839012345")
         add_entry(consumers[division.code], "BILL", "20000.00", date(2026, 1, 1), due_date=date(2026, 1, 15))
         api_client.force_authenticate(taker)
         response = api_client.post("/api/v1/payments/", {"account_no": account_no, "amount": "100.00", "mode": "cash",
@@ -561,7 +562,7 @@ ADMIN_POLICY = {
     "Notice": DIVISION, "Drive": DIVISION, "Stop": DIVISION, "Disconnection": DIVISION, "ReconnectionOrder": DIVISION,
     "Dispute": DIVISION, "TheftCase": DIVISION, "ReceiptNumber": DIVISION, "FieldHandover": DIVISION,
     "Target": DIVISION_SET,
-    "Settlement": DIVISION, "Promise": DIVISION,
+    "Settlement": DIVISION, "Promise": DIVISION, "Message": DIVISION,
     "Scheme": READ_ALL,
     "PositionCheck": HQ,
     "Division": IT, "User": IT, "Group": IT, "TokenProxy": IT, "PeriodicTask": IT, "IntervalSchedule": IT,
@@ -571,11 +572,12 @@ ADMIN_POLICY = {
 # Records nobody creates by hand, not even IT: they are written by the app (or by django-axes).
 NO_ADD = {"Consumer", "LedgerEntry", "Payment", "ImportJob", "DefaulterRun", "DefaulterList", "PositionCheck",
           "Notice", "Drive", "Stop", "Disconnection", "ReconnectionOrder", "Dispute", "TheftCase", "ReceiptNumber",
-          "FieldHandover", "AccessAttempt", "AccessLog", "AccessFailureLog", "BackupRun", "Settlement", "Promise"}
+          "FieldHandover", "AccessAttempt", "AccessLog", "AccessFailureLog", "BackupRun", "Settlement", "Promise",
+          "Message"}
 # The ledger, money and their audit trail are never deleted.
 NO_DELETE = {"Consumer", "LedgerEntry", "Payment", "ImportJob", "DefaulterRun", "DefaulterList", "PositionCheck",
              "Notice", "Drive", "Stop", "Disconnection", "ReconnectionOrder", "Dispute", "TheftCase", "Target",
-             "ReceiptNumber", "FieldHandover", "BackupRun", "Settlement", "Promise",
+             "ReceiptNumber", "FieldHandover", "BackupRun", "Settlement", "Promise", "Message",
              # The world's scheme has a registration under it: it stays (an unused one IT may delete).
              "Scheme"}
 

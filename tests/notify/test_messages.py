@@ -278,3 +278,31 @@ def test_it_queues_again_what_redis_refused_and_sends_it_when_it_returns(clerk, 
     with django_capture_on_commit_callbacks(execute=True):
         messages_requeue_stale(now=later + timedelta(minutes=2))
     assert Message.objects.get().status == "sent" and len(gateway.requests) == 1
+
+
+def test_it_sends_one_message_per_notice_of_a_bulk_service_by_sms(rtp, officer, gateway,
+                                                                   django_capture_on_commit_callbacks):
+    from drives.notices import notices_record_bulk
+
+    for n in range(3):
+        consumer = make_consumer(rtp, account_no=f"0002000{n}", phone=f"98390{n:05d}")
+        add_entry(consumer, "BILL", "20000.00", date(2026, 1, 1), due_date=date(2026, 1, 15))
+    with django_capture_on_commit_callbacks(execute=True):
+        notices = notices_record_bulk(user=officer, account_nos=["00020000", "00020001", "00020002"],
+                                      served_on=india_today(), mode="sms")
+    assert sorted(Message.objects.values_list("belongs_to_id", flat=True)) == sorted(n.pk for n in notices)
+    assert set(Message.objects.values_list("status", flat=True)) == {"sent"} and len(gateway.requests) == 3
+
+
+def test_it_refuses_a_bulk_service_by_sms_with_a_consumer_without_a_mobile(rtp, officer, gateway):
+    from core.errors import DomainError
+    from drives.models import Notice
+    from drives.notices import notices_record_bulk
+
+    for n, phone in enumerate(["9839000001", ""]):
+        consumer = make_consumer(rtp, account_no=f"0002000{n}", phone=phone)
+        add_entry(consumer, "BILL", "20000.00", date(2026, 1, 1), due_date=date(2026, 1, 15))
+    with pytest.raises(DomainError) as refused:
+        notices_record_bulk(user=officer, account_nos=["00020000", "00020001"], served_on=india_today(), mode="sms")
+    assert refused.value.code == "no_mobile_number" and "00020001" in refused.value.detail
+    assert not Notice.objects.exists() and not Message.objects.exists()
