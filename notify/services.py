@@ -30,6 +30,8 @@ MOBILE = re.compile(r"^(?:\+?91|0)?([6-9]\d{9})$")
 # A message still queued this long after it was last handed to the queue is handed again by the sweep.
 REQUEUE_AFTER = timedelta(minutes=1)
 ERROR_LENGTH = 300
+# More messages than this at once are handed to the worker in one task that queues each (messages_fan_out).
+FAN_OUT_FROM = 50
 
 
 def mobile_number(phone: str) -> str:
@@ -89,10 +91,23 @@ def messages_queue_bulk(*, specs: list[MessageSpec], created_by: User | None = N
                                          language=settings.NOTIFY_LANGUAGE, now=now) for spec in specs)
                 if m is not None]
     Message.objects.bulk_create(messages)
+    from notify.tasks import message_send_task, messages_fan_out_task
+
+    if len(messages) > FAN_OUT_FROM:
+        # A drive's thousands: the request publishes one task and the worker publishes one per message, so the
+        # officer's page answers at once. Refused (Redis down): the rows stay queued for the sweep.
+        task_queue_on_commit(messages_fan_out_task, args=[[m.pk for m in messages]])
+    else:
+        tasks_queue_on_commit(message_send_task, arg_lists=[[m.pk] for m in messages])
+    return messages
+
+
+def messages_fan_out(*, message_ids: list[int]) -> None:
+    """The worker's half of a bulk queueing: one send task per message still queued (published at once: this
+    runs outside any transaction)."""
     from notify.tasks import message_send_task
 
-    tasks_queue_on_commit(message_send_task, arg_lists=[[m.pk] for m in messages])
-    return messages
+    tasks_queue_on_commit(message_send_task, arg_lists=[[pk] for pk in message_ids])
 
 
 def message_send(*, message_id: int, final: bool = False) -> str:

@@ -306,3 +306,19 @@ def test_it_refuses_a_bulk_service_by_sms_with_a_consumer_without_a_mobile(rtp, 
         notices_record_bulk(user=officer, account_nos=["00020000", "00020001"], served_on=india_today(), mode="sms")
     assert refused.value.code == "no_mobile_number" and "00020001" in refused.value.detail
     assert not Notice.objects.exists() and not Message.objects.exists()
+
+
+def test_it_hands_a_large_batch_to_the_worker_to_fan_out(rtp, officer, gateway, settings,
+                                                          django_capture_on_commit_callbacks):
+    from drives.notices import notices_record_bulk
+    from notify.services import FAN_OUT_FROM
+
+    account_nos = [f"{40000000 + n:08d}" for n in range(FAN_OUT_FROM + 1)]
+    for n, account_no in enumerate(account_nos):
+        add_entry(make_consumer(rtp, account_no=account_no, phone=f"97{n:08d}"), "BILL", "20000.00",
+                  date(2026, 1, 1), due_date=date(2026, 1, 15))
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        notices_record_bulk(user=officer, account_nos=account_nos, served_on=india_today(), mode="sms")
+    # The request publishes one task, whatever the batch's size (the worker's fan-out publishes the rest).
+    assert callbacks[0].__qualname__.startswith("task_queue_on_commit")
+    assert Message.objects.filter(status="sent").count() == len(account_nos) == len(gateway.requests)
