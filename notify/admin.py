@@ -22,5 +22,12 @@ class MessageAdmin(ReadOnlyAdmin):
     def consumer_account(self, obj):
         return obj.consumer.account_no
 
+    def get_readonly_fields(self, request, obj=None):
+        # The variables are the text's parts (shown whole in `text`), keyed by the template's English names.
+        return [f.name for f in self.model._meta.fields if f.name != "variables"]
+
+    def get_fields(self, request, obj=None):
+        return self.get_readonly_fields(request, obj)
+
     def get_queryset(self, request):
         return messages_visible_to(request.user)

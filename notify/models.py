@@ -30,6 +30,15 @@ class MessageStatus(models.TextChoices):
 STATUS_RANK = {MessageStatus.QUEUED: 0, MessageStatus.SENT: 1, MessageStatus.DELIVERED: 2, MessageStatus.FAILED: 2}
 
 
+class Template(models.TextChoices):
+    """The messages there are (their texts: notify/texts.py)."""
+
+    NOTICE = "notice", _("section 56 notice")
+    PAYMENT_RECEIPT = "payment_receipt", _("payment receipt")
+    RECONNECTION_ORDER = "reconnection_order", _("reconnection order")
+    RECONNECTION_DONE = "reconnection_done", _("reconnection done")
+
+
 class BelongsTo(models.TextChoices):
     NOTICE = "notice", _("notice")
     PAYMENT = "payment", _("payment")
@@ -43,8 +52,8 @@ class Message(models.Model):
     # The number it was sent to, as it was then: the consumer's phone may change after.
     phone = models.CharField(_("phone"), max_length=15)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
-    template = models.CharField(_("template"), max_length=40)
-    language = models.CharField(_("language"), max_length=5)
+    template = models.CharField(_("template"), max_length=40, choices=Template.choices)
+    language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES)
     text = models.TextField(_("text"))
     # The template's variables by name, as rendered: a DLT gateway and WhatsApp are sent these, not the text.
     variables = models.JSONField(_("variables"), default=dict)
@@ -88,7 +97,8 @@ class Message(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_channel_display()} {self.phone} · {self.template} · {self.get_status_display()}"
+        return (f"{self.get_channel_display()} {self.phone} · {self.get_template_display()} · "
+                f"{self.get_status_display()}")
 
 
 class DeliveryReceipt(models.Model):
