@@ -35,10 +35,19 @@ from drives.checks import (
     text_checked,
 )
 from drives.models import (
+    NOTICE_CLEAR_DAYS,
     Notice,
     NoticeMode,
 )
-from notify.services import messages_queue_bulk, mobile_number, notice_message_queue, notice_message_spec
+from drives.selectors import notices_unspent
+from notify.models import Message
+from notify.services import (
+    messages_queue_bulk,
+    mobile_number,
+    notice_message_queue,
+    notice_message_spec,
+    notice_reminder_spec,
+)
 
 # The least a notice may demand: a notice for paise is no demand (and one paisa paid would spend it).
 MIN_DEMAND = Decimal("1.00")
@@ -172,3 +181,21 @@ def notices_record_bulk(*, user: User, account_nos: list[str], served_on: date, 
                                                        lawful_from=n.lawful_from, amount=n.amount_demanded)
                                    for n in notices], created_by=user)
     return notices
+
+
+def notice_reminders_send(*, on: date) -> int:
+    """Reminds, by SMS, every consumer whose notice permits a cut NOTICE_REMINDER_DAYS after ``on`` and is not
+    spent (they have not paid what it demanded), once per notice (the day picks it: served on ``on`` + N − 16).
+    Returns how many messages were queued (consumers without a mobile number get none)."""
+    days = settings.NOTICE_REMINDER_DAYS
+    if days <= 0:
+        return 0
+    lawful_from = on + timedelta(days=days)
+    served_on = lawful_from - timedelta(days=NOTICE_CLEAR_DAYS + 1)
+    reminded = Message.objects.filter(template="notice_reminder", belongs_to_kind="notice").values("belongs_to_id")
+    # notice_served_on: the day's notices; _unspent reads each one's credits since service.
+    notices = (notices_unspent(Notice.objects.filter(served_on=served_on)).exclude(pk__in=reminded)
+               .select_related("consumer"))
+    return len(messages_queue_bulk(specs=[
+        notice_reminder_spec(consumer=n.consumer, notice_id=n.pk, lawful_from=n.lawful_from,
+                             amount=n.consumer.arrears) for n in notices if n.consumer.arrears > 0]))

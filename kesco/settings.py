@@ -433,6 +433,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notify.messages_requeue_stale",
         "schedule": crontab(minute="*"),
     },
+    # Consumers whose unpaid notice permits a cut in NOTICE_REMINDER_DAYS, reminded by SMS (09:00 India time).
+    "notice-reminders": {
+        "task": "drives.notice_reminders_send",
+        "schedule": crontab(hour=9, minute=0),
+    },
     "backup-nightly": {
         "task": "backups.backup_nightly",
         "schedule": crontab(hour=4, minute=0),
@@ -579,3 +584,7 @@ NOTIFY_RECEIPT_WINDOW = env_int("NOTIFY_RECEIPT_WINDOW", 300)
 # Sends per second per worker (Celery's rate limit, "100/s"), and the attempts before a message is failed.
 NOTIFY_RATE_LIMIT = os.environ.get("NOTIFY_RATE_LIMIT") or "100/s"
 NOTIFY_MAX_RETRIES = env_int("NOTIFY_MAX_RETRIES", 5)
+# A consumer with an unpaid notice is reminded this many days before its lawful-from date (0: no reminders).
+NOTICE_REMINDER_DAYS = env_int("NOTICE_REMINDER_DAYS", 3)
+if not 0 <= NOTICE_REMINDER_DAYS <= 15:
+    raise ImproperlyConfigured(f"NOTICE_REMINDER_DAYS must be from 0 to 15; got {NOTICE_REMINDER_DAYS}")

@@ -34,6 +34,7 @@ class Template(models.TextChoices):
     """The messages there are (their texts: notify/texts.py)."""
 
     NOTICE = "notice", _("section 56 notice")
+    NOTICE_REMINDER = "notice_reminder", _("reminder before disconnection")
     PAYMENT_RECEIPT = "payment_receipt", _("payment receipt")
     RECONNECTION_ORDER = "reconnection_order", _("reconnection order")
     RECONNECTION_DONE = "reconnection_done", _("reconnection done")

@@ -248,6 +248,12 @@ def notice_message_spec(*, consumer: Consumer, notice_id: int, served_on, lawful
                        "notice", notice_id)
 
 
+def notice_reminder_spec(*, consumer: Consumer, notice_id: int, lawful_from, amount) -> MessageSpec:
+    """The reminder a few days before a notice's lawful-from date (drives sends them nightly)."""
+    return MessageSpec(consumer, "notice_reminder", {"account_no": consumer.account_no, "amount": format_inr(amount),
+                                                     "lawful_from": _day(lawful_from)}, "notice", notice_id)
+
+
 def payment_message_queue(*, consumer: Consumer, payment_id: int, amount, receipt_no: str, paid_at, outstanding,
                           created_by: User | None) -> Message | None:
     """The receipt after a payment: amount, receipt number, the arrears still outstanding after it."""

@@ -18,6 +18,14 @@ TEMPLATES = {
         "en": "KESCO: notice under section 56, Electricity Act 2003, served on {served_on} for arrears of {amount} "
               "on account {account_no}. Unless paid before {lawful_from}, the supply may be disconnected. -KESCO",
     },
+    # A reminder NOTICE_REMINDER_DAYS before a notice's lawful-from date, while it is unpaid.
+    "notice_reminder": {
+        "variables": ["account_no", "amount", "lawful_from"],
+        "hi": "केस्को: खाता {account_no} पर {amount} बकाया। {lawful_from} से विद्युत संयोजन काटा जा सकता है; कृपया "
+              "पहले भुगतान करें। -KESCO",
+        "en": "KESCO: arrears of {amount} on account {account_no}. The supply may be disconnected from "
+              "{lawful_from}; please pay before then. -KESCO",
+    },
     # A payment's receipt: amount, receipt number, what is still outstanding.
     "payment_receipt": {
         "variables": ["account_no", "amount", "receipt_no", "paid_on", "outstanding"],

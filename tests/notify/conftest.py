@@ -17,7 +17,8 @@ def gateway(settings):
                                             "payment_receipt.hi": "1107160000000000003",
                                             "payment_receipt.en": "1107160000000000004",
                                             "reconnection_order.hi": "1107160000000000005",
-                                            "reconnection_done.hi": "1107160000000000006"}
+                                            "reconnection_done.hi": "1107160000000000006",
+                                            "notice_reminder.hi": "1107160000000000007"}
         settings.NOTIFY_RECEIPT_SECRET = SECRET
         yield fake
 
