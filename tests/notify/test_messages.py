@@ -322,3 +322,14 @@ def test_it_hands_a_large_batch_to_the_worker_to_fan_out(rtp, officer, gateway, 
     # The request publishes one task, whatever the batch's size (the worker's fan-out publishes the rest).
     assert callbacks[0].__qualname__.startswith("task_queue_on_commit")
     assert Message.objects.filter(status="sent").count() == len(account_nos) == len(gateway.requests)
+
+
+def test_it_schedules_the_sweep_every_minute_and_the_reminders_every_morning(settings):
+    from celery.schedules import crontab
+
+    from kesco.celery import app
+
+    app.loader.import_default_modules()
+    sweep, reminders = (settings.CELERY_BEAT_SCHEDULE[key] for key in ("requeue-stale-messages", "notice-reminders"))
+    assert sweep["schedule"] == crontab(minute="*") and reminders["schedule"] == crontab(hour=9, minute=0)
+    assert {sweep["task"], reminders["task"]} <= set(app.tasks)
