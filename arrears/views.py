@@ -41,13 +41,15 @@ def consumer_list(request):
                   {"form": form, "page": page, "query": query.urlencode(), "searched": bool(request.GET)})
 
 
-def consumer_page(request, consumer, *, payment_form=None, reconnection_due=None, status: int = 200):
+def consumer_page(request, consumer, *, payment_form=None, reconnection_due=None, extra: dict | None = None,
+                  status: int = 200):
     """The account's page: position (the arrears as principal and surcharge today) and ledger, and the payment form
     when the caller gives one; for a disconnected consumer, where they stand towards the reconnection minimum
-    (``reconnection_due``, which drives computes)."""
+    (``reconnection_due``, which drives computes). ``extra``: what apps above add to it (notify's delivery trail,
+    ``trail`` and ``phone_verified_at``)."""
     ledger = ledger_visible_to(request.user).filter(consumer=consumer).order_by("-entry_date", "-id")
     page = Paginator(ledger, LEDGER_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "arrears/consumer_detail.html",
                   {"consumer": consumer, "page": page, "form": payment_form, "reconnection_due": reconnection_due,
-                   "split": consumer_split(consumer)},
+                   "split": consumer_split(consumer), **(extra or {})},
                   status=status)

@@ -129,6 +129,8 @@ CODE_MEANINGS = {
                           "recovered, partly_recovered or returned (citation_issued may close it; any open step "
                           "may be returned; a closed one takes no step)",
     "no_defaulter_list": "the division has no defaulter list yet; build one first",
+    "no_mobile_number": "a notice served by sms needs the consumer's mobile number (none, or not a mobile): serve "
+                        "it by hand or by post",
     "no_stops": "no defaulter on the latest list matches the drive's minimum and locality",
     "not_eligible": "the consumer meets none of the scheme's eligibility rules, or no plan of today's phase fits "
                     "them (detail says which bound)",
@@ -143,6 +145,7 @@ CODE_MEANINGS = {
                        "disconnection from 17 March)",
     "notice_satisfied": "the consumer has paid the sum the notice demanded since it was served: the notice is "
                         "spent, a new one is needed before a cut",
+    "unknown_message": "a delivery receipt names a gateway message id no message has (yet): retry it later",
     "paid_in_future": "paid_at is in the future",
     "payment_required": "an outcome of paid is logged only by a payment at the stop that closes it (POST payments/ "
                         "with drive_stop), never by hand",

@@ -14,7 +14,6 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -30,6 +29,7 @@ from accounts.selectors import divisions_visible_to
 from core.dates import india_today
 from core.errors import DomainError
 from core.money import format_inr
+from core.outbox import task_queue_on_commit
 from defaulters.models import DefaulterList, DefaulterRun, DefaulterTrigger
 from defaulters.selectors import defaulter_lists_visible_to, defaulter_runs_visible_to
 from defaulters.services import defaulter_build_check
@@ -52,29 +52,22 @@ def defaulter_build_queue(*, user, as_of: date, threshold, division_codes: list[
     from defaulters.services import defaulter_divisions, defaulter_threshold
     from defaulters.tasks import defaulter_lists_build_nightly_task
 
-    def send():
-        try:
-            defaulter_lists_build_nightly_task.delay(
-                as_of=as_of.isoformat(), threshold=str(threshold) if threshold is not None else None,
-                division_codes=division_codes, started_by_id=user.pk, trigger=DefaulterTrigger.ADMIN)
-        except Exception:  # Redis refused or hung: a kombu, redis, socket or result-backend error alike
-            if defaulter_lists_build_nightly_task.app.conf.task_always_eager:
-                # No queue (development): the build ran here, and a division that failed says so on its run.
-                logger.exception("defaulter list build from the admin failed to run")
-            else:
-                logger.exception("could not queue the defaulter list build from the admin")
-                DefaulterRun.objects.bulk_create(
-                    DefaulterRun(division=division, as_of=as_of, threshold=defaulter_threshold(threshold),
-                                 trigger=DefaulterTrigger.ADMIN, started_by=user, status=DefaulterRunStatus.FAILED,
-                                 finished_at=timezone.now(), error=BUILD_NOT_QUEUED)
-                    for division in defaulter_divisions(division_codes=division_codes, started_by=user))
-                if report is not None:
-                    report(False)
-                return
+    def not_queued() -> None:
+        # Redis refused or hung (core.outbox logged it): each division's run says the build did not start.
+        DefaulterRun.objects.bulk_create(
+            DefaulterRun(division=division, as_of=as_of, threshold=defaulter_threshold(threshold),
+                         trigger=DefaulterTrigger.ADMIN, started_by=user, status=DefaulterRunStatus.FAILED,
+                         finished_at=timezone.now(), error=BUILD_NOT_QUEUED)
+            for division in defaulter_divisions(division_codes=division_codes, started_by=user))
         if report is not None:
-            report(True)
+            report(False)
 
-    transaction.on_commit(send)
+    # In eager mode (development) the build runs in the publish; a division that failed says so on its run.
+    task_queue_on_commit(
+        defaulter_lists_build_nightly_task,
+        kwargs={"as_of": as_of.isoformat(), "threshold": str(threshold) if threshold is not None else None,
+                "division_codes": division_codes, "started_by_id": user.pk, "trigger": DefaulterTrigger.ADMIN},
+        on_refused=not_queued, on_queued=(lambda: report(True)) if report is not None else None)
 
 
 class DefaulterBuildForm(forms.Form):

@@ -35,8 +35,18 @@ from drives.checks import (
     text_checked,
 )
 from drives.models import (
+    NOTICE_CLEAR_DAYS,
     Notice,
     NoticeMode,
+)
+from drives.selectors import notices_unspent
+from notify.models import Message
+from notify.services import (
+    messages_queue_bulk,
+    mobile_number,
+    notice_message_queue,
+    notice_message_spec,
+    notice_reminder_spec,
 )
 
 # The least a notice may demand: a notice for paise is no demand (and one paisa paid would spend it).
@@ -111,10 +121,27 @@ def notice_record(*, user: User, account_no: str, served_on: date, mode: str, am
     consumer = consumer_get(user, account_no)
     balance, arrears = positions_on(consumer_ids=[consumer.pk], on=served_on).get(consumer.pk, NOTHING)
     _demand_checked(amount_demanded, user=user, balance=balance, arrears=arrears, reason=reason)
-    return Notice.objects.create(
+    if mode == NoticeMode.SMS:
+        _mobile_checked([consumer])
+    notice = Notice.objects.create(
         consumer=consumer, division_id=consumer.division_id, served_on=served_on, mode=mode,
         amount_demanded=amount_demanded, reason=reason, proof_ref=proof_ref,
         time_barred_amount=time_barred_amount(consumer=consumer, on=served_on), recorded_by=user, source=source)
+    if mode == NoticeMode.SMS:
+        # Served by SMS: the message is the notice's delivery record, sent once the notice commits.
+        notice_message_queue(consumer=consumer, notice_id=notice.pk, served_on=notice.served_on,
+                             lawful_from=notice.lawful_from, amount=amount_demanded, created_by=user)
+    return notice
+
+
+def _mobile_checked(consumers: list[Consumer]) -> None:
+    """A notice served by SMS needs a mobile number to serve it on (409 ``no_mobile_number`` otherwise)."""
+    without = [c.account_no for c in consumers if not mobile_number(c.phone)]
+    if without:
+        raise DomainError(_("%(account_no)s has no mobile number to serve a notice by SMS on (%(count)s without "
+                            "one); serve those by hand or by post") % {"account_no": without[0],
+                                                                       "count": format_count(len(without))},
+                          code="no_mobile_number", field="mode")
 
 
 def notices_record_bulk(*, user: User, account_nos: list[str], served_on: date, mode: str, reason: str = "",
@@ -141,9 +168,34 @@ def notices_record_bulk(*, user: User, account_nos: list[str], served_on: date, 
                               % {"account_no": account_no}, code="invalid_amount", field="account_nos")
         demands[account_no] = _demand_checked(arrears, user=user, balance=balance, arrears=arrears, reason=reason,
                                               field="account_nos")
+    if mode == NoticeMode.SMS:
+        _mobile_checked([consumers[a] for a in account_nos])
     barred = time_barred_amounts(consumer_ids=[c.pk for c in consumers.values()], on=served_on)
-    return Notice.objects.bulk_create([
+    notices = Notice.objects.bulk_create([
         Notice(consumer=consumers[a], division_id=consumers[a].division_id, served_on=served_on, mode=mode,
                amount_demanded=demands[a], reason=reason, proof_ref=proof_ref,
                time_barred_amount=barred.get(consumers[a].pk, Decimal("0.00")), recorded_by=user, source=source)
         for a in account_nos])
+    if mode == NoticeMode.SMS:
+        messages_queue_bulk(specs=[notice_message_spec(consumer=n.consumer, notice_id=n.pk, served_on=n.served_on,
+                                                       lawful_from=n.lawful_from, amount=n.amount_demanded)
+                                   for n in notices], created_by=user)
+    return notices
+
+
+def notice_reminders_send(*, on: date) -> int:
+    """Reminds, by SMS, every consumer whose notice permits a cut NOTICE_REMINDER_DAYS after ``on`` and is not
+    spent (they have not paid what it demanded), once per notice (the day picks it: served on ``on`` + N − 16).
+    Returns how many messages were queued (consumers without a mobile number get none)."""
+    days = settings.NOTICE_REMINDER_DAYS
+    if days <= 0:
+        return 0
+    lawful_from = on + timedelta(days=days)
+    served_on = lawful_from - timedelta(days=NOTICE_CLEAR_DAYS + 1)
+    reminded = Message.objects.filter(template="notice_reminder", belongs_to_kind="notice").values("belongs_to_id")
+    # notice_served_on: the day's notices; _unspent reads each one's credits since service.
+    notices = (notices_unspent(Notice.objects.filter(served_on=served_on)).exclude(pk__in=reminded)
+               .select_related("consumer"))
+    return len(messages_queue_bulk(specs=[
+        notice_reminder_spec(consumer=n.consumer, notice_id=n.pk, lawful_from=n.lawful_from,
+                             amount=n.consumer.arrears) for n in notices if n.consumer.arrears > 0]))

@@ -44,6 +44,7 @@ from drives.models import (
     StopPayment,
     StopStatus,
 )
+from notify.services import reconnection_message_queue
 
 logger = logging.getLogger(__name__)
 
@@ -304,6 +305,7 @@ def reconnection_order_for_payment(*, consumer: Consumer, user: User | None, sou
         approved_by=approved_by if below else None, approval_reason=approval_reason if below else "", source=source)
     order._history_user = user
     order.save()
+    reconnection_message_queue(consumer=consumer, order_id=order.pk, due_at=order.due_at, created_by=user)
     return order
 
 
@@ -369,6 +371,8 @@ def reconnection_done(*, user: User, order: ReconnectionOrder, reconnected_at: d
         consumer.status = ConnectionStatus.CONNECTED
         consumer._history_user = user
         consumer.save(update_fields=["status", "updated_at"])
+        reconnection_message_queue(consumer=consumer, order_id=order.pk, reconnected_at=reconnected_at,
+                                   created_by=user)
     return order
 
 

@@ -71,6 +71,11 @@ def _unspent(notices: QuerySet[Notice]) -> QuerySet[Notice]:
     return notices.annotate(paid_since=_paid_since_served()).filter(paid_since__lt=F("amount_demanded"))
 
 
+def notices_unspent(notices: QuerySet[Notice]) -> QuerySet[Notice]:
+    """``notices`` less those the consumer has paid since (credits since service ≥ amount_demanded)."""
+    return _unspent(notices)
+
+
 def notices_permitting(on: date) -> QuerySet[Notice]:
     """Notices that make a cut lawful on ``on``: served 15 clear days before and not spent. A notice is spent
     once the consumer has paid the sum it demanded (credits since its service ≥ amount_demanded): a cut on it

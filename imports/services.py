@@ -4,7 +4,6 @@ import logging
 import uuid
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -12,6 +11,7 @@ from accounts.models import User
 from accounts.permissions import may_import
 from core.errors import ImportFailed
 from core.models import Source
+from core.outbox import task_queue_on_commit
 from imports.models import ImportJob, ImportKind, ImportStatus
 from imports.pipeline import consumers_import, ledger_import
 from imports.pipeline.divisions import divisions_import
@@ -79,7 +79,10 @@ def import_job_create(*, user: User, kind: str, upload, dry_run: bool = False) -
     job.file.save(upload.name, upload, save=False)
     job.save()
     # The task id is known in advance, so the job page can follow the task's progress.
-    transaction.on_commit(lambda: _import_job_queue(job))
+    from imports.tasks import import_job_execute_task
+
+    task_queue_on_commit(import_job_execute_task, args=[job.pk], task_id=job.task_id,
+                         on_refused=lambda: _import_job_not_queued(job))
     return job
 
 
@@ -90,20 +93,13 @@ def _job_language(user: User | None) -> str:
     return chosen or translation.get_language() or ""
 
 
-def _import_job_queue(job: ImportJob) -> None:
-    from imports.tasks import import_job_execute_task
-
-    try:
-        import_job_execute_task.apply_async(args=[job.pk], task_id=job.task_id)
-    except Exception:
-        # Redis down or hung: kombu's OperationalError from the broker, RuntimeError from the result backend,
-        # a redis or socket error. Whatever it is, the page answers and the job says why it did not start
-        # (settings: queueing gives up within seconds). A task that did reach the queue finds the job failed.
-        logger.exception("could not queue import job %s", job.pk)
-        ImportJob.objects.filter(pk=job.pk, status=ImportStatus.QUEUED).update(
-            status=ImportStatus.FAILED,
-            summary=_("could not start: the task queue is unavailable; upload again later"),
-            finished_at=timezone.now())
+def _import_job_not_queued(job: ImportJob) -> None:
+    # Redis down or hung (core.outbox logged it): the page answers and the job says why it did not start
+    # (settings: queueing gives up within seconds). A task that did reach the queue finds the job failed.
+    ImportJob.objects.filter(pk=job.pk, status=ImportStatus.QUEUED).update(
+        status=ImportStatus.FAILED,
+        summary=_("could not start: the task queue is unavailable; upload again later"),
+        finished_at=timezone.now())
 
 
 def import_job_execute(*, job_id: int, progress=None) -> None:

@@ -119,6 +119,8 @@ INSTALLED_APPS = [
     "core",
     "accounts",
     "arrears",
+    # Messages to consumers: drives, payments and settlements call it; it reads none of them.
+    "notify",
     "defaulters",
     "imports",
     "settlements",
@@ -351,6 +353,8 @@ SPECTACULAR_SETTINGS = {
         "PlanKindEnum": "settlements.models.PlanKind",
         "RCStatusEnum": "recovery.models.RCStatus",
         "ServiceModeEnum": "recovery.models.ServiceMode",
+        "MessageStatusEnum": "notify.models.MessageStatus",
+        "ReceiptStatusEnum": "notify.services.RECEIPT_STATUS_CHOICES",
     },
     # DRF's page envelope (count, next, previous, results) described like every other field.
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "core.api_docs.describe_pagination"],
@@ -464,6 +468,16 @@ CELERY_BEAT_SCHEDULE = {
     },
     # The database and the media to BACKUP_DIR (04:00 India time: after the night's lists, checks and
     # clean-up, before the morning's drives); then backups older than BACKUP_KEEP_DAYS deleted.
+    # Messages still queued a minute after they were written (Redis was down, a task was lost) queued again.
+    "requeue-stale-messages": {
+        "task": "notify.messages_requeue_stale",
+        "schedule": crontab(minute="*"),
+    },
+    # Consumers whose unpaid notice permits a cut in NOTICE_REMINDER_DAYS, reminded by SMS (09:00 India time).
+    "notice-reminders": {
+        "task": "drives.notice_reminders_send",
+        "schedule": crontab(hour=9, minute=0),
+    },
     "backup-nightly": {
         "task": "backups.backup_nightly",
         "schedule": crontab(hour=4, minute=0),
@@ -580,3 +594,46 @@ BACKUP_STALE_HOURS = env_int("BACKUP_STALE_HOURS", 30)
 HEARTBEAT_STALE_HOURS = env_int("HEARTBEAT_STALE_HOURS", 30)
 if BACKUP_STALE_HOURS < 1 or HEARTBEAT_STALE_HOURS < 1:
     raise ImproperlyConfigured("BACKUP_STALE_HOURS and HEARTBEAT_STALE_HOURS must be 1 or more")
+
+# --- Messages to consumers (notify/) -------------------------------------------------------------------------
+# One backend per channel, by dotted path: notify.backends.ConsoleBackend (default: logs each message, and appends
+# it as a JSON line to NOTIFY_FILE when set), notify.backends.HttpSmsBackend (a DLT gateway),
+# notify.backends.WhatsAppBackend (the WhatsApp Business API's template messages).
+NOTIFY_CHANNEL = os.environ.get("NOTIFY_CHANNEL") or "sms"
+if NOTIFY_CHANNEL not in ("sms", "whatsapp"):
+    raise ImproperlyConfigured(f"NOTIFY_CHANNEL must be sms or whatsapp; got {NOTIFY_CHANNEL!r}")
+NOTIFY_SMS_BACKEND = os.environ.get("NOTIFY_SMS_BACKEND") or "notify.backends.ConsoleBackend"
+NOTIFY_WHATSAPP_BACKEND = os.environ.get("NOTIFY_WHATSAPP_BACKEND") or "notify.backends.ConsoleBackend"
+NOTIFY_FILE = os.environ.get("NOTIFY_FILE", "")
+# The language of a consumer's messages (the consumer record has none): Hindi unless set.
+NOTIFY_LANGUAGE = os.environ.get("NOTIFY_LANGUAGE") or "hi"
+if NOTIFY_LANGUAGE not in ("hi", "en"):
+    raise ImproperlyConfigured(f"NOTIFY_LANGUAGE must be hi or en; got {NOTIFY_LANGUAGE!r}")
+# The DLT gateway (HTTP): its URL, API key, and the sender id (header) registered on DLT.
+NOTIFY_SMS_URL = os.environ.get("NOTIFY_SMS_URL", "")
+NOTIFY_SMS_API_KEY = os.environ.get("NOTIFY_SMS_API_KEY", "")
+NOTIFY_SMS_SENDER = os.environ.get("NOTIFY_SMS_SENDER") or "KESCOK"
+NOTIFY_SMS_ENTITY_ID = os.environ.get("NOTIFY_SMS_ENTITY_ID", "")
+# WhatsApp Business (Cloud) API: the messages URL of the business phone number and its access token.
+NOTIFY_WHATSAPP_URL = os.environ.get("NOTIFY_WHATSAPP_URL", "")
+NOTIFY_WHATSAPP_TOKEN = os.environ.get("NOTIFY_WHATSAPP_TOKEN", "")
+# Seconds a gateway has to answer one message before the attempt counts as failed (and is retried).
+NOTIFY_TIMEOUT = env_int("NOTIFY_TIMEOUT", 10)
+# Each template's registered DLT template id, per language: "notice.hi=1107…,notice.en=1107…,…".
+NOTIFY_DLT_TEMPLATE_IDS = {}
+for _item in env_list("NOTIFY_DLT_TEMPLATE_IDS", ""):
+    _key, _sep, _value = _item.partition("=")
+    if not _sep or "." not in _key or not _value.strip():
+        raise ImproperlyConfigured(f"NOTIFY_DLT_TEMPLATE_IDS: each item is TEMPLATE.LANG=ID; got {_item!r}")
+    NOTIFY_DLT_TEMPLATE_IDS[_key.strip()] = _value.strip()
+# The shared secret the gateway signs its delivery receipts with (HMAC-SHA256 of the raw body); no secret: every
+# receipt is refused. And how far a receipt's timestamp may be from now, in seconds (a replay window).
+NOTIFY_RECEIPT_SECRET = os.environ.get("NOTIFY_RECEIPT_SECRET", "")
+NOTIFY_RECEIPT_WINDOW = env_int("NOTIFY_RECEIPT_WINDOW", 300)
+# Sends per second per worker (Celery's rate limit, "100/s"), and the attempts before a message is failed.
+NOTIFY_RATE_LIMIT = os.environ.get("NOTIFY_RATE_LIMIT") or "100/s"
+NOTIFY_MAX_RETRIES = env_int("NOTIFY_MAX_RETRIES", 5)
+# A consumer with an unpaid notice is reminded this many days before its lawful-from date (0: no reminders).
+NOTICE_REMINDER_DAYS = env_int("NOTICE_REMINDER_DAYS", 3)
+if not 0 <= NOTICE_REMINDER_DAYS <= 15:
+    raise ImproperlyConfigured(f"NOTICE_REMINDER_DAYS must be from 0 to 15; got {NOTICE_REMINDER_DAYS}")

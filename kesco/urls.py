@@ -24,6 +24,7 @@ def moved_admin_redirect(request, rest):
 api_v1 = [
     path("", include("accounts.api_urls")),
     path("", include("arrears.api_urls")),
+    path("", include("notify.api_urls")),
     path("", include("defaulters.api_urls")),
     path("", include("settlements.api_urls")),
     path("", include("drives.api_urls")),

@@ -26,6 +26,7 @@ from core.errors import DomainError
 from core.models import Source
 from core.money import amount_checked, format_count, format_inr
 from drives.reconnections import last_cut_order, reconnection_short_by, stop_for_payment, stop_payment_log
+from notify.services import payment_message_queue
 from payments.models import Payment, PaymentMode, ReceiptNumber
 from payments.selectors import receipt_series_free, receipt_series_prefix
 
@@ -181,6 +182,9 @@ def payment_record(*, user: User, account_no: str, amount, mode: str, receipt_no
                 balance_after=consumer.balance, arrears_after=consumer.arrears, taken_by=user, source=source,
             )
             _reserved_number_use(reserved, payment)
+            # The receipt on the consumer's phone, sent once this commits (none if it rolls back).
+            payment_message_queue(consumer=consumer, payment_id=payment.pk, amount=amount, receipt_no=receipt_no,
+                                  paid_at=paid_at, outstanding=payment.arrears_after, created_by=user)
             return payment
     except IntegrityError:
         # Two requests with one receipt number at the same moment: the second loses.

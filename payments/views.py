@@ -15,6 +15,7 @@ from core.errors import DomainError
 from core.models import Source
 from core.words import amount_in_words_en, amount_in_words_hi
 from drives.reconnections import reconnection_due
+from notify.selectors import messages_of, phone_verified_at
 from payments.forms import PaymentForm
 from payments.selectors import receipts_visible_to
 from payments.services import payment_record
@@ -24,12 +25,22 @@ def _form_for(user, form):
     return form if may_take_payment(user) else None
 
 
+# The messages shown on the consumer's page (the newest; the API lists them all).
+TRAIL_LENGTH = 20
+
+
+def _trail(request, consumer) -> dict:
+    """The delivery trail: the consumer's messages with their status and times, and whether the number is verified."""
+    return {"trail": list(messages_of(user=request.user, consumer=consumer)[:TRAIL_LENGTH]),
+            "phone_verified_at": phone_verified_at(consumer=consumer)}
+
+
 @require_GET
 @login_required
 def consumer_detail(request, account_no):
     consumer = consumer_get(request.user, account_no)
     return consumer_page(request, consumer, payment_form=_form_for(request.user, PaymentForm()),
-                         reconnection_due=reconnection_due(consumer=consumer))
+                         reconnection_due=reconnection_due(consumer=consumer), extra=_trail(request, consumer))
 
 
 @require_http_methods(["POST"])
@@ -51,7 +62,7 @@ def payment_take(request, account_no):
         else:
             return redirect("payment-receipt", pk=payment.pk)
     return consumer_page(request, consumer, payment_form=form, reconnection_due=reconnection_due(consumer=consumer),
-                         status=400)
+                         extra=_trail(request, consumer), status=400)
 
 
 @require_GET

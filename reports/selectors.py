@@ -36,6 +36,7 @@ from drives.selectors import (
     reconnections_visible_to,
     served_by,
 )
+from notify.models import Message, MessageStatus
 from payments.models import Payment
 from reports.models import EventDay, Target
 from reports.rc_figures import RC_FIGURES, rc_figures
@@ -445,3 +446,17 @@ def division_dashboard(user: User, division: Division, *, on: date) -> dict:
         "schemes": scheme_progress(division, on=on),
         "settlements_defaulted_week": settlements_defaulted_recently(user, division, on=on),
     }
+
+
+def defaulters_reachable(user: User, division: Division) -> tuple[int, int] | None:
+    """(with a verified number, all) of the division's latest defaulter list: a number is verified once a message
+    to it was delivered (notify). None when the division has no list yet. Reads the list's entries
+    (defaulter_entry_list_rank) and, per consumer, the partial index message_delivered."""
+    latest = defaulter_list_latest(user, division)
+    if latest is None:
+        return None
+    counts = DefaulterEntry.objects.filter(list=latest).aggregate(
+        total=Count("pk"), verified=Count("pk", filter=Exists(
+            Message.objects.filter(consumer=OuterRef("consumer_id"), phone=OuterRef("consumer__phone"),
+                                   status=MessageStatus.DELIVERED))))
+    return counts["verified"], counts["total"]

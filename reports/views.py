@@ -41,7 +41,15 @@ from reports.formats import (
     figure_text,
 )
 from reports.ranges import summary_range, yesterday
-from reports.selectors import FIGURES, division_dashboard, summary, summary_days, summary_divisions
+from reports.selectors import (
+    FIGURES,
+    defaulters_reachable,
+    division_dashboard,
+    summary,
+    summary_days,
+    summary_divisions,
+)
+from reports.settlement_figures import pct
 
 HOME_TITLES = {
     Role.CLERK: _("Today's work"),
@@ -236,6 +244,11 @@ def _division_render(request, division, *, title, home: bool = False, form=None,
         disputes = disputes_awaiting(request.user).filter(consumer__division=division)
         context.update(handovers=handovers[:HOME_LIST_SIZE], handovers_count=handovers.count(),
                        disputes_awaiting=disputes[:HOME_LIST_SIZE], disputes_awaiting_count=disputes.count())
+        # Who a message can reach: the list's defaulters whose number had a message delivered (notify).
+        reachable = defaulters_reachable(request.user, division)
+        if reachable is not None and reachable[1]:
+            context["reachable"] = {"verified": reachable[0], "total": reachable[1],
+                                    "pct": pct(reachable[0], reachable[1])}
     if not home:
         result = summary(request.user, date_from=date_from, date_to=date_to, division=division)
         context.update(summary=result, row=result.rows[0], columns=COLUMNS, money_keys=MONEY_KEYS, form=form,

@@ -11,8 +11,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 # The chain, top to bottom: an app may import only apps before it.
-CHAIN = ["core", "accounts", "arrears", "defaulters", "imports", "settlements", "drives", "payments", "recovery",
-         "reports"]
+CHAIN = ["core", "accounts", "arrears", "notify", "defaulters", "imports", "settlements", "drives", "payments",
+         "recovery", "reports"]
 APPS = [app for app in CHAIN if (ROOT / app / "apps.py").exists()]
 
 
@@ -33,8 +33,8 @@ def modules_of(app: str) -> list[Path]:
 
 
 def test_it_has_every_app_of_the_layout_so_far():
-    assert APPS == ["core", "accounts", "arrears", "defaulters", "imports", "settlements", "drives", "payments",
-                    "recovery", "reports"]
+    assert APPS == ["core", "accounts", "arrears", "notify", "defaulters", "imports", "settlements", "drives",
+                    "payments", "recovery", "reports"]
 
 
 @pytest.mark.parametrize("app", APPS)

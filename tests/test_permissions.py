@@ -54,7 +54,8 @@ def world(rtp, hsp, md, it_admin, officer, clerk, other_officer, other_clerk, pa
              "other_clerk": other_clerk}
     consumers = {}
     for division, account_no, taker in ((rtp, "00012345", clerk), (hsp, "00067890", other_clerk)):
-        consumers[division.code] = make_consumer(division, account_no=account_no)
+        # A mobile number: the payment sends its receipt (a Message, for the admin's pages).
+        consumers[division.code] = make_consumer(division, account_no=account_no, phone="9839012345")
         add_entry(consumers[division.code], "BILL", "20000.00", date(2026, 1, 1), due_date=date(2026, 1, 15))
         api_client.force_authenticate(taker)
         response = api_client.post("/api/v1/payments/", {"account_no": account_no, "amount": "100.00", "mode": "cash",
@@ -459,6 +460,10 @@ API = [
     # Drives (tests/drives/test_api.py). HQ watches but does not serve, plan, cut or reconnect.
     ("post", "/api/v1/notices/", "api_notice", (401, 201, 201, 404, 404, 403, 201)),
     ("get", "/api/v1/notices/", None, (401, 200, 200, 200, 200, 200, 200)),
+    # Messages (tests/notify/): each role lists its division's; the receipts webhook is the gateway's, signed with
+    # its secret, not a user's: every caller without the signature is refused, a logged-in user too.
+    ("get", "/api/v1/messages/", None, (401, 200, 200, 200, 200, 200, 200)),
+    ("post", "/api/v1/messages/receipts/", "message_receipt", each(403)),
     # Clerks don't plan; RTP is no division of HSP's officer.
     ("post", "/api/v1/drives/", "api_drive", (401, 403, 201, 403, 404, 403, 201)),
     ("get", "/api/v1/drives/", None, (401, 200, 200, 200, 200, 200, 200)),
@@ -552,6 +557,7 @@ BODIES = {
     "api_resolve": lambda role, w: {"resolved_on": india_today(), "resolution": f"settled by {role}"},
     "drive_preview": lambda role, w: {"division": "RTP", "date": india_today(), "min_arrears": "0", "max_stops": "10",
                                       "clerks": [w["users"]["clerk"].pk], "preview": "1"},
+    "message_receipt": lambda role, w: {"receipt_id": f"dlr-{role}", "message_id": "gw-1", "status": "delivered"},
     "notices_bulk": lambda role, w: {"account_nos": ["00012345"], "served_on": india_today(), "mode": "hand"},
     "reconnection_approve": lambda role, w: {"account_no": "00012345", "reason": f"approved by {role}"},
     "dispute": lambda role, w: {"account_no": "00012345", "raised_on": india_today(), "amount_disputed": "100.00",
@@ -614,7 +620,7 @@ ADMIN_POLICY = {
     "Notice": DIVISION, "Drive": DIVISION, "Stop": DIVISION, "Disconnection": DIVISION, "ReconnectionOrder": DIVISION,
     "Dispute": DIVISION, "TheftCase": DIVISION, "ReceiptNumber": DIVISION, "FieldHandover": DIVISION,
     "Target": DIVISION_SET,
-    "Settlement": DIVISION, "Promise": DIVISION,
+    "Settlement": DIVISION, "Promise": DIVISION, "Message": DIVISION,
     "PermanentDisconnection": DIVISION, "DemandNotice": DIVISION, "RecoveryCertificate": DIVISION,
     "Scheme": READ_ALL,
     "PositionCheck": HQ,
@@ -626,11 +632,11 @@ ADMIN_POLICY = {
 NO_ADD = {"Consumer", "LedgerEntry", "Payment", "ImportJob", "DefaulterRun", "DefaulterList", "PositionCheck",
           "Notice", "Drive", "Stop", "Disconnection", "ReconnectionOrder", "Dispute", "TheftCase", "ReceiptNumber",
           "FieldHandover", "AccessAttempt", "AccessLog", "AccessFailureLog", "BackupRun", "Settlement", "Promise",
-          "PermanentDisconnection", "DemandNotice", "RecoveryCertificate"}
+          "PermanentDisconnection", "DemandNotice", "RecoveryCertificate", "Message"}
 # The ledger, money and their audit trail are never deleted.
 NO_DELETE = {"Consumer", "LedgerEntry", "Payment", "ImportJob", "DefaulterRun", "DefaulterList", "PositionCheck",
              "Notice", "Drive", "Stop", "Disconnection", "ReconnectionOrder", "Dispute", "TheftCase", "Target",
-             "ReceiptNumber", "FieldHandover", "BackupRun", "Settlement", "Promise",
+             "ReceiptNumber", "FieldHandover", "BackupRun", "Settlement", "Promise", "Message",
              "PermanentDisconnection", "DemandNotice", "RecoveryCertificate",
              # The world's scheme has a registration under it: it stays (an unused one IT may delete).
              "Scheme"}

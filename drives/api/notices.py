@@ -40,6 +40,9 @@ NOTICE_REFUSALS = {
     "amount_below_arrears": {"code": "amount_below_arrears", "field": "amount_demanded",
                              "detail": "amount_demanded: less than the arrears of ₹19,042.00 on the day of service; "
                                        "only an officer may demand less, with a reason"},
+    "no_mobile_number": {"code": "no_mobile_number", "field": "mode",
+                         "detail": "mode: 01234567 has no mobile number to serve a notice by SMS on (1 without one); "
+                                   "serve those by hand or by post"},
     "invalid_reason": {"code": "invalid_reason", "field": "reason",
                        "detail": "reason: letters, digits and signs only"},
     "invalid_proof_ref": {"code": "invalid_proof_ref", "field": "proof_ref",
