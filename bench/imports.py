@@ -65,7 +65,7 @@ def run(ctx: Context) -> list[Figure]:
     ledger = _import(ctx, "import_ledger", data.path("ledger"))
     _check_counts(ctx)
 
-    sample = ledger_sample(ctx, SAMPLE_ROWS[ctx.size])
+    sample = ledger_sample(ctx, SAMPLE_ROWS.get(ctx.size, SAMPLE_ROWS["full"]))  # 3m: the full size's sample
     orm = run_timed([sys.executable, "-m", "bench.orm_baseline", str(sample)], env=ctx.env())
     orm_rows, orm_seconds = orm.stdout.split()[-2:]
     orm_rate = int(orm_rows) / float(orm_seconds)

@@ -42,7 +42,7 @@ from bench.data import SIZES, data_set
 
 # (key, heading in docs/BENCHMARKS.md, run): run in this order on one database.
 PARTS: list[tuple[str, str, Callable[[Context], list[Figure]]]] = [
-    ("imports", "Imports: 1M consumers and 20M ledger rows", imports.run),
+    ("imports", "Imports: the data set's consumers and ledger (1M and 21M rows at full size)", imports.run),
     ("defaulters", defaulters.HEADING, defaulters.run),
     ("daily", daily.HEADING, daily.run),
     ("drives", drives.HEADING, drives.run),

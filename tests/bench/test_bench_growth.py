@@ -43,10 +43,23 @@ def test_it_sets_each_figure_of_the_3m_run_beside_the_full_run_with_their_ratio(
 
 
 def test_it_writes_nothing_until_both_sizes_have_run(tmp_path):
-    small = tmp_path / "BENCHMARKS.md"
+    small, large = tmp_path / "BENCHMARKS.md", tmp_path / "BENCHMARKS-3M.md"
     small.write_text("# Benchmarks\n")
-    assert not growth.write(small, tmp_path / "BENCHMARKS-3M.md")
+    assert not growth.write(small, large)
+    large.write_text("# Benchmarks\n\n" + _section("imports", "Imports", [("import_ledger", "390.0 s")]))
+    assert not growth.write(small, large)  # nothing measured at both sizes yet
     assert small.read_text() == "# Benchmarks\n"
+
+
+def test_a_run_stopped_before_its_summary_still_has_its_parts_compared(tmp_path):
+    small, large = tmp_path / "BENCHMARKS.md", tmp_path / "BENCHMARKS-3M.md"
+    small.write_text("# Benchmarks\n\n" + _section("imports", "Imports", [("import_ledger", "100.0 s")])
+                     + "\n" + _section("run", "The run", [("all parts", "232 s")]))
+    large.write_text("# Benchmarks\n\n" + _section("imports", "Imports", [("import_ledger", "330.0 s")]))
+    assert growth.write(small, large)
+    text = small.read_text()
+    assert "| Imports | import_ledger | 100.0 s | 330.0 s | ×3.30 |" in text
+    assert "- 3M: (the run's summary was not written)" in text
 
 
 def test_a_run_records_each_part_s_time_and_the_database_after_it(monkeypatch, tmp_path, capsys):
