@@ -294,6 +294,10 @@ def real_worker(settings):
     app.conf.task_always_eager = False
     app.conf.broker_url = settings.REDIS_URL
     app.conf.result_backend = settings.REDIS_URL
+    # The worker starts on empty queues: tasks earlier tests published and nobody ran (a payment's receipt message
+    # from a browser journey or a bench part, committed for real) are not this test's, and thousands of them kept
+    # the worker from the test's own task until it timed out.
+    app.control.purge()
     task_postrun.connect(close_connections, weak=False)
     try:
         with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):

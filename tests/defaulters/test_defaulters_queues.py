@@ -76,6 +76,7 @@ def two_workers(transactional_db, tmp_path):
     app.conf.task_always_eager = False
     app.conf.broker_url = settings.REDIS_URL
     app.conf.result_backend = settings.REDIS_URL
+    app.control.purge()  # empty queues: tasks earlier tests published and nobody ran are not this test's
     names = {f"worker-{os.getpid()}@test": ["celery", settings.DEFAULTER_LISTS_QUEUE],
              f"lists-{os.getpid()}@test": [settings.DEFAULTER_LISTS_QUEUE]}
     logs = {name: tmp_path / f"{name.split('@')[0]}.log" for name in names}
